@@ -1,0 +1,83 @@
+/* builtins.h — THE table of built-in functions.
+ *
+ * One row per built-in: name, arity, double / MPFR / complex evaluators,
+ * derivative rule, domain, help text and example. The parser's lowering, the
+ * evaluators, the compiler, the differentiator, `help`, the docs and the tests
+ * all read this table; there are no parallel lists anywhere else.
+ *
+ * Some rows are spellings that lower to another form when an expression is
+ * built (flag NB_BF_LOWERS): sqrt(x) is x^(1/2), ln is log, pow(a,b) is a^b,
+ * log(x, b) is log(x)/log(b). Nodes of kind NB_FN never carry those ids.
+ *
+ * Ownership: the table is static and read-only.
+ */
+#ifndef NABLA_BUILTINS_H
+#define NABLA_BUILTINS_H
+
+#include <complex.h>
+#include <mpfr.h>
+#include <mpc.h>
+#include "nabla/expr.h"
+
+/* ORDER NB_FN: rows of nb_builtins[] are in this order. */
+typedef enum NbFnId {
+    NB_FN_SIN, NB_FN_COS, NB_FN_TAN, NB_FN_SEC, NB_FN_CSC, NB_FN_COT,
+    NB_FN_ASIN, NB_FN_ACOS, NB_FN_ATAN, NB_FN_ATAN2,
+    NB_FN_SINH, NB_FN_COSH, NB_FN_TANH, NB_FN_ASINH, NB_FN_ACOSH, NB_FN_ATANH,
+    NB_FN_EXP, NB_FN_LOG, NB_FN_LN, NB_FN_LOG2, NB_FN_LOG10,
+    NB_FN_SQRT, NB_FN_CBRT, NB_FN_ABS, NB_FN_SIGN, NB_FN_HEAVISIDE,
+    NB_FN_FLOOR, NB_FN_CEIL, NB_FN_MIN, NB_FN_MAX, NB_FN_HYPOT, NB_FN_POW,
+    NB_FN_ERF, NB_FN_ERFC, NB_FN_GAMMA, NB_FN_LGAMMA,
+    NB_FN_SIGMOID, NB_FN_RELU, NB_FN_SOFTPLUS,
+    NB_FN__COUNT
+} NbFnId;
+
+enum NbBuiltinFlags {
+    NB_BF_LOWERS   = 1 << 0, /* a spelling of another form; see above */
+    NB_BF_ANALYTIC = 1 << 1, /* has an analytic extension: complex-step works */
+    NB_BF_KINKED   = 1 << 2, /* not differentiable at some points (abs, relu,
+                                floor...): numeric work reports hitting them */
+    NB_BF_INTEGER  = 1 << 3  /* result is an integer when args are exact
+                                (floor, ceil, sign, heaviside) */
+};
+
+typedef struct NbBuiltin {
+    const char *name;
+    int min_args, max_args;
+    unsigned flags;
+    /* args has max_args entries (min_args used when the call has fewer). */
+    double (*eval_d)(const double *args);
+    /* Correctly rounded where MPFR has the function; otherwise computed with
+     * guard bits and rounded once. Returns the MPFR ternary value. */
+    int (*eval_mpfr)(mpfr_ptr r, mpfr_srcptr const *args, mpfr_rnd_t rnd);
+    /* Complex evaluation for complex-step differentiation; NULL where the
+     * function has no analytic extension (abs, relu, floor, ...). */
+    double complex (*eval_c)(const double complex *args);
+    int (*eval_mpc)(mpc_ptr r, mpc_srcptr const *args, mpc_rnd_t rnd);
+    /* Partial derivative with respect to argument i, as an expression in the
+     * call's arguments, built with the canonical constructors. NULL for
+     * NB_BF_LOWERS rows. */
+    const NbExpr *(*deriv)(NbStore *st, const NbExpr *const *args, int i);
+    const char *domain;   /* human text, e.g. "x > 0"; NULL: all reals */
+    const char *help;     /* one line: what it computes */
+    const char *example;  /* a statement and its exact output: "sin(0) -> 0" */
+} NbBuiltin;
+
+extern const NbBuiltin nb_builtins[NB_FN__COUNT];
+
+/* Row index for name, or -1. */
+int nb_builtin_lookup(const char *name);
+
+/* Named constants: pi, e (NB_CONST nodes) and inf, nan (floats). */
+typedef struct NbConstant {
+    const char *name;
+    const char *help;
+} NbConstant;
+extern const NbConstant nb_constants[];   /* terminated by a NULL name */
+int nb_constant_lookup(const char *name); /* index, or -1 */
+
+/* Value of a NB_CONST at prec bits (MPFR) or as a double. */
+void nb_const_mpfr(NbConstId id, mpfr_ptr r, mpfr_rnd_t rnd);
+double nb_const_double(NbConstId id);
+
+#endif

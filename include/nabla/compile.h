@@ -1,0 +1,74 @@
+/* compile.h — expressions compiled once into a flat register program, run
+ * many times in hardware double (one point, or a block of points), in MPFR
+ * at any precision, and in complex arithmetic (for complex-step).
+ *
+ * The compiler walks the DAG of all outputs together in topological order,
+ * so a subexpression shared by f and its gradient is computed once per run.
+ * Constants are folded into a constant pool; integer powers become multiply
+ * chains; common shapes become superinstructions. Hot numeric work
+ * (descent, h sweeps, plots, grids) runs here, never as a tree walk.
+ *
+ * Ownership: nb_compile() returns a program the caller frees with
+ * nb_program_free(); it does not reference the store after compilation.
+ * A program is read-only while it runs: nb_run_double() and
+ * nb_run_block() take caller-provided scratch from nb_program_scratch(), so
+ * one program can run in several places at once. An MPFR or complex VM owns
+ * its registers; free it with its own _free().
+ */
+#ifndef NABLA_COMPILE_H
+#define NABLA_COMPILE_H
+
+#include <stddef.h>
+#include <complex.h>
+#include <mpfr.h>
+#include <mpc.h>
+#include "nabla/expr.h"
+#include "nabla/diag.h"
+
+typedef struct NbProgram NbProgram;
+
+/* Compile outs[0..nout) as functions of vars[0..nvars) (NB_SYM nodes).
+ * Fails (NULL, d set) when an output has a free variable not in vars, or is
+ * a vector or string. */
+NbProgram *nb_compile(NbStore *st, size_t nout, const NbExpr *const *outs,
+                      size_t nvars, const NbExpr *const *vars, NbDiag *d);
+void nb_program_free(NbProgram *p);
+
+size_t nb_program_nvars(const NbProgram *p);
+size_t nb_program_nouts(const NbProgram *p);
+size_t nb_program_ninstr(const NbProgram *p);
+/* 1 when every operation has an analytic extension (complex-step works). */
+int nb_program_is_analytic(const NbProgram *p);
+
+/* Doubles of scratch that one nb_run_double() call needs. */
+size_t nb_program_scratch(const NbProgram *p);
+
+/* One point: x[nvars] in, out[nout] out. scratch has
+ * nb_program_scratch(p) doubles. */
+void nb_run_double(const NbProgram *p, const double *x, double *out,
+                   double *scratch);
+
+/* npts points, structure of arrays: x[v][i] is variable v at point i,
+ * out[o][i] output o at point i. Works block by block internally (one opcode
+ * over a block of points), so dispatch cost vanishes and loops vectorise. */
+void nb_run_block(const NbProgram *p, size_t npts, const double *const *x,
+                  double *const *out);
+
+/* MPFR at a fixed precision, registers allocated once. */
+typedef struct NbMpfrVm NbMpfrVm;
+NbMpfrVm *nb_mpfr_vm_new(const NbProgram *p, mpfr_prec_t prec);
+void nb_mpfr_vm_free(NbMpfrVm *vm);
+/* x[nvars] in (any precision), out[nout] out (rounded to their precision). */
+void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out);
+
+/* Complex double, for complex-step. The program must be analytic. */
+void nb_run_complex(const NbProgram *p, const double complex *x,
+                    double complex *out);
+
+/* Complex MPFR (GNU MPC) at a fixed precision. */
+typedef struct NbMpcVm NbMpcVm;
+NbMpcVm *nb_mpc_vm_new(const NbProgram *p, mpfr_prec_t prec);
+void nb_mpc_vm_free(NbMpcVm *vm);
+void nb_run_mpc(NbMpcVm *vm, mpc_srcptr const *x, mpc_ptr const *out);
+
+#endif

@@ -1,0 +1,1 @@
+/* descent.h: contract written with the module */

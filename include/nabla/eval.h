@@ -1,0 +1,42 @@
+/* eval.h — one-shot numeric evaluation of closed expressions.
+ *
+ * Used when a statement's value is a number: exact where exact arithmetic
+ * can hold it (SPEC §2), else a float at the working precision. A tree walk
+ * is right here (each node once, memoised per node); anything evaluated many
+ * times goes through compile.h instead.
+ *
+ * Precision: prec == NB_PREC_DOUBLE means hardware double with libm; any
+ * other value is an MPFR precision in bits.
+ *
+ * Errors are values: NULL is returned and d says what (domain with the
+ * function's domain text, overflow, result too large to hold exactly,
+ * interrupted). The caller attaches the source position.
+ */
+#ifndef NABLA_EVAL_H
+#define NABLA_EVAL_H
+
+#include "nabla/expr.h"
+#include "nabla/diag.h"
+
+#define NB_PREC_DOUBLE 0L
+
+/* Set by the SIGINT handler; long loops poll it and stop with
+ * NB_ERR_INTERRUPTED. The library never installs a handler itself. */
+extern volatile int nb_interrupted;
+
+/* e must have no free variables. Returns an NB_NUM when e is exact rational
+ * arithmetic (folded already by the constructors, or checked here: 1/0 and
+ * 0^-1 are domain errors, results past NB_MAX_EXACT_BITS are too large),
+ * otherwise an NB_FLT at prec. Vectors evaluate elementwise. */
+const NbExpr *nb_eval_number(NbStore *st, const NbExpr *e, long prec,
+                             NbDiag *d);
+
+/* As nb_eval_number, but always a float (float(expr)). */
+const NbExpr *nb_eval_float(NbStore *st, const NbExpr *e, long prec,
+                            NbDiag *d);
+
+/* Convenience for numeric code: e closed, value as double / into r. */
+int nb_eval_to_double(NbStore *st, const NbExpr *e, double *out, NbDiag *d);
+int nb_eval_to_mpfr(NbStore *st, const NbExpr *e, mpfr_ptr r, NbDiag *d);
+
+#endif

@@ -1,0 +1,33 @@
+/* limits.h — every limit nabla enforces, in one place.
+ *
+ * Each limit turns what would be a crash, a hang or an out-of-memory death
+ * into a clear error; each has a test in tests/errors.
+ */
+#ifndef NABLA_LIMITS_H
+#define NABLA_LIMITS_H
+
+/* Nesting of brackets, unary operators and calls in one statement.  The
+ * parser and every recursive walker stay far below the C stack this way. */
+#define NB_MAX_DEPTH 1000
+
+/* Size of an exact (GMP) result, in bits: about 1.26 million decimal digits.
+ * Checked before GMP is asked, because GMP aborts when memory runs out. */
+#define NB_MAX_EXACT_BITS (1L << 22)
+
+/* Digits in one numeric literal. */
+#define NB_MAX_LITERAL_DIGITS 100000
+
+/* MPFR working precision range, in bits. */
+#define NB_MIN_PRECISION 2
+#define NB_MAX_PRECISION (1L << 20)
+
+/* Distinct nodes one symbolic result may have before it is called swollen. */
+#define NB_MAX_NODES 2000000L
+
+/* Order of derivative accepted by diff(), taylor(). */
+#define NB_MAX_DIFF_ORDER 200
+
+/* Length of one source line / one statement, in bytes. */
+#define NB_MAX_SOURCE_BYTES (64L << 20)
+
+#endif

@@ -1,0 +1,1 @@
+/* numdiff.h: contract written with the module */

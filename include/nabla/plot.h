@@ -1,0 +1,1 @@
+/* plot.h: contract written with the module */

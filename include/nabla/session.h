@@ -1,0 +1,64 @@
+/* session.h — a nabla session: variables, user functions, settings, and the
+ * execution of statements (SPEC §2, §7, §9).
+ *
+ * The session lowers each statement's syntax tree into the expression store
+ * bottom-up: closed subexpressions become numbers at once (exact where
+ * possible, else floats at the working precision), so an error is reported
+ * at the source position of the operation that failed; subexpressions with
+ * free variables stay symbolic and canonical. Command calls (diff, descend,
+ * plot, ...) dispatch through the command table (command.h).
+ *
+ * Printing rules: an expression statement prints its value on out; an
+ * assignment prints "name = value" only at the prompt (echo on); commands
+ * print their own tables. Diagnostics go to err.
+ *
+ * Ownership: the session owns its store, variables and functions; strings
+ * passed in are copied or borrowed only for the duration of the call.
+ */
+#ifndef NABLA_SESSION_H
+#define NABLA_SESSION_H
+
+#include <stdio.h>
+#include <stddef.h>
+#include "nabla/expr.h"
+#include "nabla/diag.h"
+#include "nabla/table.h"
+
+typedef struct NbSession NbSession;
+
+typedef struct NbSessionOpts {
+    long prec;          /* NB_PREC_DOUBLE or MPFR bits */
+    int digits;         /* 0: shortest round-trip */
+    NbFormat format;
+    int keep_going;     /* continue a script after a failed statement */
+    int quiet;
+    int color;
+    int echo;           /* print assignments (the prompt does) */
+    FILE *out, *err;
+} NbSessionOpts;
+
+void nb_session_opts_default(NbSessionOpts *o);   /* stdout, stderr, double */
+
+NbSession *nb_session_new(const NbSessionOpts *o);
+void nb_session_free(NbSession *s);
+
+/* Run every statement of text (name for diagnostics). Returns 0 when all
+ * succeeded, 1 when a statement failed (after reporting it on err; without
+ * keep_going the run stops there), NB_SESSION_QUIT when `quit` ran. */
+#define NB_SESSION_QUIT 3
+int nb_session_run(NbSession *s, const char *name, const char *text,
+                   size_t len);
+
+/* Run a file; 2 when it cannot be read (reported on err). */
+int nb_session_run_file(NbSession *s, const char *path);
+
+NbStore *nb_session_store(NbSession *s);
+const NbSessionOpts *nb_session_opts(const NbSession *s);
+NbSessionOpts *nb_session_opts_mut(NbSession *s);
+
+/* Names for completion at the prompt: built-ins, commands, constants, user
+ * variables and functions. Calls fn once per name. */
+void nb_session_each_name(NbSession *s, void (*fn)(const char *, void *),
+                          void *ctx);
+
+#endif

@@ -1,0 +1,1 @@
+/* cmd_descent.c: not written yet */

@@ -1,0 +1,1 @@
+/* cmd_numdiff.c: not written yet */

@@ -1,0 +1,1 @@
+/* cmd_plot.c: not written yet */

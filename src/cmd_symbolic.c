@@ -1,0 +1,1 @@
+/* cmd_symbolic.c: not written yet */

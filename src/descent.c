@@ -1,0 +1,1 @@
+/* descent.c: not written yet */

@@ -1,0 +1,104 @@
+/* diag.c — diagnostics as values, rendered as "file:line:col: error: ...". */
+#include "nabla/diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ORDER NB_ERR */
+static const char *const code_names[NB_ERR__COUNT] = {
+    "ok", "syntax", "encoding", "unknown", "args", "type", "domain",
+    "overflow", "too-large", "depth", "swell", "recursion", "precision",
+    "io", "interrupted", "usage",
+};
+
+const char *nb_diag_code_name(NbErrCode code)
+{
+    if ((unsigned)code >= NB_ERR__COUNT)
+        return "?";
+    return code_names[code];
+}
+
+NbErrCode nb_diag_vset(NbDiag *d, NbErrCode code, const char *fmt, va_list ap)
+{
+    if (!d)
+        return code;
+    nb_diag_clear(d);
+    d->code = code;
+    char *msg = NULL;
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    d->msg = msg;
+    return code;
+}
+
+NbErrCode nb_diag_set(NbDiag *d, NbErrCode code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nb_diag_vset(d, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void nb_diag_locate(NbDiag *d, const char *file, NbPos pos, const char *src,
+                    size_t len)
+{
+    if (!d)
+        return;
+    if (!d->file)
+        d->file = file;
+    if (d->pos.line > 0 || pos.line <= 0)
+        return;
+    d->pos = pos;
+    if (!src || (size_t)pos.offset > len)
+        return;
+    const char *start = src + pos.offset;
+    const char *end = memchr(start, '\n', len - (size_t)pos.offset);
+    size_t n = end ? (size_t)(end - start) : len - (size_t)pos.offset;
+    if (n > 0 && start[n - 1] == '\r')
+        n--;
+    free(d->line_text);
+    d->line_text = strndup(start, n);
+}
+
+void nb_diag_clear(NbDiag *d)
+{
+    if (!d)
+        return;
+    free(d->msg);
+    free(d->line_text);
+    d->code = NB_OK;
+    d->msg = NULL;
+    d->file = NULL;
+    d->pos.line = d->pos.col = d->pos.offset = 0;
+    d->line_text = NULL;
+}
+
+/* Width of the caret's indent: the line's characters before col, with tabs
+ * kept as tabs so the caret lines up in any terminal. */
+static void print_caret(FILE *out, const char *line, int col)
+{
+    fputs("    ", out);
+    const unsigned char *p = (const unsigned char *)line;
+    for (int c = 1; c < col && *p; p++) {
+        if ((*p & 0xC0) == 0x80)
+            continue; /* UTF-8 continuation byte: same column */
+        fputc(*p == '\t' ? '\t' : ' ', out);
+        c++;
+    }
+    fputs("^\n", out);
+}
+
+void nb_diag_print(const NbDiag *d, FILE *out)
+{
+    const char *msg = d->msg ? d->msg : nb_diag_code_name(d->code);
+    if (d->file && d->pos.line > 0)
+        fprintf(out, "%s:%d:%d: error: %s\n", d->file, d->pos.line,
+                d->pos.col, msg);
+    else
+        fprintf(out, "%s: error: %s\n", d->file ? d->file : "nabla", msg);
+    if (d->line_text && d->pos.line > 0) {
+        fprintf(out, "    %s\n", d->line_text);
+        print_caret(out, d->line_text, d->pos.col);
+    }
+}

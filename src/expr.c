@@ -1,0 +1,499 @@
+/* expr.c — the hash-consed expression store.
+ *
+ * Nodes are interned in one open-addressing table keyed by structure: a
+ * compound's key is (kind, fn, children's addresses), a leaf's its value.
+ * Children are interned before parents, so structural equality of compounds
+ * reduces to pointer equality of children and a lookup costs O(n) in the
+ * node's own arity, never in the size of the expression below it.
+ */
+#include "nabla/expr.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct NbStore {
+    NbExpr **slots;     /* hash table of nodes, NULL = empty */
+    size_t cap;         /* power of two */
+    NbExpr **all;       /* every node by id, for freeing */
+    size_t count, all_cap;
+};
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        abort(); /* as GMP does on exhaustion: nothing sane to return */
+    return p;
+}
+
+NbStore *nb_store_new(void)
+{
+    NbStore *st = xmalloc(sizeof *st);
+    st->cap = 1024;
+    st->slots = calloc(st->cap, sizeof *st->slots);
+    st->all_cap = 1024;
+    st->all = xmalloc(st->all_cap * sizeof *st->all);
+    st->count = 0;
+    if (!st->slots)
+        abort();
+    return st;
+}
+
+static void node_clear(NbExpr *e)
+{
+    switch (e->kind) {
+    case NB_NUM: mpq_clear(e->u.q); break;
+    case NB_FLT: mpfr_clear(e->u.f); break;
+    case NB_SYM:
+    case NB_STR: free((char *)e->u.name); break;
+    default: break;
+    }
+}
+
+void nb_store_free(NbStore *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; i < st->count; i++) {
+        node_clear(st->all[i]);
+        free(st->all[i]);
+    }
+    free(st->all);
+    free(st->slots);
+    free(st);
+}
+
+size_t nb_store_count(const NbStore *st) { return st->count; }
+
+/* --- hashing ------------------------------------------------------------- */
+
+static uint32_t mix(uint32_t h, uint64_t v)
+{
+    h ^= (uint32_t)(v ^ (v >> 32));
+    h *= 0x01000193u; /* FNV prime, then an avalanche step */
+    h ^= h >> 15;
+    return h;
+}
+
+static uint32_t hash_mpz(uint32_t h, const mpz_t z)
+{
+    size_t n = mpz_size(z);
+    h = mix(h, (uint64_t)mpz_sgn(z) + 7u);
+    for (size_t i = 0; i < n; i++)
+        h = mix(h, mpz_getlimbn(z, (mp_size_t)i));
+    return h;
+}
+
+static uint32_t hash_str(uint32_t h, const char *s)
+{
+    for (; *s; s++)
+        h = mix(h, (unsigned char)*s);
+    return h;
+}
+
+static uint32_t hash_mpfr(uint32_t h, mpfr_srcptr f, int is_double)
+{
+    h = mix(h, (uint64_t)mpfr_get_prec(f) * 2 + (uint64_t)is_double);
+    if (!mpfr_regular_p(f))
+        return mix(h, (uint64_t)(mpfr_nan_p(f) ? 1 : mpfr_inf_p(f) ? 2 : 3) * 4
+                          + (uint64_t)mpfr_signbit(f));
+    mpz_t m;
+    mpz_init(m);
+    mpfr_exp_t ex = mpfr_get_z_2exp(m, f);
+    h = hash_mpz(mix(h, (uint64_t)ex), m);
+    mpz_clear(m);
+    return h;
+}
+
+static uint32_t hash_compound(int kind, int fn, size_t n,
+                              const NbExpr *const *args)
+{
+    uint32_t h = mix(mix(0x811c9dc5u, (uint64_t)kind), (uint64_t)fn);
+    for (size_t i = 0; i < n; i++)
+        h = mix(h, args[i]->id);
+    return h;
+}
+
+/* --- the table ----------------------------------------------------------- */
+
+static void grow(NbStore *st)
+{
+    size_t cap = st->cap * 2;
+    NbExpr **slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        abort();
+    for (size_t i = 0; i < st->cap; i++) {
+        NbExpr *e = st->slots[i];
+        if (!e)
+            continue;
+        size_t j = e->hash & (cap - 1);
+        while (slots[j])
+            j = (j + 1) & (cap - 1);
+        slots[j] = e;
+    }
+    free(st->slots);
+    st->slots = slots;
+    st->cap = cap;
+}
+
+/* Insert a fresh node (known to be absent) and give it the next id. */
+static const NbExpr *insert(NbStore *st, NbExpr *e, size_t slot)
+{
+    e->id = (uint32_t)st->count;
+    if (st->count == st->all_cap) {
+        st->all_cap *= 2;
+        NbExpr **all = realloc(st->all, st->all_cap * sizeof *all);
+        if (!all)
+            abort();
+        st->all = all;
+    }
+    st->all[st->count++] = e;
+    st->slots[slot] = e;
+    if (st->count * 2 > st->cap)
+        grow(st);
+    return e;
+}
+
+static NbExpr *new_node(int kind, int fn, size_t n, uint32_t hash)
+{
+    NbExpr *e = xmalloc(sizeof *e + n * sizeof e->args[0]);
+    memset(e, 0, sizeof *e);
+    e->kind = (uint8_t)kind;
+    e->fn = (uint16_t)fn;
+    e->n = (uint32_t)n;
+    e->hash = hash;
+    return e;
+}
+
+const NbExpr *nb_intern(NbStore *st, NbKind kind, int fn, size_t n,
+                        const NbExpr *const *args)
+{
+    assert(kind >= NB_ADD && kind <= NB_VEC);
+    uint32_t h = hash_compound(kind, fn, n, args);
+    size_t i = h & (st->cap - 1);
+    for (NbExpr *e; (e = st->slots[i]); i = (i + 1) & (st->cap - 1)) {
+        if (e->hash != h || e->kind != kind || e->fn != fn || e->n != n)
+            continue;
+        if (n == 0 || memcmp(e->args, args, n * sizeof *args) == 0)
+            return e;
+    }
+    NbExpr *e = new_node(kind, fn, n, h);
+    memcpy(e->args, args, n * sizeof *args);
+    return insert(st, e, i);
+}
+
+/* --- leaves -------------------------------------------------------------- */
+
+const NbExpr *nb_num_q(NbStore *st, const mpq_t q)
+{
+    uint32_t h = hash_mpz(hash_mpz(mix(0, NB_NUM), mpq_numref(q)),
+                          mpq_denref(q));
+    size_t i = h & (st->cap - 1);
+    for (NbExpr *e; (e = st->slots[i]); i = (i + 1) & (st->cap - 1))
+        if (e->hash == h && e->kind == NB_NUM && mpq_equal(e->u.q, q))
+            return e;
+    NbExpr *e = new_node(NB_NUM, 0, 0, h);
+    mpq_init(e->u.q);
+    mpq_set(e->u.q, q);
+    return insert(st, e, i);
+}
+
+const NbExpr *nb_num_z(NbStore *st, const mpz_t z)
+{
+    mpq_t q;
+    mpq_init(q);
+    mpq_set_z(q, z);
+    const NbExpr *e = nb_num_q(st, q);
+    mpq_clear(q);
+    return e;
+}
+
+const NbExpr *nb_num_si(NbStore *st, long v)
+{
+    mpq_t q;
+    mpq_init(q);
+    mpq_set_si(q, v, 1);
+    const NbExpr *e = nb_num_q(st, q);
+    mpq_clear(q);
+    return e;
+}
+
+const NbExpr *nb_num_frac(NbStore *st, long num, unsigned long den)
+{
+    assert(den != 0);
+    mpq_t q;
+    mpq_init(q);
+    mpq_set_si(q, num, den);
+    mpq_canonicalize(q);
+    const NbExpr *e = nb_num_q(st, q);
+    mpq_clear(q);
+    return e;
+}
+
+static int same_float(mpfr_srcptr a, int da, const NbExpr *e)
+{
+    if (e->kind != NB_FLT || e->is_double != da
+        || mpfr_get_prec(e->u.f) != mpfr_get_prec(a))
+        return 0;
+    if (mpfr_nan_p(a) || mpfr_nan_p(e->u.f))
+        return mpfr_nan_p(a) && mpfr_nan_p(e->u.f);
+    return mpfr_equal_p(a, e->u.f) && mpfr_signbit(a) == mpfr_signbit(e->u.f);
+}
+
+static const NbExpr *intern_float(NbStore *st, mpfr_srcptr f, int is_double)
+{
+    uint32_t h = hash_mpfr(mix(0, NB_FLT), f, is_double);
+    size_t i = h & (st->cap - 1);
+    for (NbExpr *e; (e = st->slots[i]); i = (i + 1) & (st->cap - 1))
+        if (e->hash == h && same_float(f, is_double, e))
+            return e;
+    NbExpr *e = new_node(NB_FLT, 0, 0, h);
+    e->is_double = (uint8_t)is_double;
+    mpfr_init2(e->u.f, mpfr_get_prec(f));
+    mpfr_set(e->u.f, f, MPFR_RNDN);
+    return insert(st, e, i);
+}
+
+const NbExpr *nb_flt_mpfr(NbStore *st, mpfr_srcptr f)
+{
+    return intern_float(st, f, 0);
+}
+
+const NbExpr *nb_flt_double(NbStore *st, double v)
+{
+    mpfr_t f;
+    mpfr_init2(f, 53);
+    mpfr_set_d(f, v, MPFR_RNDN); /* exact: a double fits in 53 bits */
+    const NbExpr *e = intern_float(st, f, 1);
+    mpfr_clear(f);
+    return e;
+}
+
+static const NbExpr *intern_name(NbStore *st, NbKind kind, const char *s)
+{
+    uint32_t h = hash_str(mix(0, (uint64_t)kind), s);
+    size_t i = h & (st->cap - 1);
+    for (NbExpr *e; (e = st->slots[i]); i = (i + 1) & (st->cap - 1))
+        if (e->hash == h && e->kind == kind && strcmp(e->u.name, s) == 0)
+            return e;
+    NbExpr *e = new_node(kind, 0, 0, h);
+    e->u.name = strdup(s);
+    if (!e->u.name)
+        abort();
+    return insert(st, e, i);
+}
+
+const NbExpr *nb_sym(NbStore *st, const char *name)
+{
+    return intern_name(st, NB_SYM, name);
+}
+
+const NbExpr *nb_str(NbStore *st, const char *text)
+{
+    return intern_name(st, NB_STR, text);
+}
+
+const NbExpr *nb_const(NbStore *st, NbConstId id)
+{
+    uint32_t h = mix(mix(0, NB_CONST), (uint64_t)id);
+    size_t i = h & (st->cap - 1);
+    for (NbExpr *e; (e = st->slots[i]); i = (i + 1) & (st->cap - 1))
+        if (e->hash == h && e->kind == NB_CONST && e->fn == id)
+            return e;
+    return insert(st, new_node(NB_CONST, id, 0, h), i);
+}
+
+/* --- order --------------------------------------------------------------- */
+
+static int cmp_float(const NbExpr *a, const NbExpr *b)
+{
+    int na = mpfr_nan_p(a->u.f), nb = mpfr_nan_p(b->u.f);
+    if (na || nb)
+        return na - nb; /* NaN after every other float */
+    int c = mpfr_cmp(a->u.f, b->u.f);
+    if (c)
+        return c;
+    c = mpfr_signbit(b->u.f) - mpfr_signbit(a->u.f);
+    if (c)
+        return c;
+    if (a->is_double != b->is_double)
+        return a->is_double - b->is_double;
+    mpfr_prec_t pa = mpfr_get_prec(a->u.f), pb = mpfr_get_prec(b->u.f);
+    return (pa > pb) - (pa < pb);
+}
+
+/* Recursion follows one path only: equal children are the same pointer and
+ * are skipped, so the first differing child decides. Depth is bounded by the
+ * expression's depth, which the parser and NB_MAX_DEPTH keep small. */
+int nb_expr_cmp(const NbExpr *a, const NbExpr *b)
+{
+    if (a == b)
+        return 0;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    switch (a->kind) {
+    case NB_NUM: return mpq_cmp(a->u.q, b->u.q);
+    case NB_FLT: return cmp_float(a, b);
+    case NB_CONST: return (a->fn > b->fn) - (a->fn < b->fn);
+    case NB_SYM:
+    case NB_STR: return strcmp(a->u.name, b->u.name);
+    default: break;
+    }
+    if (a->fn != b->fn)
+        return a->fn < b->fn ? -1 : 1;
+    size_t n = a->n < b->n ? a->n : b->n;
+    for (size_t i = 0; i < n; i++) {
+        int c = nb_expr_cmp(a->args[i], b->args[i]);
+        if (c)
+            return c;
+    }
+    return (a->n > b->n) - (a->n < b->n);
+}
+
+/* --- predicates ---------------------------------------------------------- */
+
+int nb_is_num(const NbExpr *e) { return e->kind == NB_NUM; }
+int nb_is_number(const NbExpr *e)
+{
+    return e->kind == NB_NUM || e->kind == NB_FLT;
+}
+int nb_is_zero(const NbExpr *e)
+{
+    return e->kind == NB_NUM && mpq_sgn(e->u.q) == 0;
+}
+int nb_is_one(const NbExpr *e)
+{
+    return e->kind == NB_NUM && mpq_cmp_si(e->u.q, 1, 1) == 0;
+}
+int nb_is_minus_one(const NbExpr *e)
+{
+    return e->kind == NB_NUM && mpq_cmp_si(e->u.q, -1, 1) == 0;
+}
+int nb_is_integer(const NbExpr *e)
+{
+    return e->kind == NB_NUM && mpz_cmp_ui(mpq_denref(e->u.q), 1) == 0;
+}
+
+/* --- traversals: explicit stack and a visited set, no recursion ---------- */
+
+typedef struct Walk {
+    const NbExpr **stack;
+    size_t depth, stack_cap;
+    const NbExpr **seen; /* open addressing on pointers */
+    size_t seen_cap, seen_count;
+} Walk;
+
+static uint32_t ptr_hash(const NbExpr *e) { return e->hash ^ e->id; }
+
+/* Returns 1 when e was not seen before (and marks it). */
+static int walk_mark(Walk *w, const NbExpr *e)
+{
+    if (w->seen_count * 2 >= w->seen_cap) {
+        size_t cap = w->seen_cap ? w->seen_cap * 2 : 64;
+        const NbExpr **seen = calloc(cap, sizeof *seen);
+        if (!seen)
+            abort();
+        for (size_t i = 0; i < w->seen_cap; i++) {
+            if (!w->seen[i])
+                continue;
+            size_t j = ptr_hash(w->seen[i]) & (cap - 1);
+            while (seen[j])
+                j = (j + 1) & (cap - 1);
+            seen[j] = w->seen[i];
+        }
+        free(w->seen);
+        w->seen = seen;
+        w->seen_cap = cap;
+    }
+    size_t j = ptr_hash(e) & (w->seen_cap - 1);
+    for (; w->seen[j]; j = (j + 1) & (w->seen_cap - 1))
+        if (w->seen[j] == e)
+            return 0;
+    w->seen[j] = e;
+    w->seen_count++;
+    return 1;
+}
+
+static void walk_push(Walk *w, const NbExpr *e)
+{
+    if (!walk_mark(w, e))
+        return;
+    if (w->depth == w->stack_cap) {
+        w->stack_cap = w->stack_cap ? w->stack_cap * 2 : 64;
+        w->stack = realloc(w->stack, w->stack_cap * sizeof *w->stack);
+        if (!w->stack)
+            abort();
+    }
+    w->stack[w->depth++] = e;
+}
+
+static const NbExpr *walk_pop(Walk *w)
+{
+    if (!w->depth)
+        return NULL;
+    const NbExpr *e = w->stack[--w->depth];
+    for (size_t i = 0; i < e->n; i++)
+        walk_push(w, e->args[i]);
+    return e;
+}
+
+static void walk_free(Walk *w)
+{
+    free(w->stack);
+    free(w->seen);
+}
+
+int nb_depends_on(const NbExpr *e, const NbExpr *sym)
+{
+    Walk w = {0};
+    walk_push(&w, e);
+    int found = 0;
+    for (const NbExpr *x; !found && (x = walk_pop(&w));)
+        found = x == sym;
+    walk_free(&w);
+    return found;
+}
+
+static int cmp_sym_name(const void *a, const void *b)
+{
+    const NbExpr *x = *(const NbExpr *const *)a, *y = *(const NbExpr *const *)b;
+    return strcmp(x->u.name, y->u.name);
+}
+
+size_t nb_free_syms(const NbExpr *e, const NbExpr **out, size_t cap)
+{
+    Walk w = {0};
+    walk_push(&w, e);
+    const NbExpr **found = NULL;
+    size_t n = 0, fcap = 0;
+    for (const NbExpr *x; (x = walk_pop(&w));) {
+        if (x->kind != NB_SYM)
+            continue;
+        if (n == fcap) {
+            fcap = fcap ? fcap * 2 : 8;
+            found = realloc(found, fcap * sizeof *found);
+            if (!found)
+                abort();
+        }
+        found[n++] = x;
+    }
+    walk_free(&w);
+    if (n)
+        qsort(found, n, sizeof *found, cmp_sym_name);
+    for (size_t i = 0; i < n && i < cap; i++)
+        out[i] = found[i];
+    free(found);
+    return n;
+}
+
+size_t nb_dag_size(const NbExpr *e)
+{
+    Walk w = {0};
+    walk_push(&w, e);
+    size_t n = 0;
+    while (walk_pop(&w))
+        n++;
+    walk_free(&w);
+    return n;
+}

@@ -1,0 +1,1 @@
+/* hstudy.c: not written yet */

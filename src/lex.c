@@ -1,0 +1,1 @@
+/* lex.c: not written yet */

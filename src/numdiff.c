@@ -1,0 +1,1 @@
+/* numdiff.c: not written yet */

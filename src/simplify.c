@@ -1,0 +1,1 @@
+/* simplify.c: not written yet */

@@ -1,0 +1,1 @@
+/* vm_block.c: not written yet */

@@ -1,0 +1,1 @@
+/* vm_complex.c: not written yet */

@@ -1,0 +1,1 @@
+/* vm_double.c: not written yet */

@@ -1,0 +1,1 @@
+/* vm_mpfr.c: not written yet */

@@ -1,0 +1,65 @@
+/* check.h — the tiny test harness every C test program uses.
+ *
+ * Each CHECK prints "PASS name" or "FAIL name: detail" on stdout; tests/run.sh
+ * counts those lines. A test program exits 1 when any check failed.
+ * Random tests take their seed from NB_TEST_SEED and print it, so a failure
+ * can be replayed.
+ */
+#ifndef NABLA_TEST_CHECK_H
+#define NABLA_TEST_CHECK_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int check_failed_count;
+static int check_passed_count;
+
+#define CHECK(cond, ...)                                                   \
+    do {                                                                   \
+        if (cond) {                                                        \
+            check_passed_count++;                                          \
+            printf("PASS %s:%d ", __FILE__, __LINE__);                     \
+            printf(__VA_ARGS__);                                           \
+            printf("\n");                                                  \
+        } else {                                                           \
+            check_failed_count++;                                          \
+            printf("FAIL %s:%d ", __FILE__, __LINE__);                     \
+            printf(__VA_ARGS__);                                           \
+            printf("  [%s]\n", #cond);                                     \
+        }                                                                  \
+    } while (0)
+
+#define CHECK_STR(got, want, ...)                                          \
+    do {                                                                   \
+        const char *check_g_ = (got), *check_w_ = (want);                  \
+        int check_ok_ = check_g_ && check_w_ && strcmp(check_g_, check_w_) == 0; \
+        if (check_ok_) {                                                   \
+            check_passed_count++;                                          \
+            printf("PASS %s:%d ", __FILE__, __LINE__);                     \
+            printf(__VA_ARGS__);                                           \
+            printf("\n");                                                  \
+        } else {                                                           \
+            check_failed_count++;                                          \
+            printf("FAIL %s:%d ", __FILE__, __LINE__);                     \
+            printf(__VA_ARGS__);                                           \
+            printf(": got \"%s\", want \"%s\"\n",                          \
+                   check_g_ ? check_g_ : "(null)", check_w_ ? check_w_ : "(null)"); \
+        }                                                                  \
+    } while (0)
+
+static inline unsigned long check_seed(void)
+{
+    const char *s = getenv("NB_TEST_SEED");
+    unsigned long seed = s ? strtoul(s, NULL, 10) : 20261123UL;
+    printf("# seed %lu (replay with NB_TEST_SEED=%lu)\n", seed, seed);
+    return seed;
+}
+
+static inline int check_done(void)
+{
+    printf("# %d passed, %d failed\n", check_passed_count, check_failed_count);
+    return check_failed_count ? 1 : 0;
+}
+
+#endif
