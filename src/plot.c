@@ -1,1 +1,1 @@
-/* plot.c: not written yet */
+/* plot.c — pictures (SPEC §6): not built yet. */
