@@ -1,1 +1,239 @@
-/* main.c: not written yet */
+/* main.c — the nabla program: options, then -e statements, script files,
+ * stdin or the prompt (SPEC §1). The only exit() in nabla is here.
+ *
+ * Exit status: 0 success; 1 a statement failed, or writing the results
+ * failed (stdout full or closed); 2 bad usage or an unreadable file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <mpfr.h>
+
+#include "nabla/nabla.h"
+#include "repl.h"
+
+enum { OPT_PRECISION = 256, OPT_DIGITS, OPT_FORMAT, OPT_NO_COLOR,
+       OPT_KEEP_GOING };
+
+static const struct option long_options[] = {
+    {"eval", required_argument, NULL, 'e'},
+    {"interactive", required_argument, NULL, 'i'},
+    {"precision", required_argument, NULL, OPT_PRECISION},
+    {"digits", required_argument, NULL, OPT_DIGITS},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"quiet", no_argument, NULL, 'q'},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"keep-going", no_argument, NULL, 'k'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static void print_help(FILE *out)
+{
+    fputs("Usage: nabla [OPTION]... [FILE]...\n"
+          "Exact derivatives, finite differences and gradient descent: a\n"
+          "calculator for calculus in machine learning.\n"
+          "\n"
+          "With no FILE and no -e, read statements from standard input: an\n"
+          "interactive prompt when it is a terminal, else a script.\n"
+          "\n"
+          "  -e, --eval=STATEMENTS     run STATEMENTS (repeatable)\n"
+          "  -i, --interactive=FILE    run FILE, then stay at the prompt\n"
+          "      --precision=BITS|double\n"
+          "                            working precision (default: double)\n"
+          "      --digits=N            significant digits shown for floats\n"
+          "                            (default 0: shortest round-trip)\n"
+          "      --format=text|csv|json\n"
+          "                            how tables and results are printed\n"
+          "  -q, --quiet               no banner or progress messages\n"
+          "      --no-color            no colour in diagnostics (also NO_COLOR)\n"
+          "  -k, --keep-going          continue a script after an error\n"
+          "  -h, --help                show this help and exit\n"
+          "  -V, --version             show the version and exit\n"
+          "\n"
+          "Exit status: 0 success, 1 a statement failed, 2 bad usage or an\n"
+          "unreadable file.\n"
+          "Example: nabla -e 'diff(sin(x)*exp(-x^2/2), x)'\n",
+          out);
+}
+
+static void die_usage(const char *fmt, const char *arg)
+{
+    fputs("nabla: error: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'nabla --help' for more information.\n", stderr);
+    exit(2);
+}
+
+static long parse_long(const char *s, long lo, long hi, int *ok)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    *ok = *s >= '0' && *s <= '9' && !*end && !errno && v >= lo && v <= hi;
+    return v;
+}
+
+typedef struct Run {
+    const char **evals;    /* -e texts, in order */
+    size_t nevals;
+    const char *interactive;
+} Run;
+
+static void parse_option(int c, NbSessionOpts *o, Run *r, char **argv)
+{
+    int ok;
+    switch (c) {
+    case 'e': r->evals[r->nevals++] = optarg; break;
+    case 'i': r->interactive = optarg; break;
+    case 'q': o->quiet = 1; break;
+    case 'k': o->keep_going = 1; break;
+    case OPT_NO_COLOR: o->color = 0; break;
+    case OPT_PRECISION:
+        o->prec = strcmp(optarg, "double") == 0
+                      ? NB_PREC_DOUBLE
+                      : parse_long(optarg, NB_MIN_PRECISION, NB_MAX_PRECISION, &ok);
+        if (strcmp(optarg, "double") != 0 && !ok)
+            die_usage("invalid precision '%s' (a number of bits from 2 to "
+                      "1048576, or double)", optarg);
+        break;
+    case OPT_DIGITS:
+        o->digits = (int)parse_long(optarg, 0, 10000, &ok);
+        if (!ok)
+            die_usage("invalid digits '%s' (a number from 0 to 10000)", optarg);
+        break;
+    case OPT_FORMAT:
+        if (nb_format_parse(optarg, &o->format))
+            die_usage("invalid format '%s' (text, csv or json)", optarg);
+        break;
+    case 'h': print_help(stdout); exit(fflush(stdout) || ferror(stdout) ? 1 : 0);
+    case 'V':
+        printf("nabla %s\n", PACKAGE_VERSION);
+        exit(fflush(stdout) || ferror(stdout) ? 1 : 0);
+    case ':':
+        die_usage("option '%s' needs an argument", argv[optind - 1]);
+        break;
+    default:
+        die_usage("unknown option '%s'", argv[optind - 1]);
+    }
+}
+
+/* Read all of stdin (a script piped in). */
+static char *read_stdin(size_t *len)
+{
+    size_t cap = 4096, n = 0, got;
+    char *buf = malloc(cap);
+    if (!buf)
+        abort();
+    while ((got = fread(buf + n, 1, cap - n - 1, stdin)) > 0) {
+        n += got;
+        if (n + 1 >= cap) {
+            if (cap > (size_t)NB_MAX_SOURCE_BYTES) {
+                free(buf);
+                fputs("nabla: error: cannot read '<stdin>': input too large\n",
+                      stderr);
+                return NULL;
+            }
+            buf = realloc(buf, cap *= 2);
+            if (!buf)
+                abort();
+        }
+    }
+    if (ferror(stdin)) {
+        fprintf(stderr, "nabla: error: cannot read '<stdin>': %s\n",
+                strerror(errno));
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Combine a source's status into the run's: returns 1 to stop. */
+static int account(int rc, int *status, int keep_going)
+{
+    if (rc == NB_SESSION_QUIT)
+        return 1;
+    if (rc == 2) {
+        *status = 2;
+        return 1;
+    }
+    if (rc) {
+        *status = 1;
+        return !keep_going;
+    }
+    return 0;
+}
+
+static int run_all(NbSession *s, const Run *r, int nfiles, char **files)
+{
+    int status = 0, kg = nb_session_opts(s)->keep_going;
+    for (size_t i = 0; i < r->nevals; i++)
+        if (account(nb_session_run(s, "-e", r->evals[i], strlen(r->evals[i])),
+                    &status, kg))
+            return status;
+    for (int i = 0; i < nfiles; i++)
+        if (account(nb_session_run_file(s, files[i]), &status, kg))
+            return status;
+    if (r->interactive) {
+        int rc = nb_session_run_file(s, r->interactive);
+        if (rc == NB_SESSION_QUIT || rc == 2)
+            return rc == 2 ? 2 : status;
+        return nb_repl(s) ? 1 : status;
+    }
+    if (r->nevals || nfiles)
+        return status;
+    if (isatty(STDIN_FILENO))
+        return nb_repl(s) ? 1 : status;
+    size_t len;
+    char *text = read_stdin(&len);
+    if (!text)
+        return 2;
+    int rc = nb_session_run(s, "<stdin>", text, len);
+    free(text);
+    return rc == 1 ? 1 : status;
+}
+
+/* Results that could not be written are a failure (stdout to /dev/full). */
+static int finish_output(int status)
+{
+    int bad = fflush(stdout) != 0 || ferror(stdout);
+    int err = errno;
+    if (fclose(stdout) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    if (!bad)
+        return status;
+    fprintf(stderr, "nabla: error: cannot write the output: %s\n",
+            strerror(err ? err : EIO));
+    return status ? status : 1;
+}
+
+int main(int argc, char **argv)
+{
+    NbSessionOpts o;
+    nb_session_opts_default(&o);
+    const char *nc = getenv("NO_COLOR");
+    o.color = !(nc && *nc) && isatty(STDERR_FILENO);
+    Run r = {calloc((size_t)argc + 1, sizeof(char *)), 0, NULL};
+    if (!r.evals)
+        abort();
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":e:i:qkhV", long_options, NULL)) != -1)
+        parse_option(c, &o, &r, argv);
+    NbSession *s = nb_session_new(&o);
+    int status = run_all(s, &r, argc - optind, argv + optind);
+    nb_session_free(s);
+    free(r.evals);
+    mpfr_free_cache();
+    return finish_output(status);
+}

@@ -1,0 +1,14 @@
+/* repl.h — the interactive prompt (SPEC §7). */
+#ifndef NABLA_REPL_H
+#define NABLA_REPL_H
+
+#include "nabla/session.h"
+
+/* Read statements from stdin until quit or end of input: with GNU readline
+ * (editing, history in ~/.nabla_history, completion, ^C handling) when
+ * stdin is a terminal, else line by line without prompts. Assignments are
+ * echoed; errors are reported and do not end the session. Returns 0, or 1
+ * when the history or input could not be handled. */
+int nb_repl(NbSession *s);
+
+#endif

@@ -1,1 +1,825 @@
-/* session.c: not written yet */
+/* session.c — running statements: variables, user functions, settings,
+ * printing (SPEC §2, §7, §9), and the helpers command modules use.
+ *
+ * Each statement gets its own arena for its syntax tree and a fresh trial
+ * evaluation cache, so an error or an interrupt leaves nothing behind but
+ * interned nodes (which the store owns).
+ *
+ * Printing rules: an expression statement prints its value on out — a
+ * closed value as a number (exact when exact arithmetic holds it, else a
+ * float at the working precision), anything else as its canonical symbolic
+ * form; `name = expr` and `f(x) = expr` print "name = value" /
+ * "f(x) = body" only when echo is on (the prompt); a command that prints
+ * its own output returns NB_NOTHING and nothing more is printed.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "session_internal.h"
+#include "nabla/builtins.h"
+#include "nabla/limits.h"
+#include "nabla/parse.h"
+#include "nabla/print.h"
+
+enum { MAX_LOAD_DEPTH = 32, MAX_DIGITS = 10000 };
+
+/* rc of one statement: 0 done, 1 failed with d to print, 2 failed and
+ * already reported (a loaded file's own errors), or NB_SESSION_QUIT. */
+enum { ST_OK = 0, ST_FAIL = 1, ST_REPORTED = 2 };
+
+/* The value commands return when they have printed everything. A sentinel
+ * that is never interned, printed or evaluated. */
+static const NbExpr nothing_node = {.kind = NB_STR, .id = UINT32_MAX,
+                                    .u.name = "<nothing>"};
+const NbExpr *const NB_NOTHING = &nothing_node;
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        abort(); /* as GMP does: no recovery from exhausted memory */
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xrealloc(NULL, n), s, n);
+}
+
+/* --- lifetime --------------------------------------------------------------- */
+
+void nb_session_opts_default(NbSessionOpts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->prec = NB_PREC_DOUBLE;
+    o->format = NB_FORMAT_TEXT;
+    o->out = stdout;
+    o->err = stderr;
+}
+
+NbSession *nb_session_new(const NbSessionOpts *o)
+{
+    NbSession *s = xrealloc(NULL, sizeof *s);
+    memset(s, 0, sizeof *s);
+    if (o)
+        s->o = *o;
+    else
+        nb_session_opts_default(&s->o);
+    if (!s->o.out)
+        s->o.out = stdout;
+    if (!s->o.err)
+        s->o.err = stderr;
+    s->st = nb_store_new();
+    s->cache = nb_eval_cache_new();
+    return s;
+}
+
+static void fn_free(NbUserFn *fn)
+{
+    free((char *)fn->name);
+    free((void *)fn->params);
+    free(fn);
+}
+
+static void free_tmpfns(NbSession *s)
+{
+    for (size_t i = 0; i < s->ntmpfns; i++) {
+        free((void *)s->tmpfns[i]->params);
+        free(s->tmpfns[i]);
+    }
+    s->ntmpfns = 0;
+}
+
+void nb_session_free(NbSession *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nvars; i++)
+        free(s->vars[i].name);
+    for (size_t i = 0; i < s->nfns; i++)
+        fn_free(s->fns[i]);
+    free_tmpfns(s);
+    free(s->tmpfns);
+    free(s->vars);
+    free(s->fns);
+    free(s->closed);
+    free(s->scratch);
+    free(s->path_coords);
+    free(s->path_f);
+    nb_eval_cache_free(s->cache);
+    nb_store_free(s->st);
+    free(s);
+}
+
+NbStore *nb_session_store(NbSession *s) { return s->st; }
+const NbSessionOpts *nb_session_opts(const NbSession *s) { return &s->o; }
+NbSessionOpts *nb_session_opts_mut(NbSession *s) { return &s->o; }
+FILE *nb_session_out(NbSession *s) { return s->o.out; }
+FILE *nb_session_err(NbSession *s) { return s->o.err; }
+long nb_session_prec(const NbSession *s) { return s->o.prec; }
+
+/* --- bindings ------------------------------------------------------------- */
+
+static void remove_var(NbSession *s, const char *name)
+{
+    NbVar *v = nb_var_find(s, name);
+    if (!v)
+        return;
+    free(v->name);
+    *v = s->vars[--s->nvars];
+}
+
+static void remove_fn(NbSession *s, const char *name)
+{
+    for (size_t i = 0; i < s->nfns; i++)
+        if (strcmp(s->fns[i]->name, name) == 0) {
+            fn_free(s->fns[i]);
+            memmove(&s->fns[i], &s->fns[i + 1],
+                    (s->nfns - i - 1) * sizeof *s->fns);
+            s->nfns--;
+            return;
+        }
+}
+
+static void bind_var(NbSession *s, const char *name, const NbExpr *value)
+{
+    remove_fn(s, name);
+    NbVar *v = nb_var_find(s, name);
+    if (v) {
+        v->value = value;
+        return;
+    }
+    if (s->nvars == s->vars_cap) {
+        s->vars_cap = s->vars_cap ? s->vars_cap * 2 : 16;
+        s->vars = xrealloc(s->vars, s->vars_cap * sizeof *s->vars);
+    }
+    s->vars[s->nvars].name = xstrdup(name);
+    s->vars[s->nvars++].value = value;
+}
+
+static void bind_fn(NbSession *s, const char *name, size_t np,
+                    const NbExpr **params, const NbExpr *body)
+{
+    remove_var(s, name);
+    remove_fn(s, name);
+    NbUserFn *fn = xrealloc(NULL, sizeof *fn);
+    fn->name = xstrdup(name);
+    fn->nparams = np;
+    fn->params = params;
+    fn->body = body;
+    if (s->nfns == s->fns_cap) {
+        s->fns_cap = s->fns_cap ? s->fns_cap * 2 : 16;
+        s->fns = xrealloc(s->fns, s->fns_cap * sizeof *s->fns);
+    }
+    s->fns[s->nfns++] = fn;
+}
+
+/* Names that cannot be rebound: constants, built-ins and commands. */
+static int check_bindable(NbSession *s, const char *name, NbPos pos,
+                          NbDiag *d)
+{
+    if (nb_is_constant_name(name))
+        nb_diag_set(d, NB_ERR_TYPE, "cannot assign to the constant '%s'", name);
+    else if (nb_builtin_lookup(name) >= 0 || strcmp(name, "float") == 0)
+        nb_diag_set(d, NB_ERR_TYPE, "cannot assign to '%s': it is a built-in function",
+                    name);
+    else if (nb_command_lookup(name) || nb_is_command_word(name))
+        nb_diag_set(d, NB_ERR_TYPE, "cannot assign to '%s': it is a command",
+                    name);
+    else
+        return 0;
+    nb_lower_fail(s, d, pos);
+    return -1;
+}
+
+/* --- printing ------------------------------------------------------------------ */
+
+/* The value to show for e: its number when closed, else e itself. */
+static const NbExpr *shown(NbSession *s, const NbExpr *e, NbDiag *d)
+{
+    if (!nb_closed(s, e))
+        return e;
+    return nb_eval_cached(s->st, s->cache, e, s->o.prec, 0, d);
+}
+
+static char *text_of(NbSession *s, const NbExpr *e)
+{
+    NbPrintOpts po = {s->o.digits};
+    if (e->kind == NB_STR)
+        return xstrdup(e->u.name);
+    return nb_print(e, &po);
+}
+
+static void json_expr(NbSession *s, const NbExpr *e)
+{
+    if (e->kind != NB_VEC) {
+        char *t = text_of(s, e);
+        if (e->kind == NB_STR)
+            nb_json_string(s->o.out, t);
+        else
+            nb_json_value(s->o.out, t);
+        free(t);
+        return;
+    }
+    fputc('[', s->o.out);
+    for (size_t i = 0; i < e->n; i++) {
+        if (i)
+            fputs(", ", s->o.out);
+        json_expr(s, e->args[i]);
+    }
+    fputc(']', s->o.out);
+}
+
+/* A statement's value on out, in the session's format. */
+static int print_value(NbSession *s, const NbExpr *e, NbPos pos, NbDiag *d)
+{
+    const NbExpr *v = shown(s, e, d);
+    if (!v)
+        return nb_lower_fail(s, d, pos), ST_FAIL;
+    if (s->o.format == NB_FORMAT_JSON) {
+        fputs("{\"value\": ", s->o.out);
+        json_expr(s, v);
+        fputs("}\n", s->o.out);
+        return ST_OK;
+    }
+    char *t = text_of(s, v);
+    if (s->o.format == NB_FORMAT_CSV)
+        nb_csv_field(s->o.out, t);
+    else
+        fputs(t, s->o.out);
+    fputc('\n', s->o.out);
+    free(t);
+    return ST_OK;
+}
+
+static void print_fn(NbSession *s, const NbUserFn *fn, FILE *out)
+{
+    fprintf(out, "%s(", fn->name);
+    for (size_t i = 0; i < fn->nparams; i++)
+        fprintf(out, "%s%s", i ? ", " : "", fn->params[i]->u.name);
+    char *t = text_of(s, fn->body);
+    fprintf(out, ") = %s\n", t);
+    free(t);
+}
+
+static int print_binding(NbSession *s, const char *name, const NbExpr *v,
+                         FILE *out, NbDiag *d)
+{
+    const NbExpr *sv = shown(s, v, d);
+    if (!sv)
+        return ST_FAIL;
+    char *t = text_of(s, sv);
+    fprintf(out, "%s = %s\n", name, t);
+    free(t);
+    return ST_OK;
+}
+
+/* --- statements ------------------------------------------------------------------ */
+
+static int run_expr(NbSession *s, const NbAst *a, NbDiag *d)
+{
+    s->top = a;
+    const NbExpr *v = nb_lower(s, a, d);
+    if (!v)
+        return ST_FAIL;
+    if (v == NB_NOTHING)
+        return ST_OK;
+    return print_value(s, v, a->pos, d);
+}
+
+static int run_assign(NbSession *s, const NbAst *a, NbDiag *d)
+{
+    if (check_bindable(s, a->text, a->pos, d))
+        return ST_FAIL;
+    s->top = a->args[0];
+    const NbExpr *v = nb_lower(s, a->args[0], d);
+    if (!v)
+        return ST_FAIL;
+    if (v == NB_NOTHING) {
+        nb_diag_set(d, NB_ERR_TYPE, "this command prints its result and has no value to assign");
+        nb_lower_fail(s, d, a->args[0]->pos);
+        return ST_FAIL;
+    }
+    bind_var(s, a->text, v);
+    if (s->o.echo && print_binding(s, a->text, v, s->o.out, d))
+        return nb_lower_fail(s, d, a->pos), ST_FAIL;
+    return ST_OK;
+}
+
+static int check_params(NbSession *s, const NbAst *a, NbDiag *d)
+{
+    for (int i = 0; i < a->nparams; i++) {
+        const char *p = a->params[i];
+        NbPos pos = a->param_pos ? a->param_pos[i] : a->pos;
+        if (nb_is_constant_name(p))
+            nb_diag_set(d, NB_ERR_ARGS, "parameter '%s' is a constant", p);
+        else if (nb_builtin_lookup(p) >= 0)
+            nb_diag_set(d, NB_ERR_ARGS, "parameter '%s' is a built-in function", p);
+        else {
+            int dup = 0;
+            for (int k = 0; k < i; k++)
+                dup |= strcmp(a->params[k], p) == 0;
+            if (!dup)
+                continue;
+            nb_diag_set(d, NB_ERR_ARGS, "parameter '%s' appears twice", p);
+        }
+        nb_lower_fail(s, d, pos);
+        return -1;
+    }
+    return 0;
+}
+
+static int run_funcdef(NbSession *s, const NbAst *a, NbDiag *d)
+{
+    if (check_bindable(s, a->text, a->pos, d) || check_params(s, a, d))
+        return ST_FAIL;
+    s->defining = a->text;
+    s->params = a->params;
+    s->nparams = (size_t)a->nparams;
+    s->top = NULL;
+    const NbExpr *body = nb_lower(s, a->args[0], d);
+    s->defining = NULL;
+    s->params = NULL;
+    s->nparams = 0;
+    if (!body)
+        return ST_FAIL;
+    const NbExpr **params = xrealloc(NULL, ((size_t)a->nparams + 1) * sizeof *params);
+    for (int i = 0; i < a->nparams; i++)
+        params[i] = nb_sym(s->st, a->params[i]);
+    bind_fn(s, a->text, (size_t)a->nparams, params, body);
+    if (s->o.echo)
+        print_fn(s, s->fns[s->nfns - 1], s->o.out);
+    return ST_OK;
+}
+
+/* --- command statements: set, help, vars, funcs, load, quit ---------------- */
+
+static int word_error(NbSession *s, const NbAst *a, int i, NbDiag *d)
+{
+    NbPos pos = i >= 0 && i < a->nwords && a->word_pos ? a->word_pos[i] : a->pos;
+    nb_lower_fail(s, d, pos);
+    return ST_FAIL;
+}
+
+static int parse_count(const char *w, long lo, long hi, long *out)
+{
+    char *end;
+    if (!w || !(*w >= '0' && *w <= '9'))
+        return -1;
+    errno = 0;
+    long v = strtol(w, &end, 10);
+    if (*end || errno || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int set_precision(NbSession *s, const NbAst *a, NbDiag *d)
+{
+    const char *w = a->words[1];
+    long v;
+    if (strcmp(w, "double") == 0)
+        v = NB_PREC_DOUBLE;
+    else if (parse_count(w, NB_MIN_PRECISION, NB_MAX_PRECISION, &v)) {
+        nb_diag_set(d, NB_ERR_PRECISION,
+                    "precision must be a number of bits from %d to %ld, or double",
+                    NB_MIN_PRECISION, (long)NB_MAX_PRECISION);
+        return word_error(s, a, 1, d);
+    }
+    s->o.prec = v;
+    nb_eval_cache_clear(s->cache);
+    return ST_OK;
+}
+
+static int set_setting(NbSession *s, const NbAst *a, NbDiag *d)
+{
+    static const char *const names[] = {"precision", "digits", "format"};
+    if (a->nwords != 2) {
+        nb_diag_set(d, NB_ERR_ARGS,
+                    "set expects a setting and a value, e.g. 'set precision 256'");
+        return word_error(s, a, a->nwords > 2 ? 2 : -1, d);
+    }
+    const char *key = a->words[0], *w = a->words[1];
+    long v;
+    if (strcmp(key, names[0]) == 0)
+        return set_precision(s, a, d);
+    if (strcmp(key, names[1]) == 0) {
+        if (parse_count(w, 0, MAX_DIGITS, &v) == 0) {
+            s->o.digits = (int)v;
+            return ST_OK;
+        }
+        nb_diag_set(d, NB_ERR_ARGS, "digits must be a number from 0 to %d",
+                    MAX_DIGITS);
+        return word_error(s, a, 1, d);
+    }
+    if (strcmp(key, names[2]) == 0) {
+        NbFormat f;
+        if (nb_format_parse(w, &f) == 0) {
+            s->o.format = f;
+            return ST_OK;
+        }
+        nb_diag_set(d, NB_ERR_ARGS, "format must be text, csv or json");
+        return word_error(s, a, 1, d);
+    }
+    const char *best = NULL;
+    for (size_t i = 0; i < 3 && !best; i++)
+        if (strncmp(key, names[i], 3) == 0 || strstr(names[i], key))
+            best = names[i];
+    if (best)
+        nb_diag_set(d, NB_ERR_UNKNOWN, "unknown setting '%s'; did you mean '%s'?",
+                    key, best);
+    else
+        nb_diag_set(d, NB_ERR_UNKNOWN,
+                    "unknown setting '%s' (settings: precision, digits, format)", key);
+    return word_error(s, a, 0, d);
+}
+
+static int list_vars(NbSession *s, NbDiag *d)
+{
+    FILE *out = s->o.out;
+    if (!s->nvars && s->o.format == NB_FORMAT_TEXT)
+        fputs("no variables defined\n", out);
+    if (s->o.format == NB_FORMAT_TEXT) {
+        for (size_t i = 0; i < s->nvars; i++)
+            if (print_binding(s, s->vars[i].name, s->vars[i].value, out, d))
+                return ST_FAIL;
+        return ST_OK;
+    }
+    static const char *const cols[] = {"name", "value"};
+    NbTable *t = nb_table_new("vars", 2, cols);
+    for (size_t i = 0; i < s->nvars; i++) {
+        const NbExpr *v = shown(s, s->vars[i].value, d);
+        if (!v) {
+            nb_table_free(t);
+            return ST_FAIL;
+        }
+        char *txt = text_of(s, v);
+        const char *row[2] = {s->vars[i].name, txt};
+        nb_table_row(t, row);
+        free(txt);
+    }
+    nb_table_print(t, s->o.format, out, s->o.err);
+    nb_table_free(t);
+    return ST_OK;
+}
+
+static int list_funcs(NbSession *s)
+{
+    if (!s->nfns)
+        fputs("no functions defined\n", s->o.out);
+    for (size_t i = 0; i < s->nfns; i++)
+        print_fn(s, s->fns[i], s->o.out);
+    return ST_OK;
+}
+
+static int run_load(NbSession *s, const NbAst *a, NbDiag *d)
+{
+    if (a->nwords != 1) {
+        nb_diag_set(d, NB_ERR_ARGS, "load expects one file name: load \"file.nabla\"");
+        return word_error(s, a, a->nwords > 1 ? 1 : -1, d);
+    }
+    if (s->load_depth >= MAX_LOAD_DEPTH) {
+        nb_diag_set(d, NB_ERR_RECURSION,
+                    "load nested more than %d deep (does a file load itself?)",
+                    MAX_LOAD_DEPTH);
+        return word_error(s, a, 0, d);
+    }
+    const char *w = a->words[0];
+    size_t n = strlen(w);
+    char *path = (n >= 2 && w[0] == '"' && w[n - 1] == '"')
+                     ? strndup(w + 1, n - 2) : xstrdup(w);
+    char *text;
+    const char *why;
+    size_t len;
+    if (nb_read_file(path, &text, &len, &why)) {
+        nb_diag_set(d, NB_ERR_IO, "cannot read '%s': %s", path, why);
+        free(path);
+        return word_error(s, a, 0, d);
+    }
+    s->load_depth++;
+    int rc = nb_session_run(s, path, text, len);
+    s->load_depth--;
+    free(text);
+    free(path);
+    if (rc == NB_SESSION_QUIT)
+        return NB_SESSION_QUIT;
+    return rc ? ST_REPORTED : ST_OK;
+}
+
+static int run_command(NbSession *s, const NbAst *a, NbDiag *d)
+{
+    const char *w = a->text;
+    int nw = a->nwords;
+    if (strcmp(w, "set") == 0)
+        return set_setting(s, a, d);
+    if (strcmp(w, "load") == 0)
+        return run_load(s, a, d);
+    if (strcmp(w, "help") == 0 && nw <= 1) {
+        if (nb_session_help(s, nw ? a->words[0] : NULL, d) == 0)
+            return ST_OK;
+        return word_error(s, a, 0, d);
+    }
+    if (nw == 0 && (strcmp(w, "quit") == 0 || strcmp(w, "exit") == 0))
+        return NB_SESSION_QUIT;
+    if (nw == 0 && strcmp(w, "vars") == 0)
+        return list_vars(s, d);
+    if (nw == 0 && strcmp(w, "funcs") == 0)
+        return list_funcs(s);
+    if (nw > 0) {
+        nb_diag_set(d, NB_ERR_ARGS, "%s takes %s", w,
+                    strcmp(w, "help") == 0 ? "at most one name" : "no arguments");
+        return word_error(s, a, strcmp(w, "help") == 0 ? 1 : 0, d);
+    }
+    nb_diag_set(d, NB_ERR_UNKNOWN, "unknown command '%s'", w);
+    return word_error(s, a, -1, d);
+}
+
+static int run_statement(NbSession *s, const NbAst *a, NbDiag *d)
+{
+    switch (a->kind) {
+    case NB_AST_ASSIGN: return run_assign(s, a, d);
+    case NB_AST_FUNCDEF: return run_funcdef(s, a, d);
+    case NB_AST_COMMAND: return run_command(s, a, d);
+    default: return run_expr(s, a, d);
+    }
+}
+
+/* --- running text and files ---------------------------------------------------- */
+
+typedef struct Where {
+    const char *file, *src;
+    size_t srclen;
+} Where;
+
+static int run_one(NbSession *s, NbParser *p)
+{
+    NbArena arena = NB_ARENA_INIT;
+    NbDiag d = NB_DIAG_INIT;
+    NbAst *ast = NULL;
+    int r = nb_parser_next(p, &arena, &ast, &d);
+    int rc = r < 0 ? ST_FAIL : r == 0 ? -1 : run_statement(s, ast, &d);
+    if (rc == ST_OK && nb_interrupted) {
+        nb_diag_set(&d, NB_ERR_INTERRUPTED, "interrupted");
+        rc = ST_FAIL;
+    }
+    if (rc == ST_FAIL) {
+        if (d.code == NB_OK)
+            nb_diag_set(&d, NB_ERR_SYNTAX, "invalid statement");
+        if (!d.file)
+            d.file = s->file;
+        fflush(s->o.out);
+        nb_diag_print(&d, s->o.err);
+        fflush(s->o.err);
+    }
+    nb_diag_clear(&d);
+    nb_arena_free(&arena);
+    nb_eval_cache_clear(s->cache);
+    free_tmpfns(s);
+    s->top = NULL;
+    return rc;
+}
+
+int nb_session_run(NbSession *s, const char *name, const char *text,
+                   size_t len)
+{
+    Where saved = {s->file, s->src, s->srclen};
+    NbParser *p = nb_parser_new(name, text, len);
+    int status = 0;
+    s->file = name;
+    s->src = text;
+    s->srclen = len;
+    for (;;) {
+        int rc = run_one(s, p);
+        if (rc < 0)
+            break;
+        if (rc == NB_SESSION_QUIT) {
+            status = NB_SESSION_QUIT;
+            break;
+        }
+        if (rc == ST_OK)
+            continue;
+        status = 1;
+        if (!s->o.keep_going || nb_interrupted)
+            break;
+    }
+    fflush(s->o.out);
+    nb_parser_free(p);
+    s->file = saved.file;
+    s->src = saved.src;
+    s->srclen = saved.srclen;
+    return status;
+}
+
+/* The whole of path in a malloc'd, NUL-terminated buffer. On failure *why
+ * is a static reason ("No such file or directory", "Is a directory"). */
+int nb_read_file(const char *path, char **text, size_t *len, const char **why)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    *text = NULL;
+    if (!f || fstat(fileno(f), &sb) != 0) {
+        *why = strerror(errno);
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        *why = strerror(EISDIR);
+        fclose(f);
+        return -1;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = xrealloc(NULL, cap);
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap > (size_t)NB_MAX_SOURCE_BYTES) {
+                *why = "file too large";
+                free(buf);
+                fclose(f);
+                return -1;
+            }
+            buf = xrealloc(buf, cap *= 2);
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        *why = strerror(errno ? errno : EIO);
+        free(buf);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
+int nb_session_run_file(NbSession *s, const char *path)
+{
+    char *text;
+    const char *why;
+    size_t len;
+    if (nb_read_file(path, &text, &len, &why)) {
+        NbDiag d = NB_DIAG_INIT;
+        nb_diag_set(&d, NB_ERR_IO, "cannot read '%s': %s", path, why);
+        nb_diag_print(&d, s->o.err);
+        nb_diag_clear(&d);
+        return 2;
+    }
+    int rc = nb_session_run(s, path, text, len);
+    free(text);
+    return rc;
+}
+
+/* --- names, for completion ---------------------------------------------------- */
+
+static const char *const statement_words[] = {
+    "set", "help", "load", "vars", "funcs", "quit", "float", "precision",
+    "digits", "format", NULL};
+
+void nb_session_each_name(NbSession *s, void (*fn)(const char *, void *),
+                          void *ctx)
+{
+    for (int i = 0; i < NB_FN__COUNT; i++)
+        fn(nb_builtins[i].name, ctx);
+    for (const NbConstant *c = nb_constants; c->name; c++)
+        fn(c->name, ctx);
+    const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
+                                       nb_cmds_descent, nb_cmds_plot};
+    for (size_t t = 0; t < 4; t++)
+        for (const NbCommand *c = tables[t]; c->name; c++)
+            fn(c->name, ctx);
+    for (const char *const *w = statement_words; *w; w++)
+        fn(*w, ctx);
+    for (size_t i = 0; i < s->nvars; i++)
+        fn(s->vars[i].name, ctx);
+    for (size_t i = 0; i < s->nfns; i++)
+        fn(s->fns[i]->name, ctx);
+}
+
+/* --- for command modules ------------------------------------------------------- */
+
+const NbCommand *nb_command_lookup(const char *name)
+{
+    const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
+                                       nb_cmds_descent, nb_cmds_plot};
+    for (size_t t = 0; t < 4; t++)
+        for (const NbCommand *c = tables[t]; c->name; c++)
+            if (strcmp(c->name, name) == 0)
+                return c;
+    return NULL;
+}
+
+const NbArg *nb_args_kw(const NbArgs *a, const char *name)
+{
+    for (size_t i = 0; i < a->nkw; i++)
+        if (strcmp(a->kw[i].name, name) == 0)
+            return &a->kw[i];
+    return NULL;
+}
+
+int nb_args_check_keywords(const NbArgs *a, const char *const *allowed,
+                           NbDiag *d)
+{
+    for (size_t i = 0; i < a->nkw; i++) {
+        const char *k = a->kw[i].name;
+        int ok = 0;
+        for (const char *const *p = allowed; *p && !ok; p++)
+            ok = strcmp(*p, k) == 0;
+        for (size_t j = 0; j < i && ok; j++)
+            if (strcmp(a->kw[j].name, k) == 0) {
+                nb_diag_set(d, NB_ERR_ARGS, "keyword '%s' given twice", k);
+                ok = -1;
+            }
+        if (ok == 1)
+            continue;
+        if (!ok) {
+            const char *sug = nb_closest_name(k, allowed);
+            if (sug)
+                nb_diag_set(d, NB_ERR_UNKNOWN,
+                            "unknown keyword '%s'; did you mean '%s'?", k, sug);
+            else
+                nb_diag_set(d, NB_ERR_UNKNOWN, "unknown keyword '%s'", k);
+        }
+        nb_diag_locate(d, a->file, a->kw[i].pos, NULL, 0);
+        return -1;
+    }
+    return 0;
+}
+
+int nb_args_function(NbSession *s, const NbArg *arg, const NbExpr **body,
+                     const NbExpr *const **vars, size_t *nvars, NbDiag *d)
+{
+    if (arg->fn) {
+        *body = arg->fn->body;
+        *vars = arg->fn->params;
+        *nvars = arg->fn->nparams;
+        return 0;
+    }
+    const NbExpr *e = arg->value;
+    if (!e || e->kind == NB_STR || e == NB_NOTHING) {
+        nb_diag_set(d, NB_ERR_TYPE, "a function or an expression is expected");
+        nb_diag_locate(d, s->file, arg->pos, s->src, s->srclen);
+        return -1;
+    }
+    size_t n = nb_free_syms(e, NULL, 0);
+    if (n + 1 > s->scratch_cap) {
+        s->scratch_cap = n + 1;
+        s->scratch = xrealloc(s->scratch, s->scratch_cap * sizeof *s->scratch);
+    }
+    nb_free_syms(e, s->scratch, n);
+    *body = e;
+    *vars = s->scratch;
+    *nvars = n;
+    return 0;
+}
+
+int nb_arg_double(NbSession *s, const NbArg *arg, double *out, NbDiag *d)
+{
+    const NbExpr *e = arg->value;
+    if (arg->fn || !e || e == NB_NOTHING || e->kind == NB_VEC
+        || e->kind == NB_STR || !nb_closed(s, e)) {
+        nb_diag_set(d, NB_ERR_TYPE, "a number is expected here");
+        nb_diag_locate(d, s->file, arg->pos, s->src, s->srclen);
+        return -1;
+    }
+    if (nb_eval_to_double(s->st, e, out, d)) {
+        nb_diag_locate(d, s->file, arg->pos, s->src, s->srclen);
+        return -1;
+    }
+    return 0;
+}
+
+void nb_session_set_path(NbSession *s, size_t nvars, size_t npts,
+                         const double *coords, const double *fvals)
+{
+    free(s->path_coords);
+    free(s->path_f);
+    s->path_coords = xrealloc(NULL, nvars * npts * sizeof(double));
+    s->path_f = xrealloc(NULL, npts * sizeof(double));
+    if (nvars && npts)
+        memcpy(s->path_coords, coords, nvars * npts * sizeof(double));
+    if (npts)
+        memcpy(s->path_f, fvals, npts * sizeof(double));
+    s->path_nvars = nvars;
+    s->path_npts = npts;
+}
+
+int nb_session_get_path(NbSession *s, size_t *nvars, size_t *npts,
+                        const double **coords, const double **fvals)
+{
+    if (!s->path_npts)
+        return -1;
+    *nvars = s->path_nvars;
+    *npts = s->path_npts;
+    *coords = s->path_coords;
+    *fvals = s->path_f;
+    return 0;
+}

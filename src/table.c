@@ -1,1 +1,368 @@
-/* table.c: not written yet */
+/* table.c — tables and summaries as aligned text, CSV or JSON (SPEC §9).
+ *
+ * A table collects copies of its cells and prints once, so the format is a
+ * matter of rendering only: commands never write CSV or JSON themselves.
+ */
+#include "nabla/table.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Pair {
+    char *key, *value;
+} Pair;
+
+struct NbTable {
+    char *command;
+    size_t ncols;
+    char **cols;
+    char **cells;          /* nrows * ncols, row-major */
+    size_t nrows, rows_cap;
+    Pair *summary;
+    size_t nsummary, summary_cap;
+    char **notes;
+    size_t nnotes, notes_cap;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        abort(); /* as GMP does: no recovery from exhausted memory */
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s ? s : "") + 1;
+    char *p = xrealloc(NULL, n);
+    memcpy(p, s ? s : "", n);
+    return p;
+}
+
+NbTable *nb_table_new(const char *command, size_t ncols,
+                      const char *const *colnames)
+{
+    NbTable *t = xrealloc(NULL, sizeof *t);
+    memset(t, 0, sizeof *t);
+    t->command = xstrdup(command);
+    t->ncols = ncols;
+    t->cols = xrealloc(NULL, ncols * sizeof *t->cols);
+    for (size_t i = 0; i < ncols; i++)
+        t->cols[i] = xstrdup(colnames[i]);
+    return t;
+}
+
+void nb_table_free(NbTable *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->ncols; i++)
+        free(t->cols[i]);
+    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i]);
+    for (size_t i = 0; i < t->nsummary; i++) {
+        free(t->summary[i].key);
+        free(t->summary[i].value);
+    }
+    for (size_t i = 0; i < t->nnotes; i++)
+        free(t->notes[i]);
+    free(t->command);
+    free(t->cols);
+    free(t->cells);
+    free(t->summary);
+    free(t->notes);
+    free(t);
+}
+
+void nb_table_row(NbTable *t, const char *const *cells)
+{
+    if (t->nrows == t->rows_cap) {
+        t->rows_cap = t->rows_cap ? t->rows_cap * 2 : 16;
+        t->cells = xrealloc(t->cells, t->rows_cap * t->ncols * sizeof *t->cells);
+    }
+    for (size_t i = 0; i < t->ncols; i++)
+        t->cells[t->nrows * t->ncols + i] = xstrdup(cells[i]);
+    t->nrows++;
+}
+
+char *nb_cell(const char *fmt, ...)
+{
+    va_list ap;
+    char *s = NULL;
+    va_start(ap, fmt);
+    if (vasprintf(&s, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    return s;
+}
+
+void nb_table_summary(NbTable *t, const char *key, const char *value)
+{
+    if (t->nsummary == t->summary_cap) {
+        t->summary_cap = t->summary_cap ? t->summary_cap * 2 : 8;
+        t->summary = xrealloc(t->summary, t->summary_cap * sizeof *t->summary);
+    }
+    t->summary[t->nsummary].key = xstrdup(key);
+    t->summary[t->nsummary].value = xstrdup(value);
+    t->nsummary++;
+}
+
+void nb_table_note(NbTable *t, const char *text)
+{
+    if (t->nnotes == t->notes_cap) {
+        t->notes_cap = t->notes_cap ? t->notes_cap * 2 : 4;
+        t->notes = xrealloc(t->notes, t->notes_cap * sizeof *t->notes);
+    }
+    t->notes[t->nnotes++] = xstrdup(text);
+}
+
+int nb_format_parse(const char *s, NbFormat *out)
+{
+    static const char *const names[] = {"text", "csv", "json"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = (NbFormat)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* --- cells ------------------------------------------------------------------ */
+
+/* JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+int nb_cell_is_number(const char *s)
+{
+    const char *p = s;
+    if (*p == '-')
+        p++;
+    if (*p == '0')
+        p++;
+    else if (*p >= '1' && *p <= '9')
+        while (*p >= '0' && *p <= '9')
+            p++;
+    else
+        return 0;
+    if (*p == '.') {
+        if (!(*++p >= '0' && *p <= '9'))
+            return 0;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return 0;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return *p == '\0';
+}
+
+/* Printed width in terminal columns: UTF-8 code points, one column each. */
+static size_t width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p & 0xC0) != 0x80)
+            w++;
+    return w;
+}
+
+void nb_json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        case '\b': fputs("\\b", out); break;
+        case '\f': fputs("\\f", out); break;
+        default:
+            if (*p < 0x20)
+                fprintf(out, "\\u%04x", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+/* A cell as a JSON value: bare when it is a JSON number, else a string
+ * (so "inf", "nan" and "1/3" stay strings and the document stays valid). */
+void nb_json_value(FILE *out, const char *s)
+{
+    if (nb_cell_is_number(s))
+        fputs(s, out);
+    else
+        nb_json_string(out, s);
+}
+
+void nb_csv_field(FILE *out, const char *s)
+{
+    size_t n = strlen(s);
+    int quote = strpbrk(s, ",\"\r\n") != NULL
+                || (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
+    if (!quote) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+/* --- text ------------------------------------------------------------------- */
+
+static const char *cell(const NbTable *t, size_t r, size_t c)
+{
+    return t->cells[r * t->ncols + c];
+}
+
+/* A column is right-aligned when every non-empty cell in it is a number
+ * (or an infinity or NaN, which stand where numbers do). */
+static int numeric_column(const NbTable *t, size_t c)
+{
+    int any = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *s = cell(t, r, c);
+        if (!*s)
+            continue;
+        if (!nb_cell_is_number(s) && strcmp(s, "inf") && strcmp(s, "-inf")
+            && strcmp(s, "nan"))
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
+static void pad(FILE *out, size_t n)
+{
+    while (n--)
+        fputc(' ', out);
+}
+
+static void text_line(FILE *out, size_t ncols, const char *const *v,
+                      const size_t *w, const int *right)
+{
+    for (size_t c = 0; c < ncols; c++) {
+        size_t fill = w[c] - width(v[c]);
+        if (c)
+            fputs("  ", out);
+        if (right[c])
+            pad(out, fill);
+        fputs(v[c], out);
+        if (!right[c] && c + 1 < ncols)
+            pad(out, fill);
+    }
+    fputc('\n', out);
+}
+
+static void print_text(const NbTable *t, FILE *out)
+{
+    size_t *w = calloc(t->ncols + 1, sizeof *w);
+    int *right = calloc(t->ncols + 1, sizeof *right);
+    if (!w || !right)
+        abort();
+    for (size_t c = 0; c < t->ncols; c++) {
+        w[c] = width(t->cols[c]);
+        for (size_t r = 0; r < t->nrows; r++)
+            if (width(cell(t, r, c)) > w[c])
+                w[c] = width(cell(t, r, c));
+        right[c] = numeric_column(t, c);
+    }
+    if (t->ncols) {
+        text_line(out, t->ncols, (const char *const *)t->cols, w, right);
+        for (size_t r = 0; r < t->nrows; r++)
+            text_line(out, t->ncols, (const char *const *)&t->cells[r * t->ncols],
+                      w, right);
+    }
+    for (size_t i = 0; i < t->nsummary; i++)
+        fprintf(out, "%s: %s\n", t->summary[i].key, t->summary[i].value);
+    for (size_t i = 0; i < t->nnotes; i++)
+        fprintf(out, "%s\n", t->notes[i]);
+    free(w);
+    free(right);
+}
+
+/* --- CSV and JSON ------------------------------------------------------------ */
+
+static void csv_line(FILE *out, size_t n, char *const *v)
+{
+    for (size_t c = 0; c < n; c++) {
+        if (c)
+            fputc(',', out);
+        nb_csv_field(out, v[c]);
+    }
+    fputc('\n', out);
+}
+
+/* Rows on out; summary and notes (verdicts) on err, so the output file
+ * holds nothing but the table. */
+static void print_csv(const NbTable *t, FILE *out, FILE *err)
+{
+    if (t->ncols) {
+        csv_line(out, t->ncols, t->cols);
+        for (size_t r = 0; r < t->nrows; r++)
+            csv_line(out, t->ncols, &t->cells[r * t->ncols]);
+    }
+    for (size_t i = 0; i < t->nsummary; i++)
+        fprintf(err, "%s: %s\n", t->summary[i].key, t->summary[i].value);
+    for (size_t i = 0; i < t->nnotes; i++)
+        fprintf(err, "%s\n", t->notes[i]);
+}
+
+static void print_json(const NbTable *t, FILE *out)
+{
+    fputs("{\"command\": ", out);
+    nb_json_string(out, t->command);
+    fputs(", \"rows\": [", out);
+    for (size_t r = 0; r < t->nrows; r++) {
+        fputs(r ? ",\n  {" : "\n  {", out);
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (c)
+                fputs(", ", out);
+            nb_json_string(out, t->cols[c]);
+            fputs(": ", out);
+            nb_json_value(out, cell(t, r, c));
+        }
+        fputc('}', out);
+    }
+    fputs(t->nrows ? "\n], \"summary\": {" : "], \"summary\": {", out);
+    for (size_t i = 0; i < t->nsummary; i++) {
+        if (i)
+            fputs(", ", out);
+        nb_json_string(out, t->summary[i].key);
+        fputs(": ", out);
+        nb_json_value(out, t->summary[i].value);
+    }
+    if (t->nnotes) {
+        fputs(t->nsummary ? ", \"notes\": [" : "\"notes\": [", out);
+        for (size_t i = 0; i < t->nnotes; i++) {
+            if (i)
+                fputs(", ", out);
+            nb_json_string(out, t->notes[i]);
+        }
+        fputc(']', out);
+    }
+    fputs("}}\n", out);
+}
+
+void nb_table_print(const NbTable *t, NbFormat fmt, FILE *out, FILE *err)
+{
+    switch (fmt) {
+    case NB_FORMAT_CSV: print_csv(t, out, err); break;
+    case NB_FORMAT_JSON: print_json(t, out); break;
+    default: print_text(t, out); break;
+    }
+}

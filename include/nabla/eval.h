@@ -35,6 +35,18 @@ const NbExpr *nb_eval_number(NbStore *st, const NbExpr *e, long prec,
 const NbExpr *nb_eval_float(NbStore *st, const NbExpr *e, long prec,
                             NbDiag *d);
 
+/* A memo of evaluated nodes kept across calls (the session keeps one per
+ * statement, so trial evaluations of nested subexpressions during lowering
+ * cost each node once). Valid for one store and one precision: a call at
+ * another precision clears it. */
+typedef struct NbEvalCache NbEvalCache;
+NbEvalCache *nb_eval_cache_new(void);
+void nb_eval_cache_clear(NbEvalCache *c);
+void nb_eval_cache_free(NbEvalCache *c);
+/* nb_eval_number (want_float 0) or nb_eval_float (1) through cache c. */
+const NbExpr *nb_eval_cached(NbStore *st, NbEvalCache *c, const NbExpr *e,
+                             long prec, int want_float, NbDiag *d);
+
 /* Convenience for numeric code: e closed, value as double / into r. */
 int nb_eval_to_double(NbStore *st, const NbExpr *e, double *out, NbDiag *d);
 int nb_eval_to_mpfr(NbStore *st, const NbExpr *e, mpfr_ptr r, NbDiag *d);

@@ -32,4 +32,14 @@ void nb_table_summary(NbTable *t, const char *key, const char *value);
 void nb_table_note(NbTable *t, const char *text);
 void nb_table_print(const NbTable *t, NbFormat fmt, FILE *out, FILE *err);
 
+/* Cell helpers shared with the session's printing of plain results:
+ * whether s is a JSON number; s as a JSON string (escaped) or value (bare
+ * when a number); s as one CSV field (RFC 4180 quoting when needed). */
+int nb_cell_is_number(const char *s);
+/* "text", "csv" or "json" into *out; -1 for anything else. */
+int nb_format_parse(const char *s, NbFormat *out);
+void nb_json_string(FILE *out, const char *s);
+void nb_json_value(FILE *out, const char *s);
+void nb_csv_field(FILE *out, const char *s);
+
 #endif

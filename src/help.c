@@ -1,0 +1,172 @@
+/* help.c — `help` and `help NAME`, read from the tables themselves (the
+ * built-in table, the constant table and the command tables), so help can
+ * never disagree with what exists. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "session_internal.h"
+#include "nabla/builtins.h"
+#include "nabla/print.h"
+
+typedef struct Topic {
+    const char *name, *usage, *help;
+} Topic;
+
+/* Statements that are not in any table: they are part of the grammar. */
+static const Topic statements[] = {
+    {"set", "set precision BITS|double, set digits N, set format text|csv|json",
+     "Change a setting: the working precision (double: hardware doubles; "
+     "BITS: MPFR with that many bits), the significant digits shown for "
+     "floats (0: shortest round-trip), the format of tables and results."},
+    {"help", "help [NAME]", "List everything, or describe NAME."},
+    {"load", "load \"file.nabla\"", "Run a script file in this session."},
+    {"vars", "vars", "List the variables and their values."},
+    {"funcs", "funcs", "List the user-defined functions."},
+    {"quit", "quit", "Leave nabla (Ctrl-D also does)."},
+    {"float", "float(expr)",
+     "The value of expr as a float at the working precision."},
+    {NULL, NULL, NULL},
+};
+
+static const char *const arg_names[] = {"x", "y", "z", "w", "u", "v", "s", "t"};
+
+static void print_usage(FILE *out, const NbBuiltin *row)
+{
+    fprintf(out, "%s(", row->name);
+    for (int i = 0; i < row->max_args && i < 8; i++) {
+        if (i == row->min_args)
+            fputc('[', out);
+        fprintf(out, "%s%s", i ? ", " : "", arg_names[i]);
+    }
+    fputs(row->max_args > row->min_args ? "])" : ")", out);
+}
+
+static void help_builtin(FILE *out, const NbBuiltin *row)
+{
+    size_t n = strlen(row->name);
+    if (!(row->help && strncmp(row->help, row->name, n) == 0
+          && row->help[n] == '(')) {
+        print_usage(out, row);
+        fputs(": ", out);
+    }
+    fprintf(out, "%s\n", row->help ? row->help : "");
+    if (row->domain)
+        fprintf(out, "  domain: %s\n", row->domain);
+    if (row->example)
+        fprintf(out, "  example: %s\n", row->example);
+}
+
+static void help_command(FILE *out, const NbCommand *c)
+{
+    fprintf(out, "%s\n", c->usage ? c->usage : c->name);
+    if (c->help)
+        fprintf(out, "  %s\n", c->help);
+    if (c->example)
+        fprintf(out, "  example: %s\n", c->example);
+}
+
+/* Names in columns of a fixed width, wrapped before 80 columns. */
+static void name_list(FILE *out, const char *title, const char *const *names,
+                      size_t n)
+{
+    size_t col = (size_t)fprintf(out, "%s:", title);
+    for (size_t i = 0; i < n; i++) {
+        size_t w = strlen(names[i]) + 1;
+        if (col + w > 78) {
+            fputs("\n ", out);
+            col = 1;
+        }
+        fprintf(out, " %s", names[i]);
+        col += w;
+    }
+    fputc('\n', out);
+}
+
+static void help_overview(NbSession *s)
+{
+    FILE *out = s->o.out;
+    const char *names[NB_FN__COUNT + 64];
+    size_t n = 0;
+    fputs("nabla: calculus for machine learning.\n"
+          "  expr                print its value\n"
+          "  name = expr         bind a variable\n"
+          "  f(x, y) = expr      define a function; f'(x) is its derivative\n",
+          out);
+    for (int i = 0; i < NB_FN__COUNT; i++)
+        names[n++] = nb_builtins[i].name;
+    names[n++] = "float";
+    name_list(out, "functions", names, n);
+    n = 0;
+    for (const NbConstant *c = nb_constants; c->name && n < 64; c++)
+        names[n++] = c->name;
+    name_list(out, "constants", names, n);
+    n = 0;
+    const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
+                                       nb_cmds_descent, nb_cmds_plot};
+    for (size_t t = 0; t < 4; t++)
+        for (const NbCommand *c = tables[t]; c->name && n < NB_FN__COUNT + 56; c++)
+            names[n++] = c->name;
+    if (n)
+        name_list(out, "commands", names, n);
+    n = 0;
+    for (const Topic *t = statements; t->name; t++)
+        if (strcmp(t->name, "float") != 0)
+            names[n++] = t->name;
+    name_list(out, "statements", names, n);
+    fputs("Type 'help NAME' for details.\n", out);
+}
+
+int nb_session_help(NbSession *s, const char *topic, NbDiag *d)
+{
+    FILE *out = s->o.out;
+    if (!topic) {
+        help_overview(s);
+        return 0;
+    }
+    size_t n = strlen(topic);
+    char *name = (n >= 2 && topic[0] == '"' && topic[n - 1] == '"')
+                     ? strndup(topic + 1, n - 2) : strdup(topic);
+    int id = nb_builtin_lookup(name), found = 1;
+    const NbCommand *cmd = nb_command_lookup(name);
+    int ci = nb_constant_lookup(name);
+    NbUserFn *fn = nb_fn_find(s, name);
+    NbVar *var = nb_var_find(s, name);
+    const Topic *st = NULL;
+    for (const Topic *t = statements; t->name && !st; t++)
+        if (strcmp(t->name, name) == 0)
+            st = t;
+    if (fn) {
+        fprintf(out, "%s(", fn->name);
+        for (size_t i = 0; i < fn->nparams; i++)
+            fprintf(out, "%s%s", i ? ", " : "", fn->params[i]->u.name);
+        NbPrintOpts po = {s->o.digits};
+        char *t = nb_print(fn->body, &po);
+        fprintf(out, ") = %s\n  a user function\n", t);
+        free(t);
+    } else if (var) {
+        NbPrintOpts po = {s->o.digits};
+        char *t = nb_print(var->value, &po);
+        fprintf(out, "%s = %s\n  a variable\n", var->name, t);
+        free(t);
+    } else if (id >= 0)
+        help_builtin(out, &nb_builtins[id]);
+    else if (cmd)
+        help_command(out, cmd);
+    else if (ci >= 0)
+        fprintf(out, "%s: %s\n", nb_constants[ci].name,
+                nb_constants[ci].help ? nb_constants[ci].help : "");
+    else if (st)
+        fprintf(out, "%s\n  %s\n", st->usage, st->help);
+    else
+        found = 0;
+    if (!found) {
+        const char *sug = nb_suggest(s, name, 0);
+        if (sug)
+            nb_diag_set(d, NB_ERR_UNKNOWN, "no help for '%s'; did you mean '%s'?",
+                        name, sug);
+        else
+            nb_diag_set(d, NB_ERR_UNKNOWN, "no help for '%s'", name);
+    }
+    free(name);
+    return found ? 0 : -1;
+}

@@ -1,0 +1,66 @@
+/* session_internal.h — the session's state, shared by session.c (statements,
+ * commands, printing) and lower.c (syntax tree -> expression store). */
+#ifndef NABLA_SESSION_INTERNAL_H
+#define NABLA_SESSION_INTERNAL_H
+
+#include "nabla/session.h"
+#include "nabla/command.h"
+#include "nabla/eval.h"
+
+typedef struct NbVar {
+    char *name;
+    const NbExpr *value;    /* canonical, possibly symbolic (sin(1) stays) */
+} NbVar;
+
+struct NbSession {
+    NbSessionOpts o;
+    NbStore *st;
+    NbEvalCache *cache;     /* trial evaluations of the current statement */
+
+    NbVar *vars;
+    size_t nvars, vars_cap;
+    NbUserFn **fns;         /* owned; pointers stay put while they live */
+    size_t nfns, fns_cap;
+    NbUserFn **tmpfns;      /* built-ins passed by name to commands, */
+    size_t ntmpfns, tmpfns_cap; /* freed after each statement */
+
+    /* The statement being run: where diagnostics point. */
+    const char *file, *src;
+    size_t srclen;
+    const NbAst *top;       /* the statement's whole expression: a command
+                               there may return NB_NOTHING */
+    const char *defining;   /* function whose body is being lowered */
+    size_t nparams;
+    const char *const *params;
+    int load_depth;
+
+    unsigned char *closed;  /* per node id: 0 unknown, 1 closed, 2 not */
+    size_t closed_cap;
+
+    const NbExpr **scratch; /* nb_args_function() variables */
+    size_t scratch_cap;
+
+    size_t path_nvars, path_npts;
+    double *path_coords, *path_f;
+};
+
+/* lower.c */
+const NbExpr *nb_lower(NbSession *s, const NbAst *a, NbDiag *d);
+int nb_closed(NbSession *s, const NbExpr *e);
+const NbExpr *nb_lower_fail(NbSession *s, NbDiag *d, NbPos pos);
+void nb_fill_line(NbSession *s, NbDiag *d);
+const char *nb_suggest(NbSession *s, const char *name, int functions_only);
+NbVar *nb_var_find(NbSession *s, const char *name);
+NbUserFn *nb_fn_find(NbSession *s, const char *name);
+int nb_is_constant_name(const char *name);
+/* The name in list (NULL-terminated) closest to name, or NULL. */
+const char *nb_closest_name(const char *name, const char *const *list);
+
+/* session.c: the whole of path, malloc'd and NUL-terminated; on failure
+ * *why is the reason ("No such file or directory", "Is a directory"). */
+int nb_read_file(const char *path, char **text, size_t *len, const char **why);
+
+/* help.c: `help` (topic NULL) and `help NAME` on the session's out. */
+int nb_session_help(NbSession *s, const char *topic, NbDiag *d);
+
+#endif
