@@ -1,0 +1,152 @@
+/* compile_internal.h — the instruction set shared by compile.c and the VMs.
+ *
+ * A program is a flat array of three-address instructions over numbered
+ * registers (Lua's lcode.c model, not a value stack). Registers 0..nvars-1
+ * hold the variables and are never written; every other register is a
+ * temporary that the compiler reuses once its last reader has run. The
+ * destination of an instruction never equals one of its operands, so the
+ * VMs may read operands after writing (POLY) and the block VM may treat the
+ * destination block as not aliasing its inputs.
+ *
+ * Constants live in a pool, referenced by index from the K operands; the
+ * pool keeps exact values (rationals, MPFR floats, named constants) so the
+ * MPFR and MPC VMs convert each at their own precision, and a double copy for
+ * the double VMs.
+ *
+ * A program carries two streams compiled from the same DAG:
+ *   dbl — for the double, block and complex-double VMs: integer powers as
+ *         multiply chains, polynomials as POLY, constant subexpressions
+ *         folded in double;
+ *   mp  — for the MPFR and MPC VMs: integer powers as POWI (correctly
+ *         rounded mpfr_pow_si), nothing folded (the precision is chosen
+ *         later).
+ */
+#ifndef NABLA_COMPILE_INTERNAL_H
+#define NABLA_COMPILE_INTERNAL_H
+
+#include <stdint.h>
+#include <math.h>
+#include <gmp.h>
+#include <mpfr.h>
+#include "nabla/compile.h"
+#include "nabla/builtins.h"
+
+/* Operand roles, one letter per field a, b, c of an instruction:
+ *   r register, k constant-pool index, n signed integer (as uint32),
+ *   f the fn field (every built-in takes one or two arguments), - unused.
+ * Semantics are written for the double VM; the other VMs do the same
+ * operation in their arithmetic. ORDER NB_OP: the VMs' label tables and
+ * nb_op_names[] follow this list. */
+#define NB_OPS(X)                                                          \
+    X(MOV,     "r--")  /* d = a */                                         \
+    X(LOADK,   "k--")  /* d = K[a] */                                      \
+    X(ADD,     "rr-")  /* d = a + b */                                     \
+    X(SUB,     "rr-")  /* d = a - b */                                     \
+    X(MUL,     "rr-")  /* d = a * b */                                     \
+    X(DIV,     "rr-")  /* d = a / b */                                     \
+    X(ADDK,    "rk-")  /* d = a + K[b] */                                  \
+    X(SUBK,    "rk-")  /* d = a - K[b] */                                  \
+    X(MULK,    "rk-")  /* d = a * K[b] */                                  \
+    X(DIVK,    "rk-")  /* d = a / K[b] */                                  \
+    X(KSUB,    "rk-")  /* d = K[b] - a */                                  \
+    X(KDIV,    "rk-")  /* d = K[b] / a */                                  \
+    X(NEG,     "r--")  /* d = -a */                                        \
+    X(SQR,     "r--")  /* d = a * a */                                     \
+    X(SQRT,    "r--")  /* d = sqrt(a) */                                   \
+    X(RSQRT,   "r--")  /* d = 1 / sqrt(a) */                               \
+    X(MULADD,  "rrr")  /* d = a * b + c  (two roundings: no FMA) */        \
+    X(MULSUB,  "rrr")  /* d = c - a * b */                                 \
+    X(MULKADD, "rkr")  /* d = a * K[b] + c */                              \
+    X(SQRADD,  "r-r")  /* d = a * a + c */                                 \
+    X(POW,     "rr-")  /* d = pow(a, b) */                                 \
+    X(POWK,    "rk-")  /* d = pow(a, K[b]) */                              \
+    X(KPOW,    "rk-")  /* d = pow(K[b], a) */                              \
+    X(POWI,    "r-n")  /* d = a ^ c, c a nonzero integer (mp stream) */    \
+    X(POLY,    "rkn")  /* d = sum of K[b+i] * a^i, i = 0..c: see below */  \
+    X(SIN,     "r--")                                                      \
+    X(COS,     "r--")                                                      \
+    X(EXP,     "r--")                                                      \
+    X(LOG,     "r--")                                                      \
+    X(TANH,    "r--")                                                      \
+    X(SIGMOID, "r--")                                                      \
+    X(CALL1,   "r-f")  /* d = nb_builtins[fn](a) */                        \
+    X(CALL2,   "rrf")  /* d = nb_builtins[fn](a, b) */                     \
+    X(END,     "---")
+
+/* POLY: p_1 = a, p_i = p_{i-1} * a (successive multiplication);
+ * acc = K[b] (or -0.0 when K[b] is 0, the additive identity, so a missing
+ * constant term changes nothing), then for i = 1..c in order, when K[b+i]
+ * != 0: acc = acc + K[b+i] * p_i. Zero coefficients are skipped so that
+ * 0 * inf never turns an overflow into NaN. */
+
+typedef enum NbOp {
+#define NB_OP_ENUM(name, sig) NB_OP_##name,
+    NB_OPS(NB_OP_ENUM)
+#undef NB_OP_ENUM
+    NB_OP__COUNT
+} NbOp;
+
+extern const char *const nb_op_names[NB_OP__COUNT];
+extern const char nb_op_sigs[NB_OP__COUNT][4];
+
+typedef struct NbIns {
+    uint16_t op;   /* NbOp */
+    uint16_t fn;   /* NbFnId for CALL* */
+    uint32_t d, a, b, c;
+} NbIns;
+
+/* One stream of instructions (see above), ending with NB_OP_END. */
+typedef struct NbCode {
+    NbIns *ins;
+    size_t nins;        /* including the final END */
+    uint32_t nregs;     /* registers, variables included */
+    uint32_t *outreg;   /* nout registers holding the outputs at END */
+} NbCode;
+
+/* An exact constant-pool entry. */
+typedef enum NbKonstKind {
+    NB_K_Q,     /* exact rational q */
+    NB_K_F,     /* MPFR float f, at its own precision */
+    NB_K_D,     /* hardware double d (a literal, or folded in double) */
+    NB_K_C      /* named constant cid */
+} NbKonstKind;
+
+typedef struct NbKonst {
+    int kind;   /* NbKonstKind */
+    int cid;    /* NB_K_C */
+    double d;   /* NB_K_D */
+    mpq_t q;    /* NB_K_Q, else unused (not inited) */
+    mpfr_t f;   /* NB_K_F, else unused (not inited) */
+} NbKonst;
+
+struct NbProgram {
+    size_t nvars, nout;
+    NbCode dbl, mp;
+    NbKonst *konst;     /* pool, nkonst entries */
+    double *kd;         /* the pool rounded to double */
+    size_t nkonst;
+    int analytic;
+};
+
+/* The double value of pool entry k (correctly rounded, subnormals too). */
+double nb_konst_double(const NbKonst *k);
+/* Pool entry k at r's precision, correctly rounded. */
+void nb_konst_mpfr(const NbKonst *k, mpfr_ptr r);
+
+/* Semantics of the inline SIGMOID opcode in double. It must equal
+ * nb_builtins[NB_FN_SIGMOID].eval_d bit for bit (tests/oracle/oracle_vm.c
+ * checks): 1/(1+exp(-x)) for x >= 0, exp(x)/(1+exp(x)) below, which never
+ * overflows and keeps relative accuracy for very negative x. */
+static inline double nb_sigmoid_d(double x)
+{
+    if (x >= 0)
+        return 1.0 / (1.0 + exp(-x));
+    double t = exp(x);
+    return t / (1.0 + t);
+}
+
+/* The register-level listing of a stream, one instruction a line, for
+ * tests and debugging ("r2 = MUL r0 r1"). Returns a malloc'ed string. */
+char *nb_program_listing(const NbProgram *p, int mp_stream);
+
+#endif

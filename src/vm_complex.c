@@ -1,1 +1,271 @@
-/* vm_complex.c: not written yet */
+/* vm_complex.c — complex evaluation for complex-step differentiation:
+ * f'(x) ~ Im f(x + ih) / h, with no subtractive cancellation.
+ *
+ * nb_run_complex() runs the dbl stream in C99 double complex; the MPC VM
+ * runs the mp stream on mpc_t registers allocated once at one precision.
+ * Built-ins go through nb_builtins[].eval_c / eval_mpc; a program that is
+ * not analytic (nb_program_is_analytic() == 0) gives NaN where a function
+ * has no complex evaluator, never a crash.
+ */
+#include "compile_internal.h"
+
+#include <complex.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "nabla/limits.h"
+
+typedef double complex Cx;
+
+static Cx call_c(int fn, Cx a, Cx b)
+{
+    Cx t[2] = {a, b};
+    if (!nb_builtins[fn].eval_c)
+        return NAN;
+    return nb_builtins[fn].eval_c(t);
+}
+
+static Cx poly_c(Cx a, const double *c, uint32_t deg)
+{
+    Cx acc = c[0] != 0 ? c[0] : -0.0, pw = a;
+    for (uint32_t i = 1;; i++) {
+        if (c[i] != 0)
+            acc = acc + c[i] * pw;
+        if (i == deg)
+            return acc;
+        pw = pw * a;
+    }
+}
+
+/* One complex operation of the dbl stream. */
+static Cx step_c(const NbIns *in, const Cx *r, const double *K)
+{
+#define A r[in->a]
+#define B r[in->b]
+#define C r[in->c]
+#define KB K[in->b]
+    switch (in->op) {
+    case NB_OP_MOV: return A;
+    case NB_OP_LOADK: return K[in->a];
+    case NB_OP_ADD: return A + B;
+    case NB_OP_SUB: return A - B;
+    case NB_OP_MUL: return A * B;
+    case NB_OP_DIV: return A / B;
+    case NB_OP_ADDK: return A + KB;
+    case NB_OP_SUBK: return A - KB;
+    case NB_OP_MULK: return A * KB;
+    case NB_OP_DIVK: return A / KB;
+    case NB_OP_KSUB: return KB - A;
+    case NB_OP_KDIV: return KB / A;
+    case NB_OP_NEG: return -A;
+    case NB_OP_SQR: return A * A;
+    case NB_OP_SQRT: return csqrt(A);
+    case NB_OP_RSQRT: return 1.0 / csqrt(A);
+    case NB_OP_MULADD: return A * B + C;
+    case NB_OP_MULSUB: return C - A * B;
+    case NB_OP_MULKADD: return A * KB + C;
+    case NB_OP_SQRADD: return A * A + C;
+    case NB_OP_POW: return cpow(A, B);
+    case NB_OP_POWK: return cpow(A, KB);
+    case NB_OP_KPOW: return cpow(KB, A);
+    case NB_OP_POWI: return cpow(A, (double)(int32_t)in->c);
+    case NB_OP_POLY: return poly_c(A, K + in->b, in->c);
+    case NB_OP_SIN: return csin(A);
+    case NB_OP_COS: return ccos(A);
+    case NB_OP_EXP: return cexp(A);
+    case NB_OP_LOG: return clog(A);
+    case NB_OP_TANH: return ctanh(A);
+    case NB_OP_SIGMOID: return call_c(NB_FN_SIGMOID, A, 0);
+    case NB_OP_CALL1: return call_c(in->fn, A, 0);
+    default: return call_c(in->fn, A, B);
+    }
+#undef A
+#undef B
+#undef C
+#undef KB
+}
+
+void nb_run_complex(const NbProgram *p, const double complex *x,
+                    double complex *out)
+{
+    Cx small[64], *r = small;
+    if (p->dbl.nregs > 64) {
+        r = malloc(p->dbl.nregs * sizeof *r);
+        if (!r)
+            abort();
+    }
+    for (size_t v = 0; v < p->nvars; v++)
+        r[v] = x[v];
+    for (const NbIns *in = p->dbl.ins; in->op != NB_OP_END; in++)
+        r[in->d] = step_c(in, r, p->kd);
+    for (size_t o = 0; o < p->nout; o++)
+        out[o] = r[p->dbl.outreg[o]];
+    if (r != small)
+        free(r);
+}
+
+/* --- MPC ------------------------------------------------------------------- */
+
+struct NbMpcVm {
+    const NbProgram *p;
+    mpfr_prec_t prec;
+    mpc_t *regs;
+    mpc_ptr *R;     /* regs[r], or a caller's variable */
+    mpfr_t *K;      /* the pool at prec (real) */
+    mpc_t t;        /* scratch for fused opcodes */
+};
+
+NbMpcVm *nb_mpc_vm_new(const NbProgram *p, mpfr_prec_t prec)
+{
+    if (prec < NB_MIN_PRECISION || prec > NB_MAX_PRECISION)
+        return NULL;
+    NbMpcVm *vm = malloc(sizeof *vm);
+    size_t n = p->mp.nregs ? p->mp.nregs : 1;
+    if (!vm)
+        abort();
+    vm->p = p;
+    vm->prec = prec;
+    vm->regs = malloc(n * sizeof *vm->regs);
+    vm->R = malloc(n * sizeof *vm->R);
+    vm->K = malloc((p->nkonst ? p->nkonst : 1) * sizeof *vm->K);
+    if (!vm->regs || !vm->R || !vm->K)
+        abort();
+    for (size_t r = 0; r < p->mp.nregs; r++) {
+        mpc_init2(vm->regs[r], prec);
+        vm->R[r] = vm->regs[r];
+    }
+    for (size_t k = 0; k < p->nkonst; k++) {
+        mpfr_init2(vm->K[k], prec);
+        nb_konst_mpfr(&p->konst[k], vm->K[k]);
+    }
+    mpc_init2(vm->t, prec);
+    return vm;
+}
+
+void nb_mpc_vm_free(NbMpcVm *vm)
+{
+    if (!vm)
+        return;
+    for (size_t r = 0; r < vm->p->mp.nregs; r++)
+        mpc_clear(vm->regs[r]);
+    for (size_t k = 0; k < vm->p->nkonst; k++)
+        mpfr_clear(vm->K[k]);
+    mpc_clear(vm->t);
+    free(vm->regs);
+    free(vm->R);
+    free(vm->K);
+    free(vm);
+}
+
+static void call_mpc(mpc_ptr d, int fn, mpc_srcptr a, mpc_srcptr b)
+{
+    mpc_srcptr args[2] = {a, b ? b : a};
+    if (!nb_builtins[fn].eval_mpc) {
+        mpfr_set_nan(mpc_realref(d));
+        mpfr_set_nan(mpc_imagref(d));
+        return;
+    }
+    nb_builtins[fn].eval_mpc(d, args, MPC_RNDNN);
+}
+
+static void poly_mpc(NbMpcVm *vm, mpc_ptr d, mpc_srcptr a, const NbIns *in)
+{
+    mpc_t pw;
+    mpc_init2(pw, vm->prec);
+    mpc_set(pw, a, MPC_RNDNN);
+    if (mpfr_zero_p(vm->K[in->b]))
+        mpc_set_ui(d, 0, MPC_RNDNN);
+    else
+        mpc_set_fr(d, vm->K[in->b], MPC_RNDNN);
+    for (uint32_t i = 1;; i++) {
+        if (!mpfr_zero_p(vm->K[in->b + i])) {
+            mpc_mul_fr(vm->t, pw, vm->K[in->b + i], MPC_RNDNN);
+            mpc_add(d, d, vm->t, MPC_RNDNN);
+        }
+        if (i == in->c)
+            break;
+        mpc_mul(pw, pw, a, MPC_RNDNN);
+    }
+    mpc_clear(pw);
+}
+
+/* One MPC operation of the mp stream. */
+static void step_mpc(NbMpcVm *vm, const NbIns *in)
+{
+    mpc_ptr *R = vm->R;
+    const mpc_rnd_t N = MPC_RNDNN;
+#define D R[in->d]
+#define A R[in->a]
+#define B R[in->b]
+#define C R[in->c]
+#define KB vm->K[in->b]
+    switch (in->op) {
+    case NB_OP_MOV: mpc_set(D, A, N); break;
+    case NB_OP_LOADK: mpc_set_fr(D, vm->K[in->a], N); break;
+    case NB_OP_ADD: mpc_add(D, A, B, N); break;
+    case NB_OP_SUB: mpc_sub(D, A, B, N); break;
+    case NB_OP_MUL: mpc_mul(D, A, B, N); break;
+    case NB_OP_DIV: mpc_div(D, A, B, N); break;
+    case NB_OP_ADDK: mpc_add_fr(D, A, KB, N); break;
+    case NB_OP_SUBK: mpc_sub_fr(D, A, KB, N); break;
+    case NB_OP_MULK: mpc_mul_fr(D, A, KB, N); break;
+    case NB_OP_DIVK: mpc_div_fr(D, A, KB, N); break;
+    case NB_OP_KSUB: mpc_fr_sub(D, KB, A, N); break;
+    case NB_OP_KDIV: mpc_fr_div(D, KB, A, N); break;
+    case NB_OP_NEG: mpc_neg(D, A, N); break;
+    case NB_OP_SQR: mpc_sqr(D, A, N); break;
+    case NB_OP_SQRT: mpc_sqrt(D, A, N); break;
+    case NB_OP_RSQRT:
+        mpc_sqrt(vm->t, A, N);
+        mpc_ui_div(D, 1, vm->t, N);
+        break;
+    case NB_OP_MULADD:
+        mpc_mul(vm->t, A, B, N);
+        mpc_add(D, vm->t, C, N);
+        break;
+    case NB_OP_MULSUB:
+        mpc_mul(vm->t, A, B, N);
+        mpc_sub(D, C, vm->t, N);
+        break;
+    case NB_OP_MULKADD:
+        mpc_mul_fr(vm->t, A, KB, N);
+        mpc_add(D, vm->t, C, N);
+        break;
+    case NB_OP_SQRADD:
+        mpc_sqr(vm->t, A, N);
+        mpc_add(D, vm->t, C, N);
+        break;
+    case NB_OP_POW: mpc_pow(D, A, B, N); break;
+    case NB_OP_POWK: mpc_pow_fr(D, A, KB, N); break;
+    case NB_OP_KPOW:
+        mpc_set_fr(vm->t, KB, N);
+        mpc_pow(D, vm->t, A, N);
+        break;
+    case NB_OP_POWI: mpc_pow_si(D, A, (long)(int32_t)in->c, N); break;
+    case NB_OP_POLY: poly_mpc(vm, D, A, in); break;
+    case NB_OP_SIN: mpc_sin(D, A, N); break;
+    case NB_OP_COS: mpc_cos(D, A, N); break;
+    case NB_OP_EXP: mpc_exp(D, A, N); break;
+    case NB_OP_LOG: mpc_log(D, A, N); break;
+    case NB_OP_TANH: mpc_tanh(D, A, N); break;
+    case NB_OP_SIGMOID: call_mpc(D, NB_FN_SIGMOID, A, NULL); break;
+    case NB_OP_CALL1: call_mpc(D, in->fn, A, NULL); break;
+    default: call_mpc(D, in->fn, A, B); break;
+    }
+#undef D
+#undef A
+#undef B
+#undef C
+#undef KB
+}
+
+void nb_run_mpc(NbMpcVm *vm, mpc_srcptr const *x, mpc_ptr const *out)
+{
+    const NbProgram *p = vm->p;
+    for (size_t v = 0; v < p->nvars; v++)
+        vm->R[v] = (mpc_ptr)x[v]; /* read only: never a destination */
+    for (const NbIns *in = p->mp.ins; in->op != NB_OP_END; in++)
+        step_mpc(vm, in);
+    for (size_t o = 0; o < p->nout; o++)
+        mpc_set(out[o], vm->R[p->mp.outreg[o]], MPC_RNDNN);
+}

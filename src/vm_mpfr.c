@@ -1,1 +1,173 @@
-/* vm_mpfr.c: not written yet */
+/* vm_mpfr.c — the mp stream on mpfr_t registers at one fixed precision.
+ *
+ * Registers and the constant pool are initialised once, in
+ * nb_mpfr_vm_new() (constants correctly rounded at the VM's precision: 1/10
+ * is 0.1 to that many bits, not the double nearest 0.1); a run does no
+ * mpfr_init or mpfr_clear. Variables are not copied: their registers point
+ * at the caller's values, which are read at their own precision, exactly.
+ * Each opcode is one correctly rounded MPFR call, except the fused ones
+ * (two roundings, as the double VM) and the built-ins, which are whatever
+ * nb_builtins[].eval_mpfr is (correctly rounded or close).
+ *
+ * Precision is checked here, before MPFR sees it, since MPFR aborts on
+ * a precision it cannot allocate.
+ */
+#include "compile_internal.h"
+
+#include <stdlib.h>
+
+#include "nabla/limits.h"
+
+struct NbMpfrVm {
+    const NbProgram *p;
+    mpfr_prec_t prec;
+    mpfr_t *regs;    /* nregs, the variables' ones unused */
+    mpfr_ptr *R;     /* register r's value: regs[r] or a caller's variable */
+    mpfr_t *K;       /* the pool at prec */
+    mpfr_t t;        /* scratch for fused opcodes */
+};
+
+NbMpfrVm *nb_mpfr_vm_new(const NbProgram *p, mpfr_prec_t prec)
+{
+    if (prec < NB_MIN_PRECISION || prec > NB_MAX_PRECISION)
+        return NULL;
+    NbMpfrVm *vm = malloc(sizeof *vm);
+    size_t n = p->mp.nregs ? p->mp.nregs : 1;
+    if (!vm)
+        abort();
+    vm->p = p;
+    vm->prec = prec;
+    vm->regs = malloc(n * sizeof *vm->regs);
+    vm->R = malloc(n * sizeof *vm->R);
+    vm->K = malloc((p->nkonst ? p->nkonst : 1) * sizeof *vm->K);
+    if (!vm->regs || !vm->R || !vm->K)
+        abort();
+    for (size_t r = 0; r < p->mp.nregs; r++) {
+        mpfr_init2(vm->regs[r], prec);
+        vm->R[r] = vm->regs[r];
+    }
+    for (size_t k = 0; k < p->nkonst; k++) {
+        mpfr_init2(vm->K[k], prec);
+        nb_konst_mpfr(&p->konst[k], vm->K[k]);
+    }
+    mpfr_init2(vm->t, prec);
+    return vm;
+}
+
+void nb_mpfr_vm_free(NbMpfrVm *vm)
+{
+    if (!vm)
+        return;
+    for (size_t r = 0; r < vm->p->mp.nregs; r++)
+        mpfr_clear(vm->regs[r]);
+    for (size_t k = 0; k < vm->p->nkonst; k++)
+        mpfr_clear(vm->K[k]);
+    mpfr_clear(vm->t);
+    free(vm->regs);
+    free(vm->R);
+    free(vm->K);
+    free(vm);
+}
+
+/* POLY as defined in compile_internal.h (the mp stream never has one; kept
+ * so every VM runs every opcode). */
+static void poly(NbMpfrVm *vm, mpfr_ptr d, mpfr_srcptr a, const NbIns *in)
+{
+    mpfr_t pw;
+    mpfr_init2(pw, vm->prec);
+    mpfr_set(pw, a, MPFR_RNDN);
+    if (mpfr_zero_p(vm->K[in->b]))
+        mpfr_set_zero(d, -1);
+    else
+        mpfr_set(d, vm->K[in->b], MPFR_RNDN);
+    for (uint32_t i = 1;; i++) {
+        if (!mpfr_zero_p(vm->K[in->b + i])) {
+            mpfr_mul(vm->t, vm->K[in->b + i], pw, MPFR_RNDN);
+            mpfr_add(d, d, vm->t, MPFR_RNDN);
+        }
+        if (i == in->c)
+            break;
+        mpfr_mul(pw, pw, a, MPFR_RNDN);
+    }
+    mpfr_clear(pw);
+}
+
+static void call(mpfr_ptr d, int fn, mpfr_srcptr a, mpfr_srcptr b)
+{
+    mpfr_srcptr args[2] = {a, b ? b : a};
+    nb_builtins[fn].eval_mpfr(d, args, MPFR_RNDN);
+}
+
+/* The dispatch loop: one MPFR call per opcode, so a switch costs nothing
+ * next to the arithmetic. */
+void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
+{
+    const NbProgram *p = vm->p;
+    mpfr_ptr *R = vm->R;
+    const mpfr_rnd_t N = MPFR_RNDN;
+    for (size_t v = 0; v < p->nvars; v++)
+        R[v] = (mpfr_ptr)x[v]; /* read only: never a destination */
+    for (const NbIns *in = p->mp.ins;; in++) {
+#define D R[in->d]
+#define A R[in->a]
+#define B R[in->b]
+#define C R[in->c]
+#define KB vm->K[in->b]
+        switch (in->op) {
+        case NB_OP_MOV: mpfr_set(D, A, N); break;
+        case NB_OP_LOADK: mpfr_set(D, vm->K[in->a], N); break;
+        case NB_OP_ADD: mpfr_add(D, A, B, N); break;
+        case NB_OP_SUB: mpfr_sub(D, A, B, N); break;
+        case NB_OP_MUL: mpfr_mul(D, A, B, N); break;
+        case NB_OP_DIV: mpfr_div(D, A, B, N); break;
+        case NB_OP_ADDK: mpfr_add(D, A, KB, N); break;
+        case NB_OP_SUBK: mpfr_sub(D, A, KB, N); break;
+        case NB_OP_MULK: mpfr_mul(D, A, KB, N); break;
+        case NB_OP_DIVK: mpfr_div(D, A, KB, N); break;
+        case NB_OP_KSUB: mpfr_sub(D, KB, A, N); break;
+        case NB_OP_KDIV: mpfr_div(D, KB, A, N); break;
+        case NB_OP_NEG: mpfr_neg(D, A, N); break;
+        case NB_OP_SQR: mpfr_sqr(D, A, N); break;
+        case NB_OP_SQRT: mpfr_sqrt(D, A, N); break;
+        case NB_OP_RSQRT: mpfr_rec_sqrt(D, A, N); break;
+        case NB_OP_MULADD:
+            mpfr_mul(vm->t, A, B, N);
+            mpfr_add(D, vm->t, C, N);
+            break;
+        case NB_OP_MULSUB:
+            mpfr_mul(vm->t, A, B, N);
+            mpfr_sub(D, C, vm->t, N);
+            break;
+        case NB_OP_MULKADD:
+            mpfr_mul(vm->t, A, KB, N);
+            mpfr_add(D, vm->t, C, N);
+            break;
+        case NB_OP_SQRADD:
+            mpfr_sqr(vm->t, A, N);
+            mpfr_add(D, vm->t, C, N);
+            break;
+        case NB_OP_POW: mpfr_pow(D, A, B, N); break;
+        case NB_OP_POWK: mpfr_pow(D, A, KB, N); break;
+        case NB_OP_KPOW: mpfr_pow(D, KB, A, N); break;
+        case NB_OP_POWI: mpfr_pow_si(D, A, (long)(int32_t)in->c, N); break;
+        case NB_OP_POLY: poly(vm, D, A, in); break;
+        case NB_OP_SIN: mpfr_sin(D, A, N); break;
+        case NB_OP_COS: mpfr_cos(D, A, N); break;
+        case NB_OP_EXP: mpfr_exp(D, A, N); break;
+        case NB_OP_LOG: mpfr_log(D, A, N); break;
+        case NB_OP_TANH: mpfr_tanh(D, A, N); break;
+        case NB_OP_SIGMOID: call(D, NB_FN_SIGMOID, A, NULL); break;
+        case NB_OP_CALL1: call(D, in->fn, A, NULL); break;
+        case NB_OP_CALL2: call(D, in->fn, A, B); break;
+        default:
+            for (size_t o = 0; o < p->nout; o++)
+                mpfr_set(out[o], R[p->mp.outreg[o]], N);
+            return;
+        }
+#undef D
+#undef A
+#undef B
+#undef C
+#undef KB
+    }
+}
