@@ -24,6 +24,11 @@
 /* Distinct nodes one symbolic result may have before it is called swollen. */
 #define NB_MAX_NODES 2000000L
 
+/* Syntax nodes in one statement's tree (about 120 bytes each): a bound on
+ * the parser's memory, far above any real statement (a 10^6-term sum has
+ * 2 * 10^6 nodes). */
+#define NB_MAX_AST_NODES 3000000L
+
 /* Order of derivative accepted by diff(), taylor(). */
 #define NB_MAX_DIFF_ORDER 200
 
