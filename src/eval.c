@@ -438,6 +438,28 @@ static int exact_fn(Val *out, int fn, size_t n, Val *const *a)
 
 static int flags_divby0(void) { return fetestexcept(FE_DIVBYZERO) != 0; }
 
+/* Whether row at these (finite) arguments is a pole rather than an
+ * overflow, asked of MPFR, whose flags are exact software state (hardware
+ * exception flags are not reliable everywhere, e.g. under valgrind). */
+static int pole_mpfr(const NbBuiltin *row, size_t n, const double *v)
+{
+    mpfr_t a[8], r;
+    mpfr_srcptr p[8];
+    for (size_t i = 0; i < n; i++) {
+        mpfr_init2(a[i], 53);
+        mpfr_set_d(a[i], v[i], MPFR_RNDN);
+        p[i] = a[i];
+    }
+    mpfr_init2(r, 53);
+    mpfr_clear_flags();
+    row->eval_mpfr(r, p, MPFR_RNDN);
+    int pole = mpfr_divby0_p() || (mpfr_inf_p(r) && !mpfr_overflow_p());
+    mpfr_clear(r);
+    for (size_t i = 0; i < n; i++)
+        mpfr_clear(a[i]);
+    return pole;
+}
+
 static int gather_d(Ctx *x, size_t n, Val *const *a, double *v, int *nan,
                     int *inf)
 {
@@ -463,13 +485,16 @@ static int arith_d(Ctx *x, Val *out, int kind, size_t n, Val *const *a)
     }
     feclearexcept(FE_ALL_EXCEPT);
     double r = v[0];
-    if (kind == NB_POW)
+    int pole = 0;
+    if (kind == NB_POW) {
         r = pow(v[0], v[1]);
+        pole = v[0] == 0 && v[1] < 0;
+    }
     else
         for (size_t i = 1; i < n; i++)
             r = kind == NB_ADD ? r + v[i] : r * v[i];
     free(v);
-    enum Fault f = classify(isnan(r), isinf(r), nan, inf, flags_divby0());
+    enum Fault f = classify(isnan(r), isinf(r), nan, inf, pole);
     if (f == F_NONE)
         return float_result_d(x, out, r);
     if (kind == NB_POW)
@@ -491,7 +516,9 @@ static int fn_d(Ctx *x, Val *out, const NbBuiltin *row, size_t n,
         return -1;
     feclearexcept(FE_ALL_EXCEPT);
     double r = row->eval_d(v);
-    enum Fault f = classify(isnan(r), isinf(r), nan, inf, flags_divby0());
+    enum Fault f = classify(isnan(r), isinf(r), nan, inf, 0);
+    if (f == F_OVERFLOW && (flags_divby0() || pole_mpfr(row, n, v)))
+        f = F_POLE;
     if (f != F_NONE)
         return fn_fault(x, f, row, n, a);
     return float_result_d(x, out, r);

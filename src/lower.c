@@ -22,6 +22,7 @@
 #include "session_internal.h"
 #include "nabla/builtins.h"
 #include "nabla/diff.h"
+#include "nabla/limits.h"
 #include "nabla/parse.h"
 #include "nabla/print.h"
 #include "nabla/simplify.h"
@@ -128,7 +129,8 @@ static void consider(const char *cand, void *ctx)
     /* a typed prefix of a longer name ("sigm" for sigmoid) also counts */
     if (len >= 3 && strncmp(cand, b->name, len) == 0 && dist > 1)
         dist = 2;
-    if (dist == 0 || dist > 2 || dist * 2 > len + 1)
+    size_t allowed = (len + 1) / 3 ? (len + 1) / 3 : 1;
+    if (dist == 0 || dist > 2 || dist > allowed)
         return;
     if (!b->best || dist < b->dist) {
         b->best = cand;
@@ -252,6 +254,17 @@ static int is_nonfinite_float(const NbExpr *e)
 static int check_folded(NbSession *s, const NbExpr *r, size_t n,
                         const NbExpr *const *ops, NbPos pos, NbDiag *d)
 {
+    if (r->kind == NB_NUM
+        && mpz_sizeinbase(mpq_numref(r->u.q), 2)
+                   + mpz_sizeinbase(mpq_denref(r->u.q), 2)
+               > (size_t)NB_MAX_EXACT_BITS + 1) {
+        /* the constructors should have left this unfolded */
+        nb_diag_set(d, NB_ERR_TOO_LARGE,
+                    "result too large to hold exactly (more than %ld bits)",
+                    (long)NB_MAX_EXACT_BITS);
+        nb_lower_fail(s, d, pos);
+        return -1;
+    }
     if (!is_nonfinite_float(r))
         return trial(s, r, pos, d);
     for (size_t i = 0; i < n; i++)

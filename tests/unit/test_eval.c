@@ -1,0 +1,276 @@
+/* test_eval.c — one-shot evaluation: exact folding, errors, MPFR precision.
+ *
+ * Nodes are built with nb_intern (no simplification), so eval itself is
+ * what is tested. Expected values come from GMP directly, from libm, or
+ * from raw MPFR calls at a much higher precision made here.
+ */
+#include <math.h>
+#include <string.h>
+#include <time.h>
+#include <gmp.h>
+#include <mpfr.h>
+
+#include "nabla/nabla.h"
+#include "check.h"
+
+static NbStore *st;
+
+static const NbExpr *num(long v) { return nb_num_si(st, v); }
+static const NbExpr *frac(long n, unsigned long d) { return nb_num_frac(st, n, d); }
+
+static const NbExpr *op2(NbKind k, const NbExpr *a, const NbExpr *b)
+{
+    const NbExpr *args[2] = {a, b};
+    return nb_intern(st, k, 0, 2, args);
+}
+
+static const NbExpr *fn1(NbFnId id, const NbExpr *a)
+{
+    return nb_intern(st, NB_FN, (int)id, 1, &a);
+}
+
+static void test_exact(void)
+{
+    NbDiag d = NB_DIAG_INIT;
+    const NbExpr *v = nb_eval_number(st, op2(NB_ADD, frac(1, 3), frac(1, 6)),
+                                     NB_PREC_DOUBLE, &d);
+    CHECK(v && v->kind == NB_NUM && mpq_cmp_si(v->u.q, 1, 2) == 0,
+          "1/3 + 1/6 is exactly 1/2");
+
+    mpz_t z;
+    mpz_init(z);
+    mpz_ui_pow_ui(z, 2, 200);
+    v = nb_eval_number(st, op2(NB_POW, num(2), num(200)), 256, &d);
+    CHECK(v && v->kind == NB_NUM && mpz_cmp(mpq_numref(v->u.q), z) == 0,
+          "2^200 is exact at any precision");
+    mpz_clear(z);
+
+    v = nb_eval_number(st, op2(NB_POW, num(4), frac(1, 2)), NB_PREC_DOUBLE, &d);
+    CHECK(v && v->kind == NB_NUM && mpq_cmp_si(v->u.q, 2, 1) == 0,
+          "4^(1/2) is exactly 2");
+    v = nb_eval_number(st, op2(NB_POW, frac(8, 27), frac(-2, 3)), NB_PREC_DOUBLE, &d);
+    CHECK(v && v->kind == NB_NUM && mpq_cmp_si(v->u.q, 9, 4) == 0,
+          "(8/27)^(-2/3) is exactly 9/4");
+    v = nb_eval_number(st, op2(NB_POW, num(2), frac(1, 2)), NB_PREC_DOUBLE, &d);
+    CHECK(v && v->kind == NB_FLT && mpfr_get_d(v->u.f, MPFR_RNDN) == sqrt(2.0),
+          "2^(1/2) is the double sqrt(2)");
+    v = nb_eval_number(st, op2(NB_POW, num(-1), num(1000001)), NB_PREC_DOUBLE, &d);
+    CHECK(v && v->kind == NB_NUM && mpq_cmp_si(v->u.q, -1, 1) == 0,
+          "(-1)^1000001 is -1 without computing a power");
+
+    v = nb_eval_number(st, fn1(NB_FN_FLOOR, frac(-7, 2)), NB_PREC_DOUBLE, &d);
+    CHECK(v && v->kind == NB_NUM && mpq_cmp_si(v->u.q, -4, 1) == 0,
+          "floor(-7/2) is exactly -4");
+    v = nb_eval_number(st, fn1(NB_FN_ABS, frac(-3, 4)), NB_PREC_DOUBLE, &d);
+    CHECK(v && v->kind == NB_NUM && mpq_cmp_si(v->u.q, 3, 4) == 0,
+          "abs(-3/4) is exactly 3/4");
+    v = nb_eval_number(st, fn1(NB_FN_HEAVISIDE, num(0)), NB_PREC_DOUBLE, &d);
+    CHECK(v && nb_is_zero(v), "heaviside(0) is 0");
+    v = nb_eval_float(st, frac(1, 3), NB_PREC_DOUBLE, &d);
+    CHECK(v && v->kind == NB_FLT && mpfr_get_d(v->u.f, MPFR_RNDN) == 1.0 / 3.0,
+          "float(1/3) is the double nearest 1/3");
+    nb_diag_clear(&d);
+}
+
+static void expect_error(const NbExpr *e, long prec, NbErrCode code,
+                         const char *msg_prefix, const char *what)
+{
+    NbDiag d = NB_DIAG_INIT;
+    const NbExpr *v = nb_eval_number(st, e, prec, &d);
+    CHECK(!v && d.code == code && d.msg
+              && strncmp(d.msg, msg_prefix, strlen(msg_prefix)) == 0,
+          "%s: %s", what, d.msg ? d.msg : "(no error)");
+    nb_diag_clear(&d);
+}
+
+static void test_errors(void)
+{
+    expect_error(op2(NB_POW, num(0), num(-1)), NB_PREC_DOUBLE, NB_ERR_DOMAIN,
+                 "division by zero", "0^-1");
+    expect_error(op2(NB_POW, num(0), num(-1)), 128, NB_ERR_DOMAIN,
+                 "division by zero", "0^-1 at 128 bits");
+    expect_error(fn1(NB_FN_LOG, num(-1)), NB_PREC_DOUBLE, NB_ERR_DOMAIN,
+                 "log: argument -1 is outside the domain", "log(-1)");
+    expect_error(fn1(NB_FN_LOG, num(-1)), 200, NB_ERR_DOMAIN,
+                 "log: argument -1 is outside the domain", "log(-1) at 200 bits");
+    expect_error(fn1(NB_FN_LOG, num(0)), NB_PREC_DOUBLE, NB_ERR_DOMAIN,
+                 "log: argument 0 is outside the domain", "log(0) is a pole");
+    expect_error(fn1(NB_FN_LOG, num(0)), 64, NB_ERR_DOMAIN,
+                 "log: argument 0 is outside the domain", "log(0) at 64 bits");
+    expect_error(fn1(NB_FN_ASIN, num(2)), NB_PREC_DOUBLE, NB_ERR_DOMAIN,
+                 "asin: argument 2 is outside the domain", "asin(2)");
+    expect_error(fn1(NB_FN_EXP, num(1000)), NB_PREC_DOUBLE, NB_ERR_OVERFLOW,
+                 "exp(1000) overflows the double range", "exp(1000)");
+    expect_error(op2(NB_POW, num(-8), frac(1, 3)), NB_PREC_DOUBLE, NB_ERR_DOMAIN,
+                 "(-8)^(1/3) is not real", "(-8)^(1/3)");
+    expect_error(op2(NB_MUL, nb_flt_double(st, 1e308), num(10)), NB_PREC_DOUBLE,
+                 NB_ERR_OVERFLOW, "result overflows the double range",
+                 "1e308 * 10 in doubles");
+    expect_error(fn1(NB_FN_SIN, nb_sym(st, "x")), NB_PREC_DOUBLE, NB_ERR_UNKNOWN,
+                 "'x' has no value", "a free variable");
+
+    /* 10^(10^10) must fail at once, before GMP is asked for 33 Gbit. */
+    mpz_t big;
+    mpz_init(big);
+    mpz_ui_pow_ui(big, 10, 10);
+    clock_t t0 = clock();
+    expect_error(op2(NB_POW, num(10), nb_num_z(st, big)), NB_PREC_DOUBLE,
+                 NB_ERR_TOO_LARGE, "result too large to hold exactly", "10^10^10");
+    CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 0.5, "10^10^10 fails fast");
+    mpz_mul(big, big, big);
+    expect_error(op2(NB_POW, num(3), nb_num_z(st, big)), NB_PREC_DOUBLE,
+                 NB_ERR_TOO_LARGE, "result too large", "3^(10^20): exponent past a long");
+    mpz_clear(big);
+    expect_error(op2(NB_POW, num(2), num(NB_MAX_EXACT_BITS)), NB_PREC_DOUBLE,
+                 NB_ERR_TOO_LARGE, "result too large", "2^NB_MAX_EXACT_BITS");
+    expect_error(frac(1, 3), 1, NB_ERR_PRECISION, "precision must be",
+                 "precision 1 is below the minimum");
+
+    nb_interrupted = 1;
+    expect_error(fn1(NB_FN_SIN, num(1)), NB_PREC_DOUBLE, NB_ERR_INTERRUPTED,
+                 "interrupted", "an interrupt stops evaluation");
+    nb_interrupted = 0;
+}
+
+/* f(x) in MPFR at prec, where x is 1/10 rounded to prec (as nabla rounds an
+ * exact argument), against the same function evaluated by MPFR directly at
+ * prec + 200 bits and rounded once: they must be equal (correct rounding). */
+static void test_mpfr_fn(NbFnId id, int (*ref)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t),
+                         const char *name)
+{
+    static const long precs[] = {2, 17, 53, 64, 113, 256, 1000};
+    for (size_t i = 0; i < sizeof precs / sizeof *precs; i++) {
+        long p = precs[i];
+        NbDiag d = NB_DIAG_INIT;
+        const NbExpr *v = nb_eval_number(st, fn1(id, frac(1, 10)), p, &d);
+        mpfr_t x, hi, want;
+        mpfr_inits2((mpfr_prec_t)p, x, want, (mpfr_ptr)0);
+        mpfr_init2(hi, (mpfr_prec_t)p + 200);
+        mpfr_set_ui(x, 1, MPFR_RNDN);
+        mpfr_div_ui(x, x, 10, MPFR_RNDN);
+        ref(hi, x, MPFR_RNDN);
+        mpfr_set(want, hi, MPFR_RNDN);
+        CHECK(v && v->kind == NB_FLT && mpfr_get_prec(v->u.f) == p
+                  && mpfr_equal_p(v->u.f, want),
+              "%s(1/10) at %ld bits is correctly rounded", name, p);
+        mpfr_clears(x, hi, want, (mpfr_ptr)0);
+        nb_diag_clear(&d);
+    }
+}
+
+/* sin(x)*exp(-x^2/2) at x = 1/3: every operation rounds to prec, so the
+ * result is within a few ulps of the value computed at prec + 200 bits. */
+static void test_mpfr_compound(void)
+{
+    static const long precs[] = {24, 53, 113, 256, 2000};
+    const NbExpr *x = frac(1, 3);
+    const NbExpr *ex = op2(NB_MUL, frac(-1, 2), op2(NB_POW, x, num(2)));
+    const NbExpr *e = op2(NB_MUL, fn1(NB_FN_SIN, x), fn1(NB_FN_EXP, ex));
+    for (size_t i = 0; i < sizeof precs / sizeof *precs; i++) {
+        long p = precs[i];
+        NbDiag d = NB_DIAG_INIT;
+        const NbExpr *v = nb_eval_number(st, e, p, &d);
+        mpfr_t hx, a, b, err;
+        mpfr_inits2((mpfr_prec_t)p + 200, hx, a, b, err, (mpfr_ptr)0);
+        mpfr_set_ui(hx, 1, MPFR_RNDN);
+        mpfr_div_ui(hx, hx, 3, MPFR_RNDN);
+        mpfr_sin(a, hx, MPFR_RNDN);
+        mpfr_sqr(b, hx, MPFR_RNDN);
+        mpfr_div_si(b, b, -2, MPFR_RNDN);
+        mpfr_exp(b, b, MPFR_RNDN);
+        mpfr_mul(a, a, b, MPFR_RNDN);
+        int ok = v && v->kind == NB_FLT;
+        if (ok) {
+            mpfr_sub(err, v->u.f, a, MPFR_RNDN);
+            mpfr_div(err, err, a, MPFR_RNDN);
+            mpfr_abs(err, err, MPFR_RNDN);
+            mpfr_mul_2si(err, err, p, MPFR_RNDN); /* in units of 2^-p */
+            ok = mpfr_cmp_ui(err, 8) < 0;
+        }
+        CHECK(ok, "sin(x)*exp(-x^2/2) at x=1/3, %ld bits, within 8 ulps", p);
+        mpfr_clears(hx, a, b, err, (mpfr_ptr)0);
+        nb_diag_clear(&d);
+    }
+}
+
+static void test_double(void)
+{
+    NbDiag d = NB_DIAG_INIT;
+    double got = 0;
+    CHECK(nb_eval_to_double(st, fn1(NB_FN_SIN, num(1)), &got, &d) == 0
+              && got == sin(1.0),
+          "sin(1) in double mode is libm's sin(1.0)");
+    CHECK(nb_eval_to_double(st, fn1(NB_FN_EXP, frac(1, 10)), &got, &d) == 0
+              && got == exp(0.1),
+          "exp(1/10) is libm's exp(0.1)");
+    CHECK(nb_eval_to_double(st, nb_const(st, NB_CONST_PI), &got, &d) == 0
+              && got == M_PI,
+          "pi as a double");
+    mpfr_t r, pi;
+    mpfr_init2(r, 300);
+    mpfr_init2(pi, 300);
+    mpfr_const_pi(pi, MPFR_RNDN);
+    CHECK(nb_eval_to_mpfr(st, nb_const(st, NB_CONST_PI), r, &d) == 0
+              && mpfr_equal_p(r, pi),
+          "pi at 300 bits");
+    mpfr_clears(r, pi, (mpfr_ptr)0);
+    nb_diag_clear(&d);
+}
+
+/* A DAG 20000 levels deep where each level uses the one below twice: a
+ * walk without memo would take 2^20000 steps, a recursive one could
+ * overflow the stack. */
+static void test_deep_shared(void)
+{
+    const NbExpr *e = num(1);
+    for (int i = 0; i < 20000; i++)
+        e = op2(NB_ADD, e, e);
+    NbDiag d = NB_DIAG_INIT;
+    const NbExpr *v = nb_eval_number(st, e, NB_PREC_DOUBLE, &d);
+    mpz_t z;
+    mpz_init(z);
+    mpz_setbit(z, 20000);
+    CHECK(v && v->kind == NB_NUM && mpz_cmp(mpq_numref(v->u.q), z) == 0,
+          "a 20000-deep shared DAG evaluates exactly to 2^20000");
+    mpz_clear(z);
+    e = fn1(NB_FN_SIN, num(1));
+    for (int i = 0; i < 100000; i++)
+        e = fn1(NB_FN_SIN, e);
+    v = nb_eval_number(st, e, 64, &d);
+    CHECK(v && v->kind == NB_FLT, "100001 nested sin() at 64 bits");
+    nb_diag_clear(&d);
+}
+
+static void test_cache(void)
+{
+    NbEvalCache *c = nb_eval_cache_new();
+    NbDiag d = NB_DIAG_INIT;
+    const NbExpr *e = fn1(NB_FN_SIN, num(1));
+    const NbExpr *a = nb_eval_cached(st, c, e, NB_PREC_DOUBLE, 0, &d);
+    const NbExpr *b = nb_eval_cached(st, c, e, 100, 0, &d);
+    const NbExpr *a2 = nb_eval_cached(st, c, e, NB_PREC_DOUBLE, 0, &d);
+    CHECK(a && b && a == a2 && a->is_double && mpfr_get_prec(b->u.f) == 100,
+          "a cache follows the precision it is asked for");
+    nb_eval_cache_free(c);
+    nb_diag_clear(&d);
+}
+
+int main(void)
+{
+    st = nb_store_new();
+    test_exact();
+    test_errors();
+    test_mpfr_fn(NB_FN_SIN, mpfr_sin, "sin");
+    test_mpfr_fn(NB_FN_EXP, mpfr_exp, "exp");
+    test_mpfr_fn(NB_FN_LOG, mpfr_log, "log");
+    test_mpfr_fn(NB_FN_ATAN, mpfr_atan, "atan");
+    test_mpfr_fn(NB_FN_ERF, mpfr_erf, "erf");
+    test_mpfr_fn(NB_FN_GAMMA, mpfr_gamma, "gamma");
+    test_mpfr_compound();
+    test_double();
+    test_deep_shared();
+    test_cache();
+    nb_store_free(st);
+    mpfr_free_cache();
+    return check_done();
+}
