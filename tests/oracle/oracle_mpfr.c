@@ -826,10 +826,10 @@ static void test_mpmath(void)
     CHECK(f != NULL, "open oracle/data/mpfr_ref.txt");
     if (!f)
         return;
-    char line[512];
+    char line[1024];
     int n = 0, good = 0;
     while (fgets(line, sizeof line, f))
-        if (line[0] != '#' && line[0] != '\n')
+        if (line[0] != '#' && line[0] != '\n' && strncmp(line, "c ", 2))
             mpmath_line(line, &n, &good);
     fclose(f);
     CHECK(n > 200 && good == n, "mpmath: %d of %d points: MPFR correctly "
@@ -845,6 +845,91 @@ static void test_mpmath(void)
         fclose(f);
     for (int id = 0; id < NB_FN__COUNT; id++)
         CHECK(seen[id], "mpmath data covers %s", nb_builtins[id].name);
+}
+
+/* |got - want| <= |want| 2^-bits, componentwise in the modulus of want. */
+static int mpc_close(mpc_srcptr got, mpfr_srcptr wre, mpfr_srcptr wim,
+                     long bits)
+{
+    mpfr_t d, e, m;
+    mpfr_inits2(1024, d, e, m, (mpfr_ptr)0);
+    mpfr_hypot(m, wre, wim, MPFR_RNDN);
+    mpfr_sub(d, mpc_realref(got), wre, MPFR_RNDN);
+    mpfr_sub(e, mpc_imagref(got), wim, MPFR_RNDN);
+    mpfr_hypot(d, d, e, MPFR_RNDN);
+    mpfr_div_2si(m, m, bits, MPFR_RNDN);
+    int ok = mpfr_lessequal_p(d, m);
+    mpfr_clears(d, e, m, (mpfr_ptr)0);
+    return ok;
+}
+
+/* "c NAME XRE XIM [YRE YIM] RE IM": eval_c within 1e-13 relative, eval_mpc
+ * at 256 bits within 2^-230, off the real axis. */
+static int complex_line(const char *line)
+{
+    char name[32], t[6][256];
+    int k = sscanf(line, "c %31s %255s %255s %255s %255s %255s %255s", name,
+                   t[0], t[1], t[2], t[3], t[4], t[5]);
+    int id = nb_builtin_lookup(name);
+    int nargs = (k - 3) / 2;
+    if (id < 0 || (k != 5 && k != 7) || !nb_builtins[id].eval_c) {
+        CHECK(0, "bad complex data line: %s", line);
+        return 0;
+    }
+    double complex zv[2];
+    mpc_t z[2], r;
+    mpfr_t wre, wim;
+    mpfr_inits2(500, wre, wim, (mpfr_ptr)0);
+    mpc_init2(r, PREC);
+    for (int i = 0; i < 2; i++) {
+        int j = i < nargs ? i : 0;
+        zv[i] = strtod(t[2 * j], NULL) + I * strtod(t[2 * j + 1], NULL);
+        mpc_init2(z[i], 53);
+        mpc_set_dc(z[i], zv[i], MPC_RNDNN);
+    }
+    mpfr_set_str(wre, t[2 * nargs], 10, MPFR_RNDN);
+    mpfr_set_str(wim, t[2 * nargs + 1], 10, MPFR_RNDN);
+    double complex want = mpfr_get_d(wre, MPFR_RNDN)
+                          + I * mpfr_get_d(wim, MPFR_RNDN);
+    double complex got = nb_builtins[id].eval_c(zv);
+    mpc_srcptr zp[2] = {z[0], z[1]};
+    nb_builtins[id].eval_mpc(r, zp, MPC_RNDNN);
+    int ok_c = cabs(got - want) <= 1e-13 * cabs(want);
+    int ok_q = mpc_close(r, wre, wim, 230);
+    if (!ok_c || !ok_q)
+        CHECK(0, "%s(%g%+gi, %g%+gi): eval_c %.17g%+.17gi%s, mpc %s%s, want "
+              "%.17g%+.17gi", name, creal(zv[0]), cimag(zv[0]), creal(zv[1]),
+              cimag(zv[1]), creal(got), cimag(got), ok_c ? "" : " (bad)",
+              fmt_mpfr(mpc_realref(r)), ok_q ? "" : " (bad)", creal(want),
+              cimag(want));
+    mpc_clear(z[0]);
+    mpc_clear(z[1]);
+    mpc_clear(r);
+    mpfr_clears(wre, wim, (mpfr_ptr)0);
+    return ok_c && ok_q;
+}
+
+static void test_complex_points(void)
+{
+    FILE *f = open_data("oracle/data/mpfr_ref.txt");
+    char line[1024];
+    int n = 0, good = 0, seen[NB_FN__COUNT] = {0};
+    while (f && fgets(line, sizeof line, f)) {
+        char name[32];
+        if (strncmp(line, "c ", 2) || sscanf(line + 2, "%31s", name) != 1)
+            continue;
+        n++;
+        good += complex_line(line);
+        if (nb_builtin_lookup(name) >= 0)
+            seen[nb_builtin_lookup(name)] = 1;
+    }
+    if (f)
+        fclose(f);
+    CHECK(n > 50 && good == n, "mpmath complex points: %d of %d agree", good,
+          n);
+    for (int id = 0; id < NB_FN__COUNT; id++)
+        if (nb_builtins[id].eval_c)
+            CHECK(seen[id], "complex data covers %s", nb_builtins[id].name);
 }
 
 static void report_ulps(void)
@@ -1265,6 +1350,7 @@ int main(void)
     report_ulps();
     test_complex();
     test_mpc();
+    test_complex_points();
     test_deriv_random();
     test_deriv_conventions();
     test_examples();

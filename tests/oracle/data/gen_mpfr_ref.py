@@ -3,6 +3,8 @@
 
 Writes mpfr_ref.txt next to this script: one case per line,
     NAME ARG [ARG2] VALUE
+and, for the complex evaluators,
+    c NAME XRE XIM [YRE YIM] RE IM
 ARGs are Python float reprs (shortest round-trip, so C's strtod reads back
 the same double and both sides evaluate at the same exact point); VALUE has
 110 significant digits, computed at 500 bits by mpmath, independently of
@@ -82,6 +84,54 @@ CASES = {
 }
 
 
+def atan2_c(y, x):
+    """The analytic continuation of atan2 nabla uses: -i log((x+iy)/r)."""
+    return -1j * mpmath.log((x + 1j * y) / mpmath.sqrt(x * x + y * y))
+
+
+def cbrt_c(z):
+    """Continuation of the real cube root: -cbrt(-z) on the left."""
+    return -mpmath.cbrt(-z) if z.real < 0 else mpmath.cbrt(z)
+
+
+Z1 = [0.7 + 0.3j, -1.3 + 0.1j, 2.5 - 0.2j]
+ZUNIT = [0.3 + 0.2j, -0.6 - 0.1j]
+ZPOS = [2 + 0.5j, 0.3 - 0.2j]
+# Complex points for the evaluators with an analytic extension (eval_c and
+# eval_mpc): name -> (function, points; a tuple for two arguments).
+CCASES = {
+    "sin": (mpmath.sin, Z1), "cos": (mpmath.cos, Z1), "tan": (mpmath.tan, Z1),
+    "sec": (mpmath.sec, Z1), "csc": (mpmath.csc, Z1), "cot": (mpmath.cot, Z1),
+    "asin": (mpmath.asin, ZUNIT), "acos": (mpmath.acos, ZUNIT),
+    "atan": (mpmath.atan, Z1),
+    "atan2": (atan2_c, [(0.5 + 0.1j, 1.5), (1.0, -2 + 0.2j),
+                        (-0.7 + 0.05j, -1.1), (2.0 + 0.1j, 0.5)]),
+    "sinh": (mpmath.sinh, Z1), "cosh": (mpmath.cosh, Z1),
+    "tanh": (mpmath.tanh, Z1), "asinh": (mpmath.asinh, Z1),
+    "acosh": (mpmath.acosh, [1.7 + 0.2j, 3 - 0.5j]),
+    "atanh": (mpmath.atanh, ZUNIT), "exp": (mpmath.exp, Z1),
+    "log": (mpmath.log, ZPOS), "ln": (mpmath.log, ZPOS),
+    "log2": (lambda z: mpmath.log(z) / mpmath.log(2), ZPOS),
+    "log10": (lambda z: mpmath.log(z) / mpmath.log(10), ZPOS),
+    "sqrt": (mpmath.sqrt, ZPOS), "cbrt": (cbrt_c, [8 + 1j, -8 + 1j, 0.5 - 0.1j]),
+    "hypot": (lambda x, y: mpmath.sqrt(x * x + y * y),
+              [(3 + 0.2j, 4.0), (1.0, -2 + 0.3j)]),
+    "pow": (lambda a, b: mpmath.power(a, b),
+            [(2 + 0.3j, 1.5), (2.5, 0.5 + 0.2j), (-2 + 0.1j, 3.0),
+             (1.5 - 0.1j, -2.0)]),
+    "erf": (mpmath.erf, Z1 + [0.2 + 0.9j, 4 + 0.3j]),
+    "erfc": (mpmath.erfc, Z1 + [0.2 + 0.9j, 4 + 0.3j]),
+    "sigmoid": (lambda z: 1 / (1 + mpmath.exp(-z)), Z1),
+    "softplus": (lambda z: mpmath.log(1 + mpmath.exp(z)), Z1),
+}
+
+
+def ctext(v):
+    v = mpmath.mpc(v)
+    return "%s %s" % (mpmath.nstr(v.real, DIGITS, min_fixed=1, max_fixed=0),
+                      mpmath.nstr(v.imag, DIGITS, min_fixed=1, max_fixed=0))
+
+
 def main():
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                        "mpfr_ref.txt")
@@ -95,6 +145,13 @@ def main():
                 text = mpmath.nstr(mpf(v), DIGITS, min_fixed=1, max_fixed=0)
                 f.write("%s %s %s\n" % (name, " ".join(repr(a) for a in args),
                                         text))
+        # complex lines: "c NAME XRE XIM [YRE YIM] RE IM"
+        for name, (fn, points) in CCASES.items():
+            for p in points:
+                args = [complex(a) for a in (p if isinstance(p, tuple) else (p,))]
+                v = fn(*[mpmath.mpc(a.real, a.imag) for a in args])
+                f.write("c %s %s %s\n" % (name, " ".join(
+                    "%r %r" % (a.real, a.imag) for a in args), ctext(v)))
 
 
 if __name__ == "__main__":
