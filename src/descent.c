@@ -1,1 +1,263 @@
-/* descent.c: not written yet */
+/* descent.c — descent entry points, the recorded trace, and objectives
+ * compiled from expressions (f and its gradient in one program, the Hessian
+ * on first use). The loops are in descent_loop.h, the verdict rules in
+ * descent_verdict.c, the line searches in descent_search.c. */
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "nabla/compile.h"
+#include "nabla/diff.h"
+#include "nabla/eval.h"
+#include "descent_internal.h"
+
+/* ORDER NB_DESCENT */
+static const char *const method_names[NB_DESCENT__COUNT] = {
+    "gd", "momentum", "nesterov", "adam", "backtracking", "newton", "bfgs",
+};
+
+const char *nb_descent_method_name(NbDescentMethod m)
+{
+    return (unsigned)m < NB_DESCENT__COUNT ? method_names[m] : "?";
+}
+
+int nb_descent_method_lookup(const char *name)
+{
+    for (int i = 0; i < NB_DESCENT__COUNT; i++)
+        if (strcmp(name, method_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+void nb_descent_opts_default(NbDescentOpts *o)
+{
+    *o = (NbDescentOpts){
+        .method = NB_DESCENT_GD, .steps = 1000, .every = 0, .numeric = 0,
+        .rate = 0.1, .tol = 1e-10, .beta = 0.9, .beta1 = 0.9,
+        .beta2 = 0.999, .eps = 1e-8, .c = 1e-4, .shrink = 0.5, .h = 0,
+    };
+}
+
+static void *xrealloc(void *p, size_t n, size_t size)
+{
+    void *q = realloc(p, (n ? n : 1) * size);
+    if (!q)
+        abort();
+    return q;
+}
+
+/* --- the trace ---------------------------------------------------------- */
+
+void nb__trace_init(Trace *t, size_t n, long every, mpfr_prec_t prec)
+{
+    memset(t, 0, sizeof *t);
+    t->n = n;
+    t->base = every > 0 ? every : 1;
+    t->stride = t->base;
+    t->prec = prec;
+}
+
+static void trace_grow(Trace *t)
+{
+    size_t cap = t->cap ? 2 * t->cap : 64, n = t->n;
+    t->step = xrealloc(t->step, cap, sizeof *t->step);
+    t->x = xrealloc(t->x, cap * n, sizeof *t->x);
+    t->f = xrealloc(t->f, cap, sizeof *t->f);
+    t->g = xrealloc(t->g, cap, sizeof *t->g);
+    if (t->prec) {
+        /* MPFR values are plain structs pointing at their limbs: moving
+         * them with realloc is safe. New ones are initialised here. */
+        t->mx = xrealloc(t->mx, cap * n, sizeof *t->mx);
+        t->mf = xrealloc(t->mf, cap, sizeof *t->mf);
+        t->mg = xrealloc(t->mg, cap, sizeof *t->mg);
+        for (size_t i = t->cap; i < cap; i++) {
+            for (size_t j = 0; j < n; j++)
+                mpfr_init2(t->mx + i * n + j, t->prec);
+            mpfr_init2(t->mf + i, t->prec);
+            mpfr_init2(t->mg + i, t->prec);
+        }
+    }
+    t->cap = cap;
+}
+
+/* Move entry src to dst (dst < src). */
+static void trace_move_entry(Trace *t, size_t dst, size_t src)
+{
+    size_t n = t->n;
+    t->step[dst] = t->step[src];
+    memcpy(t->x + dst * n, t->x + src * n, n * sizeof *t->x);
+    t->f[dst] = t->f[src];
+    t->g[dst] = t->g[src];
+    if (t->prec) {
+        for (size_t j = 0; j < n; j++)
+            mpfr_swap(t->mx + dst * n + j, t->mx + src * n + j);
+        mpfr_swap(t->mf + dst, t->mf + src);
+        mpfr_swap(t->mg + dst, t->mg + src);
+    }
+}
+
+/* Keep the points at multiples of twice the stride: memory stays below
+ * NB_DESCENT_MAX_TRACE points however long the run. */
+static void trace_halve(Trace *t)
+{
+    long s2 = 2 * t->stride;
+    size_t j = 0;
+    for (size_t i = 0; i < t->npts; i++)
+        if (t->step[i] % s2 == 0)
+            trace_move_entry(t, j++, i);
+    t->npts = j;
+    t->stride = s2;
+}
+
+void nb__trace_push(Trace *t, long k, const double *x, double f, double g,
+                    mpfr_srcptr mx, mpfr_srcptr mf, mpfr_srcptr mg)
+{
+    if (t->npts && t->step[t->npts - 1] == k)
+        return;
+    if (t->npts == NB_DESCENT_MAX_TRACE)
+        trace_halve(t);
+    if (t->npts == t->cap)
+        trace_grow(t);
+    size_t i = t->npts++, n = t->n;
+    t->step[i] = k;
+    memcpy(t->x + i * n, x, n * sizeof *x);
+    t->f[i] = f;
+    t->g[i] = g;
+    if (t->prec && mx) {
+        for (size_t j = 0; j < n; j++)
+            mpfr_set(t->mx + i * n + j, mx + j, MPFR_RNDN);
+        mpfr_set(t->mf + i, mf, MPFR_RNDN);
+        mpfr_set(t->mg + i, mg, MPFR_RNDN);
+    }
+    t->next = (k / t->stride + 1) * t->stride;
+}
+
+/* Clear the MPFR entries from index `from` to the capacity. */
+static void trace_clear_from(Trace *t, size_t from)
+{
+    if (!t->prec)
+        return;
+    for (size_t i = from; i < t->cap; i++) {
+        for (size_t j = 0; j < t->n; j++)
+            mpfr_clear(t->mx + i * t->n + j);
+        mpfr_clear(t->mf + i);
+        mpfr_clear(t->mg + i);
+    }
+}
+
+void nb__trace_free(Trace *t)
+{
+    trace_clear_from(t, 0);
+    free(t->step);
+    free(t->x);
+    free(t->f);
+    free(t->g);
+    free(t->mx);
+    free(t->mf);
+    free(t->mg);
+    memset(t, 0, sizeof *t);
+}
+
+void nb__trace_move(Trace *t, NbDescentResult *r)
+{
+    trace_clear_from(t, t->npts);
+    r->npts = t->npts;
+    r->stride = t->stride;
+    r->pt_step = t->step;
+    r->pt_x = t->x;
+    r->pt_f = t->f;
+    r->pt_g = t->g;
+    r->m_x = t->mx;
+    r->m_f = t->mf;
+    r->m_g = t->mg;
+    memset(t, 0, sizeof *t);
+}
+
+long nb_descent_auto_every(long steps, long stride)
+{
+    static const long mant[3] = {1, 2, 5};
+    long every = 1;
+    for (long p = 1; p <= 1000000000000000000L / 10; p *= 10) {
+        int found = 0;
+        for (int i = 0; i < 3 && !found; i++) {
+            every = mant[i] * p;
+            found = steps / every + (steps % every != 0) <= 15;
+        }
+        if (found)
+            break;
+    }
+    if (stride > 1 && every % stride)
+        every = (every / stride + 1) * stride;
+    return every;
+}
+
+/* --- running ------------------------------------------------------------ */
+
+static NbDescentResult *finish(const NbObjective *obj, const NbDescentOpts *o,
+                               Trace *tr, const LoopStats *st, long prec)
+{
+    NbDescentResult *r = calloc(1, sizeof *r);
+    if (!r)
+        abort();
+    r->n = obj->n;
+    r->prec = prec;
+    r->method = o->method;
+    r->rate = o->rate;
+    r->tol = o->tol;
+    nb__trace_move(tr, r);
+    nb__descent_decide(obj, o, st, r);
+    return r;
+}
+
+NbDescentResult *nb_descent_run(const NbObjective *obj, const NbDescentOpts *o,
+                                const double *start, NbDiag *d)
+{
+    Trace tr;
+    LoopStats st = {0};
+    nb__trace_init(&tr, obj->n, o->every, 0);
+    if (nb__descent_loop_d(obj, o, start, &tr, &st, d) < 0) {
+        nb__trace_free(&tr);
+        return NULL;
+    }
+    return finish(obj, o, &tr, &st, NB_PREC_DOUBLE);
+}
+
+NbDescentResult *nb_descent_run_mpfr(const NbObjective *obj,
+                                     const NbDescentOpts *o,
+                                     const NbDescentExact *ex,
+                                     mpfr_prec_t prec, mpfr_srcptr start,
+                                     NbDiag *d)
+{
+    Trace tr;
+    LoopStats st = {0};
+    nb__trace_init(&tr, obj->n, o->every, prec);
+    if (nb__descent_loop_m(obj, o, ex, prec, start, &tr, &st, d) < 0) {
+        nb__trace_free(&tr);
+        return NULL;
+    }
+    return finish(obj, o, &tr, &st, prec);
+}
+
+void nb_descent_result_free(NbDescentResult *r)
+{
+    if (!r)
+        return;
+    if (r->m_x) {
+        for (size_t i = 0; i < r->npts; i++) {
+            for (size_t j = 0; j < r->n; j++)
+                mpfr_clear(r->m_x + i * r->n + j);
+            mpfr_clear(r->m_f + i);
+            mpfr_clear(r->m_g + i);
+        }
+    }
+    free(r->m_x);
+    free(r->m_f);
+    free(r->m_g);
+    free(r->pt_step);
+    free(r->pt_x);
+    free(r->pt_f);
+    free(r->pt_g);
+    free(r->eig);
+    free(r->escape);
+    free(r);
+}

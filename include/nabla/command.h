@@ -36,6 +36,10 @@ typedef struct NbArgs {
     NbArg *kw;               /* keyword arguments */
     NbPos call_pos;
     const char *file;
+    int value_unused;        /* the call is a whole expression statement: a
+                                value it returns would only be printed after
+                                its own table (descend returns NB_NOTHING
+                                then). 0 when unknown. */
 } NbArgs;
 
 typedef const NbExpr *(*NbCommandFn)(NbSession *s, const NbArgs *a,

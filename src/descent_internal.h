@@ -1,0 +1,84 @@
+/* descent_internal.h — what the descent files share: the raw stop reason a
+ * loop reports, the trace it records, the line searches (descent_search.c)
+ * and the two loop instances (descent_double.c, descent_mpfr.c built from
+ * descent_loop.h).
+ *
+ * Ownership: a Trace owns its arrays until nb__trace_move() hands them to a
+ * result; LoopStats holds no pointers.
+ */
+#ifndef NABLA_DESCENT_INTERNAL_H
+#define NABLA_DESCENT_INTERNAL_H
+
+#include <stddef.h>
+#include <mpfr.h>
+#include "nabla/descent.h"
+
+#define NB_GRING 64      /* ring of |grad| values, >= NB_DESCENT_OSC_WINDOW+1 */
+
+typedef struct LoopStats {
+    NbStop stop;
+    int up, down;        /* consecutive increases / decreases of f */
+    long k;              /* steps done */
+    long fevals, gevals, hevals, fallbacks, reversals;
+    unsigned long long revbits; /* bit i: step k-i reversed direction */
+    double gring[NB_GRING];     /* |grad| at step j in gring[j % NB_GRING] */
+    double f0, g0;
+    double xmax_abs;     /* max |x_i| at the stop (to tell overflow from domain) */
+} LoopStats;
+
+/* The recorded path. Points at step 0, base, 2*base, ... while there is room;
+ * when NB_DESCENT_MAX_TRACE points are held, every other one is dropped and
+ * the stride doubles, so memory stays bounded for any number of steps. */
+typedef struct Trace {
+    size_t n, npts, cap;
+    long base;           /* the user's every (1 when automatic) */
+    long stride;         /* current recording stride, base * 2^j */
+    long next;           /* next step to record */
+    long *step;
+    double *x, *f, *g;
+    mpfr_prec_t prec;    /* 0 for double runs */
+    mpfr_ptr mx, mf, mg; /* MPFR copies (npts*n, npts, npts) */
+} Trace;
+
+void nb__trace_init(Trace *t, size_t n, long every, mpfr_prec_t prec);
+void nb__trace_free(Trace *t);
+/* Append step k unless it is the last recorded one; values as doubles and,
+ * for MPFR runs, at full precision (mx/mf/mg may be NULL for double runs). */
+void nb__trace_push(Trace *t, long k, const double *x, double f, double g,
+                    mpfr_srcptr mx, mpfr_srcptr mf, mpfr_srcptr mg);
+/* Give the arrays to r (pt_*, m_*, npts, stride); t is empty after. */
+void nb__trace_move(Trace *t, NbDescentResult *r);
+
+/* Line searches on phi(a) = f(x + a*d) - f(x), computed by the caller in its
+ * own precision and handed over as doubles (the differences keep their
+ * relative accuracy). eval returns phi(a) and, when dphi is not NULL,
+ * phi'(a) = grad(x + a*d) . d; the last call is always at the returned a. */
+typedef double (*NbPhiFn)(void *ctx, double a, double *dphi);
+
+/* Armijo backtracking from a0: the first a = a0*shrink^j with
+ * phi(a) <= c*a*dphi0. Returns a, or 0 when none was found above the
+ * rounding level. */
+double nb__armijo(NbPhiFn phi, void *ctx, double a0, double dphi0, double c,
+                  double shrink);
+/* Strong Wolfe conditions (Nocedal & Wright, Alg. 3.5 and 3.6, with cubic
+ * interpolation in zoom): phi(a) <= c1*a*dphi0 and |phi'(a)| <= c2*|dphi0|.
+ * Returns a, or 0 on failure. */
+double nb__wolfe(NbPhiFn phi, void *ctx, double a0, double dphi0, double c1,
+                 double c2);
+
+/* The two loop instances. start: n doubles / n contiguous MPFR values.
+ * Return 0, or -1 with d set (newton without a Hessian). */
+int nb__descent_loop_d(const NbObjective *obj, const NbDescentOpts *o,
+                       const double *start, Trace *tr, LoopStats *st,
+                       NbDiag *d);
+int nb__descent_loop_m(const NbObjective *obj, const NbDescentOpts *o,
+                       const NbDescentExact *ex, mpfr_prec_t prec,
+                       mpfr_srcptr start, Trace *tr, LoopStats *st,
+                       NbDiag *d);
+
+/* Verdict rules: fill r->verdict, r->kind, eig, ... from the stop reason
+ * and the Hessian at the start and the end (descent_verdict.c). */
+void nb__descent_decide(const NbObjective *obj, const NbDescentOpts *o,
+                        const LoopStats *st, NbDescentResult *r);
+
+#endif
