@@ -1,0 +1,389 @@
+/* expand.c — whole-expression rewriting: nb_subs, nb_expand, nb_simplify.
+ *
+ * All three are one bottom-up pass over the DAG (map_dag): each distinct
+ * node is visited once, after its children, with an explicit stack (no
+ * recursion, so a 10^6-deep chain cannot overflow the C stack) and a memo
+ * keyed by node, so the cost is linear in the DAG size, not in the size of
+ * the tree it unfolds to.
+ */
+#include "nabla/simplify.h"
+#include "nabla/limits.h"
+#include "simplify_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* --- memo: open addressing from node to node ------------------------------- */
+
+typedef struct Memo {
+    const NbExpr **key, **val;
+    size_t cap, count;
+} Memo;
+
+static size_t memo_slot(const Memo *m, const NbExpr *k)
+{
+    size_t i = (k->id * 2654435761u) & (m->cap - 1);
+    while (m->key[i] && m->key[i] != k)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static const NbExpr *memo_get(const Memo *m, const NbExpr *k)
+{
+    if (!m->cap)
+        return NULL;
+    size_t i = memo_slot(m, k);
+    return m->key[i] ? m->val[i] : NULL;
+}
+
+static void memo_put(Memo *m, const NbExpr *k, const NbExpr *v)
+{
+    if ((m->count + 1) * 2 > m->cap) {
+        Memo g = {0};
+        g.cap = m->cap ? m->cap * 2 : 64;
+        g.key = calloc(g.cap, sizeof *g.key);
+        g.val = calloc(g.cap, sizeof *g.val);
+        if (!g.key || !g.val)
+            abort();
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->key[i])
+                continue;
+            size_t j = memo_slot(&g, m->key[i]);
+            g.key[j] = m->key[i];
+            g.val[j] = m->val[i];
+        }
+        g.count = m->count;
+        free(m->key);
+        free(m->val);
+        *m = g;
+    }
+    size_t i = memo_slot(m, k);
+    if (!m->key[i])
+        m->count++;
+    m->key[i] = k;
+    m->val[i] = v;
+}
+
+static void memo_free(Memo *m)
+{
+    free(m->key);
+    free(m->val);
+}
+
+/* --- the bottom-up map ------------------------------------------------------ */
+
+typedef struct MapOps {
+    /* Replacement for e before its children are visited, or NULL. */
+    const NbExpr *(*pre)(NbStore *, const NbExpr *e, void *ctx);
+    /* The image of e given the images of its children. */
+    const NbExpr *(*post)(NbStore *, const NbExpr *e,
+                          const NbExpr *const *args, void *ctx);
+    void *ctx;
+} MapOps;
+
+typedef struct Frame {
+    const NbExpr *e;
+    size_t next; /* next child to schedule */
+} Frame;
+
+static const NbExpr *map_dag(NbStore *st, const NbExpr *root, const MapOps *ops)
+{
+    Memo memo = {0};
+    Frame fbuf[64];
+    NbArr stack = NB_ARR_INIT(fbuf);
+    const NbExpr *abuf[16];
+    NbArr args = NB_ARR_INIT(abuf);
+    *(Frame *)nb_arr_push(&stack) = (Frame){root, 0};
+    while (stack.n) {
+        Frame *f = (Frame *)stack.p + stack.n - 1;
+        const NbExpr *e = f->e;
+        if (f->next == 0 && memo_get(&memo, e)) {
+            stack.n--;
+            continue;
+        }
+        if (f->next == 0 && ops->pre) {
+            const NbExpr *r = ops->pre(st, e, ops->ctx);
+            if (r) {
+                memo_put(&memo, e, r);
+                stack.n--;
+                continue;
+            }
+        }
+        if (f->next < e->n) {
+            const NbExpr *c = e->args[f->next++];
+            if (!memo_get(&memo, c))
+                *(Frame *)nb_arr_push(&stack) = (Frame){c, 0};
+            continue;
+        }
+        args.n = 0;
+        for (size_t i = 0; i < e->n; i++)
+            NB_ARR_PUSH_NODE(&args, memo_get(&memo, e->args[i]));
+        memo_put(&memo, e, ops->post(st, e, NB_ARR_NODES(args), ops->ctx));
+        stack.n--;
+    }
+    const NbExpr *r = memo_get(&memo, root);
+    nb_arr_free(&stack);
+    nb_arr_free(&args);
+    memo_free(&memo);
+    return r;
+}
+
+/* e's constructor applied to new children. */
+static const NbExpr *rebuild(NbStore *st, const NbExpr *e,
+                             const NbExpr *const *a)
+{
+    switch (e->kind) {
+    case NB_ADD: return nb_add(st, e->n, a);
+    case NB_MUL: return nb_mul(st, e->n, a);
+    case NB_POW: return nb_pow(st, a[0], a[1]);
+    case NB_FN: return nb_fn(st, (NbFnId)e->fn, e->n, a);
+    case NB_VEC: return nb_vec(st, e->n, a);
+    default: return e;
+    }
+}
+
+/* As rebuild, but e itself when no child changed (e is canonical). */
+static const NbExpr *rebuild_lazy(NbStore *st, const NbExpr *e,
+                                  const NbExpr *const *a)
+{
+    if (e->n == 0 || memcmp(a, e->args, e->n * sizeof *a) == 0)
+        return e;
+    return rebuild(st, e, a);
+}
+
+/* --- nb_subs ----------------------------------------------------------------- */
+
+typedef struct SubsCtx {
+    size_t n;
+    const NbExpr *const *vars, *const *vals;
+} SubsCtx;
+
+static const NbExpr *subs_pre(NbStore *st, const NbExpr *e, void *ctx)
+{
+    const SubsCtx *c = ctx;
+    (void)st;
+    for (size_t i = 0; i < c->n; i++)
+        if (e == c->vars[i])
+            return c->vals[i];
+    return NULL;
+}
+
+static const NbExpr *subs_post(NbStore *st, const NbExpr *e,
+                               const NbExpr *const *a, void *ctx)
+{
+    (void)ctx;
+    return rebuild_lazy(st, e, a);
+}
+
+const NbExpr *nb_subs(NbStore *st, const NbExpr *e, size_t n,
+                      const NbExpr *const *vars, const NbExpr *const *vals)
+{
+    if (n == 0)
+        return e;
+    SubsCtx c = {n, vars, vals};
+    MapOps ops = {subs_pre, subs_post, &c};
+    return map_dag(st, e, &ops);
+}
+
+/* --- nb_expand ---------------------------------------------------------------- */
+
+/* Most terms one expansion may produce; past it the product is left as it
+ * is (well below NB_MAX_NODES, so the result stays printable). */
+#define EXPAND_MAX_TERMS (NB_MAX_NODES / 8)
+
+static size_t nterms(const NbExpr *e) { return e->kind == NB_ADD ? e->n : 1; }
+
+/* a*b with both distributed over their terms, like terms collected. */
+static const NbExpr *expand_product2(NbStore *st, const NbExpr *a,
+                                     const NbExpr *b)
+{
+    size_t na = nterms(a), nb = nterms(b);
+    if (na == 1 && nb == 1)
+        return nb_mul2(st, a, b);
+    const NbExpr *buf[64];
+    NbArr out = NB_ARR_INIT(buf);
+    for (size_t i = 0; i < na; i++) {
+        const NbExpr *x = a->kind == NB_ADD ? a->args[i] : a;
+        for (size_t j = 0; j < nb; j++) {
+            const NbExpr *y = b->kind == NB_ADD ? b->args[j] : b;
+            NB_ARR_PUSH_NODE(&out, nb_mul2(st, x, y));
+        }
+    }
+    const NbExpr *r = nb_add(st, out.n, NB_ARR_NODES(out));
+    nb_arr_free(&out);
+    return r;
+}
+
+static const NbExpr *expand_pow(NbStore *st, const NbExpr *b, const NbExpr *e);
+
+/* Distribute a product of already expanded factors, or return NULL when
+ * the number of terms would pass EXPAND_MAX_TERMS. */
+static const NbExpr *expand_product(NbStore *st, size_t n,
+                                    const NbExpr *const *f)
+{
+    double est = 1;
+    for (size_t i = 0; i < n; i++)
+        est *= (double)nterms(f[i]);
+    if (est > EXPAND_MAX_TERMS)
+        return NULL;
+    const NbExpr *acc = nb_one(st);
+    for (size_t i = 0; i < n; i++)
+        acc = expand_product2(st, acc, f[i]);
+    return acc;
+}
+
+static const NbExpr *expand_mul(NbStore *st, size_t n, const NbExpr *const *f)
+{
+    const NbExpr *buf[32];
+    NbArr v = NB_ARR_INIT(buf);
+    for (size_t i = 0; i < n; i++) {
+        const NbExpr *x = f[i];
+        if (x->kind == NB_POW && x->args[0]->kind == NB_ADD)
+            x = expand_pow(st, x->args[0], x->args[1]);
+        NB_ARR_PUSH_NODE(&v, x);
+    }
+    const NbExpr *r = expand_product(st, v.n, NB_ARR_NODES(v));
+    if (!r)
+        r = nb_mul(st, v.n, NB_ARR_NODES(v));
+    nb_arr_free(&v);
+    return r;
+}
+
+/* Number of terms of (k terms)^m: C(m + k - 1, k - 1), as a double. */
+static double multinomial_terms(size_t k, unsigned long m)
+{
+    double r = 1;
+    for (size_t i = 1; i < k && r <= EXPAND_MAX_TERMS; i++)
+        r = r * (double)(m + i) / (double)i;
+    return r;
+}
+
+/* b^e with b expanded: (a + b)^n multiplied out for integer n (for n < 0,
+ * the expanded denominator). */
+static const NbExpr *expand_pow(NbStore *st, const NbExpr *b, const NbExpr *e)
+{
+    if (b->kind == NB_ADD && nb_is_integer(e)
+        && mpz_cmpabs_ui(mpq_numref(e->u.q), 10000) <= 0) {
+        long k = mpz_get_si(mpq_numref(e->u.q));
+        unsigned long m = k < 0 ? (unsigned long)-k : (unsigned long)k;
+        if (multinomial_terms(b->n, m) <= EXPAND_MAX_TERMS) {
+            const NbExpr *acc = nb_one(st);
+            for (unsigned long i = 0; i < m; i++)
+                acc = expand_product2(st, acc, b);
+            return k < 0 ? nb_pow_si(st, acc, -1) : acc;
+        }
+    }
+    const NbExpr *r = nb_pow(st, b, e);
+    if (r->kind == NB_MUL) /* (x*(y+1))^2 -> x^2*(y+1)^2: expand again */
+        return expand_mul(st, r->n, r->args);
+    return r;
+}
+
+static const NbExpr *expand_post(NbStore *st, const NbExpr *e,
+                                 const NbExpr *const *a, void *ctx)
+{
+    (void)ctx;
+    switch (e->kind) {
+    case NB_MUL: return expand_mul(st, e->n, a);
+    case NB_POW: return expand_pow(st, a[0], a[1]);
+    default: return rebuild(st, e, a);
+    }
+}
+
+const NbExpr *nb_expand(NbStore *st, const NbExpr *e)
+{
+    MapOps ops = {NULL, expand_post, NULL};
+    return map_dag(st, e, &ops);
+}
+
+/* --- nb_simplify ------------------------------------------------------------- */
+
+/* The factor base^2 of a term, where base is fn(u), or NULL. */
+static const NbExpr *square_of_fn(const NbExpr *f, NbFnId fn)
+{
+    if (f->kind == NB_POW && f->args[0]->kind == NB_FN && f->args[0]->fn == fn
+        && f->args[1]->kind == NB_NUM && mpq_cmp_si(f->args[1]->u.q, 2, 1) == 0)
+        return f->args[0];
+    return NULL;
+}
+
+/* term with its factor g(u)^2 replaced by h(u)^2 (scaled by s), or NULL
+ * when term has no g(...)^2 factor. *rest gets term / g(u)^2. */
+static const NbExpr *swap_square(NbStore *st, const NbExpr *term, NbFnId g,
+                                 NbFnId h, const NbExpr **rest)
+{
+    const NbExpr *const *fs = term->kind == NB_MUL ? term->args : &term;
+    size_t n = term->kind == NB_MUL ? term->n : 1;
+    for (size_t i = 0; i < n; i++) {
+        const NbExpr *gu = square_of_fn(fs[i], g);
+        if (!gu)
+            continue;
+        *rest = nb_div(st, term, fs[i]);
+        return nb_mul2(st, *rest,
+                       nb_pow_si(st, nb_fn1(st, h, gu->args[0]), 2));
+    }
+    return NULL;
+}
+
+/* Pythagorean identities in a sum: c*R*sin(u)^2 + c*R*cos(u)^2 -> c*R and
+ * c*R*cosh(u)^2 - c*R*sinh(u)^2 -> c*R. Terms are matched by building the
+ * partner term and looking for it (interned, so pointer equality). */
+static const NbExpr *simplify_pythagoras(NbStore *st, const NbExpr *sum)
+{
+    static const struct { NbFnId g, h; int sign; } ids[] = {
+        {NB_FN_SIN, NB_FN_COS, 1},
+        {NB_FN_COSH, NB_FN_SINH, -1},
+    };
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
+        for (size_t i = 0; i < sum->n; i++) {
+            const NbExpr *rest;
+            const NbExpr *partner =
+                swap_square(st, sum->args[i], ids[k].g, ids[k].h, &rest);
+            if (!partner)
+                continue;
+            if (ids[k].sign < 0)
+                partner = nb_neg(st, partner);
+            for (size_t j = 0; j < sum->n; j++) {
+                if (sum->args[j] != partner)
+                    continue;
+                /* replace both terms by rest */
+                const NbExpr *buf[32];
+                NbArr v = NB_ARR_INIT(buf);
+                for (size_t t = 0; t < sum->n; t++)
+                    if (t != i && t != j)
+                        NB_ARR_PUSH_NODE(&v, sum->args[t]);
+                NB_ARR_PUSH_NODE(&v, rest);
+                const NbExpr *r = nb_add(st, v.n, NB_ARR_NODES(v));
+                nb_arr_free(&v);
+                return r;
+            }
+        }
+    }
+    return NULL;
+}
+
+static const NbExpr *simplify_node(NbStore *st, const NbExpr *e)
+{
+    for (int round = 0; round < 16; round++) {
+        const NbExpr *r = NULL;
+        if (e->kind == NB_ADD)
+            r = simplify_pythagoras(st, e);
+        if (!r || r == e)
+            return e;
+        e = r;
+    }
+    return e;
+}
+
+static const NbExpr *simplify_post(NbStore *st, const NbExpr *e,
+                                   const NbExpr *const *a, void *ctx)
+{
+    (void)ctx;
+    return simplify_node(st, rebuild(st, e, a));
+}
+
+const NbExpr *nb_simplify(NbStore *st, const NbExpr *e)
+{
+    MapOps ops = {NULL, simplify_post, NULL};
+    return map_dag(st, e, &ops);
+}
