@@ -59,6 +59,7 @@ static void put_quoted(Buf *b, const char *s)
 }
 
 static int with_pos;
+static int no_implicit; /* print implicit '*' as '*' (round trips) */
 
 static void head(Buf *b, const char *s, const NbAst *n)
 {
@@ -95,7 +96,7 @@ static void sexp(Buf *b, const NbAst *n)
     case NB_AST_UNARY:
         op[0] = (char)n->op;
         put(b, "(");
-        head(b, n->implicit ? "i*" : op, n);
+        head(b, n->implicit && !no_implicit ? "i*" : op, n);
         sexp_args(b, n);
         return;
     case NB_AST_CALL:
@@ -733,6 +734,138 @@ static void test_parse_number(void)
     free(s);
 }
 
+/* Fully parenthesised infix, for the round trip below. */
+static void infix(Buf *b, const NbAst *n)
+{
+    char op[2] = {(char)n->op, 0};
+    switch (n->kind) {
+    case NB_AST_NUMBER:
+    case NB_AST_NAME:
+        put(b, n->text);
+        return;
+    case NB_AST_STRING:
+        put_quoted(b, n->text);
+        return;
+    case NB_AST_BINARY:
+        put(b, "(");
+        infix(b, n->args[0]);
+        putf(b, " %s ", op);
+        infix(b, n->args[1]);
+        put(b, ")");
+        return;
+    case NB_AST_UNARY:
+        putf(b, "(%s", op);
+        infix(b, n->args[0]);
+        put(b, ")");
+        return;
+    case NB_AST_RANGE:
+        infix(b, n->args[0]);
+        put(b, "..");
+        infix(b, n->args[1]);
+        return;
+    case NB_AST_KEYWORD:
+        putf(b, "%s=", n->text);
+        infix(b, n->args[0]);
+        return;
+    case NB_AST_CALL:
+    case NB_AST_VECTOR:
+        if (n->kind == NB_AST_CALL)
+            putf(b, "%s%.*s(", n->text, n->primes, "''''''''''''''''''''");
+        else
+            put(b, "[");
+        for (int i = 0; i < n->nargs; i++) {
+            put(b, i ? ", " : "");
+            infix(b, n->args[i]);
+        }
+        put(b, n->kind == NB_AST_CALL ? ")" : "]");
+        return;
+    case NB_AST_ASSIGN:
+        putf(b, "%s = ", n->text);
+        infix(b, n->args[0]);
+        return;
+    case NB_AST_FUNCDEF:
+        putf(b, "%s(", n->text);
+        for (int i = 0; i < n->nparams; i++)
+            putf(b, "%s%s", i ? ", " : "", n->params[i]);
+        put(b, ") = ");
+        infix(b, n->args[0]);
+        return;
+    case NB_AST_COMMAND:
+        put(b, n->text);
+        for (int i = 0; i < n->nwords; i++) {
+            put(b, " ");
+            put_quoted(b, n->words[i]);
+        }
+        return;
+    }
+}
+
+/* One random input: the parser always ends (every call makes progress),
+ * never crashes, and every statement it accepts, printed back fully
+ * parenthesised, parses to the same tree. Returns 0 on a failure. */
+static int random_case(const char *src, size_t len, int *accepted)
+{
+    NbParser *p = nb_parser_new("r", src, len);
+    int calls = 0, r, ok = 1;
+    do {
+        NbArena a = NB_ARENA_INIT;
+        NbDiag d = NB_DIAG_INIT;
+        NbAst *st;
+        r = nb_parser_next(p, &a, &st, &d);
+        if (r > 0 && st->kind != NB_AST_COMMAND) {
+            Buf x = {NULL, 0, 0}, y = {NULL, 0, 0};
+            ++*accepted;
+            put(&x, "");
+            infix(&x, st);
+            no_implicit = 1;
+            sexp(&y, st);
+            char *again = parse(x.s);
+            no_implicit = 0;
+            if (strcmp(again, y.s) != 0) {
+                printf("# round trip of %s: %s vs %s\n", x.s, again, y.s);
+                ok = 0;
+            }
+            free(again);
+            free(x.s);
+            free(y.s);
+        }
+        nb_diag_clear(&d);
+        nb_arena_free(&a);
+    } while (r != 0 && ++calls <= (int)len + 1);
+    nb_parser_free(p);
+    return ok && r == 0;
+}
+
+static void test_random(void)
+{
+    static const char *const frag[] = {
+        "x", "y", "f", "sin", "2", "3.5", ".5", "1e-3", "+", "-", "*", "/",
+        "^", "**", "(", ")", "[", "]", ",", "=", "'", "..", ";", "\n", " ",
+        "#c\n", "\\\n", "\"s\"", "\"a\\\"b\"", "\xCF\x80", "set ", "help ",
+        "h=", "$", "\xFF", "2x", ")(", "\r\n", "\"", "3.", "1e999999999",
+    };
+    const size_t nfrag = sizeof frag / sizeof *frag;
+    srand((unsigned)check_seed());
+    int failures = 0, accepted = 0;
+    for (int iter = 0; iter < 3000; iter++) {
+        char src[400];
+        size_t len = 0;
+        int nf = 1 + rand() % 25;
+        for (int i = 0; i < nf; i++) {
+            const char *f = frag[(size_t)rand() % nfrag];
+            size_t k = strlen(f);
+            memcpy(src + len, f, k);
+            len += k;
+        }
+        src[len] = '\0';
+        if (rand() % 20 == 0)
+            src[(size_t)rand() % len] = '\0'; /* a NUL byte inside */
+        failures += !random_case(src, len, &accepted);
+    }
+    CHECK(failures == 0, "3000 random inputs end, and the %d statements "
+          "accepted round-trip", accepted);
+}
+
 static void test_command_words(void)
 {
     const char *yes[] = {"set", "help", "load", "vars", "funcs", "quit"};
@@ -779,6 +912,7 @@ int main(void)
     test_parse_number();
     test_command_words();
     test_incomplete();
+    test_random();
     test_long_chain();
     if (!getenv("NB_TEST_QUICK"))
         test_node_limit();
