@@ -39,10 +39,18 @@ volatile int nb_interrupted;
 typedef struct Val {
     uint32_t key;   /* node id + 1; 0 marks an empty slot */
     uint8_t exact;
+    uint8_t hp;     /* double mode: f also holds the value at HP_BITS */
     mpq_t q;        /* exact only */
     double d;
-    mpfr_t f;       /* MPFR mode floats only */
+    mpfr_t f;       /* MPFR mode floats, and double-mode hp values */
 } Val;
+
+/* In double mode, arithmetic on exact numbers and the constants pi and e
+ * (pi/6, sqrt(pi), 2^(1/3)) is carried at this precision and rounded to a
+ * double once, so it is correctly rounded (in practice) instead of
+ * collecting one rounding per operation. Built-in function calls use libm,
+ * as the double mode promises. */
+enum { HP_BITS = 192 };
 
 struct NbEvalCache {
     long prec;
@@ -58,7 +66,7 @@ static void val_clear(Val *v, long prec)
         return;
     if (v->exact)
         mpq_clear(v->q);
-    else if (prec != NB_PREC_DOUBLE)
+    else if (prec != NB_PREC_DOUBLE || v->hp)
         mpfr_clear(v->f);
     v->key = 0;
 }
@@ -505,6 +513,38 @@ static int arith_d(Ctx *x, Val *out, int kind, size_t n, Val *const *a)
            -1;
 }
 
+/* Exact numbers and hp values only: the arithmetic can be carried at
+ * HP_BITS (see HP_BITS). */
+static int hp_ok(size_t n, Val *const *a)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!a[i]->exact && !a[i]->hp)
+            return 0;
+    return 1;
+}
+
+static int arith_mp(Ctx *x, Val *out, int kind, size_t n, Val *const *a);
+
+/* On any trouble (a domain error, a double overflow) the plain double
+ * computation runs instead and reports in double terms. */
+static int arith_hp(Ctx *x, Val *out, int kind, size_t n, Val *const *a)
+{
+    NbDiag tmp = NB_DIAG_INIT;
+    Ctx hx = {x->c, HP_BITS, &tmp};
+    int rc = arith_mp(&hx, out, kind, n, a);
+    nb_diag_clear(&tmp);
+    if (rc == 0) {
+        double r = mpfr_get_d(out->f, MPFR_RNDN);
+        if (!isinf(r)) {
+            out->hp = 1;
+            return float_result_d(x, out, r);
+        }
+        mpfr_clear(out->f);
+    }
+    memset(out, 0, sizeof *out);
+    return arith_d(x, out, kind, n, a);
+}
+
 static int fn_d(Ctx *x, Val *out, const NbBuiltin *row, size_t n,
                 Val *const *a)
 {
@@ -625,9 +665,12 @@ static int leaf(Ctx *x, Val *out, const NbExpr *e)
         mpfr_set(out->f, e->u.f, MPFR_RNDN);
         return 0;
     case NB_CONST:
-        if (!is_mp(x))
-            return float_result_d(x, out, nb_const_double((NbConstId)e->fn));
-        mpfr_init2(out->f, (mpfr_prec_t)x->prec);
+        mpfr_init2(out->f, is_mp(x) ? (mpfr_prec_t)x->prec : HP_BITS);
+        if (!is_mp(x)) {
+            nb_const_mpfr((NbConstId)e->fn, out->f, MPFR_RNDN);
+            out->hp = 1;
+            return float_result_d(x, out, mpfr_get_d(out->f, MPFR_RNDN));
+        }
         nb_const_mpfr((NbConstId)e->fn, out->f, MPFR_RNDN);
         return 0;
     case NB_SYM:
@@ -658,8 +701,11 @@ static int compound(Ctx *x, Val *out, const NbExpr *e, Val *const *a)
         if (done)
             return done < 0 ? -1 : 0;
     }
-    return is_mp(x) ? arith_mp(x, out, e->kind, n, a)
-                    : arith_d(x, out, e->kind, n, a);
+    if (is_mp(x))
+        return arith_mp(x, out, e->kind, n, a);
+    if (hp_ok(n, a))
+        return arith_hp(x, out, e->kind, n, a);
+    return arith_d(x, out, e->kind, n, a);
 }
 
 static int is_compound(const NbExpr *e)

@@ -384,6 +384,8 @@ static const NbExpr *lower_number(NbSession *s, const NbAst *a, NbDiag *d)
     mpq_t q;
     mpq_init(q);
     const NbExpr *r = NULL;
+    if (strpbrk(a->text, ".eE"))
+        s->decimal = 1;
     if (nb_parse_number(a->text, q, d) == 0)
         r = nb_num_q(s->st, q);
     mpq_clear(q);
@@ -415,8 +417,10 @@ static const NbExpr *lower_name(NbSession *s, const NbAst *a, NbDiag *d)
     if (is_param(s, name))
         return nb_sym(s->st, name);
     NbVar *v = nb_var_find(s, name);
-    if (v)
+    if (v) {
+        s->decimal |= v->decimal;
         return v->value;
+    }
     const NbExpr *c = constant(s, name);
     if (c)
         return c;
@@ -634,6 +638,7 @@ static const NbExpr *expand(NbSession *s, const NbUserFn *fn,
         if (v) {
             vars[n] = fr[i];
             vals[n++] = v->value;
+            s->decimal |= v->decimal;
         }
     }
     const NbExpr *r = nb_subs(s->st, body, n, vars, vals);
@@ -830,8 +835,10 @@ static const NbExpr *lower_call(NbSession *s, const NbAst *a, NbDiag *d)
     if (is_param(s, name))
         return unknown_function(s, a, d);
     NbUserFn *fn = nb_fn_find(s, name);
-    if (fn)
+    if (fn) {
+        s->decimal |= ((NbFnRec *)fn)->decimal;
         return call_user(s, a, fn, d);
+    }
     int id = nb_builtin_lookup(name);
     if (id >= 0)
         return a->primes ? call_builtin_primes(s, a, id, d)

@@ -150,6 +150,7 @@ static void bind_var(NbSession *s, const char *name, const NbExpr *value)
     NbVar *v = nb_var_find(s, name);
     if (v) {
         v->value = value;
+        v->decimal = s->decimal;
         return;
     }
     if (s->nvars == s->vars_cap) {
@@ -157,6 +158,7 @@ static void bind_var(NbSession *s, const char *name, const NbExpr *value)
         s->vars = xrealloc(s->vars, s->vars_cap * sizeof *s->vars);
     }
     s->vars[s->nvars].name = xstrdup(name);
+    s->vars[s->nvars].decimal = s->decimal;
     s->vars[s->nvars++].value = value;
 }
 
@@ -165,7 +167,9 @@ static void bind_fn(NbSession *s, const char *name, size_t np,
 {
     remove_var(s, name);
     remove_fn(s, name);
-    NbUserFn *fn = xrealloc(NULL, sizeof *fn);
+    NbFnRec *rec = xrealloc(NULL, sizeof *rec);
+    NbUserFn *fn = &rec->fn;
+    rec->decimal = s->decimal;
     fn->name = xstrdup(name);
     fn->nparams = np;
     fn->params = params;
@@ -205,11 +209,59 @@ static const NbExpr *shown(NbSession *s, const NbExpr *e, NbDiag *d)
     return nb_eval_cached(s->st, s->cache, e, s->o.prec, 0, d);
 }
 
+/* A number or vector of numbers with a non-integer exact entry, printed
+ * as fractions: the statement had no decimal literal. */
+static int wants_fraction(const NbSession *s, const NbExpr *e)
+{
+    if (s->decimal)
+        return 0;
+    if (e->kind == NB_NUM)
+        return mpz_cmp_ui(mpq_denref(e->u.q), 1) != 0;
+    if (e->kind != NB_VEC)
+        return 0;
+    int any = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        const NbExpr *x = e->args[i];
+        if (x->kind != NB_NUM && x->kind != NB_FLT && x->kind != NB_VEC)
+            return 0;
+        any |= wants_fraction(s, x);
+    }
+    return any;
+}
+
+static char *fraction_text(NbSession *s, const NbExpr *e)
+{
+    NbPrintOpts po = {s->o.digits};
+    char *t = NULL;
+    if (e->kind == NB_NUM) {
+        if (gmp_asprintf(&t, "%Qd", e->u.q) < 0)
+            abort();
+        return t;
+    }
+    if (e->kind != NB_VEC)
+        return nb_print(e, &po);
+    size_t len = 1, cap = 64;
+    t = xrealloc(NULL, cap);
+    strcpy(t, "[");
+    for (size_t i = 0; i < e->n; i++) {
+        char *x = fraction_text(s, e->args[i]);
+        size_t xl = strlen(x);
+        if (len + xl + 4 > cap)
+            t = xrealloc(t, cap = (len + xl + 4) * 2);
+        len += (size_t)sprintf(t + len, "%s%s", i ? ", " : "", x);
+        free(x);
+    }
+    strcpy(t + len, "]");
+    return t;
+}
+
 static char *text_of(NbSession *s, const NbExpr *e)
 {
     NbPrintOpts po = {s->o.digits};
     if (e->kind == NB_STR)
         return xstrdup(e->u.name);
+    if (wants_fraction(s, e))
+        return fraction_text(s, e);
     return nb_print(e, &po);
 }
 
@@ -560,6 +612,7 @@ static int run_one(NbSession *s, NbParser *p)
     NbDiag d = NB_DIAG_INIT;
     NbAst *ast = NULL;
     int r = nb_parser_next(p, &arena, &ast, &d);
+    s->decimal = 0;
     int rc = r < 0 ? ST_FAIL : r == 0 ? -1 : run_statement(s, ast, &d);
     if (rc == ST_OK && nb_interrupted) {
         nb_diag_set(&d, NB_ERR_INTERRUPTED, "interrupted");

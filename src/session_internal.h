@@ -10,7 +10,15 @@
 typedef struct NbVar {
     char *name;
     const NbExpr *value;    /* canonical, possibly symbolic (sin(1) stays) */
+    int decimal;            /* its statement had a decimal literal */
 } NbVar;
+
+/* A user function as the session stores it: fn first, so the NbUserFn
+ * pointers handed out can be converted back. */
+typedef struct NbFnRec {
+    NbUserFn fn;
+    int decimal;            /* its body had a decimal literal */
+} NbFnRec;
 
 struct NbSession {
     NbSessionOpts o;
@@ -30,6 +38,12 @@ struct NbSession {
     const NbAst *top;       /* the statement's whole expression: a command
                                there may return NB_NOTHING */
     const char *defining;   /* function whose body is being lowered */
+    int decimal;            /* the statement used a decimal literal (0.1,
+                               1e-5), directly or through a variable or
+                               function: its exact results print as
+                               decimals when they have one, else as
+                               fractions (1/3 + 1/6 is 1/2, 0.1 + 0.2 is
+                               0.3) */
     size_t nparams;
     const char *const *params;
     int load_depth;
