@@ -815,7 +815,12 @@ NbParser *nb_parser_new(const char *name, const char *text, size_t len)
     p->name = name;
     p->src = text;
     p->len = len;
-    nb_lex_init(&p->lx, text, len);
+    /* Positions are ints: a source too large to hold them is refused by
+     * the first nb_parser_next(), before a byte is read. */
+    if (len > (size_t)NB_MAX_SOURCE_BYTES)
+        nb_lex_init(&p->lx, "", 0);
+    else
+        nb_lex_init(&p->lx, text, len);
     return p;
 }
 
@@ -834,6 +839,15 @@ int nb_parser_next(NbParser *p, NbArena *arena, NbAst **out, NbDiag *d)
     p->failed = p->resume_here = 0;
     if (!p->started) {
         p->started = 1;
+        if (p->len > (size_t)NB_MAX_SOURCE_BYTES) {
+            /* The lexer was given no text (see nb_parser_new). */
+            nb_lex_next(&p->lx, &p->tok);
+            nb_diag_set(d, NB_ERR_TOO_LARGE, "source too large (more than "
+                        "%ld bytes)", (long)NB_MAX_SOURCE_BYTES);
+            NbPos nowhere = {0, 0, 0};
+            nb_diag_locate(d, p->name, nowhere, NULL, 0);
+            return -1;
+        }
         nb_lex_next(&p->lx, &p->tok);
     }
     while (p->tok.kind == NB_TK_NEWLINE || p->tok.kind == ';')

@@ -620,6 +620,25 @@ static void test_node_limit(void)
     free(s);
 }
 
+/* A source past NB_MAX_SOURCE_BYTES is refused before a byte is read (so
+ * the short buffer below is safe). */
+static void test_source_limit(void)
+{
+    NbParser *p = nb_parser_new("big", "x", (size_t)NB_MAX_SOURCE_BYTES + 1);
+    NbArena a = NB_ARENA_INIT;
+    NbDiag d = NB_DIAG_INIT;
+    NbAst *st;
+    CHECK(nb_parser_next(p, &a, &st, &d) == -1 &&
+              d.code == NB_ERR_TOO_LARGE && d.pos.line == 0 &&
+              strcmp(d.file, "big") == 0,
+          "source too large");
+    CHECK_STR(d.msg, "source too large (more than 67108864 bytes)",
+              "source too large: message");
+    nb_diag_clear(&d);
+    CHECK(nb_parser_next(p, &a, &st, &d) == 0, "then nothing");
+    nb_parser_free(p);
+}
+
 static void test_literal_limits(void)
 {
     size_t n = NB_MAX_LITERAL_DIGITS + 1;
@@ -909,6 +928,7 @@ int main(void)
     test_recovery();
     test_depth();
     test_literal_limits();
+    test_source_limit();
     test_parse_number();
     test_command_words();
     test_incomplete();
