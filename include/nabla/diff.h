@@ -41,4 +41,8 @@ const NbExpr *nb_taylor(NbStore *st, const NbExpr *e, const NbExpr *var,
 const NbExpr *nb_tangent(NbStore *st, const NbExpr *e, const NbExpr *var,
                          const NbExpr *a, NbDiag *d);
 
+/* Node limit for one differentiation (default NB_MAX_NODES; n <= 0 restores
+ * it). Returns the previous limit. For tests of NB_ERR_SWELL. */
+long nb_diff_set_max_nodes(long n);
+
 #endif

@@ -26,6 +26,11 @@ typedef struct NbPrintOpts {
 } NbPrintOpts;
 
 char *nb_print(const NbExpr *e, const NbPrintOpts *opts);
+/* As nb_print without pulling out common factors or grouping terms: the
+ * canonical terms in reading order. Parses back to a pointer-equal node
+ * whenever the expression has only exact numbers (a float prints as a
+ * decimal literal, which reads back exact). */
+char *nb_print_flat(const NbExpr *e, const NbPrintOpts *opts);
 char *nb_print_latex(const NbExpr *e, const NbPrintOpts *opts);
 /* A C expression using <math.h> (pow, exp, ...; integer powers as
  * multiplications where short); variables keep their names. */
