@@ -144,10 +144,11 @@ int nb_session_help(NbSession *s, const char *topic, NbDiag *d)
         fprintf(out, ") = %s\n  a user function\n", t);
         free(t);
     } else if (var) {
-        NbPrintOpts po = {s->o.digits};
-        char *t = nb_print(var->value, &po);
-        fprintf(out, "%s = %s\n  a variable\n", var->name, t);
+        NbDiag tmp = NB_DIAG_INIT;
+        char *t = nb_session_display(s, var->value, var->decimal, &tmp);
+        fprintf(out, "%s = %s\n  a variable\n", var->name, t ? t : "?");
         free(t);
+        nb_diag_clear(&tmp);
     } else if (id >= 0)
         help_builtin(out, &nb_builtins[id]);
     else if (cmd)

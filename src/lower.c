@@ -3,7 +3,8 @@
  * Bottom-up with the canonical constructors (simplify.h). Names resolve, in
  * order, to a parameter of the function being defined, a user variable, a
  * constant (pi, e as NB_CONST; inf, nan as floats), and otherwise stay free
- * symbols (symbolic algebra). Calls resolve to float(), a user function
+ * symbols (symbolic algebra). In a function body, variables stay symbols
+ * too, and are bound when the function is called. Calls resolve to float(), a user function
  * (expanded at the call by substitution), a built-in, or a command.
  *
  * Closed subexpressions stay symbolic (sin(1) is kept inside a symbolic
@@ -417,6 +418,8 @@ static const NbExpr *lower_name(NbSession *s, const NbAst *a, NbDiag *d)
     if (is_param(s, name))
         return nb_sym(s->st, name);
     NbVar *v = nb_var_find(s, name);
+    if (v && s->defining)
+        return nb_sym(s->st, name); /* bound when the function is called */
     if (v) {
         s->decimal |= v->decimal;
         return v->value;
@@ -613,9 +616,10 @@ static const NbExpr *call_builtin(NbSession *s, const NbAst *a, int id,
     return r;
 }
 
-/* Body with parameters replaced by args, and names that were free when the
- * function was defined but are variables now bound to their values (late
- * binding: f(x) = a*x; a = 2; f(3) is 6). */
+/* Body with parameters replaced by args, and its other names that are
+ * variables now bound to their values: names in a body are bound when the
+ * function is called (a = 5; f(x) = a*x; a = 2; f(3) is 6). Inside another
+ * function's body nothing is bound yet. */
 static const NbExpr *expand(NbSession *s, const NbUserFn *fn,
                             const NbExpr *body, const NbExpr *const *args)
 {
@@ -634,7 +638,7 @@ static const NbExpr *expand(NbSession *s, const NbUserFn *fn,
         int param = 0;
         for (size_t k = 0; k < fn->nparams; k++)
             param |= fr[i] == fn->params[k];
-        NbVar *v = param ? NULL : nb_var_find(s, fr[i]->u.name);
+        NbVar *v = param || s->defining ? NULL : nb_var_find(s, fr[i]->u.name);
         if (v) {
             vars[n] = fr[i];
             vals[n++] = v->value;

@@ -265,6 +265,16 @@ static char *text_of(NbSession *s, const NbExpr *e)
     return nb_print(e, &po);
 }
 
+char *nb_session_display(NbSession *s, const NbExpr *e, int decimal, NbDiag *d)
+{
+    int saved = s->decimal;
+    const NbExpr *v = shown(s, e, d);
+    s->decimal = decimal;
+    char *t = v ? text_of(s, v) : NULL;
+    s->decimal = saved;
+    return t;
+}
+
 static void json_expr(NbSession *s, const NbExpr *e)
 {
     if (e->kind != NB_VEC) {
@@ -495,15 +505,18 @@ static int list_vars(NbSession *s, NbDiag *d)
     if (!s->nvars && s->o.format == NB_FORMAT_TEXT)
         fputs("no variables defined\n", out);
     if (s->o.format == NB_FORMAT_TEXT) {
-        for (size_t i = 0; i < s->nvars; i++)
+        for (size_t i = 0; i < s->nvars; i++) {
+            s->decimal = s->vars[i].decimal; /* as when it was assigned */
             if (print_binding(s, s->vars[i].name, s->vars[i].value, out, d))
                 return ST_FAIL;
+        }
         return ST_OK;
     }
     static const char *const cols[] = {"name", "value"};
     NbTable *t = nb_table_new("vars", 2, cols);
     for (size_t i = 0; i < s->nvars; i++) {
         const NbExpr *v = shown(s, s->vars[i].value, d);
+        s->decimal = s->vars[i].decimal;
         if (!v) {
             nb_table_free(t);
             return ST_FAIL;

@@ -74,6 +74,11 @@ const char *nb_closest_name(const char *name, const char *const *list);
  * *why is the reason ("No such file or directory", "Is a directory"). */
 int nb_read_file(const char *path, char **text, size_t *len, const char **why);
 
+/* session.c: e as a statement would show it (its number when closed),
+ * exact values in decimal or fraction form as `decimal` says (NbVar,
+ * NbFnRec). NULL when the evaluation fails (d set). Caller frees. */
+char *nb_session_display(NbSession *s, const NbExpr *e, int decimal, NbDiag *d);
+
 /* help.c: `help` (topic NULL) and `help NAME` on the session's out. */
 int nb_session_help(NbSession *s, const char *topic, NbDiag *d);
 
