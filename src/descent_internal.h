@@ -13,7 +13,7 @@
 #include <mpfr.h>
 #include "nabla/descent.h"
 
-#define NB_GRING 64      /* ring of |grad| values, >= NB_DESCENT_OSC_WINDOW+1 */
+#define NB_GRING 64      /* ring of |grad| values, a power of two > OSC_WINDOW */
 
 typedef struct LoopStats {
     NbStop stop;

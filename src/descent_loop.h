@@ -34,8 +34,9 @@ typedef struct Loop {
     Vec gv[2];          /* gradients likewise */
     int gvalid[2];    /* gv[slot] holds the gradient at its point */
     int cur;
-    Vec xr[3];          /* x(k-1), x(k), x(k+1) rotating; xr[ix] is x(k) */
-    int ix;
+    Vec xr[3];          /* x(k-1), x(k), x(k+1): buffers rotated by pointer */
+    Vec xprev, xcur, xnew;
+    double grow_limit, fall_limit;  /* f0 +- FACTOR*(1 + |f0|) */
     S gn;             /* |grad| at x(k) */
     S t[6];           /* temporaries (MPFR) */
     Vec v, s, d, xh, hm, lm, hy;
@@ -44,9 +45,9 @@ typedef struct Loop {
     double *xd;       /* x as doubles, for the trace */
 } Loop;
 
-#define X_CUR(L) ((L)->xr[(L)->ix])
-#define X_PREV(L) ((L)->xr[((L)->ix + 2) % 3])
-#define X_NEW(L) ((L)->xr[((L)->ix + 1) % 3])
+#define X_CUR(L) ((L)->xcur)
+#define X_PREV(L) ((L)->xprev)
+#define X_NEW(L) ((L)->xnew)
 #define NEW(L) (1 - (L)->cur)
 
 /* dot product of a and b, as a double, computed at the loop's precision */
@@ -476,14 +477,6 @@ static int stateless(NbDescentMethod m)
            m == NB_DESCENT_NEWTON;
 }
 
-static int vec_equal(Loop *L, CVec a, CVec b)
-{
-    for (size_t i = 0; i < L->n; i++)
-        if (!R_EQ(E(a, i), E(b, i)))
-            return 0;
-    return 1;
-}
-
 /* One update from x(k) into X_NEW and the NEW slot; a stop code, or -1. */
 static int take_step(Loop *L, long k)
 {
@@ -502,31 +495,32 @@ static int take_step(Loop *L, long k)
 }
 
 /* After a step: did it reverse the previous one (the path zig-zags across
- * a valley), close a 2-cycle, or stand still? Returns a pending stop. */
+ * a valley), close a 2-cycle, or stand still? One pass over x(k-1), x(k),
+ * x(k+1). Returns a pending stop, or -1. */
 static int watch_step(Loop *L, long k)
 {
     CVec xp = X_PREV(L), x = X_CUR(L), xn = X_NEW(L);
-    int rev = 0;
-    if (k >= 1) {
-        TMP(acc, 0);
-        TMP(a, 1);
-        TMP(b, 2);
-        R_SET_D(acc, 0.0);
-        for (size_t i = 0; i < L->n; i++) {
-            R_SUB(a, E(x, i), E(xp, i));
-            R_SUB(b, E(xn, i), E(x, i));
-            R_MUL(a, a, b);
-            R_ADD(acc, acc, a);
-        }
-        rev = R_D(acc) < 0;
+    int same_cur = 1, same_prev = k >= 1;
+    TMP(acc, 0);
+    TMP(a, 1);
+    TMP(b, 2);
+    R_SET_D(acc, 0.0);
+    for (size_t i = 0; i < L->n; i++) {
+        same_cur &= R_EQ(E(xn, i), E(x, i));
+        same_prev &= R_EQ(E(xn, i), E(xp, i));
+        R_SUB(a, E(x, i), E(xp, i));
+        R_SUB(b, E(xn, i), E(x, i));
+        R_MUL(a, a, b);
+        R_ADD(acc, acc, a);
     }
+    int rev = k >= 1 && R_D(acc) < 0;
     L->st->revbits = (L->st->revbits << 1) | (unsigned long long)rev;
     L->st->reversals += rev;
     if (!stateless(L->o->method))
         return -1;
-    if (vec_equal(L, xn, x))
+    if (same_cur)
         return NB_STOP_STUCK;
-    if (k >= 1 && vec_equal(L, xn, xp))
+    if (same_prev)
         return NB_STOP_CYCLE;
     return -1;
 }
@@ -542,12 +536,9 @@ static int check_point(Loop *L, long k, int pending, int up, int down)
         return NB_STOP_G_NONFINITE;
     if (R_D(L->gn) < o->tol)
         return NB_STOP_GRAD;
-    double fd = R_D(*f), f0 = L->st->f0;
-    if (up >= NB_DESCENT_GROW_RUN &&
-        fd > f0 + NB_DESCENT_GROW_FACTOR * (1 + fabs(f0)))
+    if (up >= NB_DESCENT_GROW_RUN && R_D(*f) > L->grow_limit)
         return NB_STOP_GROW;
-    if (down >= NB_DESCENT_GROW_RUN &&
-        fd < f0 - NB_DESCENT_FALL_FACTOR * (1 + fabs(f0)))
+    if (down >= NB_DESCENT_GROW_RUN && R_D(*f) < L->fall_limit)
         return NB_STOP_FALL;
     if (pending >= 0)
         return pending;
@@ -579,8 +570,10 @@ static void run(Loop *L)
     grad_norm(L);
     st->f0 = R_D(L->fv[L->cur]);
     st->g0 = R_D(L->gn);
+    L->grow_limit = st->f0 + NB_DESCENT_GROW_FACTOR * (1 + fabs(st->f0));
+    L->fall_limit = st->f0 - NB_DESCENT_FALL_FACTOR * (1 + fabs(st->f0));
     for (long k = 0;; k++) {
-        st->gring[k % NB_GRING] = R_D(L->gn);
+        st->gring[k & (NB_GRING - 1)] = R_D(L->gn);
         if (k == L->tr->next)
             TRACE_PUSH(L, k, X_CUR(L), L->fv[L->cur], L->gn);
         int stop = check_point(L, k, pending, up, down);
@@ -597,7 +590,10 @@ static void run(Loop *L)
         int nw = NEW(L);
         up = R_LT(L->fv[L->cur], L->fv[nw]) ? up + 1 : 0;
         down = R_LT(L->fv[nw], L->fv[L->cur]) ? down + 1 : 0;
-        L->ix = (L->ix + 1) % 3;
+        Vec t = L->xprev;
+        L->xprev = L->xcur;
+        L->xcur = L->xnew;
+        L->xnew = t;
         L->cur = nw;
         grad_norm(L);
     }
@@ -668,6 +664,9 @@ static int loop_main(Loop *L, CVec start, NbDiag *d)
     else
         R_SET_2EXP(L->hbase, (long)lround(EPS_LOG2(L) / 3.0));
     set_identity(L, L->hm, 1.0);
+    L->xprev = L->xr[0];
+    L->xcur = L->xr[1];
+    L->xnew = L->xr[2];
     for (size_t i = 0; i < L->n; i++)
         R_SET(E(X_CUR(L), i), E(start, i));
     run(L);

@@ -294,8 +294,8 @@ static void window_stats(const LoopStats *st, NbDescentResult *r)
     unsigned long long mask = w >= 64 ? ~0ULL : (1ULL << w) - 1;
     r->window = w;
     r->window_reversals = __builtin_popcountll(st->revbits & mask);
-    double now = st->gring[st->k % NB_GRING];
-    double then = st->gring[(st->k - w) % NB_GRING];
+    double now = st->gring[st->k & (NB_GRING - 1)];
+    double then = st->gring[(st->k - w) & (NB_GRING - 1)];
     r->grad_ratio = w > 0 && then > 0 ? now / then : NAN;
 }
 
