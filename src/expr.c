@@ -309,46 +309,54 @@ const NbExpr *nb_const(NbStore *st, NbConstId id)
 static int cmp_float(const NbExpr *a, const NbExpr *b)
 {
     int na = mpfr_nan_p(a->u.f), nb = mpfr_nan_p(b->u.f);
-    if (na || nb)
+    if (na != nb)
         return na - nb; /* NaN after every other float */
-    int c = mpfr_cmp(a->u.f, b->u.f);
-    if (c)
-        return c;
-    c = mpfr_signbit(b->u.f) - mpfr_signbit(a->u.f);
-    if (c)
-        return c;
+    if (!na) {
+        int c = mpfr_cmp(a->u.f, b->u.f);
+        if (c)
+            return c;
+        c = mpfr_signbit(b->u.f) - mpfr_signbit(a->u.f);
+        if (c)
+            return c;
+    }
+    /* equal values, or both NaN: MPFR before double, then by precision, so two
+     * distinct float nodes never compare equal */
     if (a->is_double != b->is_double)
         return a->is_double - b->is_double;
     mpfr_prec_t pa = mpfr_get_prec(a->u.f), pb = mpfr_get_prec(b->u.f);
     return (pa > pb) - (pa < pb);
 }
 
-/* Recursion follows one path only: equal children are the same pointer and
- * are skipped, so the first differing child decides. Depth is bounded by the
- * expression's depth, which the parser and NB_MAX_DEPTH keep small. */
+/* Iterative: two distinct nodes always compare unequal (interning: equal
+ * structure is the same node, and distinct leaves differ in value), so the
+ * first child that differs by pointer decides and the comparison continues
+ * there, as a loop. Deep chains (10^6 nested calls) cannot overflow the C
+ * stack. Both nodes must come from the same store. */
 int nb_expr_cmp(const NbExpr *a, const NbExpr *b)
 {
-    if (a == b)
-        return 0;
-    if (a->kind != b->kind)
-        return a->kind < b->kind ? -1 : 1;
-    switch (a->kind) {
-    case NB_NUM: return mpq_cmp(a->u.q, b->u.q);
-    case NB_FLT: return cmp_float(a, b);
-    case NB_CONST: return (a->fn > b->fn) - (a->fn < b->fn);
-    case NB_SYM:
-    case NB_STR: return strcmp(a->u.name, b->u.name);
-    default: break;
+    for (;;) {
+        if (a == b)
+            return 0;
+        if (a->kind != b->kind)
+            return a->kind < b->kind ? -1 : 1;
+        switch (a->kind) {
+        case NB_NUM: return mpq_cmp(a->u.q, b->u.q);
+        case NB_FLT: return cmp_float(a, b);
+        case NB_CONST: return (a->fn > b->fn) - (a->fn < b->fn);
+        case NB_SYM:
+        case NB_STR: return strcmp(a->u.name, b->u.name);
+        default: break;
+        }
+        if (a->fn != b->fn)
+            return a->fn < b->fn ? -1 : 1;
+        size_t n = a->n < b->n ? a->n : b->n, i = 0;
+        while (i < n && a->args[i] == b->args[i])
+            i++;
+        if (i == n)
+            return (a->n > b->n) - (a->n < b->n);
+        a = a->args[i];
+        b = b->args[i];
     }
-    if (a->fn != b->fn)
-        return a->fn < b->fn ? -1 : 1;
-    size_t n = a->n < b->n ? a->n : b->n;
-    for (size_t i = 0; i < n; i++) {
-        int c = nb_expr_cmp(a->args[i], b->args[i]);
-        if (c)
-            return c;
-    }
-    return (a->n > b->n) - (a->n < b->n);
 }
 
 /* --- predicates ---------------------------------------------------------- */

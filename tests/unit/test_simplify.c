@@ -668,11 +668,10 @@ static int ev_node(mpfr_ptr r, const NbExpr *e)
     }
     default: break;
     }
-    size_t n = e->n;
-    for (size_t i = 0; i < n; i++) {
-        mpfr_init2(a[i], EPREC);
+    size_t n = e->n < 2 ? e->n : 2;
+    mpfr_inits2(EPREC, a[0], a[1], (mpfr_ptr)0);
+    for (size_t i = 0; i < n; i++)
         ok = ok && ev(a[i], e->args[i]);
-    }
     if (ok && e->kind == NB_POW) {
         if (mpfr_zero_p(a[0]) && mpfr_sgn(a[1]) < 0)
             ok = 0;
@@ -698,8 +697,7 @@ static int ev_node(mpfr_ptr r, const NbExpr *e)
     } else {
         ok = 0;
     }
-    for (size_t i = 0; i < n; i++)
-        mpfr_clear(a[i]);
+    mpfr_clears(a[0], a[1], (mpfr_ptr)0);
     return ok && !mpfr_nan_p(r);
 }
 
