@@ -39,6 +39,15 @@
 #ifndef M_E
 #define M_E 2.7182818284590452354
 #endif
+#ifndef M_LN2
+#define M_LN2 0.69314718055994530942
+#endif
+#ifndef M_LN10
+#define M_LN10 2.30258509299404568402
+#endif
+#ifndef M_2_SQRTPI
+#define M_2_SQRTPI 1.12837916709551257390
+#endif
 
 /* One-line wrappers: each evaluator slot has its own signature, so every
  * libm / MPFR / C99 / MPC function gets a small adapter. */
@@ -323,6 +332,8 @@ static int softplus_approx(mpfr_ptr t, mpfr_srcptr x)
 static int ziv_round(mpfr_ptr r, mpfr_srcptr x, mpfr_rnd_t rnd, ZivApprox f)
 {
     mpfr_prec_t p = mpfr_get_prec(r), w = p + 32;
+    mpfr_flags_t flags = mpfr_flags_save(); /* intermediate underflows of
+                                               exp are not the caller's */
     mpfr_t t;
     mpfr_init2(t, w);
     for (int k = 0;; k++) {
@@ -337,7 +348,13 @@ static int ziv_round(mpfr_ptr r, mpfr_srcptr x, mpfr_rnd_t rnd, ZivApprox f)
         w += w / 2;
         mpfr_set_prec(t, w);
     }
+    mpfr_flags_restore(flags, MPFR_FLAGS_ALL);
     int ternary = mpfr_set(r, t, rnd);
+    if (mpfr_zero_p(t)) { /* the exact value is positive: it underflowed */
+        mpfr_set_underflow();
+        mpfr_set_inexflag();
+        ternary = -1;
+    }
     mpfr_clear(t);
     return ternary;
 }
@@ -1088,7 +1105,7 @@ const NbBuiltin nb_builtins[NB_FN__COUNT] = {
         "lgamma(1) -> 0"),
     [NB_FN_SIGMOID] = ROW_A(sigmoid, 1, 1, 0, NULL,
         "logistic sigmoid 1/(1 + exp(-x)); sigmoid'(x) = sigmoid(x)*sigmoid(-x)",
-        "sigmoid(0) -> 0.5"),
+        "sigmoid(1) -> 0.7310585786300049"),
     [NB_FN_RELU] = ROW_R(relu, r_relu, 1, 1, KI, NULL,
         "rectified linear unit max(x, 0); relu' = heaviside",
         "relu(-3) -> 0"),
