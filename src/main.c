@@ -1,5 +1,6 @@
-/* main.c — the nabla program: options, then -e statements, script files,
- * stdin or the prompt (SPEC §1). The only exit() in nabla is here.
+/* main.c — the nabla program: options, then -e statements and script files
+ * in command-line order, or stdin, or the prompt (SPEC §1). The only
+ * exit() in nabla is here.
  *
  * Exit status: 0 success; 1 a statement failed, or writing the results
  * failed (stdout full or closed); 2 bad usage or an unreadable file.
@@ -80,17 +81,40 @@ static long parse_long(const char *s, long lo, long hi, int *ok)
     return v;
 }
 
+/* The sources to run, in command-line order: -e texts and script files. */
+typedef struct Source {
+    int is_eval;
+    const char *text;      /* statements, or a file name */
+} Source;
+
 typedef struct Run {
-    const char **evals;    /* -e texts, in order */
-    size_t nevals;
+    Source *src;
+    size_t nsrc;
     const char *interactive;
 } Run;
+
+/* Results that could not be written are a failure (stdout to /dev/full). */
+static int finish_output(int status)
+{
+    int bad = fflush(stdout) != 0 || ferror(stdout);
+    int err = errno;
+    if (fclose(stdout) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    if (!bad)
+        return status;
+    fprintf(stderr, "nabla: error: cannot write the output: %s\n",
+            strerror(err ? err : EIO));
+    return status ? status : 1;
+}
 
 static void parse_option(int c, NbSessionOpts *o, Run *r, char **argv)
 {
     int ok;
     switch (c) {
-    case 'e': r->evals[r->nevals++] = optarg; break;
+    case 'e': r->src[r->nsrc++] = (Source){1, optarg}; break;
+    case 1: r->src[r->nsrc++] = (Source){0, optarg}; break;
     case 'i': r->interactive = optarg; break;
     case 'q': o->quiet = 1; break;
     case 'k': o->keep_going = 1; break;
@@ -112,10 +136,12 @@ static void parse_option(int c, NbSessionOpts *o, Run *r, char **argv)
         if (nb_format_parse(optarg, &o->format))
             die_usage("invalid format '%s' (text, csv or json)", optarg);
         break;
-    case 'h': print_help(stdout); exit(fflush(stdout) || ferror(stdout) ? 1 : 0);
+    case 'h':
+        print_help(stdout);
+        exit(finish_output(0));
     case 'V':
         printf("nabla %s\n", PACKAGE_VERSION);
-        exit(fflush(stdout) || ferror(stdout) ? 1 : 0);
+        exit(finish_output(0));
     case ':':
         die_usage("option '%s' needs an argument", argv[optind - 1]);
         break;
@@ -172,23 +198,24 @@ static int account(int rc, int *status, int keep_going)
     return 0;
 }
 
-static int run_all(NbSession *s, const Run *r, int nfiles, char **files)
+static int run_all(NbSession *s, const Run *r)
 {
     int status = 0, kg = nb_session_opts(s)->keep_going;
-    for (size_t i = 0; i < r->nevals; i++)
-        if (account(nb_session_run(s, "-e", r->evals[i], strlen(r->evals[i])),
-                    &status, kg))
+    for (size_t i = 0; i < r->nsrc; i++) {
+        const Source *src = &r->src[i];
+        int rc = src->is_eval
+                     ? nb_session_run(s, "-e", src->text, strlen(src->text))
+                     : nb_session_run_file(s, src->text);
+        if (account(rc, &status, kg))
             return status;
-    for (int i = 0; i < nfiles; i++)
-        if (account(nb_session_run_file(s, files[i]), &status, kg))
-            return status;
+    }
     if (r->interactive) {
         int rc = nb_session_run_file(s, r->interactive);
         if (rc == NB_SESSION_QUIT || rc == 2)
             return rc == 2 ? 2 : status;
         return nb_repl(s) ? 1 : status;
     }
-    if (r->nevals || nfiles)
+    if (r->nsrc)
         return status;
     if (isatty(STDIN_FILENO))
         return nb_repl(s) ? 1 : status;
@@ -201,39 +228,25 @@ static int run_all(NbSession *s, const Run *r, int nfiles, char **files)
     return rc == 1 ? 1 : status;
 }
 
-/* Results that could not be written are a failure (stdout to /dev/full). */
-static int finish_output(int status)
-{
-    int bad = fflush(stdout) != 0 || ferror(stdout);
-    int err = errno;
-    if (fclose(stdout) != 0 && !bad) {
-        bad = 1;
-        err = errno;
-    }
-    if (!bad)
-        return status;
-    fprintf(stderr, "nabla: error: cannot write the output: %s\n",
-            strerror(err ? err : EIO));
-    return status ? status : 1;
-}
-
 int main(int argc, char **argv)
 {
     NbSessionOpts o;
     nb_session_opts_default(&o);
     const char *nc = getenv("NO_COLOR");
     o.color = !(nc && *nc) && isatty(STDERR_FILENO);
-    Run r = {calloc((size_t)argc + 1, sizeof(char *)), 0, NULL};
-    if (!r.evals)
+    Run r = {calloc((size_t)argc + 1, sizeof(Source)), 0, NULL};
+    if (!r.src)
         abort();
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":e:i:qkhV", long_options, NULL)) != -1)
+    while ((c = getopt_long(argc, argv, "-:e:i:qkhV", long_options, NULL)) != -1)
         parse_option(c, &o, &r, argv);
+    for (int i = optind; i < argc; i++) /* file names after "--" */
+        r.src[r.nsrc++] = (Source){0, argv[i]};
     NbSession *s = nb_session_new(&o);
-    int status = run_all(s, &r, argc - optind, argv + optind);
+    int status = run_all(s, &r);
     nb_session_free(s);
-    free(r.evals);
+    free(r.src);
     mpfr_free_cache();
     return finish_output(status);
 }
