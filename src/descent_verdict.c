@@ -16,6 +16,7 @@
  *   f fell as many steps running below f0 - FALL_FACTOR*(1+|f0|)
  *                                                         -> unbounded below.
  *   f or grad nan (not from overflow)                     -> left the domain.
+ *   f or grad not finite at the start                     -> cannot start.
  *   x(k+1) == x(k-1) != x(k) for gd/backtracking/newton   -> oscillating
  *                            forever (a 2-cycle: the map has no other state).
  *   step limit with >= OSC_SHARE of the last OSC_WINDOW steps reversing
@@ -326,11 +327,14 @@ void nb__descent_decide(const NbObjective *obj, const NbDescentOpts *o,
         end_analysis(obj, r);
         r->verdict = critical_verdict(r);
         break;
-    case NB_STOP_F_INF: r->verdict = NB_VERDICT_DIVERGED; break;
+    case NB_STOP_F_INF:
     case NB_STOP_F_NAN:
     case NB_STOP_G_NONFINITE:
-        r->verdict = st->xmax_abs > 1e100 ? NB_VERDICT_DIVERGED
-                                          : NB_VERDICT_DOMAIN;
+        /* not finite at the start: nothing diverged, f is undefined there */
+        r->verdict = st->k == 0 ? NB_VERDICT_DOMAIN
+                   : st->stop == NB_STOP_F_INF || st->xmax_abs > 1e100
+                       ? NB_VERDICT_DIVERGED
+                       : NB_VERDICT_DOMAIN;
         break;
     case NB_STOP_GROW:
         r->verdict = NB_VERDICT_DIVERGED;
@@ -553,14 +557,14 @@ static void blimit(Buf *b, const NbDescentResult *r)
     if (isfinite(r->newton_dist)) {
         bprintf(b, "; about ");
         bnum(b, r->newton_dist);
-        bprintf(b, " from the minimum (Newton estimate |H^-1 grad|)");
+        bprintf(b, " from the critical point (Newton estimate |H^-1 grad|)");
     }
     double q = r->window > 0 ? pow(r->grad_ratio, 1.0 / (double)r->window)
                              : NAN;
     if (q > 0 && q < 1 && final_g(r) > r->tol) {
         double more = log(r->tol / final_g(r)) / log(q);
         bprintf(b, "; about %.2g more steps at the current pace", more);
-    } else if (!(q < 1)) {
+    } else if (r->window >= 2 && !(q < 1)) {
         bprintf(b, "; |grad| is not shrinking");
     }
     if (r->window >= 10 &&
@@ -580,8 +584,12 @@ static void bother(Buf *b, const NbDescentResult *r, const char *const *names)
                 r->steps);
         break;
     case NB_VERDICT_DOMAIN:
-        bprintf(b, "left the domain of f at step %ld: %s is nan at ",
-                r->steps, isnan(f) ? "f" : "the gradient");
+        if (r->steps == 0)
+            bprintf(b, "cannot start: %s is not finite at the start ",
+                    isfinite(f) ? "the gradient" : "f");
+        else
+            bprintf(b, "left the domain of f at step %ld: %s is nan at ",
+                    r->steps, isnan(f) ? "f" : "the gradient");
         bpoint(b, r, names);
         break;
     case NB_VERDICT_OSCILLATING:
@@ -622,11 +630,12 @@ static void bother(Buf *b, const NbDescentResult *r, const char *const *names)
 
 static void bcounts(Buf *b, const NbDescentResult *r)
 {
+    const char *s = r->fevals == 1 ? "" : "s";
     if (r->fevals == r->gevals && !r->hevals)
-        bprintf(b, " [%ld evaluations of f and its gradient", r->fevals);
+        bprintf(b, " [%ld evaluation%s of f and its gradient", r->fevals, s);
     else
-        bprintf(b, " [%ld evaluations of f, %ld of the gradient", r->fevals,
-                r->gevals);
+        bprintf(b, " [%ld evaluation%s of f, %ld of the gradient", r->fevals,
+                s, r->gevals);
     if (r->hevals)
         bprintf(b, ", %ld of the Hessian", r->hevals);
     if (r->fallbacks)

@@ -127,7 +127,8 @@ def _isnum(s):
 
 
 def counts(run):
-    return f" [{run['evals']} evaluations of f and its gradient]"
+    s = "" if run["evals"] == 1 else "s"
+    return f" [{run['evals']} evaluation{s} of f and its gradient]"
 
 
 def verdict(run, rate, names, eig):
@@ -173,7 +174,7 @@ def verdict(run, rate, names, eig):
     q = (gn / g_then) ** (1.0 / w)
     more = math.log(TOL / gn) / math.log(q)
     return (f"stopped at the step limit ({k} steps): |grad| = {g6(gn)} is not yet "
-            f"< tol {g6(TOL)}; about {g6(dist)} from the minimum (Newton estimate "
+            f"< tol {g6(TOL)}; about {g6(dist)} from the critical point (Newton estimate "
             f"|H^-1 grad|); about {'%.2g' % more} more steps at the current pace"
             + counts(run))
 
