@@ -381,7 +381,9 @@ static int is_den_power(const NbExpr *f)
     if (f->kind != NB_POW || f->args[1]->kind != NB_NUM)
         return 0;
     const NbExpr *k = f->args[1];
-    return mpq_sgn(k->u.q) < 0
+    /* 0^-1 (an undefined node kept for the evaluator) prints as itself:
+     * 1/0 would read back as 0^-1 whatever the exponent was */
+    return mpq_sgn(k->u.q) < 0 && !nb_is_zero(f->args[0])
            && (mpz_cmp_ui(mpq_denref(k->u.q), 1) == 0 || q_is(k, -1, 2));
 }
 
@@ -486,6 +488,12 @@ static void render_pow(Render *r, const NbExpr *e)
     }
     render(r, base, LV_ATOM);
     nb_buf_putc(&r->b, '^');
+    if (k->kind == NB_NUM) { /* exponents as fractions: x^(-3/2) */
+        nb_buf_putc(&r->b, '(');
+        put_q(r, k->u.q, 1);
+        nb_buf_putc(&r->b, ')');
+        return;
+    }
     render(r, k, LV_POW);
 }
 
@@ -556,12 +564,58 @@ static void put_factors(Render *r, const NbExpr *const *f, size_t n,
     }
 }
 
+static int is_bare_sum_den(const NbExpr *f)
+{
+    return f->args[0]->kind == NB_ADD && q_is(f->args[1], -1, 1);
+}
+
+static void put_z(Render *r, const mpz_t z)
+{
+    char *s = mpz_get_str(NULL, 10, z);
+    nb_buf_put(&r->b, s);
+    free(s);
+}
+
+/* "/" and the denominator: [q*]items. A denominator of q and a bare sum is
+ * written /(x + 1)/2, because 2*(x + 1) would read back distributed (the
+ * constructors' 2-argument rule: 2*(x + 1) -> 2 + 2*x). */
+static void put_den(Render *r, const mpz_t q, int qden, const Parts *p)
+{
+    int q_last = qden && p->nden && is_bare_sum_den(p->den[0]);
+    size_t items = p->nden + (size_t)(qden && !q_last);
+    if (!items)
+        return;
+    nb_buf_putc(&r->b, '/');
+    if (items > 1)
+        nb_buf_putc(&r->b, '(');
+    if (qden && !q_last)
+        put_z(r, q);
+    for (size_t i = 0; i < p->nden; i++) {
+        if (i || (qden && !q_last))
+            nb_buf_putc(&r->b, '*');
+        mpq_t a;
+        mpq_init(a);
+        mpq_neg(a, p->den[i]->args[1]->u.q);
+        put_pow_q(r, p->den[i]->args[0], a);
+        mpq_clear(a);
+    }
+    if (items > 1)
+        nb_buf_putc(&r->b, ')');
+    if (q_last) {
+        nb_buf_putc(&r->b, '/');
+        put_z(r, q);
+    }
+}
+
 /* Product layout, with c = |coefficient| = a/q:
  *   q = 1:                   [-][a*]factors[/den]        2*x, -1/x, x/(y*z)
  *   q > 1, an x^(-2/3)-like
  *   factor in the numerator:  [-]a/q*factors[/den]        1/3*x^(-2/3)
  *   q > 1 otherwise:          [-][a*]factors/([q*]den)    -x^2/2, 1/(2*x)
- * a = 1 is omitted unless the numerator would be empty. */
+ * a = 1 is omitted unless the numerator would be empty. A sum never
+ * follows the coefficient directly (it would read back distributed):
+ * 2*sin(x)*(x + 1), 3/(4*y)*(x + 1), and as a last resort the coefficient
+ * goes last, (a + b)*(c + d)*2. */
 static void render_mul(Render *r, const NbExpr *e, int negate)
 {
     mpq_t c;
@@ -574,49 +628,61 @@ static void render_mul(Render *r, const NbExpr *e, int negate)
     mpq_abs(c, c);
     int q1 = mpz_cmp_ui(mpq_denref(c), 1) == 0;
     int prefix_frac = !q1 && (p.odd || (p.nnum == 0 && !p.flt && !p.nden));
-    if (neg)
-        nb_buf_putc(&r->b, '-');
-    int first = 1;
-    if (prefix_frac) {
-        put_q(r, c, 1);
-        first = 0;
-    } else if (mpz_cmp_ui(mpq_numref(c), 1) != 0 || (p.nnum == 0 && !p.flt)) {
-        char *s = mpz_get_str(NULL, 10, mpq_numref(c));
-        nb_buf_put(&r->b, s);
-        free(s);
-        first = 0;
-    }
-    if (p.flt) {
-        if (!first)
-            nb_buf_putc(&r->b, '*');
-        char *s = float_text(p.flt, r->opts);
-        nb_buf_put(&r->b, s[0] == '-' ? s + 1 : s);
-        free(s);
-        first = 0;
-    }
-    put_factors(r, p.num, p.nnum, &first);
+    int with_a = !prefix_frac
+                 && (mpz_cmp_ui(mpq_numref(c), 1) != 0 || (p.nnum == 0 && !p.flt));
     int qden = !q1 && !prefix_frac;
-    size_t items = p.nden + (size_t)qden;
-    if (items) {
-        nb_buf_putc(&r->b, '/');
-        if (items > 1)
-            nb_buf_putc(&r->b, '(');
-        if (qden) {
-            char *s = mpz_get_str(NULL, 10, mpq_denref(c));
-            nb_buf_put(&r->b, s);
-            free(s);
+    enum { PREFIX, DEN_FIRST, SUFFIX } mode = PREFIX;
+    if ((neg || with_a || prefix_frac) && !p.flt && p.nnum
+        && p.num[0]->kind == NB_ADD) {
+        size_t j = 0;
+        while (j < p.nnum && p.num[j]->kind == NB_ADD)
+            j++;
+        if (j < p.nnum) {
+            const NbExpr *f = p.num[j];
+            memmove(p.num + 1, p.num, j * sizeof *p.num);
+            p.num[0] = f;
+        } else {
+            mode = p.nden ? DEN_FIRST : SUFFIX;
         }
-        for (size_t i = 0; i < p.nden; i++) {
-            if (i || qden)
-                nb_buf_putc(&r->b, '*');
-            mpq_t a;
-            mpq_init(a);
-            mpq_neg(a, p.den[i]->args[1]->u.q);
-            put_pow_q(r, p.den[i]->args[0], a);
-            mpq_clear(a);
-        }
-        if (items > 1)
+    }
+    int first = 1;
+    if (mode == SUFFIX) {
+        put_factors(r, p.num, p.nnum, &first);
+        nb_buf_put(&r->b, neg ? "*(-" : "*");
+        put_z(r, mpq_numref(c));
+        if (neg)
             nb_buf_putc(&r->b, ')');
+        if (!q1) {
+            nb_buf_putc(&r->b, '/');
+            put_z(r, mpq_denref(c));
+        }
+    } else if (mode == DEN_FIRST) {
+        if (neg)
+            nb_buf_putc(&r->b, '-');
+        put_z(r, mpq_numref(c));
+        put_den(r, mpq_denref(c), !q1, &p);
+        nb_buf_putc(&r->b, '*');
+        put_factors(r, p.num, p.nnum, &first);
+    } else {
+        if (neg)
+            nb_buf_putc(&r->b, '-');
+        if (prefix_frac) {
+            put_q(r, c, 1);
+            first = 0;
+        } else if (with_a) {
+            put_z(r, mpq_numref(c));
+            first = 0;
+        }
+        if (p.flt) {
+            if (!first)
+                nb_buf_putc(&r->b, '*');
+            char *s = float_text(p.flt, r->opts);
+            nb_buf_put(&r->b, s[0] == '-' ? s + 1 : s);
+            free(s);
+            first = 0;
+        }
+        put_factors(r, p.num, p.nnum, &first);
+        put_den(r, mpq_denref(c), qden, &p);
     }
     free(p.num);
     free(p.den);

@@ -49,7 +49,7 @@ static int is_den_power(const NbExpr *f)
     if (f->kind != NB_POW || f->args[1]->kind != NB_NUM)
         return 0;
     const NbExpr *k = f->args[1];
-    return mpq_sgn(k->u.q) < 0
+    return mpq_sgn(k->u.q) < 0 && !nb_is_zero(f->args[0])
            && (mpz_cmp_ui(mpq_denref(k->u.q), 1) == 0 || q_is(k, -1, 2));
 }
 

@@ -293,7 +293,7 @@ static void test_ccode(void)
         CHECK(0, "mkdtemp");
         return;
     }
-    char src[256], exe[256], out[256], cmd[1024];
+    char src[64], exe[64], out[64], cmd[512];
     snprintf(src, sizeof src, "%s/f.c", dir);
     snprintf(exe, sizeof exe, "%s/f", dir);
     snprintf(out, sizeof out, "%s/out", dir);
