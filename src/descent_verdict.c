@@ -394,10 +394,34 @@ static void bprintf(Buf *b, const char *fmt, ...)
     b->len += (size_t)need;
 }
 
-/* %.6g, with -0 printed as 0 */
+/* %.6g in nabla's spelling of numbers: -0 as 0, exponents without '+'
+ * or leading zeros (1e-7, 1e300), as the tables print them. */
 static void bnum(Buf *b, double v)
 {
-    bprintf(b, "%.6g", v == 0 ? 0.0 : v);
+    char t[64], *e;
+    snprintf(t, sizeof t, "%.6g", v == 0 ? 0.0 : v);
+    if ((e = strchr(t, 'e')) != NULL) {
+        char *p = e + 1, *q = e + 1;
+        if (*p == '+')
+            p++;
+        else if (*p == '-')
+            *q++ = *p++;
+        while (*p == '0' && p[1])
+            p++;
+        memmove(q, p, strlen(p) + 1);
+    }
+    bprintf(b, "%s", t);
+}
+
+/* A step count estimate to two significant digits, as a whole number. */
+static void bcount2(Buf *b, double v)
+{
+    if (!(v < 1e15)) {
+        bnum(b, v);
+        return;
+    }
+    double p = v >= 10 ? pow(10, floor(log10(v)) - 1) : 1;
+    bprintf(b, "%.0f", round(v / p) * p);
 }
 
 static void blist(Buf *b, size_t n, const double *v)
@@ -563,7 +587,9 @@ static void blimit(Buf *b, const NbDescentResult *r)
                              : NAN;
     if (q > 0 && q < 1 && final_g(r) > r->tol) {
         double more = log(r->tol / final_g(r)) / log(q);
-        bprintf(b, "; about %.2g more steps at the current pace", more);
+        bprintf(b, "; about ");
+        bcount2(b, more);
+        bprintf(b, " more steps at the current pace");
     } else if (r->window >= 2 && !(q < 1)) {
         bprintf(b, "; |grad| is not shrinking");
     }
@@ -602,7 +628,9 @@ static void bother(Buf *b, const NbDescentResult *r, const char *const *names)
                        "reversed direction and |grad| is not settling (",
                     r->steps, r->window_reversals, r->window);
             bnum(b, final_g(r));
-            bprintf(b, ", ratio %.3g over the window)", r->grad_ratio);
+            bprintf(b, ", ratio ");
+            bnum(b, r->grad_ratio);
+            bprintf(b, " over the window)");
         }
         brate(b, r);
         break;

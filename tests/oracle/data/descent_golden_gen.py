@@ -31,7 +31,18 @@ def fmt(v):
 
 
 def g6(v):
-    return "%.6g" % (0.0 if v == 0 else v)
+    """%.6g in nabla's spelling: 1e-7, 1e300."""
+    s = "%.6g" % (0.0 if v == 0 else v)
+    if "e" in s:
+        mant, exp = s.split("e")
+        s = f"{mant}e{int(exp)}"
+    return s
+
+
+def count2(v):
+    """A step estimate to two significant digits, as a whole number."""
+    p = 10 ** (math.floor(math.log10(v)) - 1) if v >= 10 else 1
+    return "%.0f" % (round(v / p) * p)
 
 
 def descend(grad_signs, start, rate, steps=1000):
@@ -175,7 +186,7 @@ def verdict(run, rate, names, eig):
     more = math.log(TOL / gn) / math.log(q)
     return (f"stopped at the step limit ({k} steps): |grad| = {g6(gn)} is not yet "
             f"< tol {g6(TOL)}; about {g6(dist)} from the critical point (Newton estimate "
-            f"|H^-1 grad|); about {'%.2g' % more} more steps at the current pace"
+            f"|H^-1 grad|); about {count2(more)} more steps at the current pace"
             + counts(run))
 
 
@@ -268,7 +279,48 @@ def saddle():
     write("descent_saddle", src, text)
 
 
+def w_descend(x, rate, tol):
+    """gd on W(x) = x^4 - 2x^2 + 0.3x (1 variable, no cycles or growth)."""
+    def fg(v):
+        return v ** 4 - 2 * v * v + 0.3 * v, 4 * v ** 3 - 4 * v + 0.3
+    f, g = fg(x)
+    k = 0
+    while abs(g) >= tol:
+        x = x - rate * g
+        f, g = fg(x)
+        k += 1
+    return dict(x=x, f=f, g=abs(g), k=k, eig=12 * x * x - 4)
+
+
+def w_shape():
+    """The seed's W: two starts find the two minima; the lower is named
+    global among those found. --digits=6 keeps the table independent of
+    the last bits of the compiled gradient."""
+    starts = [-2.0, 2.0]
+    runs = [w_descend(s, 0.05, 1e-6) for s in starts]
+    rows = [[f"[{g6(s)}]", g6(r["x"]), g6(r["f"]), g6(r["g"]), str(r["k"]),
+             "converged"] for s, r in zip(starts, runs)]
+    text = table(["start", "x", "f", "grad_norm", "steps", "verdict"], rows)
+    for s, r in zip(starts, runs):
+        text += (f"start [{g6(s)}]: converged at step {r['k']}: |grad| = "
+                 f"{g6(r['g'])} < tol 1e-6; a minimum (Hessian eigenvalue "
+                 f"{g6(r['eig'])}) [{r['k'] + 1} evaluations of f and its gradient]\n")
+    lo, hi = sorted(range(2), key=lambda i: runs[i]["f"])
+    for i, label in ((lo, "lowest minimum found (global among those found)"),
+                     (hi, "local minimum")):
+        r = runs[i]
+        text += (f"{label}: x = {g6(r['x'])}, f = {g6(r['f'])}, reached from "
+                 f"start [{g6(starts[i])}]\n")
+    text += g6(runs[lo]["x"]) + "\n"
+    src = ("# The seed's W-shaped loss: one start rolls into the shallow local\n"
+           "# minimum, the other into the deeper one; nabla says which is which.\n"
+           "W(x) = x^4 - 2*x^2 + 0.3*x\n"
+           "p = descend(W, start=[-2, 2], rate=0.05, tol=1e-6)\np\n")
+    write("descent_w", src, text, "--digits=6")
+
+
 if __name__ == "__main__":
     seed()
     rates()
     saddle()
+    w_shape()
