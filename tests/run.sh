@@ -23,7 +23,7 @@ pass() { echo "PASS $1" | tee -a "$results"; }
 fail() { echo "FAIL $1" | tee -a "$results"; shift; for l in "$@"; do echo "  $l"; done; }
 
 # --- C test programs -------------------------------------------------------
-for t in "$BUILDDIR"/tests/unit/test_* "$BUILDDIR"/tests/oracle/oracle_*; do
+for t in "$BUILDDIR"/tests/unit/test_* "$BUILDDIR"/tests/oracle/oracle_* "$BUILDDIR"/tests/repl/test_*; do
     case "$t" in *.c|*.o|*.log|*.trs) continue ;; esac
     [ -x "$t" ] || continue
     name=$(basename "$t")

@@ -1,0 +1,187 @@
+/* test_repl.c — the prompt as a person meets it, through a pseudo-terminal:
+ * results, multi-line input, tab completion, errors that do not end the
+ * session, ^C while typing, ^C while computing, history saved, ^D to quit.
+ *
+ * The program under test is $NABLA; HOME is a fresh directory so the history
+ * file is ours to inspect. Every wait has a deadline: a hung prompt fails the
+ * check instead of hanging the suite. */
+#include "../unit/check.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct Term {
+    int fd;
+    pid_t pid;
+    char buf[65536]; /* everything the program wrote since the last mark */
+    size_t len;
+} Term;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Read until want appears in the output (returns 1) or the deadline passes. */
+static int expect(Term *t, const char *want, double seconds)
+{
+    double end = now() + seconds;
+    for (;;) {
+        t->buf[t->len] = '\0';
+        if (strstr(t->buf, want))
+            return 1;
+        double left = end - now();
+        if (left <= 0)
+            return 0;
+        struct pollfd p = {t->fd, POLLIN, 0};
+        if (poll(&p, 1, (int)(left * 1000) + 1) <= 0)
+            continue;
+        if (t->len + 1 >= sizeof t->buf)
+            t->len = 0; /* keep the tail only */
+        ssize_t n = read(t->fd, t->buf + t->len, sizeof t->buf - 1 - t->len);
+        if (n <= 0)
+            return strstr(t->buf, want) != NULL;
+        t->len += (size_t)n;
+    }
+}
+
+static void mark(Term *t) { t->len = 0; t->buf[0] = '\0'; }
+
+static void type(Term *t, const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        ssize_t w = write(t->fd, s, n);
+        if (w < 0 && errno != EINTR)
+            return;
+        if (w > 0) {
+            s += w;
+            n -= (size_t)w;
+        }
+    }
+}
+
+static int start(Term *t, const char *nabla, const char *home)
+{
+    struct winsize ws = {24, 100, 0, 0};
+    t->len = 0;
+    t->pid = forkpty(&t->fd, NULL, NULL, &ws);
+    if (t->pid < 0)
+        return 0;
+    if (t->pid == 0) {
+        setenv("HOME", home, 1);
+        setenv("TERM", "dumb", 1);
+        setenv("NO_COLOR", "1", 1);
+        execl(nabla, nabla, (char *)NULL);
+        _exit(127);
+    }
+    return 1;
+}
+
+/* Wait for the child to exit; its status, or -1 after the deadline. */
+static int finish(Term *t, double seconds)
+{
+    double end = now() + seconds;
+    int st;
+    while (now() < end) {
+        char sink[4096];
+        struct pollfd p = {t->fd, POLLIN, 0};
+        if (poll(&p, 1, 50) > 0 && read(t->fd, sink, sizeof sink) < 0)
+            usleep(10000); /* pty closed: the child is exiting */
+        pid_t r = waitpid(t->pid, &st, WNOHANG);
+        if (r == t->pid)
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    kill(t->pid, SIGKILL);
+    waitpid(t->pid, &st, 0);
+    return -1;
+}
+
+int main(void)
+{
+    const char *nabla = getenv("NABLA");
+    if (!nabla) {
+        printf("FAIL test_repl: NABLA is not set\n");
+        return 1;
+    }
+    char home[] = "/tmp/nabla-repl-XXXXXX";
+    if (!mkdtemp(home)) {
+        printf("FAIL test_repl: mkdtemp\n");
+        return 1;
+    }
+    Term t;
+    CHECK(start(&t, nabla, home), "nabla starts on a pseudo-terminal");
+    CHECK(expect(&t, "> ", 5), "prompt shown");
+
+    mark(&t);
+    type(&t, "1/3 + 1/6\n");
+    CHECK(expect(&t, "1/2", 5), "exact result at the prompt");
+
+    mark(&t);
+    type(&t, "f(x) = x^2 + 1\n");
+    CHECK(expect(&t, "> ", 5), "definition accepted");
+    mark(&t);
+    type(&t, "f(3)\n");
+    CHECK(expect(&t, "10", 5), "user function called");
+
+    mark(&t);
+    type(&t, "(1 +\n");
+    CHECK(expect(&t, "... ", 5), "open bracket asks for a continuation line");
+    type(&t, "2)\n");
+    CHECK(expect(&t, "3", 5), "multi-line statement evaluated");
+
+    mark(&t);
+    type(&t, "sigmo\t(0)\n");
+    CHECK(expect(&t, "1/2", 5) || expect(&t, "0.5", 1), "tab completes sigmoid");
+
+    mark(&t);
+    type(&t, "log(-1)\n");
+    CHECK(expect(&t, "outside the domain", 5), "domain error reported");
+    mark(&t);
+    type(&t, "2^10\n");
+    CHECK(expect(&t, "1024", 5), "the session goes on after an error");
+
+    mark(&t);
+    type(&t, "this line is abandoned\003");
+    CHECK(expect(&t, "> ", 5), "^C while typing gives a fresh prompt");
+    mark(&t);
+    type(&t, "7*6\n");
+    CHECK(expect(&t, "42", 5) && !strstr(t.buf, "abandoned"),
+          "the abandoned line was not run");
+
+    mark(&t);
+    type(&t, "descend((x-1)^2 + (y+2)^2, [5, 5], rate=1e-9, steps=2000000000, tol=0)\n");
+    usleep(400000);
+    type(&t, "\003");
+    CHECK(expect(&t, "interrupted", 10), "^C while computing stops the descent");
+    mark(&t);
+    type(&t, "5+5\n");
+    CHECK(expect(&t, "10", 5), "prompt usable after an interrupted run");
+
+    type(&t, "\004");
+    int st = finish(&t, 5);
+    CHECK(st == 0, "^D quits with status 0 (got %d)", st);
+
+    char hist[256];
+    snprintf(hist, sizeof hist, "%s/.nabla_history", home);
+    FILE *h = fopen(hist, "r");
+    char text[4096] = "";
+    if (h) {
+        size_t n = fread(text, 1, sizeof text - 1, h);
+        text[n] = '\0';
+        fclose(h);
+    }
+    CHECK(strstr(text, "f(x) = x^2 + 1") != NULL, "history saved in ~/.nabla_history");
+    unlink(hist);
+    rmdir(home);
+    return check_done();
+}
