@@ -362,6 +362,7 @@ typedef struct Group {
 struct GForm {
     Group *g;
     size_t n, cap;
+    size_t slots;        /* coefficients stored, zeros included */
     PMap index;          /* key -> group index + 1 */
 };
 
@@ -385,12 +386,15 @@ static void poly_free(Poly *p)
     free(p->c);
 }
 
-/* p[k] += a */
-static void poly_add_at(Poly *p, size_t k, const mpq_t a)
+/* p[k] += a, p a polynomial of g (whose slot count is kept for the swell
+ * check). */
+static void poly_add_at(GForm *g, Poly *p, size_t k, const mpq_t a)
 {
     poly_reserve(p, k + 1);
-    while (p->len < k + 1)
+    while (p->len < k + 1) {
         mpq_set_ui(p->c[p->len++], 0, 1);
+        g->slots++;
+    }
     mpq_add(p->c[k], p->c[k], a);
 }
 
@@ -467,7 +471,7 @@ static void gf_add_mul(Ctx *c, GForm *g, const NbExpr *e, const mpq_t coef,
         gf_add(c, g, nb_mul2(c->st, nb_pow_si(c->st, c->var, (long)k), key),
                c0, 0, 0);
     } else {
-        poly_add_at(gf_group(g, key), k, c0);
+        poly_add_at(g, gf_group(g, key), k, c0);
     }
     free(atoms);
     mpq_clear(c0);
@@ -487,17 +491,17 @@ static void gf_add(Ctx *c, GForm *g, const NbExpr *e, const mpq_t coef,
         mpq_t a;
         mpq_init(a);
         mpq_mul(a, coef, e->u.q);
-        poly_add_at(gf_group(g, nb_num_si(c->st, 1)), k, a);
+        poly_add_at(g, gf_group(g, nb_num_si(c->st, 1)), k, a);
         mpq_clear(a);
     } else if ((m = var_power(c, e)) > 0 && k + (size_t)m <= GF_MAX_DEGREE) {
-        poly_add_at(gf_group(g, nb_num_si(c->st, 1)), k + (size_t)m, coef);
+        poly_add_at(g, gf_group(g, nb_num_si(c->st, 1)), k + (size_t)m, coef);
     } else if (k > GF_MAX_DEGREE) {
         gf_add(c, g, nb_mul2(c->st, nb_pow_si(c->st, c->var, (long)k), e),
                coef, 0, 0);
     } else {
         /* x^k * atom: an atom such as x^(-1) may combine with x^k; the
          * constructors fold that when the group form is turned back */
-        poly_add_at(gf_group(g, e), k, coef);
+        poly_add_at(g, gf_group(g, e), k, coef);
     }
 }
 
@@ -565,7 +569,7 @@ static void add_product(GForm *out, const Poly *P, const GForm *da)
                 if (mpq_sgn(Q->c[b]) == 0)
                     continue;
                 mpq_mul(t, P->c[a], Q->c[b]);
-                poly_add_at(R, a + b, t);
+                poly_add_at(out, R, a + b, t);
             }
         }
     }
@@ -584,7 +588,7 @@ static int gf_check(Ctx *c, const GForm *g)
             count++;
             bits = b > bits ? b : bits;
         }
-    if ((long)count > diff_max_nodes || bits > (size_t)NB_MAX_EXACT_BITS) {
+    if ((long)count > diff_max_nodes / 4 || bits > (size_t)NB_MAX_EXACT_BITS) {
         nb_diag_set(c->d, NB_ERR_SWELL,
                     "derivative too large (%zu coefficients, %zu bits)",
                     count, bits);
@@ -607,13 +611,21 @@ static GForm *gf_diff(Ctx *c, const GForm *g)
     mpq_init(t);
     const NbExpr *one = nb_num_si(c->st, 1);
     for (size_t i = 0; i < g->n && !c->failed; i++) {
+        /* stop early: converting a coefficient back costs a few nodes */
+        if ((long)out->slots > diff_max_nodes / 4 || !ctx_ok(c)) {
+            if (!c->failed)
+                nb_diag_set(c->d, NB_ERR_SWELL, "derivative too large: more "
+                            "than %ld terms", diff_max_nodes / 4);
+            c->failed = 1;
+            break;
+        }
         const Poly *P = &g->g[i].p;
         if (P->len > 1) {
             Poly *R = gf_group(out, g->g[i].key);
             for (size_t k = 1; k < P->len; k++) {
                 mpq_set_ui(t, (unsigned long)k, 1);
                 mpq_mul(t, t, P->c[k]);
-                poly_add_at(R, k - 1, t);
+                poly_add_at(out, R, k - 1, t);
             }
         }
         if (g->g[i].key == one)
