@@ -1,1 +1,905 @@
-/* cmd_numdiff.c: not written yet */
+/* cmd_numdiff.c — the commands nderiv, hstudy and gradcheck (SPEC §4, §9).
+ *
+ * Each checks its arguments, compiles what it evaluates (compile.h) and
+ * calls numdiff.h; nderiv returns its value, hstudy and gradcheck print a
+ * table (table.h) in the session's format and return NB_NOTHING.
+ *
+ * Argument conventions shared by the three: f is a user function, a
+ * built-in's name or an expression (its free variables sorted by name); a
+ * point is a number for a function of one variable, else a vector in
+ * parameter order; prec is `double` or a number of bits; a method is a
+ * string ("five-point") or, for one-word names, a bare name (central).
+ */
+#include "nabla/command.h"
+#include "nabla/builtins.h"
+#include "nabla/compile.h"
+#include "nabla/diff.h"
+#include "nabla/eval.h"
+#include "nabla/limits.h"
+#include "nabla/numdiff.h"
+#include "nabla/print.h"
+#include "nabla/simplify.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- argument helpers ------------------------------------------------------ */
+
+static const NbExpr *fail_at(const NbArgs *a, NbPos pos, NbDiag *d)
+{
+    nb_diag_locate(d, a->file, pos, NULL, 0);
+    return NULL;
+}
+
+static int err_at(const NbArgs *a, NbPos pos, NbDiag *d)
+{
+    nb_diag_locate(d, a->file, pos, NULL, 0);
+    return -1;
+}
+
+static int is_value(const NbExpr *e)
+{
+    return e && e != NB_NOTHING;
+}
+
+/* A bare name or a string: its text, else NULL. */
+static const char *arg_word(const NbArg *arg)
+{
+    const NbExpr *e = arg->value;
+    if (arg->fn || !is_value(e))
+        return NULL;
+    return e->kind == NB_SYM || e->kind == NB_STR ? e->u.name : NULL;
+}
+
+static int is_closed_number(const NbExpr *e)
+{
+    return is_value(e) && (e->kind == NB_NUM || e->kind == NB_FLT ||
+                           e->kind == NB_CONST || nb_free_syms(e, NULL, 0) == 0)
+           && e->kind != NB_VEC && e->kind != NB_STR;
+}
+
+/* prec=double or prec=BITS (one element). */
+static int prec_of(const NbArgs *a, const NbExpr *e, NbPos pos, long *prec,
+                   NbDiag *d)
+{
+    if (is_value(e) && (e->kind == NB_SYM || e->kind == NB_STR) &&
+        strcmp(e->u.name, "double") == 0) {
+        *prec = NB_PREC_DOUBLE;
+        return 0;
+    }
+    if (is_value(e) && nb_is_integer(e) &&
+        mpz_cmp_si(mpq_numref(e->u.q), NB_MIN_PRECISION) >= 0 &&
+        mpz_cmp_si(mpq_numref(e->u.q), NB_MAX_PRECISION) <= 0) {
+        *prec = mpz_get_si(mpq_numref(e->u.q));
+        return 0;
+    }
+    nb_diag_set(d, NB_ERR_PRECISION, "prec must be double or a number of "
+                "bits from %d to %ld", NB_MIN_PRECISION, NB_MAX_PRECISION);
+    return err_at(a, pos, d);
+}
+
+static int method_of(const NbArgs *a, const NbExpr *e, NbPos pos,
+                     NbNdMethod *m, NbDiag *d)
+{
+    const char *w = is_value(e) && (e->kind == NB_SYM || e->kind == NB_STR)
+                    ? e->u.name : NULL;
+    int id = nb_nd_method_lookup(w);
+    if (id >= 0) {
+        *m = (NbNdMethod)id;
+        return 0;
+    }
+    nb_diag_set(d, NB_ERR_ARGS, "unknown method%s%s%s; methods: forward "
+                "backward central \"five-point\" richardson "
+                "\"complex-step\"", w ? " '" : "", w ? w : "", w ? "'" : "");
+    return err_at(a, pos, d);
+}
+
+static int double_of(NbSession *s, const NbArgs *a, const NbExpr *e, NbPos pos,
+                     double *out, NbDiag *d)
+{
+    if (!is_closed_number(e)) {
+        nb_diag_set(d, NB_ERR_TYPE, "a number is expected here");
+        return err_at(a, pos, d);
+    }
+    if (nb_eval_to_double(nb_session_store(s), e, out, d))
+        return err_at(a, pos, d);
+    return 0;
+}
+
+/* A keyword number > 0, or dflt when absent. */
+static int kw_positive(NbSession *s, const NbArgs *a, const char *name,
+                       double dflt, double *out, NbDiag *d)
+{
+    const NbArg *k = nb_args_kw(a, name);
+    *out = dflt;
+    if (!k)
+        return 0;
+    if (double_of(s, a, k->value, k->pos, out, d))
+        return -1;
+    if (!(*out > 0) || !isfinite(*out)) {
+        nb_diag_set(d, NB_ERR_DOMAIN, "%s must be a positive number", name);
+        return err_at(a, k->pos, d);
+    }
+    return 0;
+}
+
+static int kw_bool(const NbArgs *a, const char *name, int *out, NbDiag *d)
+{
+    const NbArg *k = nb_args_kw(a, name);
+    *out = 0;
+    if (!k)
+        return 0;
+    const char *w = arg_word(k);
+    if (w && (strcmp(w, "true") == 0 || strcmp(w, "false") == 0)) {
+        *out = w[0] == 't';
+        return 0;
+    }
+    if (is_value(k->value) && (nb_is_zero(k->value) || nb_is_one(k->value))) {
+        *out = nb_is_one(k->value);
+        return 0;
+    }
+    nb_diag_set(d, NB_ERR_TYPE, "%s must be true or false", name);
+    return err_at(a, k->pos, d);
+}
+
+/* The coordinates of one point: a number for n == 1, else a vector of n
+ * closed expressions. */
+static int point_of(const NbArgs *a, const NbExpr *e, NbPos pos, size_t n,
+                    const NbExpr **coords, NbDiag *d)
+{
+    if (n <= 1 && is_closed_number(e)) {
+        coords[0] = e;
+        return 0;
+    }
+    if (n > 1 && is_value(e) && e->kind == NB_VEC && e->n == n) {
+        for (size_t i = 0; i < n; i++) {
+            if (!is_closed_number(e->args[i]))
+                break;
+            coords[i] = e->args[i];
+            if (i + 1 == n)
+                return 0;
+        }
+    }
+    if (n <= 1)
+        nb_diag_set(d, NB_ERR_TYPE, "the point must be a number");
+    else
+        nb_diag_set(d, NB_ERR_TYPE, "the point must be a vector of %zu "
+                    "numbers (one per variable, in parameter order)", n);
+    return err_at(a, pos, d);
+}
+
+/* The first built-in in e without an analytic extension (complex-step
+ * cannot run through it), or NULL. An explicit stack: no deep recursion. */
+static const char *non_analytic_name(const NbExpr *e)
+{
+    size_t cap = 64, n = 0;
+    const NbExpr **stack = malloc(cap * sizeof *stack);
+    const char *found = NULL;
+    if (!stack)
+        abort();
+    stack[n++] = e;
+    while (n && !found) {
+        const NbExpr *x = stack[--n];
+        if (x->kind == NB_FN && !(nb_builtins[x->fn].flags & NB_BF_ANALYTIC))
+            found = nb_builtins[x->fn].name;
+        for (uint32_t i = 0; i < x->n && x->kind != NB_NUM; i++) {
+            if (n == cap) {
+                const NbExpr **t = realloc(stack, (cap *= 2) * sizeof *stack);
+                if (!t)
+                    abort();
+                stack = t;
+            }
+            stack[n++] = x->args[i];
+        }
+    }
+    free(stack);
+    return found;
+}
+
+static int need_analytic(const NbArgs *a, const NbProgram *p,
+                         const NbExpr *body, NbDiag *d)
+{
+    if (nb_program_is_analytic(p))
+        return 0;
+    const char *name = non_analytic_name(body);
+    if (name)
+        nb_diag_set(d, NB_ERR_ARGS, "complex-step needs an analytic function, "
+                    "and %s has no analytic extension; use central or "
+                    "richardson", name);
+    else
+        nb_diag_set(d, NB_ERR_ARGS, "complex-step needs an analytic function; "
+                    "use central or richardson");
+    return err_at(a, a->call_pos, d);
+}
+
+/* ---- nderiv ---------------------------------------------------------------- */
+
+typedef struct NdCall {
+    const NbExpr *body;
+    const NbExpr *const *vars;
+    size_t nvars;
+    const NbExpr **x0;       /* nvars closed expressions */
+    NbNdMethod method;
+    long prec;
+    double h;                /* 0: the method's default */
+    int with_error;
+    long only;               /* var= index, or -1 for all */
+} NdCall;
+
+static const char *const nderiv_kw[] = {"h", "method", "prec", "error",
+                                        "var", NULL};
+
+static int nderiv_var(const NbArgs *a, NdCall *c, NbDiag *d)
+{
+    const NbArg *k = nb_args_kw(a, "var");
+    c->only = c->nvars == 1 ? 0 : -1;
+    if (!k)
+        return 0;
+    const char *w = arg_word(k);
+    for (size_t i = 0; w && i < c->nvars; i++)
+        if (strcmp(c->vars[i]->u.name, w) == 0) {
+            c->only = (long)i;
+            return 0;
+        }
+    nb_diag_set(d, NB_ERR_ARGS, "var must name one of the function's "
+                "variables");
+    return err_at(a, k->pos, d);
+}
+
+static int nderiv_args(NbSession *s, const NbArgs *a, NdCall *c, NbDiag *d)
+{
+    if (a->npos != 2) {
+        nb_diag_set(d, NB_ERR_ARGS, "wrong number of arguments: usage "
+                    "nderiv(f, x0, h=1e-5, method=\"central\", prec=double, "
+                    "error=false, var=x)");
+        return err_at(a, a->call_pos, d);
+    }
+    if (nb_args_check_keywords(a, nderiv_kw, d) ||
+        nb_args_function(s, &a->pos[0], &c->body, &c->vars, &c->nvars, d))
+        return -1;
+    c->x0 = calloc(c->nvars ? c->nvars : 1, sizeof *c->x0);
+    if (!c->x0)
+        abort();
+    if (point_of(a, a->pos[1].value, a->pos[1].pos, c->nvars, c->x0, d))
+        return -1;
+    const NbArg *k;
+    c->method = NB_ND_CENTRAL;
+    if ((k = nb_args_kw(a, "method")) &&
+        method_of(a, k->value, k->pos, &c->method, d))
+        return -1;
+    c->prec = nb_session_prec(s);
+    if ((k = nb_args_kw(a, "prec")) && prec_of(a, k->value, k->pos, &c->prec, d))
+        return -1;
+    c->h = 0;
+    if (nb_args_kw(a, "h") && kw_positive(s, a, "h", 0, &c->h, d))
+        return -1;
+    if (kw_bool(a, "error", &c->with_error, d))
+        return -1;
+    return nderiv_var(a, c, d);
+}
+
+/* One partial in double: value and estimate as expressions. */
+static int partial_double(NbSession *s, const NbArgs *a, const NdCall *c,
+                          NbNdProg *pf, size_t i, const double *pt,
+                          const NbExpr **v, const NbExpr **e, NbDiag *d)
+{
+    double val, err;
+    nb_nd_prog_set_var(pf, i);
+    if (nb_nd_double(nb_nd_prog_func(pf), pt[i], c->h, c->method, &val,
+                     c->with_error ? &err : NULL, d))
+        return err_at(a, a->call_pos, d);
+    *v = nb_flt_double(nb_session_store(s), val);
+    if (c->with_error)
+        *e = nb_flt_double(nb_session_store(s), err);
+    return 0;
+}
+
+static int partial_mpfr(NbSession *s, const NbArgs *a, const NdCall *c,
+                        NbNdProg *pf, size_t i, mpfr_t *pt,
+                        const NbExpr **v, const NbExpr **e, NbDiag *d)
+{
+    mpfr_t val, err, h;
+    mpfr_inits2(c->prec, val, err, h, (mpfr_ptr)0);
+    int rc = 0;
+    if (c->h > 0) {
+        char buf[40];
+        snprintf(buf, sizeof buf, "%.17g", c->h);
+        mpfr_set_str(h, buf, 10, MPFR_RNDN);
+    }
+    nb_nd_prog_set_var(pf, i);
+    if (nb_nd_mpfr(nb_nd_prog_func(pf), pt[i], c->h > 0 ? h : NULL,
+                   c->method, val, c->with_error ? err : NULL, d)) {
+        rc = err_at(a, a->call_pos, d);
+    } else {
+        *v = nb_flt_mpfr(nb_session_store(s), val);
+        if (c->with_error) {
+            mpfr_prec_round(err, 53, MPFR_RNDU);
+            *e = nb_flt_mpfr(nb_session_store(s), err);
+        }
+    }
+    mpfr_clears(val, err, h, (mpfr_ptr)0);
+    return rc;
+}
+
+/* The point at the working precision; pt and ptm have nvars entries. */
+static int nderiv_point(NbSession *s, const NbArgs *a, const NdCall *c,
+                        double *pt, mpfr_t *ptm, NbDiag *d)
+{
+    NbStore *st = nb_session_store(s);
+    for (size_t i = 0; i < c->nvars; i++) {
+        int rc = c->prec == NB_PREC_DOUBLE
+                 ? nb_eval_to_double(st, c->x0[i], &pt[i], d)
+                 : nb_eval_to_mpfr(st, c->x0[i], ptm[i], d);
+        if (rc)
+            return err_at(a, a->pos[1].pos, d);
+        if (c->prec != NB_PREC_DOUBLE)
+            pt[i] = mpfr_get_d(ptm[i], MPFR_RNDN);
+    }
+    return 0;
+}
+
+static const NbExpr *nderiv_run(NbSession *s, const NbArgs *a, NdCall *c,
+                                NbProgram *p, NbDiag *d)
+{
+    size_t n = c->nvars;
+    double *pt = calloc(n, sizeof *pt);
+    mpfr_t *ptm = calloc(n, sizeof *ptm);
+    const NbExpr **vals = calloc(n, sizeof *vals);
+    const NbExpr **errs = calloc(n, sizeof *errs);
+    const NbExpr *r = NULL;
+    if (!pt || !ptm || !vals || !errs)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        mpfr_init2(ptm[i], c->prec == NB_PREC_DOUBLE ? 53 : c->prec);
+    mpfr_srcptr *ptp = calloc(n, sizeof *ptp);
+    if (!ptp)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        ptp[i] = ptm[i];
+    if (nderiv_point(s, a, c, pt, ptm, d) == 0) {
+        NbNdProg *pf = nb_nd_prog_new(p, pt, c->prec == NB_PREC_DOUBLE
+                                      ? NULL : ptp);
+        size_t lo = c->only >= 0 ? (size_t)c->only : 0;
+        size_t hi = c->only >= 0 ? lo + 1 : n;
+        int rc = 0;
+        for (size_t i = lo; i < hi && rc == 0; i++)
+            rc = c->prec == NB_PREC_DOUBLE
+                 ? partial_double(s, a, c, pf, i, pt, &vals[i - lo],
+                                  &errs[i - lo], d)
+                 : partial_mpfr(s, a, c, pf, i, ptm, &vals[i - lo],
+                                &errs[i - lo], d);
+        nb_nd_prog_free(pf);
+        if (rc == 0) {
+            NbStore *st = nb_session_store(s);
+            size_t m = hi - lo;
+            const NbExpr *v = m == 1 ? vals[0] : nb_vec(st, m, vals);
+            const NbExpr *e = m == 1 ? errs[0] : c->with_error
+                              ? nb_vec(st, m, errs) : NULL;
+            r = c->with_error ? nb_vec(st, 2, (const NbExpr *[]){v, e}) : v;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        mpfr_clear(ptm[i]);
+    free(ptp);
+    free(pt);
+    free(ptm);
+    free(vals);
+    free(errs);
+    return r;
+}
+
+static const NbExpr *cmd_nderiv(NbSession *s, const NbArgs *a, NbDiag *d)
+{
+    NdCall c;
+    memset(&c, 0, sizeof c);
+    const NbExpr *r = NULL;
+    if (nderiv_args(s, a, &c, d) == 0) {
+        if (c.nvars == 0) {
+            r = nb_num_si(nb_session_store(s), 0); /* a constant */
+        } else {
+            NbProgram *p = nb_compile(nb_session_store(s), 1, &c.body,
+                                      c.nvars, c.vars, d);
+            if (!p)
+                fail_at(a, a->pos[0].pos, d);
+            else if (c.method != NB_ND_COMPLEX_STEP ||
+                     need_analytic(a, p, c.body, d) == 0)
+                r = nderiv_run(s, a, &c, p, d);
+            nb_program_free(p);
+        }
+    }
+    free(c.x0);
+    return r;
+}
+
+/* ---- hstudy ---------------------------------------------------------------- */
+
+static const char *const hstudy_kw[] = {"h", "per_decade", "methods", "prec",
+                                        "to", "digits", NULL};
+
+static int hstudy_h(NbSession *s, const NbArgs *a, NbHstudyOpts *o, NbDiag *d)
+{
+    const NbArg *k = nb_args_kw(a, "h");
+    if (!k)
+        return 0;
+    const NbExpr *e = k->value;
+    if (!is_value(e) || e->kind != NB_VEC || e->n != 2) {
+        nb_diag_set(d, NB_ERR_TYPE, "h must be [hmax, hmin] (or hmax..hmin)");
+        return err_at(a, k->pos, d);
+    }
+    if (double_of(s, a, e->args[0], k->pos, &o->hmax, d) ||
+        double_of(s, a, e->args[1], k->pos, &o->hmin, d))
+        return -1;
+    if (o->hmin > o->hmax) {
+        double t = o->hmin;
+        o->hmin = o->hmax;
+        o->hmax = t;
+    }
+    if (!(o->hmin > 0) || !isfinite(o->hmax)) {
+        nb_diag_set(d, NB_ERR_DOMAIN, "the steps in h must be positive");
+        return err_at(a, k->pos, d);
+    }
+    return 0;
+}
+
+static int hstudy_methods(const NbArgs *a, NbHstudyOpts *o, NbDiag *d)
+{
+    const NbArg *k = nb_args_kw(a, "methods");
+    if (!k)
+        return 0;
+    const NbExpr *e = k->value;
+    size_t n = is_value(e) && e->kind == NB_VEC ? e->n : 1;
+    for (size_t i = 0; i < n; i++) {
+        NbNdMethod m;
+        if (method_of(a, e->kind == NB_VEC ? e->args[i] : e, k->pos, &m, d))
+            return -1;
+        o->methods |= 1u << m;
+    }
+    return 0;
+}
+
+static int hstudy_precs(const NbArgs *a, NbHstudyOpts *o, NbDiag *d)
+{
+    const NbArg *k = nb_args_kw(a, "prec");
+    if (!k)
+        return 0;
+    const NbExpr *e = k->value;
+    size_t n = is_value(e) && e->kind == NB_VEC ? e->n : 1;
+    if (n == 0 || n > NB_HSTUDY_MAX_PRECS) {
+        nb_diag_set(d, NB_ERR_ARGS, "prec takes 1 to %d precisions",
+                    NB_HSTUDY_MAX_PRECS);
+        return err_at(a, k->pos, d);
+    }
+    o->nprecs = n;
+    for (size_t i = 0; i < n; i++)
+        if (prec_of(a, e->kind == NB_VEC ? e->args[i] : e, k->pos,
+                    &o->precs[i], d))
+            return -1;
+    return 0;
+}
+
+static int hstudy_args(NbSession *s, const NbArgs *a, NbHstudyOpts *o,
+                       NbDiag *d)
+{
+    nb_hstudy_opts_default(o);
+    o->digits = nb_session_opts(s)->digits;
+    const NbArg *k;
+    double pd;
+    if (hstudy_h(s, a, o, d) || kw_positive(s, a, "per_decade", 1, &pd, d) ||
+        hstudy_methods(a, o, d) || hstudy_precs(a, o, d))
+        return -1;
+    if (pd != floor(pd) || pd > 100) {
+        nb_diag_set(d, NB_ERR_ARGS, "per_decade must be a whole number from "
+                    "1 to 100");
+        return err_at(a, nb_args_kw(a, "per_decade")->pos, d);
+    }
+    o->per_decade = (int)pd;
+    if ((k = nb_args_kw(a, "digits"))) {
+        double dg;
+        if (double_of(s, a, k->value, k->pos, &dg, d))
+            return -1;
+        o->digits = dg >= 1 && dg <= 1000 ? (int)dg : 0;
+    }
+    return 0;
+}
+
+static char *prec_text(long prec)
+{
+    return prec == NB_PREC_DOUBLE ? nb_cell("double") : nb_cell("%ld", prec);
+}
+
+/* A number cell: 3 significant digits for errors, "-" when undefined. */
+static char *num_cell(double v, int digits)
+{
+    return isfinite(v) ? nb_format_double(v, digits) : nb_cell("-");
+}
+
+static void hstudy_rows(NbTable *t, const NbHstudy *hs)
+{
+    for (size_t i = 0; i < hs->nseries; i++) {
+        const NbHstudySeries *se = &hs->series[i];
+        for (size_t r = 0; r < se->nrows; r++) {
+            const NbHstudyRow *row = &se->rows[r];
+            char *cells[6] = {prec_text(se->prec),
+                              nb_cell("%s", nb_nd_method_name(se->method)),
+                              nb_format_double(row->h, 3), nb_cell("%s",
+                              row->value), num_cell(row->abs_error, 3),
+                              num_cell(row->rel_error, 3)};
+            nb_table_row(t, (const char *const *)cells);
+            for (int c = 0; c < 6; c++)
+                free(cells[c]);
+        }
+    }
+}
+
+/* Summary as data: keys "PREC.METHOD.FIELD" (CSV/JSON). */
+static void hstudy_summary_keys(NbTable *t, const NbHstudy *hs)
+{
+    static const char *const fields[4] = {"best_h", "best_error",
+                                          "predicted_h", "predicted_error"};
+    char *ex = nb_cell("%s", hs->exact ? hs->exact : "-");
+    nb_table_summary(t, "exact", ex);
+    free(ex);
+    for (size_t i = 0; i < hs->nseries; i++) {
+        const NbHstudySeries *se = &hs->series[i];
+        double v[4] = {se->best_h, se->best_error, se->predicted_h,
+                       se->predicted_error};
+        char *p = prec_text(se->prec);
+        for (int f = 0; f < 4; f++) {
+            char *key = nb_cell("%s.%s.%s", p, nb_nd_method_name(se->method),
+                                fields[f]);
+            char *val = num_cell(v[f], 3);
+            nb_table_summary(t, key, val);
+            free(key);
+            free(val);
+        }
+        free(p);
+    }
+}
+
+static void hstudy_notes(NbTable *t, const NbHstudy *hs, const char *to)
+{
+    for (size_t i = 0; i < hs->nseries; i++) {
+        const char *n = hs->series[i].note;
+        int seen = 0;
+        for (size_t j = 0; j < i && n && !seen; j++)
+            seen = hs->series[j].note && strcmp(hs->series[j].note, n) == 0;
+        if (n && !seen)
+            nb_table_note(t, n);
+    }
+    for (size_t i = 0; i < hs->nnotes; i++)
+        nb_table_note(t, hs->notes[i]);
+    if (to) {
+        char *n = nb_cell("note: to=\"%s\" ignored: hstudy plots are not "
+                          "drawn yet", to);
+        nb_table_note(t, n);
+        free(n);
+    }
+}
+
+/* Text: the table, then the summary as a second aligned table. */
+static void hstudy_print_text(NbSession *s, const NbHstudy *hs, NbTable *rows,
+                              const char *to)
+{
+    static const char *const cols[7] = {"prec", "method", "best_h",
+        "best_error", "predicted_h", "predicted_error", ""};
+    FILE *out = nb_session_out(s);
+    nb_table_print(rows, NB_FORMAT_TEXT, out, nb_session_err(s));
+    fprintf(out, "\nexact f'(x0) = %s (symbolic, evaluated at %ld bits and "
+            "checked %d bits higher)\n\n", hs->exact ? hs->exact : "?",
+            hs->ref_bits, 64);
+    NbTable *sum = nb_table_new("hstudy", 6, cols);
+    for (size_t i = 0; i < hs->nseries; i++) {
+        const NbHstudySeries *se = &hs->series[i];
+        char *cells[6] = {prec_text(se->prec),
+                          nb_cell("%s", nb_nd_method_name(se->method)),
+                          num_cell(se->best_h, 3), num_cell(se->best_error, 3),
+                          num_cell(se->predicted_h, 3),
+                          num_cell(se->predicted_error, 3)};
+        nb_table_row(sum, (const char *const *)cells);
+        for (int c = 0; c < 6; c++)
+            free(cells[c]);
+    }
+    hstudy_notes(sum, hs, to);
+    nb_table_print(sum, NB_FORMAT_TEXT, out, nb_session_err(s));
+    nb_table_free(sum);
+}
+
+static void hstudy_print(NbSession *s, const NbHstudy *hs, const char *to)
+{
+    static const char *const cols[6] = {"prec", "method", "h", "value",
+                                        "abs_error", "rel_error"};
+    NbTable *t = nb_table_new("hstudy", 6, cols);
+    hstudy_rows(t, hs);
+    NbFormat fmt = nb_session_opts(s)->format;
+    if (fmt == NB_FORMAT_TEXT) {
+        hstudy_print_text(s, hs, t, to);
+    } else {
+        hstudy_summary_keys(t, hs);
+        hstudy_notes(t, hs, to);
+        nb_table_print(t, fmt, nb_session_out(s), nb_session_err(s));
+    }
+    nb_table_free(t);
+}
+
+static const NbExpr *cmd_hstudy(NbSession *s, const NbArgs *a, NbDiag *d)
+{
+    const NbExpr *body;
+    const NbExpr *const *vars;
+    size_t nvars;
+    NbHstudyOpts o;
+    if (a->npos != 2) {
+        nb_diag_set(d, NB_ERR_ARGS, "wrong number of arguments: usage "
+                    "hstudy(f, x0, h=[hmax, hmin], per_decade=1, "
+                    "methods=[...], prec=[double, 113, 256])");
+        return fail_at(a, a->call_pos, d);
+    }
+    if (nb_args_check_keywords(a, hstudy_kw, d) ||
+        nb_args_function(s, &a->pos[0], &body, &vars, &nvars, d) ||
+        hstudy_args(s, a, &o, d))
+        return NULL;
+    if (nvars != 1) {
+        if (nvars == 0)
+            nb_diag_set(d, NB_ERR_ARGS, "hstudy studies a function of one "
+                        "variable; this one has none");
+        else
+            nb_diag_set(d, NB_ERR_ARGS, "hstudy studies a function of one "
+                        "variable; this one has %zu (%s, %s%s)", nvars,
+                        vars[0]->u.name, vars[1]->u.name,
+                        nvars > 2 ? ", ..." : "");
+        return fail_at(a, a->pos[0].pos, d);
+    }
+    const NbExpr *x0 = a->pos[1].value;
+    if (!is_closed_number(x0)) {
+        nb_diag_set(d, NB_ERR_TYPE, "x0 must be a number");
+        return fail_at(a, a->pos[1].pos, d);
+    }
+    const NbArg *to = nb_args_kw(a, "to");
+    NbHstudy hs;
+    int rc = nb_hstudy_run(nb_session_store(s), body, vars[0], x0, &o, &hs, d);
+    if (rc == 0)
+        hstudy_print(s, &hs, to ? arg_word(to) : NULL);
+    nb_hstudy_free(&hs);
+    return rc == 0 ? NB_NOTHING : fail_at(a, a->call_pos, d);
+}
+
+/* ---- gradcheck ------------------------------------------------------------- */
+
+static const char *const gradcheck_kw[] = {"grad", "h", "tol", NULL};
+
+/* The claimed gradient as n expressions in f's variables. */
+static int claimed_of(NbSession *s, const NbArgs *a, const NbExpr *body,
+                      const NbExpr *const *vars, size_t n,
+                      const NbExpr **out, NbDiag *d)
+{
+    NbStore *st = nb_session_store(s);
+    const NbArg *k = nb_args_kw(a, "grad");
+    if (!k) {
+        const NbExpr *g = nb_grad(st, body, n, vars, d);
+        if (!g)
+            return err_at(a, a->call_pos, d);
+        for (size_t i = 0; i < n; i++)
+            out[i] = g->args[i];
+        return 0;
+    }
+    const NbExpr *g = k->value;
+    if (k->fn && k->fn->nparams == n) /* rename its parameters to f's */
+        g = nb_subs(st, k->fn->body, n, k->fn->params, vars);
+    if (is_value(g) && g->kind == NB_VEC && g->n == n) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = g->args[i];
+        return 0;
+    }
+    if (n == 1 && is_value(g) && g->kind != NB_VEC && g->kind != NB_STR) {
+        out[0] = g;
+        return 0;
+    }
+    nb_diag_set(d, NB_ERR_TYPE, "grad must be a function of the same "
+                "variables, or a vector of %zu expressions in them", n);
+    return err_at(a, k->pos, d);
+}
+
+/* The points: one number / vector, or a vector of them. */
+static int points_of(const NbArgs *a, const NbArg *arg, size_t n,
+                     const NbExpr ***pts, size_t *npts, NbDiag *d)
+{
+    const NbExpr *e = arg->value;
+    int many = is_value(e) && e->kind == NB_VEC &&
+               (n == 1 || (e->n > 0 && e->args[0]->kind == NB_VEC));
+    *npts = many ? e->n : 1;
+    *pts = calloc(*npts * (n ? n : 1), sizeof **pts);
+    if (!*pts)
+        abort();
+    for (size_t p = 0; p < *npts; p++)
+        if (point_of(a, many ? e->args[p] : e, arg->pos, n, *pts + p * n, d))
+            return -1;
+    return 0;
+}
+
+static char *point_text(const double *x, size_t n)
+{
+    size_t len = 3, cap = 64;
+    char *s = malloc(cap);
+    if (!s)
+        abort();
+    strcpy(s, n > 1 ? "[" : "");
+    len = strlen(s);
+    for (size_t i = 0; i < n; i++) {
+        char *v = nb_format_double(x[i], 0);
+        size_t need = len + strlen(v) + 4;
+        if (need > cap) {
+            char *t = realloc(s, cap = need * 2);
+            if (!t)
+                abort();
+            s = t;
+        }
+        len += (size_t)sprintf(s + len, "%s%s", i ? ", " : "", v);
+        free(v);
+    }
+    if (n > 1)
+        strcpy(s + len, "]");
+    return s;
+}
+
+typedef struct GcRun {
+    NbProgram *f, *g;
+    const NbExpr *const *vars;
+    size_t n;
+    double h, tol, worst;
+    int fails;
+    char *first_fail;
+} GcRun;
+
+static int gc_point(NbSession *s, GcRun *r, NbTable *t, const NbExpr **pt,
+                    NbDiag *d)
+{
+    size_t n = r->n;
+    double x[n], cl[n], nu[n], rel[n];
+    int ok[n];
+    for (size_t i = 0; i < n; i++)
+        if (nb_eval_to_double(nb_session_store(s), pt[i], &x[i], d))
+            return -1;
+    if (nb_gradcheck_point(r->f, r->g, x, r->h, r->tol, cl, nu, rel, ok, d))
+        return -1;
+    char *ptxt = point_text(x, n);
+    for (size_t i = 0; i < n; i++) {
+        char *cells[6] = {nb_cell("%s", ptxt),
+                          nb_cell("%s", r->vars[i]->u.name),
+                          nb_format_double(cl[i], 0), nb_format_double(nu[i], 0),
+                          num_cell(rel[i], 3), nb_cell(ok[i] ? "PASS" : "FAIL")};
+        nb_table_row(t, (const char *const *)cells);
+        if (!ok[i] && !r->first_fail) {
+            char *tol = nb_format_double(r->tol, 0);
+            r->first_fail = nb_cell("gradcheck: FAIL at point %s, component "
+                                    "%s: claimed %s, numeric %s, rel_error "
+                                    "%s > tol %s", ptxt, cells[1], cells[2],
+                                    cells[3], cells[4], tol);
+            free(tol);
+        }
+        for (int c = 0; c < 6; c++)
+            free(cells[c]);
+        r->fails += !ok[i];
+        if (!(rel[i] <= r->worst))
+            r->worst = rel[i];
+    }
+    free(ptxt);
+    return 0;
+}
+
+static void gc_verdict(NbTable *t, const GcRun *r, size_t npts, int text)
+{
+    char *tol = nb_format_double(r->tol, 0), *w = num_cell(r->worst, 3);
+    char *v = r->fails
+        ? nb_cell("gradcheck: FAIL (%d of %zu components over tol %s)",
+                  r->fails, npts * r->n, tol)
+        : nb_cell("gradcheck: PASS (%zu point%s, max rel_error %s <= tol %s)",
+                  npts, npts == 1 ? "" : "s", w, tol);
+    if (!text) { /* as data; in text the verdict line says it all */
+        nb_table_summary(t, "verdict", r->fails ? "FAIL" : "PASS");
+        nb_table_summary(t, "max_rel_error", w);
+    }
+    if (r->first_fail)
+        nb_table_note(t, r->first_fail);
+    nb_table_note(t, v);
+    free(tol);
+    free(w);
+    free(v);
+}
+
+static int gc_setup(NbSession *s, const NbArgs *a, GcRun *r,
+                    const NbExpr **body, NbDiag *d)
+{
+    if (a->npos != 2) {
+        nb_diag_set(d, NB_ERR_ARGS, "wrong number of arguments: usage "
+                    "gradcheck(f, points, grad=g, h=1e-5, tol=1e-6)");
+        return err_at(a, a->call_pos, d);
+    }
+    if (nb_args_check_keywords(a, gradcheck_kw, d) ||
+        nb_args_function(s, &a->pos[0], body, &r->vars, &r->n, d) ||
+        kw_positive(s, a, "h", 1e-5, &r->h, d) ||
+        kw_positive(s, a, "tol", 1e-6, &r->tol, d))
+        return -1;
+    if (r->n == 0) {
+        nb_diag_set(d, NB_ERR_ARGS, "the function has no variable to check");
+        return err_at(a, a->pos[0].pos, d);
+    }
+    return 0;
+}
+
+static const NbExpr *cmd_gradcheck(NbSession *s, const NbArgs *a, NbDiag *d)
+{
+    static const char *const cols[6] = {"point", "component", "claimed",
+                                        "numeric", "rel_error", "status"};
+    GcRun r;
+    memset(&r, 0, sizeof r);
+    const NbExpr *body, **claimed = NULL, **pts = NULL;
+    size_t npts = 0;
+    const NbExpr *res = NULL;
+    NbStore *st = nb_session_store(s);
+    if (gc_setup(s, a, &r, &body, d))
+        return NULL;
+    claimed = calloc(r.n, sizeof *claimed);
+    if (!claimed)
+        abort();
+    if (claimed_of(s, a, body, r.vars, r.n, claimed, d) == 0 &&
+        points_of(a, &a->pos[1], r.n, &pts, &npts, d) == 0 &&
+        (r.f = nb_compile(st, 1, &body, r.n, r.vars, d)) &&
+        (r.g = nb_compile(st, r.n, claimed, r.n, r.vars, d))) {
+        NbTable *t = nb_table_new("gradcheck", 6, cols);
+        int rc = 0;
+        for (size_t p = 0; p < npts && rc == 0; p++)
+            rc = gc_point(s, &r, t, pts + p * r.n, d);
+        if (rc == 0) {
+            gc_verdict(t, &r, npts,
+                       nb_session_opts(s)->format == NB_FORMAT_TEXT);
+            nb_table_print(t, nb_session_opts(s)->format, nb_session_out(s),
+                           nb_session_err(s));
+            res = NB_NOTHING;
+        }
+        nb_table_free(t);
+    }
+    if (!res)
+        fail_at(a, a->call_pos, d);
+    nb_program_free(r.f);
+    nb_program_free(r.g);
+    free(r.first_fail);
+    free(claimed);
+    free(pts);
+    return res;
+}
+
+/* ---- the table --------------------------------------------------------------- */
+
+const NbCommand nb_cmds_numdiff[] = {
+    {"nderiv", cmd_nderiv,
+     "nderiv(f, x0, h=1e-5, method=\"central\", prec=double, error=false, "
+     "var=x)",
+     "Numeric derivative of f at x0 (a vector for several variables: the "
+     "gradient, or the partial in var=). Methods: forward, backward, "
+     "central, \"five-point\", richardson (Ridders' extrapolation: no h "
+     "needed, about 1e-15 relative in double, within 1 ulp at prec=BITS), "
+     "\"complex-step\" (Im f(x0+ih)/h, h=1e-20; analytic functions only). "
+     "prec=BITS runs it in MPFR. error=true returns [value, "
+     "error_estimate].",
+     "nderiv(sin(x)*exp(-x^2/2), 0.5, method=\"richardson\")"},
+    {"hstudy", cmd_hstudy,
+     "hstudy(f, x0, h=[hmax, hmin], per_decade=1, methods=[...], "
+     "prec=[double, 113, 256])",
+     "Error versus step: every method at every h from 0.1 down to about "
+     "the epsilon of each precision, against the exact derivative (symbolic, "
+     "evaluated far above the precision studied), then per method and "
+     "precision the observed best h and error beside the optimum the "
+     "truncation + rounding model predicts from f'', f''' and f^(5).",
+     "hstudy(x^2, 3, methods=[\"forward\", \"central\"], prec=double)"},
+    {"gradcheck", cmd_gradcheck,
+     "gradcheck(f, points, grad=g, h=1e-5, tol=1e-6)",
+     "Check a claimed derivative (a function, or a vector of expressions; "
+     "the symbolic gradient when omitted) against central differences at "
+     "each point: relative error |a - n| / max(|a|, |n|, noise) per "
+     "component, where noise is the rounding noise of the difference "
+     "quotient (so a zero derivative is compared absolutely), PASS/FAIL "
+     "per component and overall.",
+     "gradcheck(sigmoid, [-2, -1, 0, 1, 2], grad=sigmoid(x)*(1-sigmoid(x)))"},
+    {NULL, NULL, NULL, NULL, NULL},
+};

@@ -1,1 +1,170 @@
-/* numdiff.h: contract written with the module */
+/* numdiff.h — numeric differentiation, the error-versus-h study and
+ * gradient checks (SPEC §4, §9).
+ *
+ * This module owns:
+ *   - the finite-difference methods (forward, backward, central, five-point),
+ *     Ridders' extrapolation ("richardson") with an honest error estimate,
+ *     and the complex step, each in hardware double and in MPFR at any
+ *     precision (src/numdiff.c);
+ *   - the h sweep of hstudy() with its exact reference and its
+ *     truncation + rounding model (src/hstudy.c);
+ *   - the commands nderiv, hstudy and gradcheck (src/cmd_numdiff.c).
+ *
+ * Every method sees the function through NbNdFunc: callbacks that evaluate a
+ * real function of one real variable in double, MPFR, complex double and
+ * MPC. NbNdProg adapts a compiled program (compile.h) to it, one variable
+ * varying and the others fixed at a point, so all numeric work here runs
+ * compiled code. A C caller can as well wrap its own C function.
+ *
+ * Steps: nderiv's forward, backward, central and five-point use the step
+ * actually taken, h' = fl(x0 + k*h) - x0 divided by k (k the widest node),
+ * the usual trick that removes the representation error of x0 + h from the
+ * quotient; hstudy shows the textbook formula as written (nodes fl(x0 + h),
+ * division by h), as a user of that formula sees it. Ridders
+ * ("richardson") extrapolates central differences to h -> 0: in double
+ * from steps h, 2h, ..., 12h for a range of base steps h (or the user's h
+ * alone), keeping the entry with the smallest honest estimate; in MPFR
+ * from h0/2^i, at as many extra bits as it needs, rounding once to the
+ * result's precision. The complex step is Im f(x0 + i*h)/h with h rounded
+ * down to a power of two: no cancellation, so h can be tiny (default 1e-20
+ * in double, 2^-(p+8) at p bits).
+ *
+ * Error estimates (err arguments, NULL when not wanted): richardson gives an
+ * estimate meant never to be below the actual error (tableau differences
+ * plus a rounding bound carried through the extrapolation, see numdiff.c);
+ * the other methods give |D(h) - D(2h)|/(2^k - 1) for a method of order k
+ * plus the rounding term of the model, an estimate only.
+ *
+ * Errors are values: functions return 0, or -1 with d set (NB_ERR_DOMAIN
+ * when f is not finite at a node, naming the node; NB_ERR_ARGS for a bad
+ * step or a method that cannot apply, e.g. complex-step on a function
+ * without an analytic extension; NB_ERR_INTERRUPTED).
+ *
+ * Ownership: NbNdProg borrows its program (which must outlive it) and copies
+ * the point; nb_nd_prog_free() releases it and every VM it made. NbHstudy is
+ * owned by the caller and released with nb_hstudy_free(), which frees every
+ * string in it. Nothing here prints.
+ */
+#ifndef NABLA_NUMDIFF_H
+#define NABLA_NUMDIFF_H
+
+#include <stddef.h>
+#include <complex.h>
+#include <mpfr.h>
+#include <mpc.h>
+#include "nabla/expr.h"
+#include "nabla/diag.h"
+#include "nabla/compile.h"
+
+/* ORDER NB_ND: nb_nd_method_name() and the model in hstudy.c follow it. */
+typedef enum NbNdMethod {
+    NB_ND_FORWARD, NB_ND_BACKWARD, NB_ND_CENTRAL, NB_ND_FIVE_POINT,
+    NB_ND_RICHARDSON, NB_ND_COMPLEX_STEP, NB_ND__COUNT
+} NbNdMethod;
+
+/* "forward", "backward", "central", "five-point", "richardson",
+ * "complex-step". */
+const char *nb_nd_method_name(NbNdMethod m);
+/* The method named (also "five_point", "fivepoint", "complex_step",
+ * "complex", "ridders"), or -1. */
+int nb_nd_method_lookup(const char *name);
+/* Order of the truncation error (1, 1, 2, 4, 0 for richardson, 2). */
+int nb_nd_method_order(NbNdMethod m);
+
+/* A real function of one real variable as the methods see it. eval_mpfr
+ * rounds to r's precision, which is the working precision; eval_c and
+ * eval_mpc are NULL when f has no analytic extension. */
+typedef struct NbNdFunc {
+    void *ctx;
+    double (*eval_d)(void *ctx, double x);
+    void (*eval_mpfr)(void *ctx, mpfr_ptr r, mpfr_srcptr x);
+    double complex (*eval_c)(void *ctx, double complex z);
+    void (*eval_mpc)(void *ctx, mpc_ptr r, mpc_srcptr z);
+} NbNdFunc;
+
+/* Derivative of f at x0 in double. h <= 0 (or NaN) takes the method's
+ * default: 1e-5; richardson chooses its own steps; complex-step 1e-20. */
+int nb_nd_double(const NbNdFunc *f, double x0, double h, NbNdMethod m,
+                 double *value, double *err, NbDiag *d);
+
+/* Derivative of f at x0 in MPFR at the precision of value (err, when not
+ * NULL, gets an estimate). h NULL takes the default (1e-5; richardson
+ * automatic; complex-step 2^-(p+8)). x0 is used exactly as given. */
+int nb_nd_mpfr(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
+               NbNdMethod m, mpfr_ptr value, mpfr_ptr err, NbDiag *d);
+
+/* A compiled program as an NbNdFunc: output 0 of p as a function of
+ * variable var, the other variables fixed at point. The double point is
+ * pointd[nvars]; pointm (may be NULL: taken from pointd) gives the MPFR
+ * point, copied at its own precision. MPFR and MPC VMs are made on demand,
+ * one per precision, and kept. */
+typedef struct NbNdProg NbNdProg;
+NbNdProg *nb_nd_prog_new(const NbProgram *p, const double *pointd,
+                         mpfr_srcptr const *pointm);
+void nb_nd_prog_free(NbNdProg *pf);
+void nb_nd_prog_set_var(NbNdProg *pf, size_t var);
+const NbNdFunc *nb_nd_prog_func(NbNdProg *pf);
+
+/* Gradient check at one point (SPEC §4): claimed derivatives g[i] (program
+ * g, output i = d f / d var i) against central differences of f with step h
+ * in double. rel[i] = |a - n| / max(|a|, |n|, tau), where tau is the
+ * rounding noise of the difference quotient, DBL_EPSILON * max|f| near the
+ * point / h: a component below that noise is compared absolutely to it, so a
+ * zero derivative is not failed for a 1e-20 numeric value. ok[i] is
+ * rel[i] <= tol. Arrays have nb_program_nvars(f) entries. */
+int nb_gradcheck_point(const NbProgram *f, const NbProgram *g,
+                       const double *point, double h, double tol,
+                       double *claimed, double *numeric, double *rel,
+                       int *ok, NbDiag *d);
+
+/* ---- hstudy (src/hstudy.c) --------------------------------------------- */
+
+#define NB_HSTUDY_MAX_PRECS 16
+
+typedef struct NbHstudyOpts {
+    double hmax, hmin;     /* 0: 1e-1 and about the epsilon of each precision */
+    int per_decade;        /* points per decade of h, >= 1 */
+    unsigned methods;      /* bit (1u << NbNdMethod) per method; 0: all */
+    size_t nprecs;         /* 0: double, 113, 256 */
+    long precs[NB_HSTUDY_MAX_PRECS]; /* NB_PREC_DOUBLE (0) or MPFR bits */
+    int digits;            /* significant digits of value strings; 0 shortest */
+} NbHstudyOpts;
+
+typedef struct NbHstudyRow {
+    double h;              /* the step asked for */
+    char *value;           /* the computed derivative, printed */
+    double abs_error, rel_error;  /* rel_error is NAN when f'(x0) = 0 */
+} NbHstudyRow;
+
+typedef struct NbHstudySeries {
+    long prec;             /* NB_PREC_DOUBLE or bits */
+    NbNdMethod method;
+    size_t nrows;
+    NbHstudyRow *rows;
+    double best_h, best_error;          /* observed minimum absolute error */
+    double predicted_h, predicted_error;/* NAN where the model does not apply */
+    char *note;            /* why the model does not apply, or NULL */
+} NbHstudySeries;
+
+typedef struct NbHstudy {
+    size_t nseries;
+    NbHstudySeries *series;  /* per precision, then per method */
+    char *exact;             /* f'(x0) printed at the highest precision */
+    double exact_d;
+    long ref_bits;           /* precision the reference was checked at */
+    size_t nnotes;
+    char **notes;            /* study-wide notes */
+} NbHstudy;
+
+void nb_hstudy_opts_default(NbHstudyOpts *o);
+
+/* Study f (an expression in var) at x0 (a closed expression: exact values
+ * are rounded to each precision). Symbolic derivatives f' (the reference),
+ * f'', f''' and f^(5) (the model) come from diff.h. Fills *out (free it with
+ * nb_hstudy_free, also after an error). */
+int nb_hstudy_run(NbStore *st, const NbExpr *f, const NbExpr *var,
+                  const NbExpr *x0, const NbHstudyOpts *o, NbHstudy *out,
+                  NbDiag *d);
+void nb_hstudy_free(NbHstudy *hs);
+
+#endif
