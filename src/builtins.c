@@ -1008,9 +1008,9 @@ enum {
 #define ROW_R(nm, deriv, lo, hi, fl, dom, help, ex)                      \
     {#nm, lo, hi, fl, d_##nm, m_##nm, NULL, NULL, deriv, dom, help, ex}
 
-#define NOT_ODD_PI_2 "x is not an odd multiple of pi/2"
-#define NOT_PI "x is not a multiple of pi"
-#define NOT_POLE "x is not 0, -1, -2, ..."
+#define NOT_ODD_PI_2 "x != pi/2 + k*pi"
+#define NOT_PI "x != k*pi"
+#define NOT_POLE "x != 0, -1, -2, ..."
 
 /* ORDER NB_FN. Each example's output is exactly what nabla prints for it
  * at the default (double) precision; the oracle test checks each against an
@@ -1053,7 +1053,7 @@ const NbBuiltin nb_builtins[NB_FN__COUNT] = {
         "inverse hyperbolic tangent", "atanh(0.6) -> 0.6931471805599453"),
     [NB_FN_EXP] = ROW_A(exp, 1, 1, 0, NULL,
         "exponential, e^x", "exp(1) -> 2.718281828459045"),
-    [NB_FN_LOG] = ROW_A(log, 1, 2, 0, "x > 0 (and b > 0, b != 1)",
+    [NB_FN_LOG] = ROW_A(log, 1, 2, 0, "x > 0",
         "natural logarithm; log(x, b) is the logarithm to base b",
         "log(1) -> 0"),
     [NB_FN_LN] = {"ln", 1, 1, LO | AN, d_log, m_log, c_log, q_log, NULL,
