@@ -18,8 +18,14 @@
  * tan' = 1 + tan^2, cot' = -1 - cot^2 and tanh' = 1 - tanh^2 are
  * polynomials in the function itself, so the n-th derivative is a
  * polynomial in one node rather than a growing tower of quotients;
- * sigmoid' = sigmoid(x)*sigmoid(-x) likewise in two nodes (see r_sigmoid). gamma and lgamma have no derivative rule (it needs
- * digamma, which nabla does not have): deriv is NULL and diff reports it.
+ * sigmoid' = sigmoid(x)*sigmoid(-x) likewise in two nodes (see r_sigmoid).
+ * (1 - tanh^2 cancels for |x| > 19 in doubles: tanh'(20) evaluates to 0,
+ * not 1.7e-17; the textbook form is kept for tanh.) gamma and lgamma have
+ * no derivative rule (it needs digamma, which nabla does not have): deriv
+ * is NULL and diff reports it.
+ *
+ * The log row evaluates its one-argument form only: log(x, b) is lowered
+ * to log(x)/log(b) before any node is built.
  *
  * Non-smooth functions follow ML conventions (SPEC §2): abs' = sign,
  * relu' = heaviside, sign' = heaviside' = floor' = ceil' = 0, heaviside(0)
@@ -225,6 +231,12 @@ static int set_si(mpfr_ptr r, long v)
     return 0;
 }
 
+static int set_nan(mpfr_ptr r)
+{
+    mpfr_set_nan(r);
+    return 0;
+}
+
 static int m_sign(mpfr_ptr r, mpfr_srcptr const *a, mpfr_rnd_t rnd)
 {
     if (mpfr_nan_p(a[0]))
@@ -267,14 +279,14 @@ static int m_ceil(mpfr_ptr r, mpfr_srcptr const *a, mpfr_rnd_t rnd)
 static int m_min(mpfr_ptr r, mpfr_srcptr const *a, mpfr_rnd_t rnd)
 {
     if (mpfr_nan_p(a[0]) || mpfr_nan_p(a[1]))
-        return mpfr_set_nan(r), 0;
+        return set_nan(r);
     return mpfr_min(r, a[0], a[1], rnd);
 }
 
 static int m_max(mpfr_ptr r, mpfr_srcptr const *a, mpfr_rnd_t rnd)
 {
     if (mpfr_nan_p(a[0]) || mpfr_nan_p(a[1]))
-        return mpfr_set_nan(r), 0;
+        return set_nan(r);
     return mpfr_max(r, a[0], a[1], rnd);
 }
 
