@@ -366,8 +366,13 @@ static const NbExpr *simplify_node(NbStore *st, const NbExpr *e)
 {
     for (int round = 0; round < 16; round++) {
         const NbExpr *r = NULL;
-        if (e->kind == NB_ADD)
+        if (e->kind == NB_ADD) {
             r = simplify_pythagoras(st, e);
+            if (!r)
+                r = nb_simplify_together(st, e, simplify_node);
+        } else if (e->kind == NB_MUL) {
+            r = nb_simplify_cancel(st, e);
+        }
         if (!r || r == e)
             return e;
         e = r;

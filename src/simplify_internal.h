@@ -43,4 +43,11 @@ int nb_is_undefined(const NbExpr *e);
 const NbExpr *nb_split_coef(NbStore *st, const NbExpr *t,
                             const NbExpr **coef);
 
+/* nb_simplify's rational-function rules (simplify_rat.c); NULL when the
+ * rule does not apply. simp is applied to the combined pieces. */
+const NbExpr *nb_simplify_cancel(NbStore *st, const NbExpr *mul);
+const NbExpr *nb_simplify_together(NbStore *st, const NbExpr *sum,
+                                   const NbExpr *(*simp)(NbStore *,
+                                                         const NbExpr *));
+
 #endif

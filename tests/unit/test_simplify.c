@@ -511,6 +511,25 @@ static void test_simplify(void)
        "(+ 1 (* -1 (^ (tanh x) 2)))");
     SX(nb_simplify(S, F(NB_FN_EXP, F(NB_FN_LOG, x))), "(exp (log x))");
     SX(nb_simplify(S, F(NB_FN_SIN, add(s2, c2))), "(sin 1)");
+    /* rational functions */
+    const NbExpr *xm1 = sub(x, N(1)), *xp1 = add(x, N(1));
+    SX(nb_simplify(S, dv(sub(pw(x, N(2)), N(1)), xm1)), "(+ 1 x)");
+    SX(nb_simplify(S, dv(xm1, sub(N(1), x))), "-1");
+    SX(nb_simplify(S, dv(pw(xm1, N(3)), pw(sub(N(1), x), N(2)))), "(+ -1 x)");
+    SX(nb_simplify(S, mul(pw(xp1, N(5)), dv(sub(pw(x, N(2)), N(1)), xm1))),
+       "(^ (+ 1 x) 6)");
+    SX(nb_simplify(S, dv(sub(pw(x, N(2)), N(1)), mul(xm1, add(x, N(2))))),
+       "(* (+ 1 x) (^ (+ 2 x) -1))");
+    SX(nb_simplify(S, dv(add(mul(N(2), x), N(2)), sub(pw(x, N(2)), N(1)))),
+       "(* 2 (^ (+ -1 x) -1))");
+    SX(nb_simplify(S, dv(add(pw(x, N(2)), x), x)), "(+ 1 x)");
+    SX(nb_simplify(S, add(dv(x, xp1), dv(N(1), xp1))), "1");
+    SX(nb_simplify(S, add(dv(x, xp1), dv(y, xp1))),
+       "(* (^ (+ 1 x) -1) (+ x y))"); /* shorter over one denominator */
+    SX(nb_simplify(S, dv(add(pw(x, N(2)), N(1)), xm1)),
+       "(* (^ (+ -1 x) -1) (+ 1 (^ x 2)))");
+    SX(nb_simplify(S, dv(sub(pw(x, N(2)), pw(y, N(2))), sub(x, y))),
+       "(* (^ (+ x (* -1 y)) -1) (+ (^ x 2) (* -1 (^ y 2))))"); /* univariate only */
 }
 
 /* --- random expressions --------------------------------------------------------------- */
