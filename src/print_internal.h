@@ -18,7 +18,7 @@
 
 /* Output stops growing past this many bytes and ends in "..." (a printed
  * DAG is a tree and may be exponentially larger than the DAG). */
-#define NB_PRINT_MAX_BYTES (64L << 20)
+#define NB_PRINT_MAX_BYTES (8L << 20)
 
 typedef struct NbBuf {
     char *s;

@@ -10,7 +10,8 @@
  *              terms: nb_expand(parse(nb_print(e))) == nb_expand(e) (the
  *              same node) or, where expansion cannot show it ((x-1)^(3/2)
  *              against (x-1)*sqrt(x-1) after pulling out sqrt(x-1)), they
- *              evaluate equal at two random points.
+ *              evaluate equal at two random points;
+ *   clean      neither form has "1*", "+ 0", "x^1" or "--" (SPEC §3).
  * Expressions with floats (a float prints as a decimal literal, which reads
  * back exact: documented in print.h) or undefined 0^-k nodes are skipped. "Parse" is the library's parser with
  * the constructor-only lowering of tests/unit/mini_lower.h.
@@ -160,6 +161,26 @@ static void fail(const char *what, const NbExpr *e, const char *text)
     }
 }
 
+static int digitlike(char c) { return (c >= '0' && c <= '9') || c == '.'; }
+
+/* SPEC §3: no "1*", "+0", "x^1", "--" in printed output. */
+static int cluttered(const char *s)
+{
+    if (strstr(s, "--") || strstr(s, "+ -") || strstr(s, "- -") || strstr(s, "+ +"))
+        return 1;
+    for (size_t i = 0; s[i]; i++) {
+        int alone = i == 0 || !(digitlike(s[i - 1]) || s[i - 1] == 'e');
+        if (s[i] == '^' && s[i + 1] == '1' && !digitlike(s[i + 2]))
+            return 1;
+        if (alone && (s[i] == '1' || s[i] == '0') && s[i + 1] == '*')
+            return 1;
+        if (i >= 2 && s[i] == '0' && s[i - 1] == ' ' && (s[i - 2] == '+' || s[i - 2] == '-')
+            && !digitlike(s[i + 1]))
+            return 1;
+    }
+    return 0;
+}
+
 static void roundtrip(const NbExpr *e, long *nflat, long *nfact)
 {
     if (e->kind == NB_STR || skipped(e))
@@ -170,6 +191,8 @@ static void roundtrip(const NbExpr *e, long *nflat, long *nfact)
         fail("flat round trip", e, flat);
     (*nflat)++;
     char *fact = nb_print(e, NULL);
+    if (cluttered(flat) || cluttered(fact))
+        fail("1*, +0, x^1 or -- in the output", e, fact);
     const NbExpr *q = mini_parse(st, fact);
     if (!q) {
         fail("factored form does not parse", e, fact);

@@ -357,6 +357,30 @@ static void test_c_strings(void)
     check_c("pi*x", "3.141592653589793*x");
 }
 
+/* A DAG of 60 levels prints as a tree of 2^60 leaves: the printer stops at
+ * its size limit, with "...", in bounded time. */
+static void test_huge(void)
+{
+    const NbExpr *e = nb_sym(st, "x");
+    for (int i = 0; i < 60; i++)
+        e = nb_fn2(st, NB_FN_ATAN2, e, nb_fn1(st, NB_FN_SIN, e));
+    char *s = nb_print(e, NULL);
+    size_t n = strlen(s);
+    CHECK(n > 1000000 && n < 20000000 && strcmp(s + n - 3, "...") == 0,
+          "exponential tree printed up to the limit (%zu bytes)", n);
+    free(s);
+}
+
+/* No "1*", "+ 0", "x^1", "--" in printed output. */
+static void test_no_clutter(void)
+{
+    static const char *const in[] = {"1*x", "x + 0", "x^1", "-(-x)", "x - -y",
+                                     "1*x^1 + 0*y", "-1*x", "x*1/1"};
+    static const char *const want[] = {"x", "x", "x", "x", "x + y", "x", "-x", "x"};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
+        check_print(in[i], want[i]);
+}
+
 int main(void)
 {
     st = nb_store_new();
@@ -365,6 +389,8 @@ int main(void)
     test_latex();
     test_c_strings();
     test_ccode();
+    test_huge();
+    test_no_clutter();
     nb_store_free(st);
     mpfr_free_cache();
     return check_done();
