@@ -375,7 +375,10 @@ static char *float_text(const NbExpr *e, const NbPrintOpts *o)
     return nb_format_mpfr(e->u.f, digits);
 }
 
-/* Is x^k printed as a denominator item: k a negative integer or -1/2? */
+/* Is x^k printed as a denominator item: k a negative integer or -1/2, or
+ * any negative number when the base is not a bare variable (x^2/(x^2 +
+ * 1)^(3/2)); a variable keeps x^(-2/3) in the numerator, as SPEC §3 writes
+ * 1/3*x^(-2/3). */
 static int is_den_power(const NbExpr *f)
 {
     if (f->kind != NB_POW || f->args[1]->kind != NB_NUM)
@@ -384,7 +387,8 @@ static int is_den_power(const NbExpr *f)
     /* 0^-1 (an undefined node kept for the evaluator) prints as itself:
      * 1/0 would read back as 0^-1 whatever the exponent was */
     return mpq_sgn(k->u.q) < 0 && !nb_is_zero(f->args[0])
-           && (mpz_cmp_ui(mpq_denref(k->u.q), 1) == 0 || q_is(k, -1, 2));
+           && (mpz_cmp_ui(mpq_denref(k->u.q), 1) == 0 || q_is(k, -1, 2)
+               || f->args[0]->kind != NB_SYM);
 }
 
 static int level_of(const NbExpr *e, const NbPrintOpts *o)

@@ -50,7 +50,8 @@ static int is_den_power(const NbExpr *f)
         return 0;
     const NbExpr *k = f->args[1];
     return mpq_sgn(k->u.q) < 0 && !nb_is_zero(f->args[0])
-           && (mpz_cmp_ui(mpq_denref(k->u.q), 1) == 0 || q_is(k, -1, 2));
+           && (mpz_cmp_ui(mpq_denref(k->u.q), 1) == 0 || q_is(k, -1, 2)
+               || f->args[0]->kind != NB_SYM);
 }
 
 /* --- numbers ----------------------------------------------------------- */
