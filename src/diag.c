@@ -76,13 +76,39 @@ void nb_diag_clear(NbDiag *d)
 
 /* Width of the caret's indent: the line's characters before col, with tabs
  * kept as tabs so the caret lines up in any terminal. */
-static void print_caret(FILE *out, const char *line, int col)
+/* Byte offset of code point `col` (1-based) in line, or the end. */
+static size_t byte_of_col(const char *line, int col)
 {
-    fputs("    ", out);
     const unsigned char *p = (const unsigned char *)line;
-    for (int c = 1; c < col && *p; p++) {
-        if ((*p & 0xC0) == 0x80)
+    size_t i = 0;
+    for (int c = 1; p[i]; i++) {
+        if ((p[i] & 0xC0) == 0x80)
             continue; /* UTF-8 continuation byte: same column */
+        if (c++ == col)
+            return i;
+    }
+    return i;
+}
+
+/* A long line (a 100000-digit literal, a generated script) is shown as a
+ * window of NB_DIAG_CONTEXT code points either side of the caret, with "..."
+ * where it was cut, so one error never floods the terminal. */
+enum { NB_DIAG_CONTEXT = 60 };
+
+static void print_source(FILE *out, const char *line, int col)
+{
+    int first = col > NB_DIAG_CONTEXT ? col - NB_DIAG_CONTEXT : 1;
+    size_t from = byte_of_col(line, first);
+    size_t to = byte_of_col(line, col + NB_DIAG_CONTEXT);
+    const char *lead = from > 0 ? "..." : "";
+    fprintf(out, "    %s%.*s%s\n", lead, (int)(to - from), line + from,
+            line[to] ? "..." : "");
+    fputs("    ", out);
+    fputs(from > 0 ? "   " : "", out);
+    const unsigned char *p = (const unsigned char *)line + from;
+    for (int c = first; c < col && *p; p++) {
+        if ((*p & 0xC0) == 0x80)
+            continue;
         fputc(*p == '\t' ? '\t' : ' ', out);
         c++;
     }
@@ -97,8 +123,6 @@ void nb_diag_print(const NbDiag *d, FILE *out)
                 d->pos.col, msg);
     else
         fprintf(out, "%s: error: %s\n", d->file ? d->file : "nabla", msg);
-    if (d->line_text && d->pos.line > 0) {
-        fprintf(out, "    %s\n", d->line_text);
-        print_caret(out, d->line_text, d->pos.col);
-    }
+    if (d->line_text && d->pos.line > 0)
+        print_source(out, d->line_text, d->pos.col);
 }

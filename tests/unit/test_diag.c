@@ -53,6 +53,23 @@ static void test_format(void)
               "caret after UTF-8 text");
     free(s);
     nb_diag_clear(&d);
+    /* A long line is cut to a window around the caret. */
+    char longline[301];
+    memset(longline, 'a', 300);
+    longline[300] = '\0';
+    longline[199] = '$';
+    nb_diag_set(&d, NB_ERR_SYNTAX, "unexpected character '$'");
+    NbPos p3 = {1, 200, 0};
+    nb_diag_locate(&d, "-e", p3, longline, 300);
+    s = print_to_string(&d);
+    char want[400];
+    snprintf(want, sizeof want,
+             "-e:1:200: error: unexpected character '$'\n    ...%.*s$%.*s...\n    %*s^\n",
+             60, longline, 59, longline, 63, "");
+    CHECK_STR(s, want, "a long line is shown as a window around the caret");
+    free(s);
+    nb_diag_clear(&d);
+
     CHECK(nb_diag_set(NULL, NB_ERR_DOMAIN, "dropped") == NB_ERR_DOMAIN,
           "a NULL diag drops the error and returns the code");
 }
