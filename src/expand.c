@@ -7,6 +7,7 @@
  * the tree it unfolds to.
  */
 #include "nabla/simplify.h"
+#include "nabla/eval.h"
 #include "nabla/limits.h"
 #include "simplify_internal.h"
 
@@ -217,7 +218,8 @@ static const NbExpr *expand_product2(NbStore *st, const NbExpr *a,
 static const NbExpr *expand_pow(NbStore *st, const NbExpr *b, const NbExpr *e);
 
 /* Distribute a product of already expanded factors, or return NULL when
- * the number of terms would pass EXPAND_MAX_TERMS. */
+ * the number of terms would pass EXPAND_MAX_TERMS or ^C was pressed (the
+ * caller keeps the product unexpanded; the session sees the flag). */
 static const NbExpr *expand_product(NbStore *st, size_t n,
                                     const NbExpr *const *f)
 {
@@ -227,8 +229,11 @@ static const NbExpr *expand_product(NbStore *st, size_t n,
     if (est > EXPAND_MAX_TERMS)
         return NULL;
     const NbExpr *acc = nb_one(st);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        if (nb_interrupted)
+            return NULL;
         acc = expand_product2(st, acc, f[i]);
+    }
     return acc;
 }
 
@@ -268,9 +273,10 @@ static const NbExpr *expand_pow(NbStore *st, const NbExpr *b, const NbExpr *e)
         unsigned long m = k < 0 ? (unsigned long)-k : (unsigned long)k;
         if (multinomial_terms(b->n, m) <= EXPAND_MAX_TERMS) {
             const NbExpr *acc = nb_one(st);
-            for (unsigned long i = 0; i < m; i++)
+            for (unsigned long i = 0; i < m && !nb_interrupted; i++)
                 acc = expand_product2(st, acc, b);
-            return k < 0 ? nb_pow_si(st, acc, -1) : acc;
+            if (!nb_interrupted)
+                return k < 0 ? nb_pow_si(st, acc, -1) : acc;
         }
     }
     const NbExpr *r = nb_pow(st, b, e);

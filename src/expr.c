@@ -179,7 +179,8 @@ const NbExpr *nb_intern(NbStore *st, NbKind kind, int fn, size_t n,
             return e;
     }
     NbExpr *e = new_node(kind, fn, n, h);
-    memcpy(e->args, args, n * sizeof *args);
+    if (n)
+        memcpy(e->args, args, n * sizeof *args);
     return insert(st, e, i);
 }
 
