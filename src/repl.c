@@ -4,14 +4,15 @@
  * clears the line while typing and stops the computation while computing.
  *
  * The SIGINT handler only sets nb_interrupted (no longjmp out of GMP or
- * readline). While readline waits, our handler interrupts its read() and
- * readline's signal event hook cancels the line; a second Ctrl-C on an
- * empty line leaves nabla, as does Ctrl-D.
+ * readline). While waiting for input, the signal interrupts our select()
+ * loop around readline's callback interface, which cancels the line; a
+ * second Ctrl-C on an empty line leaves nabla, as does Ctrl-D.
  */
 #include "config.h"
 
 #include <signal.h>
 #include <stdio.h>
+#include <sys/select.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -137,27 +138,55 @@ static char **complete(const char *text, int start, int end)
     return rl_completion_matches(text, generate);
 }
 
-/* --- signals ----------------------------------------------------------------- */
+/* --- reading a line -------------------------------------------------------- */
 
-static volatile sig_atomic_t cancelled;
-
+/* Readline's callback interface with our own select() loop: a SIGINT
+ * interrupts select() (no SA_RESTART), and the loop cancels the line
+ * cleanly; readline never sees the signal. */
 static void on_sigint(int sig)
 {
     (void)sig;
     nb_interrupted = 1;
 }
 
-/* Called by readline when a signal interrupted its read: cancel the line
- * (2 when it was empty, so a second ^C can leave). */
-static int on_signal_event(void)
+enum { LINE_OK, LINE_EOF, LINE_CANCEL, LINE_CANCEL_EMPTY };
+
+static char *got_line;
+static int got;
+
+static void on_line(char *line)
 {
-    if (nb_interrupted) {
-        cancelled = rl_end == 0 ? 2 : 1;
-        nb_interrupted = 0;
-        rl_replace_line("", 0);
-        rl_done = 1;
+    got_line = line;
+    got = line ? LINE_OK : LINE_EOF;
+    rl_callback_handler_remove(); /* before output: restores the terminal */
+}
+
+/* One line into *out (malloc'd) with the given prompt. */
+static int read_line(const char *prompt, char **out)
+{
+    got = -1;
+    got_line = NULL;
+    rl_callback_handler_install(prompt, on_line);
+    while (got < 0) {
+        fd_set fds;
+        FD_ZERO(&fds);
+        FD_SET(STDIN_FILENO, &fds);
+        int r = select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL);
+        if (r < 0 && nb_interrupted) {
+            int empty = rl_end == 0;
+            nb_interrupted = 0;
+            rl_free_line_state();
+            rl_callback_sigcleanup();
+            rl_replace_line("", 0);
+            rl_callback_handler_remove();
+            fputs("^C\n", stdout);
+            return empty ? LINE_CANCEL_EMPTY : LINE_CANCEL;
+        }
+        if (r > 0)
+            rl_callback_read_char();
     }
-    return 0;
+    *out = got_line;
+    return got;
 }
 
 /* --- with a terminal ------------------------------------------------------------- */
@@ -182,7 +211,6 @@ static void setup(NbSession *s, struct sigaction *old)
     sa.sa_flags = 0; /* no SA_RESTART: readline's read() must return */
     sigaction(SIGINT, &sa, old);
     rl_catch_signals = 0;
-    rl_signal_event_hook = on_signal_event;
     rl_readline_name = "nabla";
     rl_attempted_completion_function = complete;
     completing = s;
@@ -208,21 +236,21 @@ int nb_repl(NbSession *s)
     int last_cancel_empty = 0;
     for (;;) {
         fflush(stdout);
-        cancelled = 0;
         nb_interrupted = 0;
-        char *line = readline(b.len ? "... " : "> ");
-        if (cancelled) {
-            free(line);
-            int empty = cancelled == 2 && b.len == 0;
+        char *line = NULL;
+        int how = read_line(b.len ? "... " : "> ", &line);
+        if (how == LINE_CANCEL || how == LINE_CANCEL_EMPTY) {
+            int empty = how == LINE_CANCEL_EMPTY && b.len == 0;
             b.len = 0;
             if (empty && last_cancel_empty)
                 break;
-            fputs(empty ? "\n(Ctrl-C again or Ctrl-D to quit)\n" : "\n", stdout);
+            if (empty)
+                fputs("(Ctrl-C again or Ctrl-D to quit)\n", stdout);
             last_cancel_empty = empty;
             continue;
         }
         last_cancel_empty = 0;
-        if (!line) {
+        if (how == LINE_EOF) {
             putchar('\n');
             break;
         }
