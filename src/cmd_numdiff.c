@@ -170,9 +170,9 @@ static int point_of(const NbArgs *a, const NbExpr *e, NbPos pos, size_t n,
     return err_at(a, pos, d);
 }
 
-/* The first built-in in e without an analytic extension (complex-step
- * cannot run through it), or NULL. An explicit stack: no deep recursion. */
-static const char *non_analytic_name(const NbExpr *e)
+/* The first built-in in e whose flags, masked by mask, equal want, or
+ * NULL. An explicit stack: no deep recursion. */
+static const char *builtin_with(const NbExpr *e, unsigned mask, unsigned want)
 {
     size_t cap = 64, n = 0;
     const NbExpr **stack = malloc(cap * sizeof *stack);
@@ -182,7 +182,7 @@ static const char *non_analytic_name(const NbExpr *e)
     stack[n++] = e;
     while (n && !found) {
         const NbExpr *x = stack[--n];
-        if (x->kind == NB_FN && !(nb_builtins[x->fn].flags & NB_BF_ANALYTIC))
+        if (x->kind == NB_FN && (nb_builtins[x->fn].flags & mask) == want)
             found = nb_builtins[x->fn].name;
         for (uint32_t i = 0; i < x->n && x->kind != NB_NUM; i++) {
             if (n == cap) {
@@ -203,7 +203,8 @@ static int need_analytic(const NbArgs *a, const NbProgram *p,
 {
     if (nb_program_is_analytic(p))
         return 0;
-    const char *name = non_analytic_name(body);
+    /* no analytic extension: complex-step cannot run through it */
+    const char *name = builtin_with(body, NB_BF_ANALYTIC, 0);
     if (name)
         nb_diag_set(d, NB_ERR_ARGS, "complex-step needs an analytic function, "
                     "and %s has no analytic extension; use central or "
@@ -340,6 +341,35 @@ static int nderiv_point(NbSession *s, const NbArgs *a, const NdCall *c,
     return 0;
 }
 
+/* SPEC §2: the point of non-differentiability is reported when numeric
+ * work hits it. Where f has a kinked built-in (abs, relu, floor...), the
+ * one-sided slopes at a small step are compared; when they disagree, a
+ * note says so (the value stands: central gives their average, the ML
+ * convention's subgradient for abs and relu). */
+static void kink_note(NbSession *s, const NdCall *c, NbNdProg *pf, size_t i,
+                      const double *pt)
+{
+    const char *name = builtin_with(c->body, NB_BF_KINKED, NB_BF_KINKED);
+    if (!name)
+        return;
+    const NbNdFunc *fn = nb_nd_prog_func(pf);
+    double h = 1e-7 * fmax(1, fabs(pt[i])), fw, bw;
+    nb_nd_prog_set_var(pf, i);
+    if (nb_nd_double(fn, pt[i], h, NB_ND_FORWARD, &fw, NULL, NULL) ||
+        nb_nd_double(fn, pt[i], h, NB_ND_BACKWARD, &bw, NULL, NULL))
+        return;
+    if (fabs(fw - bw) <= 1e-4 * fmax(fabs(fw), fabs(bw)) + 1e-6)
+        return;
+    char *x = nb_format_double(pt[i], 0), *l = nb_format_double(bw, 6),
+         *r = nb_format_double(fw, 6);
+    fprintf(nb_session_err(s), "note: nderiv: %s is not differentiable at "
+            "or near %s = %s (one-sided slopes %s and %s)\n", name,
+            c->vars[i]->u.name, x, l, r);
+    free(x);
+    free(l);
+    free(r);
+}
+
 static const NbExpr *nderiv_run(NbSession *s, const NbArgs *a, NdCall *c,
                                 NbProgram *p, NbDiag *d)
 {
@@ -364,6 +394,8 @@ static const NbExpr *nderiv_run(NbSession *s, const NbArgs *a, NdCall *c,
         size_t lo = c->only >= 0 ? (size_t)c->only : 0;
         size_t hi = c->only >= 0 ? lo + 1 : n;
         int rc = 0;
+        for (size_t i = lo; i < hi && rc == 0; i++)
+            kink_note(s, c, pf, i, pt);
         for (size_t i = lo; i < hi && rc == 0; i++)
             rc = c->prec == NB_PREC_DOUBLE
                  ? partial_double(s, a, c, pf, i, pt, &vals[i - lo],
@@ -708,6 +740,10 @@ static int points_of(const NbArgs *a, const NbArg *arg, size_t n,
     int many = is_value(e) && e->kind == NB_VEC &&
                (n == 1 || (e->n > 0 && e->args[0]->kind == NB_VEC));
     *npts = many ? e->n : 1;
+    if (*npts == 0) {
+        nb_diag_set(d, NB_ERR_ARGS, "no points to check");
+        return err_at(a, arg->pos, d);
+    }
     *pts = calloc(*npts * (n ? n : 1), sizeof **pts);
     if (!*pts)
         abort();

@@ -191,7 +191,8 @@ typedef struct RidBest {
  * extrapolation through points i..k and C[i][*] its weights on the
  * central differences D_0..D_k (to carry their rounding variance). */
 static void neville_step(int k, double *P, double C[][ARITH_M],
-                         const double *t, const double *var, RidBest *best)
+                         const double *t, const double *var, double scale,
+                         RidBest *best)
 {
     for (int i = k - 1; i >= 0; i--) {
         double den = t[k] - t[i];
@@ -205,7 +206,7 @@ static void neville_step(int k, double *P, double C[][ARITH_M],
             v2 += C[i][m] * C[i][m] * var[m];
         }
         P[i] = nv;
-        double e = nr + RID_SIGMAS * sqrt(v2);
+        double e = nr + RID_SIGMAS * scale * sqrt(v2);
         if (e < best->est) {
             best->est = e;
             best->v = nv;
@@ -234,15 +235,21 @@ static double noise_sigma_d(const NbNdFunc *f, double x0)
     for (int order = 1; order <= ORDER; order++)
         for (int j = 0; j + order < NPTS; j++)
             y[j] = y[j + 1] - y[j];
+    double big = 0;
     for (int j = 0; j < NDIFF; j++)
-        sum += y[j] * y[j];
-    return sqrt(sum / (NDIFF * 924.0)); /* 924 = C(12, 6) */
+        big = fmax(big, fabs(y[j]));
+    if (big == 0)
+        return 0;
+    for (int j = 0; j < NDIFF; j++) /* scaled: no square overflows */
+        sum += (y[j] / big) * (y[j] / big);
+    return big * sqrt(sum / (NDIFF * 924.0)); /* 924 = C(12, 6) */
 }
 
 static int ridders_arith_d(const NbNdFunc *f, double x0, double h,
                            double sigma, RidBest *best, NbDiag *d)
 {
     double P[ARITH_M], t[ARITH_M], var[ARITH_M], C[ARITH_M][ARITH_M];
+    double scale = 1;
     RidBest mine = {NAN, INFINITY};
     for (int k = 0; k < ARITH_M; k++) {
         if (nb_interrupted)
@@ -256,15 +263,17 @@ static int ridders_arith_d(const NbNdFunc *f, double x0, double h,
             break;
         }
         double hk = ((x0 + (k + 1) * h) - x0);
-        t[k] = hk * hk;
-        /* sigma per value: the model's eps|f|/2, or the measured one */
-        var[k] = fmax(noise * noise / (KAPPA * KAPPA * 4),
-                      2 * sigma * sigma / (4 * t[k]));
+        t[k] = (hk / h) * (hk / h); /* Neville is scale-free in t: <= 144 */
+        /* Variance of D_k = (f+ - f-)/2h with sigma per value the model's
+         * eps|f|/2 or the measured one, in units of the first difference's
+         * noise (scale) so that no square overflows. */
+        if (k == 0)
+            scale = noise > 0 && isfinite(noise) ? noise : 1;
+        double sm = noise / (KAPPA * scale), se = sigma / scale;
+        var[k] = fmax(sm * sm / 4, 2 * se * se / (4 * hk * hk));
         memset(C[k], 0, sizeof C[k]);
         C[k][k] = 1;
-        if (k == 0 && !(best->est < INFINITY))
-            best->v = P[0];
-        neville_step(k, P, C, t, var, &mine);
+        neville_step(k, P, C, t, var, scale, &mine);
         /* NR's stop: the full extrapolation moved by more than SAFE times
          * the best estimate so far, so wider steps only hurt (they have
          * left the function's radius of convergence). */
@@ -317,6 +326,10 @@ static int ridders_d(const NbNdFunc *f, double x0, double h, double *val,
         }
         got = 1;
     }
+    if (!isfinite(first.v) || !(first.est < INFINITY))
+        return nb_diag_set(d, NB_ERR_DOMAIN, "richardson found no steps "
+                           "around x0 where the function is finite and "
+                           "smooth; try central with a small h"), -1;
     double e = first.est, gap = fabs(first.v - second.v);
     if (gap > first.est + second.est)
         e = fmax(e, gap + second.est);
@@ -337,6 +350,8 @@ int nb_nd_double(const NbNdFunc *f, double x0, double h, NbNdMethod m,
     assert(f && f->eval_d && value);
     if (!isfinite(x0))
         return nb_diag_set(d, NB_ERR_DOMAIN, "x0 is not finite"), -1;
+    if (!isfinite(f->eval_d(f->ctx, x0))) /* a pole: no quotient means much */
+        return not_finite_d(d, x0, 0);
     if (m == NB_ND_RICHARDSON) {
         double e;
         if (ridders_d(f, x0, isfinite(h) ? h : 0, value, &e, d) < 0)
@@ -589,10 +604,62 @@ static long step_bits(mpfr_srcptr h0)
     return e < 0 ? -e : 0;
 }
 
+/* The fast path when no h is given: one Richardson step on central
+ * differences at h and 2h, with h = s * 2^-((p+6)/2) (s = |x0| below 1,
+ * else 1) and w = p + (p+6)/2 + 16 working bits, so that rounding stays
+ * near 2^-(p+10) and the central difference at h is already near 2^-(p+6):
+ * four evaluations. Its estimate, |T(h) - T(2h)|/3 (the error of T(h),
+ * which bounds that of the extrapolated value once the h^2 term
+ * dominates) plus the rounding bound, must come out below 2^-(p+4)|f'|;
+ * otherwise (steps too wide for f, noise) the tableau below takes over.
+ * Returns 1 when it answered. */
+static int ridders_fast_mpfr(const NbNdFunc *f, mpfr_srcptr x0,
+                             mpfr_ptr value, mpfr_ptr err)
+{
+    mpfr_prec_t p = mpfr_get_prec(value), w = p + (p + 6) / 2 + 16;
+    mpfr_t h, t1, t2, n1, n2, e, lim;
+    mpfr_inits2(w, h, t1, t2, (mpfr_ptr)0);
+    mpfr_inits2(EST_PREC, n1, n2, e, lim, (mpfr_ptr)0);
+    mpfr_abs(h, x0, MPFR_RNDN);
+    if (mpfr_zero_p(h) || mpfr_cmp_ui(h, 1) >= 0)
+        mpfr_set_ui(h, 1, MPFR_RNDN);
+    mpfr_mul_2si(h, h, -(long)((p + 6) / 2), MPFR_RNDN);
+    int ok = quotient_mpfr(f, x0, h, &stencils[NB_ND_CENTRAL], 1, t1, n1,
+                           NULL) == 0;
+    mpfr_mul_2ui(h, h, 1, MPFR_RNDN);
+    ok = ok && quotient_mpfr(f, x0, h, &stencils[NB_ND_CENTRAL], 1, t2, n2,
+                             NULL) == 0;
+    if (ok) {
+        mpfr_sub(t2, t1, t2, MPFR_RNDN);          /* T(h) - T(2h) */
+        mpfr_div_ui(t2, t2, 3, MPFR_RNDN);
+        mpfr_add(t1, t1, t2, MPFR_RNDN);          /* (4T(h) - T(2h))/3 */
+        mpfr_abs(e, t2, MPFR_RNDU);
+        mpfr_mul_ui(n1, n1, 4, MPFR_RNDU);        /* noise of 4T(h)/3 */
+        mpfr_add(n1, n1, n2, MPFR_RNDU);
+        mpfr_div_ui(n1, n1, 3, MPFR_RNDU);
+        mpfr_add(e, e, n1, MPFR_RNDU);
+        mpfr_abs(lim, t1, MPFR_RNDN);
+        mpfr_mul_2si(lim, lim, -(long)p - 4, MPFR_RNDN);
+        ok = mpfr_number_p(t1) && mpfr_lessequal_p(e, lim);
+    }
+    if (ok) {
+        mpfr_set(value, t1, MPFR_RNDN);
+        if (err) {
+            mpfr_abs(lim, value, MPFR_RNDN);          /* final rounding */
+            mpfr_mul_2si(lim, lim, -(long)p, MPFR_RNDU);
+            mpfr_add(err, e, lim, MPFR_RNDU);
+        }
+    }
+    mpfr_clears(h, t1, t2, n1, n2, e, lim, (mpfr_ptr)0);
+    return ok;
+}
+
 static int ridders_mpfr(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
                         mpfr_ptr value, mpfr_ptr err, NbDiag *d)
 {
     mpfr_prec_t p = mpfr_get_prec(value);
+    if (!(h && mpfr_sgn(h) > 0) && ridders_fast_mpfr(f, x0, value, err))
+        return 0;
     mpfr_t h0;
     mpfr_init2(h0, 64);
     if (h && mpfr_sgn(h) > 0) {
@@ -676,9 +743,13 @@ int nb_nd_mpfr(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
     assert(f && f->eval_mpfr && value);
     if (!mpfr_number_p(x0))
         return nb_diag_set(d, NB_ERR_DOMAIN, "x0 is not finite"), -1;
+    mpfr_prec_t p = mpfr_get_prec(value);
+    mpfr_set_prec(value, p); /* f(x0) in value for the check, then reset */
+    f->eval_mpfr(f->ctx, value, x0);
+    if (!mpfr_number_p(value))
+        return not_finite_mpfr(d, x0, 0);
     if (m == NB_ND_RICHARDSON)
         return ridders_mpfr(f, x0, h, value, err, d);
-    mpfr_prec_t p = mpfr_get_prec(value);
     mpfr_t hh, v2, h2, noise;
     mpfr_inits2(p, hh, v2, h2, (mpfr_ptr)0);
     mpfr_init2(noise, EST_PREC);
