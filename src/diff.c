@@ -41,6 +41,13 @@
 /* Degrees above this stay atoms (x^100000): dense polynomials stay small. */
 #define GF_MAX_DEGREE 4096
 
+/* Distinct non-polynomial products one derivative may have (plus 4 per
+ * product of the function differentiated). Beyond it the result could be
+ * neither printed nor read, and computing it would take minutes and
+ * gigabytes (the 18th derivative of sin(sin(sin(sin(sin(x)))))) has 50000
+ * of them): NB_ERR_SWELL within seconds instead. */
+#define GF_MAX_GROUPS 20000
+
 static long diff_max_nodes = NB_MAX_NODES;
 
 long nb_diff_set_max_nodes(long n)
@@ -138,6 +145,7 @@ typedef struct Ctx {
     PMap memo;       /* node -> its derivative */
     PMap atoms;      /* atom -> GForm of its derivative */
     size_t start;    /* store size when the work began */
+    size_t max_groups;
     unsigned long ticks;
     int failed;
 } Ctx;
@@ -588,10 +596,11 @@ static int gf_check(Ctx *c, const GForm *g)
             count++;
             bits = b > bits ? b : bits;
         }
-    if ((long)count > diff_max_nodes / 4 || bits > (size_t)NB_MAX_EXACT_BITS) {
+    if ((long)count > diff_max_nodes / 4 || bits > (size_t)NB_MAX_EXACT_BITS
+        || g->n > c->max_groups) {
         nb_diag_set(c->d, NB_ERR_SWELL,
-                    "derivative too large (%zu coefficients, %zu bits)",
-                    count, bits);
+                    "derivative too large (%zu terms in %zu products of "
+                    "functions, coefficients of %zu bits)", count, g->n, bits);
         c->failed = 1;
         return 0;
     }
@@ -612,10 +621,12 @@ static GForm *gf_diff(Ctx *c, const GForm *g)
     const NbExpr *one = nb_num_si(c->st, 1);
     for (size_t i = 0; i < g->n && !c->failed; i++) {
         /* stop early: converting a coefficient back costs a few nodes */
-        if ((long)out->slots > diff_max_nodes / 4 || !ctx_ok(c)) {
+        if ((long)out->slots > diff_max_nodes / 4 || out->n > c->max_groups
+            || !ctx_ok(c)) {
             if (!c->failed)
                 nb_diag_set(c->d, NB_ERR_SWELL, "derivative too large: more "
-                            "than %ld terms", diff_max_nodes / 4);
+                            "than %ld terms or %zu products of functions",
+                            diff_max_nodes / 4, c->max_groups);
             c->failed = 1;
             break;
         }
@@ -656,6 +667,7 @@ static int check_var(const NbExpr *var, NbDiag *d)
 static const NbExpr *diff_scalar(Ctx *c, const NbExpr *e, long n)
 {
     GForm *g = gf_from(c, e);
+    c->max_groups = GF_MAX_GROUPS + 4 * g->n;
     for (long i = 0; i < n && g; i++) {
         GForm *next = gf_diff(c, g);
         gf_free(g);
@@ -784,6 +796,7 @@ const NbExpr *nb_taylor(NbStore *st, const NbExpr *e, const NbExpr *var,
     const NbExpr *xa = nb_sub(st, var, a);
     const NbExpr *fact = nb_num_si(st, 1);
     GForm *g = gf_from(&c, e);
+    c.max_groups = GF_MAX_GROUPS + 4 * g->n;
     long k = 0;
     for (; g; k++) {
         const NbExpr *fk = nb_subs(st, gf_to_expr(&c, g), 1, &var, &a);
