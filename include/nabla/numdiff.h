@@ -8,7 +8,8 @@
  *     precision (src/numdiff.c);
  *   - the h sweep of hstudy() with its exact reference and its
  *     truncation + rounding model (src/hstudy.c);
- *   - the commands nderiv, hstudy and gradcheck (src/cmd_numdiff.c).
+ *   - the commands nderiv, hstudy and gradcheck, and hstudy's log-log SVG
+ *     (to="file.svg"), in src/cmd_numdiff.c.
  *
  * Every method sees the function through NbNdFunc: callbacks that evaluate a
  * real function of one real variable in double, MPFR, complex double and
@@ -30,10 +31,17 @@
  * in double, 2^-(p+8) at p bits).
  *
  * Error estimates (err arguments, NULL when not wanted): richardson gives an
- * estimate meant never to be below the actual error (tableau differences
- * plus a rounding bound carried through the extrapolation, see numdiff.c);
- * the other methods give |D(h) - D(2h)|/(2^k - 1) for a method of order k
- * plus the rounding term of the model, an estimate only.
+ * estimate meant never to be below the actual error: in double, the
+ * distance of the chosen tableau entry to its two parents (Numerical
+ * Recipes) plus 3 sigma of the rounding noise carried through the
+ * extrapolation weights (sigma per value: eps|f|/2, or the noise measured
+ * from f's 6th differences when larger), widened when the best answers
+ * from two base steps disagree; in MPFR, the same with the answer rounded
+ * once to p bits (half an ulp added). On the reference set it is never
+ * below the error and within 100x of it (errors floored at 2 ulp; see
+ * tests/unit/test_numdiff.c). The other methods give |D(h) - D(2h)| /
+ * (2^k - 1) for a method of order k plus the rounding term of the model,
+ * an estimate only.
  *
  * Errors are values: functions return 0, or -1 with d set (NB_ERR_DOMAIN
  * when f is not finite at a node, naming the node; NB_ERR_ARGS for a bad
