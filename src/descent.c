@@ -96,11 +96,16 @@ static void trace_move_entry(Trace *t, size_t dst, size_t src)
     }
 }
 
-/* Keep the points at multiples of twice the stride: memory stays below
- * NB_DESCENT_MAX_TRACE points however long the run. */
+/* Keep the points at multiples of the next stride: strides go base times
+ * 1, 2, 10, 20, 100, 200, ... (alternately x2 and x5) so that a stride
+ * always divides the round numbers 1, 2, 5 x 10^j that rows are printed
+ * at; memory stays below NB_DESCENT_MAX_TRACE points however long the run. */
 static void trace_halve(Trace *t)
 {
-    long s2 = 2 * t->stride;
+    long unit = t->stride / t->base;
+    while (unit % 10 == 0)
+        unit /= 10;
+    long s2 = t->stride * (unit == 1 ? 2 : 5);
     size_t j = 0;
     for (size_t i = 0; i < t->npts; i++)
         if (t->step[i] % s2 == 0)

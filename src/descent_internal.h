@@ -27,12 +27,13 @@ typedef struct LoopStats {
 } LoopStats;
 
 /* The recorded path. Points at step 0, base, 2*base, ... while there is room;
- * when NB_DESCENT_MAX_TRACE points are held, every other one is dropped and
- * the stride doubles, so memory stays bounded for any number of steps. */
+ * when NB_DESCENT_MAX_TRACE points are held, the stride grows (x2, then x5,
+ * alternately: base times 1, 2, 10, 20, 100, ...) and the points off it are
+ * dropped, so memory stays bounded for any number of steps. */
 typedef struct Trace {
     size_t n, npts, cap;
     long base;           /* the user's every (1 when automatic) */
-    long stride;         /* current recording stride, base * 2^j */
+    long stride;         /* current recording stride, base * {1,2} * 10^j */
     long next;           /* next step to record */
     long *step;
     double *x, *f, *g;

@@ -585,7 +585,7 @@ static void blimit(Buf *b, const NbDescentResult *r)
     }
     double q = r->window > 0 ? pow(r->grad_ratio, 1.0 / (double)r->window)
                              : NAN;
-    if (q > 0 && q < 1 && final_g(r) > r->tol) {
+    if (q > 0 && q < 1 && r->tol > 0 && final_g(r) > r->tol) {
         double more = log(r->tol / final_g(r)) / log(q);
         bprintf(b, "; about ");
         bcount2(b, more);

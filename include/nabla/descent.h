@@ -196,7 +196,8 @@ typedef struct NbDescentResult {
      * last step. pt_x has npts*n doubles; the m_ arrays hold the same values
      * at prec bits for MPFR runs (NULL for double runs). */
     size_t npts;
-    long stride;           /* recorded every stride-th step (>= every) */
+    long stride;           /* recorded every stride-th step: every times
+                              1, 2, 10, 20, 100, ... as the run grows */
     long *pt_step;
     double *pt_x, *pt_f, *pt_g;
     mpfr_ptr m_x, m_f, m_g;  /* contiguous: m_x + i*n + j */
