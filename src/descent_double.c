@@ -2,6 +2,7 @@
  * instantiated with plain C arithmetic (see the macro list there). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "nabla/eval.h"
 #include "descent_internal.h"
 
@@ -47,10 +48,115 @@ static double *vnew(size_t len)
 
 #include "descent_loop.h"
 
+int nb__descent_no_fast;
+
+/* The generic run() specialised to gd with the symbolic gradient in double:
+ * the same stop rules, detectors and trace, in the same order, with the
+ * state in locals instead of behind the Loop's pointers. The hot loop of
+ * descend() and of `make bench`; tests/unit/test_descent.c checks that it
+ * matches run() exactly (every trace point, counter and verdict). */
+static void run_gd_fast(Loop *L)
+{
+    const NbDescentOpts *o = L->o;
+    void (*fg)(void *, const double *, double *, double *) = L->obj->fg;
+    void *ctx = L->obj->ctx;
+    LoopStats *st = L->st;
+    Trace *tr = L->tr;
+    const size_t n = L->n;
+    const double rate = L->rate, tol = o->tol;
+    const long steps = o->steps;
+    double *xp = L->xprev, *x = L->xcur, *xn = L->xnew;
+    double *g = L->gv[0], *gnew = L->gv[1], f, fnew, gn = 0;
+    int up = 0, down = 0, pending = -1, stop;
+    unsigned long long revbits = 0;
+    long reversals = 0, k;
+    fg(ctx, x, &f, g);
+    for (size_t i = 0; i < n; i++)
+        gn += g[i] * g[i];
+    gn = sqrt(gn);
+    st->f0 = f;
+    st->g0 = gn;
+    const double grow = f + NB_DESCENT_GROW_FACTOR * (1 + fabs(f));
+    const double fall = f - NB_DESCENT_FALL_FACTOR * (1 + fabs(f));
+    for (k = 0;; k++) {
+        st->gring[k & (NB_GRING - 1)] = gn;
+        if (k == tr->next)
+            nb__trace_push(tr, k, x, f, gn, NULL, NULL, NULL);
+        if (!isfinite(f))
+            stop = isnan(f) ? NB_STOP_F_NAN : NB_STOP_F_INF;
+        else if (!isfinite(gn))
+            stop = NB_STOP_G_NONFINITE;
+        else if (gn < tol)
+            stop = NB_STOP_GRAD;
+        else if (up >= NB_DESCENT_GROW_RUN && f > grow)
+            stop = NB_STOP_GROW;
+        else if (down >= NB_DESCENT_GROW_RUN && f < fall)
+            stop = NB_STOP_FALL;
+        else if (pending >= 0)
+            stop = pending;
+        else if (k >= steps)
+            stop = NB_STOP_LIMIT;
+        else if (k % NB_DESCENT_POLL == 0 && nb_interrupted)
+            stop = NB_STOP_INTERRUPT;
+        else
+            stop = -1;
+        if (stop >= 0)
+            break;
+        for (size_t i = 0; i < n; i++)
+            xn[i] = x[i] - rate * g[i];
+        fg(ctx, xn, &fnew, gnew);
+        int same_cur = 1, same_prev = k >= 1;
+        double acc = 0;
+        for (size_t i = 0; i < n; i++) {
+            same_cur &= xn[i] == x[i];
+            same_prev &= xn[i] == xp[i];
+            acc += (x[i] - xp[i]) * (xn[i] - x[i]);
+        }
+        int rev = k >= 1 && acc < 0;
+        revbits = (revbits << 1) | (unsigned long long)rev;
+        reversals += rev;
+        pending = same_cur ? NB_STOP_STUCK : same_prev ? NB_STOP_CYCLE : -1;
+        up = f < fnew ? up + 1 : 0;
+        down = fnew < f ? down + 1 : 0;
+        double *t = xp;
+        xp = x, x = xn, xn = t;
+        t = g, g = gnew, gnew = t;
+        f = fnew;
+        gn = 0;
+        for (size_t i = 0; i < n; i++)
+            gn += g[i] * g[i];
+        gn = sqrt(gn);
+    }
+    st->stop = (NbStop)stop;
+    st->k = k;
+    st->up = up;
+    st->down = down;
+    st->revbits = revbits;
+    st->reversals = reversals;
+    st->fevals = st->gevals = k + 1;
+    nb__trace_push(tr, k, x, f, gn, NULL, NULL, NULL);
+    double xm = 0;
+    for (size_t i = 0; i < n; i++)
+        xm = fmax(xm, fabs(x[i]));
+    st->xmax_abs = xm;
+}
+
 int nb__descent_loop_d(const NbObjective *obj, const NbDescentOpts *o,
                        const double *start, Trace *tr, LoopStats *st,
                        NbDiag *d)
 {
+    if (o->method == NB_DESCENT_GD && !o->numeric && !nb__descent_no_fast) {
+        Loop L = {.obj = obj, .o = o, .n = obj->n, .tr = tr, .st = st,
+                  .rate = o->rate};
+        loop_alloc(&L);
+        L.xprev = L.xr[0];
+        L.xcur = L.xr[1];
+        L.xnew = L.xr[2];
+        memcpy(L.xcur, start, obj->n * sizeof *start);
+        run_gd_fast(&L);
+        loop_release(&L);
+        return 0;
+    }
     Loop L = {.obj = obj, .o = o, .n = obj->n, .tr = tr, .st = st};
     loop_alloc(&L);
     L.rate = o->rate;

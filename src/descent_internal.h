@@ -67,6 +67,10 @@ double nb__armijo(NbPhiFn phi, void *ctx, double a0, double dphi0, double c,
 double nb__wolfe(NbPhiFn phi, void *ctx, double a0, double dphi0, double c1,
                  double c2);
 
+/* Set (tests only) to run gd through the generic loop instead of the
+ * specialised double one, to check that the two agree. */
+extern int nb__descent_no_fast;
+
 /* The two loop instances. start: n doubles / n contiguous MPFR values.
  * Return 0, or -1 with d set (newton without a Hessian). */
 int nb__descent_loop_d(const NbObjective *obj, const NbDescentOpts *o,

@@ -477,6 +477,68 @@ static void test_mpfr(void)
     mpfr_clear(&s[1]);
 }
 
+/* The double gd loop has a specialised fast path; it must agree with the
+ * generic loop on everything: each trace point, counters and verdicts. */
+extern int nb__descent_no_fast;
+
+static int same_result(const NbDescentResult *a, const NbDescentResult *b)
+{
+    if (!a || !b || a->npts != b->npts || a->steps != b->steps ||
+        a->verdict != b->verdict || a->stop != b->stop ||
+        a->fevals != b->fevals || a->gevals != b->gevals ||
+        a->reversals != b->reversals || a->at_step != b->at_step ||
+        a->window_reversals != b->window_reversals || a->stride != b->stride)
+        return 0;
+    for (size_t i = 0; i < a->npts; i++) {
+        if (a->pt_step[i] != b->pt_step[i] ||
+            memcmp(&a->pt_f[i], &b->pt_f[i], sizeof(double)) ||
+            memcmp(&a->pt_g[i], &b->pt_g[i], sizeof(double)))
+            return 0;
+        for (size_t j = 0; j < a->n; j++)
+            if (memcmp(&a->pt_x[i * a->n + j], &b->pt_x[i * a->n + j],
+                       sizeof(double)))
+                return 0;
+    }
+    return 1;
+}
+
+static void test_fast_path(void)
+{
+    static NbObjective objs[] = {
+        {.n = 2, .fg = bowl, .hess = bowl_h},
+        {.n = 2, .fg = rosen, .hess = rosen_h},
+        {.n = 2, .fg = saddle, .hess = saddle_h},
+        {.n = 1, .fg = wfun, .hess = wfun_h},
+        {.n = 1, .fg = root},
+        {.n = 1, .fg = sigm, .hess = sigm_h},
+    };
+    static const struct {
+        int obj;
+        double rate, x0, y0;
+        long steps;
+    } cases[] = {
+        {0, 0.1, -8, 6, 20},   {0, 0.9, -8, 6, 1000}, {0, 1.0, -8, 6, 1000},
+        {0, 1.1, -8, 6, 1000}, {1, 0.001, -1, 1, 5000},
+        {1, 0.00001, -1, 1, 200000}, {2, 0.1, 1, 0, 1000},
+        {2, 0.1, 1, 1e-3, 100000}, {3, 0.05, -2, 0, 1000},
+        {3, 0.6, 2, 0, 1000}, {4, 10, 1, 0, 10}, {5, 0.1, 40, 0, 10},
+        {0, 1e-300, 1, 1, 100},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        NbObjective *o = &objs[cases[i].obj];
+        NbDescentResult *a = run(o, NB_DESCENT_GD, cases[i].rate,
+                                 cases[i].steps, cases[i].x0, cases[i].y0);
+        nb__descent_no_fast = 1;
+        NbDescentResult *b = run(o, NB_DESCENT_GD, cases[i].rate,
+                                 cases[i].steps, cases[i].x0, cases[i].y0);
+        nb__descent_no_fast = 0;
+        CHECK(same_result(a, b), "fast gd = generic gd, case %zu (%s)", i,
+              a ? nb_verdict_name(a->verdict) : "?");
+        nb_descent_result_free(a);
+        nb_descent_result_free(b);
+    }
+}
+
 static void test_eigen(void)
 {
     /* [[2,1,0],[1,2,1],[0,1,2]]: eigenvalues 2 - sqrt2, 2, 2 + sqrt2 */
@@ -576,6 +638,7 @@ int main(void)
     test_plateau_domain();
     test_trace_interrupt();
     test_mpfr();
+    test_fast_path();
     test_eigen();
     test_names();
     if (!getenv("NB_DESCENT_CORE_ONLY"))
