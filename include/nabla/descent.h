@@ -163,7 +163,7 @@ const char *nb_point_kind_name(NbPointKind k);
 #define NB_DESCENT_OSC_SHARE 0.8     /* share of reversals that oscillates */
 #define NB_DESCENT_OSC_SETTLE 0.9    /* |grad| ratio over the window: above
                                         it, the oscillation does not settle */
-#define NB_DESCENT_MAX_TRACE 65536   /* points kept before halving the trace */
+#define NB_DESCENT_MAX_TRACE 65536   /* points kept before thinning the trace */
 #define NB_DESCENT_POLL 1024         /* steps between nb_interrupted polls */
 #define NB_DESCENT_WOLFE_C2 0.1      /* bfgs curvature condition (GSL's 0.1) */
 
