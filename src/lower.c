@@ -655,9 +655,9 @@ static const NbExpr *expand(NbSession *s, const NbUserFn *fn,
 static const NbExpr *call_user(NbSession *s, const NbAst *a, NbUserFn *fn,
                                NbDiag *d)
 {
-    if ((size_t)a->nargs != fn->nparams)
-        return arity_error(s, a, (int)fn->nparams, (int)fn->nparams, d);
     const NbExpr *body = fn->body;
+    if (a->primes == 0 && (size_t)a->nargs != fn->nparams)
+        return arity_error(s, a, (int)fn->nparams, (int)fn->nparams, d);
     if (a->primes > 0) {
         if (fn->nparams != 1) {
             nb_diag_set(d, NB_ERR_ARGS,
@@ -666,6 +666,8 @@ static const NbExpr *call_user(NbSession *s, const NbAst *a, NbUserFn *fn,
                         fn->nparams);
             return nb_lower_fail(s, d, a->pos);
         }
+        if (a->nargs != 1)
+            return arity_error(s, a, 1, 1, d);
         body = nb_diff_n(s->st, body, fn->params[0], a->primes, d);
         if (!body)
             return nb_lower_fail(s, d, a->pos);
@@ -781,6 +783,7 @@ static const NbExpr *call_command(NbSession *s, const NbAst *a,
     args.kw = xrealloc(NULL, ((size_t)a->nargs + 1) * sizeof *args.kw);
     args.call_pos = a->pos;
     args.file = s->file;
+    args.value_unused = top && s->top_is_statement;
     const NbExpr *r = NULL;
     int ok = 1;
     for (int i = 0; i < a->nargs && ok; i++) {

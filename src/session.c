@@ -344,6 +344,7 @@ static int print_binding(NbSession *s, const char *name, const NbExpr *v,
 static int run_expr(NbSession *s, const NbAst *a, NbDiag *d)
 {
     s->top = a;
+    s->top_is_statement = 1;
     const NbExpr *v = nb_lower(s, a, d);
     if (!v)
         return ST_FAIL;
@@ -645,6 +646,7 @@ static int run_one(NbSession *s, NbParser *p)
     nb_eval_cache_clear(s->cache);
     free_tmpfns(s);
     s->top = NULL;
+    s->top_is_statement = 0;
     return rc;
 }
 

@@ -37,6 +37,8 @@ struct NbSession {
     size_t srclen;
     const NbAst *top;       /* the statement's whole expression: a command
                                there may return NB_NOTHING */
+    int top_is_statement;   /* top is an expression statement (its value
+                               is only printed), not an assigned value */
     const char *defining;   /* function whose body is being lowered */
     int decimal;            /* the statement used a decimal literal (0.1,
                                1e-5), directly or through a variable or

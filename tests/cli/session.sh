@@ -79,3 +79,12 @@ check_out interactive_quit 0 "1" -- bash -c 'printf "1\nquit\n2\n" | $VALGRIND "
 check_err dev_full 1 "nabla: error: cannot write the output: No space left on device" -- bash -c '$VALGRIND "$NABLA" -e "2^200" >/dev/full'
 check_err dev_full_help 1 "nabla: error: cannot write the output: No space left on device" -- bash -c '$VALGRIND "$NABLA" --help >/dev/full'
 check_out stdout_only_results 0 "1" -- bash -c '$VALGRIND "$NABLA" -k -e "1; 1/0" 2>/dev/null; true'
+
+# --- tables in the machine-readable formats (SPEC §9): one JSON document
+# --- per command; CSV rows on stdout, notes on stderr ---------------------------
+check_cmd json_table_one_document -- bash -c 'out=$($VALGRIND "$NABLA" --format=json -e "descend(x^2, 1, steps=2)") &&
+    [[ $out == "{\"command\": \"descend\", \"rows\": ["* ]] && [[ $out == *"}}" ]] &&
+    [ "$(grep -c "^{" <<<"$out")" = 1 ]'
+check_cmd csv_table_header -- bash -c '[ "$($VALGRIND "$NABLA" --format=csv -e "descend(x^2, 1, steps=2)" 2>/dev/null | head -1)" = "step,x,f,grad_norm" ]'
+check_cmd csv_notes_on_stderr -- bash -c '$VALGRIND "$NABLA" --format=csv -e "descend(x^2, 1, steps=2)" 2>&1 >/dev/null | grep -q "step limit"'
+check_out command_value_assigned 0 "0.64" -- nb --format=csv -e 'p = descend(x^2, 1, steps=2)' -e 'p'
