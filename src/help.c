@@ -28,6 +28,26 @@ static const Topic statements[] = {
     {NULL, NULL, NULL},
 };
 
+/* text on out, indented by two spaces and wrapped before column 78. */
+static void wrap(FILE *out, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t n = strlen(p);
+        if (n > 76) {
+            n = 76;
+            while (n > 0 && p[n] != ' ')
+                n--;
+            if (n == 0) /* one long word: let it overflow */
+                n = strcspn(p, " ");
+        }
+        fprintf(out, "  %.*s\n", (int)n, p);
+        p += n;
+    }
+}
+
 static const char *const arg_names[] = {"x", "y", "z", "w", "u", "v", "s", "t"};
 
 static void print_usage(FILE *out, const NbBuiltin *row)
@@ -60,7 +80,7 @@ static void help_command(FILE *out, const NbCommand *c)
 {
     fprintf(out, "%s\n", c->usage ? c->usage : c->name);
     if (c->help)
-        fprintf(out, "  %s\n", c->help);
+        wrap(out, c->help);
     if (c->example)
         fprintf(out, "  example: %s\n", c->example);
 }
@@ -156,8 +176,10 @@ int nb_session_help(NbSession *s, const char *topic, NbDiag *d)
     else if (ci >= 0)
         fprintf(out, "%s: %s\n", nb_constants[ci].name,
                 nb_constants[ci].help ? nb_constants[ci].help : "");
-    else if (st)
-        fprintf(out, "%s\n  %s\n", st->usage, st->help);
+    else if (st) {
+        fprintf(out, "%s\n", st->usage);
+        wrap(out, st->help);
+    }
     else
         found = 0;
     if (!found) {

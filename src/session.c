@@ -615,6 +615,34 @@ static int run_statement(NbSession *s, const NbAst *a, NbDiag *d)
 
 /* --- running text and files ---------------------------------------------------- */
 
+/* A diagnostic on err; with colour on, "error:" in bold red and the caret
+ * in bold green, as compilers do. The text is rendered by nb_diag_print
+ * and only decorated here. */
+static void report(NbSession *s, const NbDiag *d)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = s->o.color ? open_memstream(&buf, &len) : NULL;
+    if (!m) {
+        nb_diag_print(d, s->o.err);
+        return;
+    }
+    nb_diag_print(d, m);
+    fclose(m);
+    char *e = strstr(buf, "error:");
+    char *caret = strrchr(buf, '^');
+    for (char *p = buf; *p; p++) {
+        if (p == e) {
+            fputs("\033[1;31merror:\033[0m", s->o.err);
+            p += strlen("error:") - 1;
+        } else if (p == caret && p[1] == '\n')
+            fputs("\033[1;32m^\033[0m", s->o.err);
+        else
+            fputc(*p, s->o.err);
+    }
+    free(buf);
+}
+
 typedef struct Where {
     const char *file, *src;
     size_t srclen;
@@ -638,7 +666,7 @@ static int run_one(NbSession *s, NbParser *p)
         if (!d.file)
             d.file = s->file;
         fflush(s->o.out);
-        nb_diag_print(&d, s->o.err);
+        report(s, &d);
         fflush(s->o.err);
     }
     nb_diag_clear(&d);
@@ -737,7 +765,7 @@ int nb_session_run_file(NbSession *s, const char *path)
     if (nb_read_file(path, &text, &len, &why)) {
         NbDiag d = NB_DIAG_INIT;
         nb_diag_set(&d, NB_ERR_IO, "cannot read '%s': %s", path, why);
-        nb_diag_print(&d, s->o.err);
+        report(s, &d);
         nb_diag_clear(&d);
         return 2;
     }
