@@ -373,7 +373,7 @@ static double fold_d(int op, int fn, double a, double b)
     case NB_OP_NEG: return -a;
     case NB_OP_SQR: return a * a;
     case NB_OP_SQRT: return sqrt(a);
-    case NB_OP_RSQRT: return 1.0 / sqrt(a);
+    case NB_OP_RSQRT: return 1.0 / sqrt(a + 0.0);
     case NB_OP_POW: return pow(a, b);
     case NB_OP_SIN: return sin(a);
     case NB_OP_COS: return cos(a);
@@ -707,11 +707,12 @@ static uint32_t lower_poly(Lower *L, const NbExpr *e)
         return NONE;
     uint32_t start = (uint32_t)L->pool->n;
     for (long m = 0; m <= deg; m++) {
-        if (coef[m] && is_numeric(coef[m]))
+        if (coef[m] && is_numeric(coef[m])) {
             pool_copy_node(L->pool, coef[m]);
-        else
-            mpq_set_si(L->pool->k[pool_new(L->pool, NB_K_Q)].q,
-                       coef[m] ? 1 : 0, 1);
+        } else {
+            uint32_t k = pool_new(L->pool, NB_K_Q); /* may move the pool */
+            mpq_set_si(L->pool->k[k].q, coef[m] ? 1 : 0, 1);
+        }
     }
     return emit(L, NB_OP_POLY, 0, val(L, base), start, (uint32_t)deg);
 }

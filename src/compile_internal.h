@@ -53,7 +53,7 @@
     X(NEG,     "r--")  /* d = -a */                                        \
     X(SQR,     "r--")  /* d = a * a */                                     \
     X(SQRT,    "r--")  /* d = sqrt(a) */                                   \
-    X(RSQRT,   "r--")  /* d = 1 / sqrt(a) */                               \
+    X(RSQRT,   "r--")  /* d = 1 / sqrt(a + 0.0): +inf at -0, as pow */    \
     X(MULADD,  "rrr")  /* d = a * b + c  (two roundings: no FMA) */        \
     X(MULSUB,  "rrr")  /* d = c - a * b */                                 \
     X(MULKADD, "rkr")  /* d = a * K[b] + c */                              \

@@ -45,7 +45,7 @@ typedef const double *restrict Src;
     X(MULKADD, a[i] * kb + c[i])                                           \
     X(SQRADD, a[i] * a[i] + c[i])                                          \
     X(SQRT, sqrt(a[i])) /* not vectorised: sqrt may set errno */           \
-    X(RSQRT, 1.0 / sqrt(a[i]))
+    X(RSQRT, 1.0 / sqrt(a[i] + 0.0))
 
 #define DEFINE_LOOP(name, expr)                                            \
     static void loop_##name(Dst d, Src a, Src b, Src c, double kb)         \
@@ -99,7 +99,7 @@ static void step(const NbIns *in, double *const *R, const double *K,
                  size_t n)
 {
     double *d = R[in->d];
-    const double *a = R[in->a];
+    const double *a = nb_op_sigs[in->op][0] == 'r' ? R[in->a] : NULL;
     /* b and c are only read by the opcodes that have them. */
     const double *b = nb_op_sigs[in->op][1] == 'r' ? R[in->b] : NULL;
     const double *c = nb_op_sigs[in->op][2] == 'r' ? R[in->c] : NULL;

@@ -25,6 +25,33 @@ static Cx call_c(int fn, Cx a, Cx b)
     return nb_builtins[fn].eval_c(t);
 }
 
+/* z^n by squaring and multiplying: for z = x + ih with tiny h, the
+ * imaginary part stays accurate relative to itself, which complex-step
+ * needs; cpow's exp(n log z) would bury it under the rounding noise of the
+ * real part (and of arg z = pi for x < 0). */
+static Cx powi_c(Cx z, double n)
+{
+    double m = fabs(n);
+    Cx r = 1, b = z;
+    for (;;) {
+        if (fmod(m, 2) == 1)
+            r = r * b;
+        m = floor(m / 2);
+        if (m == 0)
+            break;
+        b = b * b;
+    }
+    return n < 0 ? 1 / r : r;
+}
+
+/* z^w for real w: an integer power exactly as above, else cpow. */
+static Cx pow_real(Cx z, double w)
+{
+    if (w == floor(w) && fabs(w) <= 0x1p53)
+        return powi_c(z, w);
+    return cpow(z, w);
+}
+
 static Cx poly_c(Cx a, const double *c, uint32_t deg)
 {
     Cx acc = c[0] != 0 ? c[0] : -0.0, pw = a;
@@ -65,10 +92,10 @@ static Cx step_c(const NbIns *in, const Cx *r, const double *K)
     case NB_OP_MULSUB: return C - A * B;
     case NB_OP_MULKADD: return A * KB + C;
     case NB_OP_SQRADD: return A * A + C;
-    case NB_OP_POW: return cpow(A, B);
-    case NB_OP_POWK: return cpow(A, KB);
+    case NB_OP_POW: return cimag(B) == 0 ? pow_real(A, creal(B)) : cpow(A, B);
+    case NB_OP_POWK: return pow_real(A, KB);
     case NB_OP_KPOW: return cpow(KB, A);
-    case NB_OP_POWI: return cpow(A, (double)(int32_t)in->c);
+    case NB_OP_POWI: return powi_c(A, (double)(int32_t)in->c);
     case NB_OP_POLY: return poly_c(A, K + in->b, in->c);
     case NB_OP_SIN: return csin(A);
     case NB_OP_COS: return ccos(A);

@@ -61,7 +61,7 @@ void nb_run_double(const NbProgram *p, const double *x, double *out,
     VM_CASE(NEG) D = -A; VM_NEXT;
     VM_CASE(SQR) D = A * A; VM_NEXT;
     VM_CASE(SQRT) D = sqrt(A); VM_NEXT;
-    VM_CASE(RSQRT) D = 1.0 / sqrt(A); VM_NEXT;
+    VM_CASE(RSQRT) D = 1.0 / sqrt(A + 0.0); VM_NEXT;
     VM_CASE(MULADD) D = A * B + C; VM_NEXT;
     VM_CASE(MULSUB) D = C - A * B; VM_NEXT;
     VM_CASE(MULKADD) D = A * KB + C; VM_NEXT;

@@ -1,0 +1,180 @@
+#!/bin/sh
+# bench/run.sh — `make bench`: nabla's speed as ratios to baselines built and
+# measured in the same run, so the ratios hold on another machine.
+#
+# Called by `make bench` with BUILDDIR, SRCDIR and CC set. Single core
+# (taskset when available), CPU time of the measuring thread (so other
+# processes on a busy machine are not charged), median of BENCH_ROUNDS
+# rounds (default 5); the rounds interleave every program so a noisy phase
+# hits all engines alike. Environment knobs: BENCH_ROUNDS, BENCH_POINTS
+# (double evaluation, default 10 million), BENCH_MPFR_POINTS (at 53 bits;
+# a quarter of that at 256 bits, a sixteenth at 1024).
+#
+# Adding an item: write bench/NAME.c printing lines
+#     RESULT <group> <item> <engine> <ns per operation> <checksum>
+# (bench_common.h has the clock and the median), add one `prog` line below
+# (or `cprog` for a plain C baseline), and, for a new group, one `table`
+# line naming its engines and the ratios to print.
+set -eu
+: "${BUILDDIR:?}" "${SRCDIR:?}"
+CC=${CC:-cc}
+ROUNDS=${BENCH_ROUNDS:-5}
+POINTS=${BENCH_POINTS:-10000000}
+MPFR_POINTS=${BENCH_MPFR_POINTS:-40000}
+B=$SRCDIR/bench
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+RES=$W/results
+: >"$RES"
+PIN=""
+if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
+    PIN="taskset -c 0"
+fi
+CSTD="-std=c11 -D_GNU_SOURCE -I$SRCDIR/include -I$B"
+if [ -f "$BUILDDIR/.libs/libnabla.so" ]; then
+    NABLA_LIB="-L$BUILDDIR/.libs -Wl,-rpath,$BUILDDIR/.libs -lnabla"
+else
+    NABLA_LIB="$BUILDDIR/.libs/libnabla.a"
+fi
+LIBS="-lmpc -lmpfr -lgmp -lm"
+PROGS=""   # "name|command" lines, run once per round
+
+# cprog NAME SOURCE "FLAGS" ARGS: a C program built without libnabla.
+cprog() {
+    name=$1 src=$2 flags=$3
+    shift 3
+    # shellcheck disable=SC2086
+    if $CC $CSTD $flags -o "$W/$name" "$B/$src" -lm 2>"$W/$name.log"; then
+        PROGS="$PROGS$name|$W/$name $*
+"
+    else
+        echo "note: $name not built: $(head -3 "$W/$name.log")"
+    fi
+}
+
+# prog NAME SOURCE ARGS: a program linked with libnabla.
+prog() {
+    name=$1 src=$2
+    shift 2
+    # shellcheck disable=SC2086
+    if $CC $CSTD -O2 -o "$W/$name" "$B/$src" $NABLA_LIB $LIBS 2>"$W/$name.log"; then
+        PROGS="$PROGS$name|$W/$name $*
+"
+    else
+        echo "note: $name not built: $(head -3 "$W/$name.log")"
+    fi
+}
+
+# --- what is measured ----------------------------------------------------------
+# Double evaluation of the five expressions of issue 6: hand-written C three
+# ways, nabla's scalar and block VMs. MPFR: by hand vs nabla's MPFR VM.
+cprog c_pow baseline.c "-O2 -DUSE_POW" c_pow "$POINTS" 1
+cprog c_mul baseline.c "-O2" c_mul "$POINTS" 1
+cprog c_simd baseline.c "-O3 -march=native -ffast-math" c_simd "$POINTS" 1
+prog bench_eval bench_eval.c "$POINTS" 1 "$MPFR_POINTS"
+# Optional peers, when their Debian packages are installed.
+if pkg-config --exists muparser 2>/dev/null && [ -f "$B/peer_muparser.cc" ]; then
+    if c++ -O2 -I"$B" -o "$W/muparser" "$B/peer_muparser.cc" \
+           $(pkg-config --cflags --libs muparser) 2>"$W/muparser.log"; then
+        PROGS="${PROGS}muparser|$W/muparser $POINTS 1
+"
+    fi
+else
+    echo "note: muparser skipped (install libmuparser-dev to compare)"
+fi
+if [ -f /usr/include/matheval.h ] && [ -f "$B/peer_matheval.c" ]; then
+    if $CC $CSTD -O2 -o "$W/matheval" "$B/peer_matheval.c" -lmatheval -lm \
+           2>"$W/matheval.log"; then
+        PROGS="${PROGS}matheval|$W/matheval $POINTS 1
+"
+    fi
+else
+    echo "note: GNU libmatheval skipped (install libmatheval-dev to compare)"
+fi
+
+# --- run: every program once per round ---------------------------------------
+start=$(date +%s)
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+    printf '%s' "$PROGS" | while IFS='|' read -r name cmd; do
+        [ -n "$name" ] || continue
+        # shellcheck disable=SC2086
+        if ! $PIN $cmd >>"$RES" 2>"$W/err"; then
+            echo "note: $name failed: $(head -3 "$W/err")"
+        fi
+    done
+    echo "round $r of $ROUNDS done ($(( $(date +%s) - start )) s)"
+    r=$((r + 1))
+done
+
+# --- tables ----------------------------------------------------------------------
+# table GROUP "TITLE" "ENGINES" "RATIOS": one row per item, the median of
+# each engine over the rounds (ns per operation), then each ratio num/den.
+table() {
+    awk -v g="$1" -v title="$2" -v engines="$3" -v ratios="$4" '
+    function median(key,   n, i, j, t, a) {
+        n = split(vals[key], a, " ")
+        for (i = 2; i <= n; i++)
+            for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
+                t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+            }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    $1 == "RESULT" && $2 == g {
+        if (!($3 in seen)) { seen[$3] = 1; items[++ni] = $3 }
+        vals[$3 SUBSEP $4] = vals[$3 SUBSEP $4] " " $5
+        sum[$3 SUBSEP $4] = $6
+    }
+    END {
+        if (ni == 0) exit
+        ne = split(engines, e, " ")
+        nr = split(ratios, rt, " ")
+        print ""
+        print "== " title " =="
+        printf "%-8s", "item"
+        for (k = 1; k <= ne; k++) printf " %12s", e[k]
+        for (k = 1; k <= nr; k++) printf " %13s", rt[k]
+        printf "\n"
+        for (i = 1; i <= ni; i++) {
+            it = items[i]
+            printf "%-8s", it
+            for (k = 1; k <= ne; k++) {
+                key = it SUBSEP e[k]
+                if (key in vals) { m[e[k]] = median(key); printf " %12.2f", m[e[k]] }
+                else { delete m[e[k]]; printf " %12s", "-" }
+            }
+            for (k = 1; k <= nr; k++) {
+                split(rt[k], nd, "/")
+                if ((nd[1] in m) && (nd[2] in m) && m[nd[2]] > 0)
+                    printf " %13.2f", m[nd[1]] / m[nd[2]]
+                else
+                    printf " %13s", "-"
+            }
+            printf "\n"
+            delete m
+        }
+    }' "$RES"
+}
+
+echo
+echo "nabla bench: $(uname -m), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'), $ROUNDS rounds, medians"
+echo "double: $POINTS points per round; MPFR: $MPFR_POINTS points at 53 bits, 1/4 at 256, 1/16 at 1024"
+table eval "compiled double evaluation, ns per point (ratio = engine / baseline)" \
+    "c_pow c_mul c_simd nabla_scalar nabla_block muparser matheval" \
+    "nabla_scalar/c_pow nabla_scalar/c_mul nabla_block/c_mul nabla_block/c_simd muparser/c_pow matheval/c_pow"
+table mpfr "MPFR evaluation, ns per point: by hand (preallocated) vs nabla's MPFR VM" \
+    "mpfr_hand nabla_mpfr" "nabla_mpfr/mpfr_hand"
+grep '^INSTR' "$RES" | sort -u | awk 'BEGIN { printf "\ninstructions per program:" }
+    { printf " %s=%s", $2, $3 } END { printf "\n" }'
+# Engines must agree: checksums of nabla's double engines vs the C baseline.
+awk '$1 == "RESULT" && $2 == "eval" { s[$3 SUBSEP $4] = $6 }
+    END {
+        for (k in s) {
+            split(k, a, SUBSEP)
+            if (a[2] !~ /^nabla/ || !((a[1] SUBSEP "c_mul") in s)) continue
+            ref = s[a[1] SUBSEP "c_mul"]; d = s[k] - ref; if (d < 0) d = -d
+            if (d > 1e-9 * (ref < 0 ? -ref : ref) + 1e-12)
+                printf "WARNING: %s %s checksum %s differs from C (%s)\n", a[1], a[2], s[k], ref
+        }
+    }' "$RES"
+echo "total $(( $(date +%s) - start )) s"
