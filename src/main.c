@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +229,18 @@ static int run_all(NbSession *s, const Run *r)
     return rc == 1 ? 1 : status;
 }
 
+/* Scripts: the first Ctrl-C stops the running computation (it polls
+ * nb_interrupted) and the run ends with "interrupted", status 1; a second
+ * one, if the computation does not stop, ends nabla at once. */
+static void on_sigint(int sig)
+{
+    if (nb_interrupted) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+    nb_interrupted = 1;
+}
+
 int main(int argc, char **argv)
 {
     NbSessionOpts o;
@@ -243,6 +256,11 @@ int main(int argc, char **argv)
         parse_option(c, &o, &r, argv);
     for (int i = optind; i < argc; i++) /* file names after "--" */
         r.src[r.nsrc++] = (Source){0, argv[i]};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
     NbSession *s = nb_session_new(&o);
     int status = run_all(s, &r);
     nb_session_free(s);
