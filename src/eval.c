@@ -788,13 +788,15 @@ static int eval_dag(Ctx *x, const NbExpr *root)
 
 /* --- the public entry points ------------------------------------------ */
 
-static const NbExpr *to_node(NbStore *st, const Ctx *x, const Val *v,
+static const NbExpr *to_node(NbStore *st, Ctx *x, const Val *v,
                              int want_float)
 {
     if (v->exact && !want_float)
         return nb_num_q(st, v->q);
     if (!is_mp(x)) {
-        double r = v->exact ? q_to_double(v->q) : v->d;
+        double r;
+        if (as_double(x, v, &r))
+            return NULL; /* an exact number past the double range */
         return nb_flt_double(st, r);
     }
     if (!v->exact)

@@ -255,11 +255,29 @@ static char *fraction_text(NbSession *s, const NbExpr *e)
     return t;
 }
 
+/* A string value as it would be written: "...", with \" and \\. */
+static char *quoted(const char *str)
+{
+    size_t n = 3;
+    for (const char *p = str; *p; p++)
+        n += (*p == '"' || *p == '\\') ? 2 : 1;
+    char *t = xrealloc(NULL, n), *q = t;
+    *q++ = '"';
+    for (const char *p = str; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            *q++ = '\\';
+        *q++ = *p;
+    }
+    *q++ = '"';
+    *q = '\0';
+    return t;
+}
+
 static char *text_of(NbSession *s, const NbExpr *e)
 {
     NbPrintOpts po = {s->o.digits};
     if (e->kind == NB_STR)
-        return xstrdup(e->u.name);
+        return quoted(e->u.name);
     if (wants_fraction(s, e))
         return fraction_text(s, e);
     return nb_print(e, &po);
@@ -277,12 +295,13 @@ char *nb_session_display(NbSession *s, const NbExpr *e, int decimal, NbDiag *d)
 
 static void json_expr(NbSession *s, const NbExpr *e)
 {
+    if (e->kind == NB_STR) {
+        nb_json_string(s->o.out, e->u.name);
+        return;
+    }
     if (e->kind != NB_VEC) {
         char *t = text_of(s, e);
-        if (e->kind == NB_STR)
-            nb_json_string(s->o.out, t);
-        else
-            nb_json_value(s->o.out, t);
+        nb_json_value(s->o.out, t);
         free(t);
         return;
     }
