@@ -207,7 +207,7 @@ static int run_all(NbSession *s, const Run *r)
         int rc = src->is_eval
                      ? nb_session_run(s, "-e", src->text, strlen(src->text))
                      : nb_session_run_file(s, src->text);
-        if (account(rc, &status, kg))
+        if (account(rc, &status, kg) || nb_interrupted)
             return status;
     }
     if (r->interactive) {
