@@ -2,15 +2,23 @@
  * execution of statements (SPEC §2, §7, §9).
  *
  * The session lowers each statement's syntax tree into the expression store
- * bottom-up: closed subexpressions become numbers at once (exact where
- * possible, else floats at the working precision), so an error is reported
- * at the source position of the operation that failed; subexpressions with
- * free variables stay symbolic and canonical. Command calls (diff, descend,
- * plot, ...) dispatch through the command table (command.h).
+ * bottom-up with the canonical constructors. Closed subexpressions stay
+ * symbolic (sin(1) inside a symbolic result stays sin(1)), but each closed
+ * operation is evaluated as it is built (exact where possible, else floats
+ * at the working precision), so an error is reported at the source
+ * position of the operation that failed. Unbound names are free symbols;
+ * names in a function body are bound when the function is called. Command
+ * calls (diff, descend, plot, ...) dispatch through the command tables
+ * (command.h).
  *
- * Printing rules: an expression statement prints its value on out; an
- * assignment prints "name = value" only at the prompt (echo on); commands
- * print their own tables. Diagnostics go to err.
+ * Printing rules: an expression statement prints its value on out — a
+ * closed value as a number (an exact rational prints as an integer; as a
+ * finite decimal when the statement used a decimal literal such as 0.1,
+ * directly or through a variable or function, and has one; else as a
+ * fraction: 1/3 + 1/6 is 1/2, 0.1 + 0.2 is 0.3), anything else in its
+ * canonical symbolic form. An assignment prints "name = value" and a
+ * definition "f(x) = body" only at the prompt (echo on). Commands print
+ * their own tables. Diagnostics go to err.
  *
  * Ownership: the session owns its store, variables and functions; strings
  * passed in are copied or borrowed only for the duration of the call.
