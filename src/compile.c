@@ -956,6 +956,58 @@ static void allocate(Lower *L, NbCode *code, const uint32_t *outv,
     free(A.isout);
 }
 
+/* Peephole: an instruction whose operand is produced by an instruction
+ * used nowhere else takes that work over, when the pair is a common shape
+ * (exp(k*x), (a - b)^2, 1/(1 + e), a/(b + k)). The fused opcode does the
+ * same operations in the same order, so no result changes; the producer
+ * becomes dead and allocate() drops it. */
+static void fuse(Lower *L, const uint32_t *outv, size_t nout)
+{
+    size_t n = L->nir;
+    uint32_t *uses = calloc(n ? n : 1, sizeof *uses);
+    uint8_t *live = calloc(n ? n : 1, 1);
+    if (!uses || !live)
+        abort();
+    for (size_t o = 0; o < nout; o++)
+        live[outv[o]] = 1, uses[outv[o]]++; /* an output is never fused away */
+    for (size_t i = n; i-- > 0;) {
+        uint32_t *f[3];
+        if (live[i] && is_instr(&L->ir[i]))
+            for (int j = reg_fields(&L->ir[i], f); j-- > 0;)
+                live[*f[j]] = 1, uses[*f[j]]++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        Ir *v = &L->ir[i];
+        if (!live[i] || !is_instr(v))
+            continue;
+        uint32_t o = v->op == NB_OP_DIV ? v->b : v->a;
+        if (o >= i || uses[o] != 1 || !is_instr(&L->ir[o]))
+            continue;
+        const Ir w = L->ir[o];
+        Ir r = *v;
+        if (v->op == NB_OP_EXP && w.op == NB_OP_MULK)
+            r = (Ir){NB_OP_EXPK, 0, w.a, w.b, 0};
+        else if (v->op == NB_OP_EXP && w.op == NB_OP_NEG)
+            r = (Ir){NB_OP_EXPK, 0, w.a, pool_si(L->pool, -1), 0};
+        else if (v->op == NB_OP_SQR && w.op == NB_OP_SUB)
+            r = (Ir){NB_OP_SQRSUB, 0, w.a, w.b, 0};
+        else if (v->op == NB_OP_SQR && w.op == NB_OP_ADDK)
+            r = (Ir){NB_OP_SQRADDK, 0, w.a, w.b, 0};
+        else if (v->op == NB_OP_SQR && w.op == NB_OP_KSUB)
+            r = (Ir){NB_OP_SQRKSUB, 0, w.a, w.b, 0};
+        else if (v->op == NB_OP_KDIV && w.op == NB_OP_ADDK)
+            r = (Ir){NB_OP_KDIVADDK, 0, w.a, v->b, w.b};
+        else if (v->op == NB_OP_DIV && w.op == NB_OP_ADDK)
+            r = (Ir){NB_OP_DIVADDK, 0, v->a, w.a, w.b};
+        if (r.op != v->op) {
+            *v = r; /* the hash-consing table is stale from here on */
+            uses[o] = 0;
+        }
+    }
+    free(uses);
+    free(live);
+}
+
 static void lower_reset(Lower *L, int mp)
 {
     free(L->ir);
@@ -981,6 +1033,7 @@ static int build_stream(Lower *L, NbCode *code, size_t nout,
         }
         outv[o] = reg(L, v);
     }
+    fuse(L, outv, nout);
     allocate(L, code, outv, nout, nvars);
     free(outv);
     return 1;

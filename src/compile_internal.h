@@ -58,6 +58,12 @@
     X(MULSUB,  "rrr")  /* d = c - a * b */                                 \
     X(MULKADD, "rkr")  /* d = a * K[b] + c */                              \
     X(SQRADD,  "r-r")  /* d = a * a + c */                                 \
+    X(SQRSUB,  "rr-")  /* d = (a - b) * (a - b) */                         \
+    X(SQRADDK, "rk-")  /* d = (a + K[b]) * (a + K[b]) */                   \
+    X(SQRKSUB, "rk-")  /* d = (K[b] - a) * (K[b] - a) */                   \
+    X(EXPK,    "rk-")  /* d = exp(a * K[b]) */                             \
+    X(KDIVADDK, "rkk") /* d = K[b] / (a + K[c]) */                         \
+    X(DIVADDK, "rrk")  /* d = a / (b + K[c]) */                            \
     X(POW,     "rr-")  /* d = pow(a, b) */                                 \
     X(POWK,    "rk-")  /* d = pow(a, K[b]) */                              \
     X(KPOW,    "rk-")  /* d = pow(K[b], a) */                              \

@@ -44,13 +44,19 @@ typedef const double *restrict Src;
     X(MULSUB, c[i] - a[i] * b[i])                                          \
     X(MULKADD, a[i] * kb + c[i])                                           \
     X(SQRADD, a[i] * a[i] + c[i])                                          \
+    X(SQRSUB, (a[i] - b[i]) * (a[i] - b[i]))                               \
+    X(SQRADDK, (a[i] + kb) * (a[i] + kb))                                  \
+    X(SQRKSUB, (kb - a[i]) * (kb - a[i]))                                  \
+    X(KDIVADDK, kb / (a[i] + kc))                                          \
+    X(DIVADDK, a[i] / (b[i] + kc))                                         \
     X(SQRT, sqrt(a[i])) /* not vectorised: sqrt may set errno */           \
     X(RSQRT, 1.0 / sqrt(a[i] + 0.0))
 
 #define DEFINE_LOOP(name, expr)                                            \
-    static void loop_##name(Dst d, Src a, Src b, Src c, double kb)         \
+    static void loop_##name(Dst d, Src a, Src b, Src c, double kb,         \
+                            double kc)                                     \
     {                                                                      \
-        (void)b, (void)c, (void)kb;                                        \
+        (void)b, (void)c, (void)kb, (void)kc;                              \
         for (size_t i = 0; i < NB_BLOCK; i++)                              \
             d[i] = (expr);                                                 \
     }
@@ -65,16 +71,55 @@ ELEMENTWISE(DEFINE_LOOP)
             d[i] = (expr);                                                 \
     } while (0)
 
+/* POLY (compile_internal.h) over the block, eight lanes at a time so that
+ * x, the running power and the sum stay in vector registers across all
+ * the degrees. Each lane does exactly the scalar VM's operations. */
+#if defined(__GNUC__)
+/* Two doubles: the vector width every x86-64 has (wider generic vectors
+ * are split into scalar code where the target lacks them). */
+typedef double V2 __attribute__((vector_size(16)));
+/* Written out for four vectors: -O2 does not unroll a loop over them, and
+ * arrays would live in memory. */
+#define V2_EACH(S) S(0) S(1) S(2) S(3)
+static void poly_block(Dst d, Src a, const double *c, uint32_t deg)
+{
+    const double c0 = c[0] != 0 ? c[0] : -0.0;
+    for (size_t j = 0; j < NB_BLOCK; j += 8) {
+#define LOAD(l)                                                            \
+        V2 x##l, p##l, s##l = {c0, c0};                                    \
+        memcpy(&x##l, a + j + 2 * l, sizeof x##l);                         \
+        p##l = x##l;
+        V2_EACH(LOAD)
+        for (uint32_t k = 1;; k++) {
+            const double ck = c[k];
+#define ACC(l) s##l = s##l + ck * p##l;
+#define POW(l) p##l = p##l * x##l;
+            if (ck != 0) {
+                V2_EACH(ACC)
+            }
+            if (k == deg)
+                break;
+            V2_EACH(POW)
+        }
+#define STORE(l) memcpy(d + j + 2 * l, &s##l, sizeof s##l);
+        V2_EACH(STORE)
+#undef LOAD
+#undef ACC
+#undef POW
+#undef STORE
+    }
+}
+#else
 static void poly_block(Dst d, Src a, const double *c, uint32_t deg)
 {
     double pw[NB_BLOCK];
-    double c0 = c[0] != 0 ? c[0] : -0.0;
+    const double c0 = c[0] != 0 ? c[0] : -0.0;
     for (size_t i = 0; i < NB_BLOCK; i++) {
         d[i] = c0;
         pw[i] = a[i];
     }
     for (uint32_t k = 1;; k++) {
-        double ck = c[k];
+        const double ck = c[k];
         if (ck != 0)
             for (size_t i = 0; i < NB_BLOCK; i++)
                 d[i] = d[i] + ck * pw[i];
@@ -84,6 +129,7 @@ static void poly_block(Dst d, Src a, const double *c, uint32_t deg)
             pw[i] = pw[i] * a[i];
     }
 }
+#endif
 
 static void call_block(Dst d, Src a, Src b, size_t n, int fn)
 {
@@ -94,8 +140,21 @@ static void call_block(Dst d, Src a, Src b, size_t n, int fn)
     }
 }
 
+/* With GCC on x86-64 Linux, step() is compiled twice, for AVX2 and for the
+ * baseline, and the loader picks one (an ifunc): four doubles per vector
+ * instead of two. AVX2 without FMA rounds exactly as SSE2 does. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
+    && defined(__linux__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define NB_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef NB_CLONES
+#define NB_CLONES
+#endif
+
 /* One instruction over one block; R[r] is register r's block. */
-static void step(const NbIns *in, double *const *R, const double *K,
+NB_CLONES static void step(const NbIns *in, double *const *R, const double *K,
                  size_t n)
 {
     double *d = R[in->d];
@@ -104,9 +163,10 @@ static void step(const NbIns *in, double *const *R, const double *K,
     const double *b = nb_op_sigs[in->op][1] == 'r' ? R[in->b] : NULL;
     const double *c = nb_op_sigs[in->op][2] == 'r' ? R[in->c] : NULL;
     const double kb = nb_op_sigs[in->op][1] == 'k' ? K[in->b] : 0;
+    const double kc = nb_op_sigs[in->op][2] == 'k' ? K[in->c] : 0;
     switch (in->op) {
 #define CASE_LOOP(name, expr)                                              \
-    case NB_OP_##name: loop_##name(d, a, b, c, kb); break;
+    case NB_OP_##name: loop_##name(d, a, b, c, kb, kc); break;
     ELEMENTWISE(CASE_LOOP)
 #undef CASE_LOOP
     case NB_OP_LOADK:
@@ -121,6 +181,7 @@ static void step(const NbIns *in, double *const *R, const double *K,
     case NB_OP_SIN: LIVE(sin(a[i])); break;
     case NB_OP_COS: LIVE(cos(a[i])); break;
     case NB_OP_EXP: LIVE(exp(a[i])); break;
+    case NB_OP_EXPK: LIVE(exp(a[i] * kb)); break;
     case NB_OP_LOG: LIVE(log(a[i])); break;
     case NB_OP_TANH: LIVE(tanh(a[i])); break;
     case NB_OP_SIGMOID: LIVE(nb_sigmoid_d(a[i])); break;

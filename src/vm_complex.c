@@ -92,6 +92,12 @@ static Cx step_c(const NbIns *in, const Cx *r, const double *K)
     case NB_OP_MULSUB: return C - A * B;
     case NB_OP_MULKADD: return A * KB + C;
     case NB_OP_SQRADD: return A * A + C;
+    case NB_OP_SQRSUB: return (A - B) * (A - B);
+    case NB_OP_SQRADDK: return (A + KB) * (A + KB);
+    case NB_OP_SQRKSUB: return (KB - A) * (KB - A);
+    case NB_OP_EXPK: return cexp(A * KB);
+    case NB_OP_KDIVADDK: return KB / (A + K[in->c]);
+    case NB_OP_DIVADDK: return A / (B + K[in->c]);
     case NB_OP_POW: return cimag(B) == 0 ? pow_real(A, creal(B)) : cpow(A, B);
     case NB_OP_POWK: return pow_real(A, KB);
     case NB_OP_KPOW: return cpow(KB, A);
@@ -261,6 +267,30 @@ static void step_mpc(NbMpcVm *vm, const NbIns *in)
     case NB_OP_SQRADD:
         mpc_sqr(vm->t, A, N);
         mpc_add(D, vm->t, C, N);
+        break;
+    case NB_OP_SQRSUB:
+        mpc_sub(vm->t, A, B, N);
+        mpc_sqr(D, vm->t, N);
+        break;
+    case NB_OP_SQRADDK:
+        mpc_add_fr(vm->t, A, KB, N);
+        mpc_sqr(D, vm->t, N);
+        break;
+    case NB_OP_SQRKSUB:
+        mpc_fr_sub(vm->t, KB, A, N);
+        mpc_sqr(D, vm->t, N);
+        break;
+    case NB_OP_EXPK:
+        mpc_mul_fr(vm->t, A, KB, N);
+        mpc_exp(D, vm->t, N);
+        break;
+    case NB_OP_KDIVADDK:
+        mpc_add_fr(vm->t, A, vm->K[in->c], N);
+        mpc_fr_div(D, KB, vm->t, N);
+        break;
+    case NB_OP_DIVADDK:
+        mpc_add_fr(vm->t, B, vm->K[in->c], N);
+        mpc_div(D, A, vm->t, N);
         break;
     case NB_OP_POW: mpc_pow(D, A, B, N); break;
     case NB_OP_POWK: mpc_pow_fr(D, A, KB, N); break;

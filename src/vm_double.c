@@ -66,6 +66,12 @@ void nb_run_double(const NbProgram *p, const double *x, double *out,
     VM_CASE(MULSUB) D = C - A * B; VM_NEXT;
     VM_CASE(MULKADD) D = A * KB + C; VM_NEXT;
     VM_CASE(SQRADD) D = A * A + C; VM_NEXT;
+    VM_CASE(SQRSUB) { double t = A - B; D = t * t; VM_NEXT; }
+    VM_CASE(SQRADDK) { double t = A + KB; D = t * t; VM_NEXT; }
+    VM_CASE(SQRKSUB) { double t = KB - A; D = t * t; VM_NEXT; }
+    VM_CASE(EXPK) D = exp(A * KB); VM_NEXT;
+    VM_CASE(KDIVADDK) D = KB / (A + K[pc->c]); VM_NEXT;
+    VM_CASE(DIVADDK) D = A / (B + K[pc->c]); VM_NEXT;
     VM_CASE(POW) D = pow(A, B); VM_NEXT;
     VM_CASE(POWK) D = pow(A, KB); VM_NEXT;
     VM_CASE(KPOW) D = pow(KB, A); VM_NEXT;

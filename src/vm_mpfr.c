@@ -146,6 +146,30 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
             mpfr_sqr(vm->t, A, N);
             mpfr_add(D, vm->t, C, N);
             break;
+        case NB_OP_SQRSUB:
+            mpfr_sub(vm->t, A, B, N);
+            mpfr_sqr(D, vm->t, N);
+            break;
+        case NB_OP_SQRADDK:
+            mpfr_add(vm->t, A, KB, N);
+            mpfr_sqr(D, vm->t, N);
+            break;
+        case NB_OP_SQRKSUB:
+            mpfr_sub(vm->t, KB, A, N);
+            mpfr_sqr(D, vm->t, N);
+            break;
+        case NB_OP_EXPK:
+            mpfr_mul(vm->t, A, KB, N);
+            mpfr_exp(D, vm->t, N);
+            break;
+        case NB_OP_KDIVADDK:
+            mpfr_add(vm->t, A, vm->K[in->c], N);
+            mpfr_div(D, KB, vm->t, N);
+            break;
+        case NB_OP_DIVADDK:
+            mpfr_add(vm->t, B, vm->K[in->c], N);
+            mpfr_div(D, A, vm->t, N);
+            break;
         case NB_OP_POW: mpfr_pow(D, A, B, N); break;
         case NB_OP_POWK: mpfr_pow(D, A, KB, N); break;
         case NB_OP_KPOW: mpfr_pow(D, KB, A, N); break;
