@@ -326,7 +326,9 @@ static int print_value(NbSession *s, const NbExpr *e, NbPos pos, NbDiag *d)
         fputs("}\n", s->o.out);
         return ST_OK;
     }
-    char *t = text_of(s, v);
+    /* A string result (latex(), ccode()) is text to paste elsewhere: raw.
+     * Inside vectors strings stay quoted so the vector reads back. */
+    char *t = v->kind == NB_STR ? strdup(v->u.name) : text_of(s, v);
     if (s->o.format == NB_FORMAT_CSV)
         nb_csv_field(s->o.out, t);
     else
