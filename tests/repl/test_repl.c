@@ -171,8 +171,11 @@ int main(void)
     }
     CHECK(stopped, "^C while computing stops the descent");
     mark(&t);
-    type(&t, "5+5\n");
-    CHECK(expect(&t, "10", 5), "prompt usable after an interrupted run");
+    expect(&t, "> ", 5);
+    mark(&t);
+    type(&t, "12345+1\n");
+    CHECK(expect(&t, "12346", 5), "prompt usable after an interrupted run");
+    expect(&t, "> ", 5);
 
     type(&t, "\004");
     int st = finish(&t, 5);
