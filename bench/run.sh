@@ -4,11 +4,14 @@
 #
 # Called by `make bench` with BUILDDIR, SRCDIR and CC set. Single core
 # (taskset when available), CPU time of the measuring thread (so other
-# processes on a busy machine are not charged), median of BENCH_ROUNDS
-# rounds (default 5); the rounds interleave every program so a noisy phase
-# hits all engines alike. Environment knobs: BENCH_ROUNDS, BENCH_POINTS
-# (double evaluation, default 10 million), BENCH_MPFR_POINTS (at 53 bits;
-# a quarter of that at 256 bits, a sixteenth at 1024).
+# processes on a busy machine are not charged). Each figure is the median
+# of BENCH_ROUNDS rounds (default 5) of the best of BENCH_REPS repetitions
+# (default 3) within a round; the rounds interleave every program so a
+# noisy phase hits all engines alike. Environment knobs: BENCH_ROUNDS,
+# BENCH_REPS, BENCH_POINTS (double evaluation: points per round, split over
+# the repetitions; default 10 million), BENCH_PEER_POINTS (muparser and
+# libmatheval, default a tenth), BENCH_MPFR_POINTS (at 53 bits; a quarter
+# of that at 256 bits, a sixteenth at 1024).
 #
 # Adding an item: write bench/NAME.c printing lines
 #     RESULT <group> <item> <engine> <ns per operation> <checksum>
@@ -19,8 +22,13 @@ set -eu
 : "${BUILDDIR:?}" "${SRCDIR:?}"
 CC=${CC:-cc}
 ROUNDS=${BENCH_ROUNDS:-5}
+REPS=${BENCH_REPS:-3}
 POINTS=${BENCH_POINTS:-10000000}
-MPFR_POINTS=${BENCH_MPFR_POINTS:-40000}
+PEER_POINTS=${BENCH_PEER_POINTS:-$((POINTS / 10))}
+MPFR_POINTS=${BENCH_MPFR_POINTS:-30000}
+PER_REP=$((POINTS / REPS))
+PEER_PER_REP=$((PEER_POINTS / REPS))
+MPFR_PER_REP=$((MPFR_POINTS / REPS))
 B=$SRCDIR/bench
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
@@ -68,15 +76,15 @@ prog() {
 # --- what is measured ----------------------------------------------------------
 # Double evaluation of the five expressions of issue 6: hand-written C three
 # ways, nabla's scalar and block VMs. MPFR: by hand vs nabla's MPFR VM.
-cprog c_pow baseline.c "-O2 -DUSE_POW" c_pow "$POINTS" 1
-cprog c_mul baseline.c "-O2" c_mul "$POINTS" 1
-cprog c_simd baseline.c "-O3 -march=native -ffast-math" c_simd "$POINTS" 1
-prog bench_eval bench_eval.c "$POINTS" 1 "$MPFR_POINTS"
+cprog c_pow baseline.c "-O2 -DUSE_POW" c_pow "$PER_REP" "$REPS"
+cprog c_mul baseline.c "-O2" c_mul "$PER_REP" "$REPS"
+cprog c_simd baseline.c "-O3 -march=native -ffast-math" c_simd "$PER_REP" "$REPS"
+prog bench_eval bench_eval.c "$PER_REP" "$REPS" "$MPFR_PER_REP"
 # Optional peers, when their Debian packages are installed.
 if pkg-config --exists muparser 2>/dev/null && [ -f "$B/peer_muparser.cc" ]; then
     if c++ -O2 -I"$B" -o "$W/muparser" "$B/peer_muparser.cc" \
            $(pkg-config --cflags --libs muparser) 2>"$W/muparser.log"; then
-        PROGS="${PROGS}muparser|$W/muparser $POINTS 1
+        PROGS="${PROGS}muparser|$W/muparser $PEER_PER_REP $REPS
 "
     fi
 else
@@ -85,7 +93,7 @@ fi
 if [ -f /usr/include/matheval.h ] && [ -f "$B/peer_matheval.c" ]; then
     if $CC $CSTD -O2 -o "$W/matheval" "$B/peer_matheval.c" -lmatheval -lm \
            2>"$W/matheval.log"; then
-        PROGS="${PROGS}matheval|$W/matheval $POINTS 1
+        PROGS="${PROGS}matheval|$W/matheval $PEER_PER_REP $REPS
 "
     fi
 else
@@ -157,8 +165,9 @@ table() {
 }
 
 echo
-echo "nabla bench: $(uname -m), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'), $ROUNDS rounds, medians"
-echo "double: $POINTS points per round; MPFR: $MPFR_POINTS points at 53 bits, 1/4 at 256, 1/16 at 1024"
+echo "nabla bench: $(uname -m), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'), single core"
+echo "each figure: median of $ROUNDS rounds of the best of $REPS repetitions (CPU time)"
+echo "points per round: double $POINTS (peers $PEER_POINTS); MPFR $MPFR_POINTS at 53 bits, 1/4 at 256, 1/16 at 1024"
 table eval "compiled double evaluation, ns per point (ratio = engine / baseline)" \
     "c_pow c_mul c_simd nabla_scalar nabla_block muparser matheval" \
     "nabla_scalar/c_pow nabla_scalar/c_mul nabla_block/c_mul nabla_block/c_simd muparser/c_pow matheval/c_pow"

@@ -44,7 +44,9 @@ static Cx powi_c(Cx z, double n)
     return n < 0 ? 1 / r : r;
 }
 
-/* z^w for real w: an integer power exactly as above, else cpow. */
+/* z^w for real w: an integer power exactly as above, else cpow. The VM
+ * uses it wherever an exponent has no imaginary part, so a real input
+ * gets the real result (cpow(-1, 1e300) is exp(1e300 i pi): noise). */
 static Cx pow_real(Cx z, double w)
 {
     if (w == floor(w) && fabs(w) <= 0x1p53)
@@ -100,7 +102,7 @@ static Cx step_c(const NbIns *in, const Cx *r, const double *K)
     case NB_OP_DIVADDK: return A / (B + K[in->c]);
     case NB_OP_POW: return cimag(B) == 0 ? pow_real(A, creal(B)) : cpow(A, B);
     case NB_OP_POWK: return pow_real(A, KB);
-    case NB_OP_KPOW: return cpow(KB, A);
+    case NB_OP_KPOW: return cimag(A) == 0 ? pow_real(KB, creal(A)) : cpow(KB, A);
     case NB_OP_POWI: return powi_c(A, (double)(int32_t)in->c);
     case NB_OP_POLY: return poly_c(A, K + in->b, in->c);
     case NB_OP_SIN: return csin(A);

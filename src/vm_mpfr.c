@@ -24,7 +24,9 @@ struct NbMpfrVm {
     mpfr_t *regs;    /* nregs, the variables' ones unused */
     mpfr_ptr *R;     /* register r's value: regs[r] or a caller's variable */
     mpfr_t *K;       /* the pool at prec */
-    mpfr_t t;        /* scratch for fused opcodes */
+    long *ki;        /* pool entry as a long, when it is an exact integer */
+    unsigned char *isint; /* ... which the _si functions then use */
+    mpfr_t t, t2;    /* scratch for fused opcodes and POLY */
 };
 
 NbMpfrVm *nb_mpfr_vm_new(const NbProgram *p, mpfr_prec_t prec)
@@ -40,17 +42,25 @@ NbMpfrVm *nb_mpfr_vm_new(const NbProgram *p, mpfr_prec_t prec)
     vm->regs = malloc(n * sizeof *vm->regs);
     vm->R = malloc(n * sizeof *vm->R);
     vm->K = malloc((p->nkonst ? p->nkonst : 1) * sizeof *vm->K);
-    if (!vm->regs || !vm->R || !vm->K)
+    vm->ki = malloc((p->nkonst ? p->nkonst : 1) * sizeof *vm->ki);
+    vm->isint = malloc(p->nkonst ? p->nkonst : 1);
+    if (!vm->regs || !vm->R || !vm->K || !vm->ki || !vm->isint)
         abort();
     for (size_t r = 0; r < p->mp.nregs; r++) {
         mpfr_init2(vm->regs[r], prec);
         vm->R[r] = vm->regs[r];
     }
     for (size_t k = 0; k < p->nkonst; k++) {
+        const NbKonst *c = &p->konst[k];
         mpfr_init2(vm->K[k], prec);
-        nb_konst_mpfr(&p->konst[k], vm->K[k]);
+        nb_konst_mpfr(c, vm->K[k]);
+        vm->isint[k] = c->kind == NB_K_Q
+                       && mpz_cmp_ui(mpq_denref(c->q), 1) == 0
+                       && mpz_fits_slong_p(mpq_numref(c->q));
+        vm->ki[k] = vm->isint[k] ? mpz_get_si(mpq_numref(c->q)) : 0;
     }
     mpfr_init2(vm->t, prec);
+    mpfr_init2(vm->t2, prec);
     return vm;
 }
 
@@ -63,9 +73,12 @@ void nb_mpfr_vm_free(NbMpfrVm *vm)
     for (size_t k = 0; k < vm->p->nkonst; k++)
         mpfr_clear(vm->K[k]);
     mpfr_clear(vm->t);
+    mpfr_clear(vm->t2);
     free(vm->regs);
     free(vm->R);
     free(vm->K);
+    free(vm->ki);
+    free(vm->isint);
     free(vm);
 }
 
@@ -73,8 +86,7 @@ void nb_mpfr_vm_free(NbMpfrVm *vm)
  * so every VM runs every opcode). */
 static void poly(NbMpfrVm *vm, mpfr_ptr d, mpfr_srcptr a, const NbIns *in)
 {
-    mpfr_t pw;
-    mpfr_init2(pw, vm->prec);
+    mpfr_ptr pw = vm->t2;
     mpfr_set(pw, a, MPFR_RNDN);
     if (mpfr_zero_p(vm->K[in->b]))
         mpfr_set_zero(d, -1);
@@ -89,7 +101,6 @@ static void poly(NbMpfrVm *vm, mpfr_ptr d, mpfr_srcptr a, const NbIns *in)
             break;
         mpfr_mul(pw, pw, a, MPFR_RNDN);
     }
-    mpfr_clear(pw);
 }
 
 static void call(mpfr_ptr d, int fn, mpfr_srcptr a, mpfr_srcptr b)
@@ -113,6 +124,8 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
 #define B R[in->b]
 #define C R[in->c]
 #define KB vm->K[in->b]
+#define INT vm->isint[in->b]
+#define KI vm->ki[in->b]
         switch (in->op) {
         case NB_OP_MOV: mpfr_set(D, A, N); break;
         case NB_OP_LOADK: mpfr_set(D, vm->K[in->a], N); break;
@@ -120,12 +133,26 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
         case NB_OP_SUB: mpfr_sub(D, A, B, N); break;
         case NB_OP_MUL: mpfr_mul(D, A, B, N); break;
         case NB_OP_DIV: mpfr_div(D, A, B, N); break;
-        case NB_OP_ADDK: mpfr_add(D, A, KB, N); break;
-        case NB_OP_SUBK: mpfr_sub(D, A, KB, N); break;
-        case NB_OP_MULK: mpfr_mul(D, A, KB, N); break;
-        case NB_OP_DIVK: mpfr_div(D, A, KB, N); break;
-        case NB_OP_KSUB: mpfr_sub(D, KB, A, N); break;
-        case NB_OP_KDIV: mpfr_div(D, KB, A, N); break;
+        /* An integer constant goes in exact, through the _si function
+         * (cheaper, and exact even when it has more bits than prec). */
+        case NB_OP_ADDK:
+            INT ? mpfr_add_si(D, A, KI, N) : mpfr_add(D, A, KB, N);
+            break;
+        case NB_OP_SUBK:
+            INT ? mpfr_sub_si(D, A, KI, N) : mpfr_sub(D, A, KB, N);
+            break;
+        case NB_OP_MULK:
+            INT ? mpfr_mul_si(D, A, KI, N) : mpfr_mul(D, A, KB, N);
+            break;
+        case NB_OP_DIVK:
+            INT ? mpfr_div_si(D, A, KI, N) : mpfr_div(D, A, KB, N);
+            break;
+        case NB_OP_KSUB:
+            INT ? mpfr_si_sub(D, KI, A, N) : mpfr_sub(D, KB, A, N);
+            break;
+        case NB_OP_KDIV:
+            INT ? mpfr_si_div(D, KI, A, N) : mpfr_div(D, KB, A, N);
+            break;
         case NB_OP_NEG: mpfr_neg(D, A, N); break;
         case NB_OP_SQR: mpfr_sqr(D, A, N); break;
         case NB_OP_SQRT: mpfr_sqrt(D, A, N); break;
@@ -139,7 +166,7 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
             mpfr_sub(D, C, vm->t, N);
             break;
         case NB_OP_MULKADD:
-            mpfr_mul(vm->t, A, KB, N);
+            INT ? mpfr_mul_si(vm->t, A, KI, N) : mpfr_mul(vm->t, A, KB, N);
             mpfr_add(D, vm->t, C, N);
             break;
         case NB_OP_SQRADD:
@@ -159,7 +186,7 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
             mpfr_sqr(D, vm->t, N);
             break;
         case NB_OP_EXPK:
-            mpfr_mul(vm->t, A, KB, N);
+            INT ? mpfr_mul_si(vm->t, A, KI, N) : mpfr_mul(vm->t, A, KB, N);
             mpfr_exp(D, vm->t, N);
             break;
         case NB_OP_KDIVADDK:
@@ -193,5 +220,7 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
 #undef B
 #undef C
 #undef KB
+#undef INT
+#undef KI
     }
 }
