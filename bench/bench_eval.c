@@ -249,9 +249,10 @@ int main(int argc, char **argv)
         run_double(e, p[e], x, y, npts, runs);
     /* Fewer points as precision grows: the cost per point grows too. */
     static const mpfr_prec_t precs[3] = {53, 256, 1024};
+    static const int shift[3] = {0, 2, 3};
     for (int k = 0; k < 3; k++)
         for (int e = 0; e < 5; e++)
-            run_mpfr(e, p[e], x, y, precs[k], mpts >> (2 * k), runs);
+            run_mpfr(e, p[e], x, y, precs[k], mpts >> shift[k], runs);
     for (int e = 0; e < 5; e++)
         nb_program_free(p[e]);
     nb_store_free(st);

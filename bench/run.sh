@@ -11,7 +11,7 @@
 # BENCH_REPS, BENCH_POINTS (double evaluation: points per round, split over
 # the repetitions; default 10 million), BENCH_PEER_POINTS (muparser and
 # libmatheval, default a tenth), BENCH_MPFR_POINTS (at 53 bits; a quarter
-# of that at 256 bits, a sixteenth at 1024).
+# of that at 256 bits, an eighth at 1024).
 #
 # Adding an item: write bench/NAME.c printing lines
 #     RESULT <group> <item> <engine> <ns per operation> <checksum>
@@ -167,7 +167,7 @@ table() {
 echo
 echo "nabla bench: $(uname -m), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'), single core"
 echo "each figure: median of $ROUNDS rounds of the best of $REPS repetitions (CPU time)"
-echo "points per round: double $POINTS (peers $PEER_POINTS); MPFR $MPFR_POINTS at 53 bits, 1/4 at 256, 1/16 at 1024"
+echo "points per round: double $POINTS (peers $PEER_POINTS); MPFR $MPFR_POINTS at 53 bits, 1/4 at 256, 1/8 at 1024"
 table eval "compiled double evaluation, ns per point (ratio = engine / baseline)" \
     "c_pow c_mul c_simd nabla_scalar nabla_block muparser matheval" \
     "nabla_scalar/c_pow nabla_scalar/c_mul nabla_block/c_mul nabla_block/c_simd muparser/c_pow matheval/c_pow"

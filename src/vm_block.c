@@ -11,10 +11,14 @@
  * The last, partial block is copied into zero-padded registers; arithmetic
  * runs over the whole block (cheap, and the loop count stays constant),
  * library calls only over the live points.
+ *
+ * Between blocks nb_interrupted is polled: a huge grid stops at ^C within
+ * a block, with NaN in the points not computed (the caller reports).
  */
 #include "compile_internal.h"
 
 #include <math.h>
+#include "nabla/eval.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,6 +212,12 @@ void nb_run_block(const NbProgram *p, size_t npts, const double *const *x,
         R[r] = mem + r * NB_BLOCK;
     for (size_t off = 0; off < npts; off += NB_BLOCK) {
         size_t n = npts - off < NB_BLOCK ? npts - off : NB_BLOCK;
+        if (nb_interrupted) { /* ^C: the rest is NaN, the caller reports */
+            for (size_t o = 0; o < p->nout; o++)
+                for (size_t i = off; i < npts; i++)
+                    out[o][i] = NAN;
+            break;
+        }
         for (size_t v = 0; v < p->nvars; v++) {
             if (n == NB_BLOCK) {
                 R[v] = (double *)(x[v] + off); /* read only: never a dst */

@@ -50,7 +50,9 @@ void nb_run_double(const NbProgram *p, const double *x, double *out,
 
 /* npts points, structure of arrays: x[v][i] is variable v at point i,
  * out[o][i] output o at point i. Works block by block internally (one opcode
- * over a block of points), so dispatch cost vanishes and loops vectorise. */
+ * over a block of points), so dispatch cost vanishes and loops vectorise.
+ * Polls nb_interrupted between blocks: once it is set, the points not yet
+ * computed get NaN and the call returns. */
 void nb_run_block(const NbProgram *p, size_t npts, const double *const *x,
                   double *const *out);
 

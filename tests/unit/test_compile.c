@@ -13,6 +13,7 @@
 
 #include "nabla/compile.h"
 #include "nabla/builtins.h"
+#include "nabla/eval.h"
 #include "../../src/compile_internal.h"
 #include "check.h"
 
@@ -317,6 +318,73 @@ static void test_complex(void)
     nb_program_free(p);
 }
 
+/* Fused opcodes: same value as the unfused C, fewer instructions. */
+static void test_fusion(void)
+{
+    /* 1/(1 + exp(-x)) = (1 + exp((-1)*x))^-1: EXPK, KDIVADDK */
+    Ex sig = pw(add2(num(1), fn1(NB_FN_EXP, neg(X))), num(-1));
+    NbProgram *p = comp(1, &sig);
+    CHECK(p && nb_program_ninstr(p) == 2 && has_op(p, "EXPK")
+              && has_op(p, "KDIVADDK"), "1/(1+exp(-x)) is 2 instructions");
+    int ok = 1;
+    for (double x = -30; x <= 30; x += 0.7)
+        ok &= p && run1(p, x, 0) == 1 / (1 + exp(-x));
+    CHECK(ok, "1/(1+exp(-x)) equals the C expression bit for bit");
+    nb_program_free(p);
+    /* (y - x^2)^2 and (x - 1)^2: x^2, (y - x^2)^2, x - 1, (x-1)^2 + acc;
+     * alone, (x - 1)^2 is one SQRADDK */
+    Ex r = add2(pw(add2(Y, neg(pw(X, num(2)))), num(2)),
+                pw(add2(num(-1), X), num(2)));
+    p = comp(1, &r);
+    CHECK(p && has_op(p, "SQRSUB") && has_op(p, "SQRADD")
+              && nb_program_ninstr(p) == 4,
+          "(y - x^2)^2 + (x - 1)^2 fuses the squares: 4 instructions");
+    ok = 1;
+    for (double x = -3; x <= 3; x += 0.37)
+        ok &= p && run1(p, x, 0.5) == (0.5 - x * x) * (0.5 - x * x) + (x - 1) * (x - 1);
+    CHECK(ok, "(y - x^2)^2 + (x - 1)^2 equals the C expression");
+    nb_program_free(p);
+    Ex sq1 = pw(add2(num(-1), X), num(2));
+    p = comp(1, &sq1);
+    CHECK(p && nb_program_ninstr(p) == 1 && has_op(p, "SQRADDK")
+              && run1(p, 3.5, 0) == 6.25, "(x - 1)^2 is one SQRADDK");
+    nb_program_free(p);
+    /* exp(-x^2/2) and a/(b + 1) */
+    Ex g = mul2(fn1(NB_FN_EXP, mul2(frac(-1, 2), pw(X, num(2)))),
+                pw(add2(num(1), Y), num(-1)));
+    p = comp(1, &g);
+    CHECK(p && has_op(p, "EXPK") && has_op(p, "DIVADDK"),
+          "exp(-x^2/2)/(1 + y) fuses");
+    CHECK(p && run1(p, 1.5, 0.25) == exp(-1.5 * 1.5 * 0.5) / (1 + 0.25),
+          "exp(-x^2/2)/(1 + y) value");
+    nb_program_free(p);
+    /* a product used twice is not fused away */
+    Ex t = add2(num(1), X);
+    Ex outs[2] = {pw(t, num(2)), t};
+    p = comp(2, outs);
+    double in[2] = {2, 0}, o[2], sc[8];
+    nb_run_double(p, in, o, sc);
+    CHECK(o[0] == 9 && o[1] == 3, "shared 1+x stays an output");
+    nb_program_free(p);
+}
+
+/* The block VM stops at ^C: the rest of the points are NaN. */
+static void test_interrupt(void)
+{
+    Ex f = add2(X, Y);
+    NbProgram *p = comp(1, &f);
+    enum { N = 1000 };
+    static double xs[N], ys[N], o[N];
+    nb_interrupted = 1;
+    nb_run_block(p, N, (const double *const[]){xs, ys}, (double *const[]){o});
+    nb_interrupted = 0;
+    int ok = 1;
+    for (int i = 0; i < N; i++)
+        ok &= isnan(o[i]);
+    CHECK(ok, "an interrupted block run leaves NaN");
+    nb_program_free(p);
+}
+
 static void test_errors(void)
 {
     NbDiag d = NB_DIAG_INIT;
@@ -354,6 +422,8 @@ int main(void)
     test_outputs();
     test_mpfr();
     test_complex();
+    test_fusion();
+    test_interrupt();
     test_errors();
     nb_store_free(st);
     mpfr_free_cache();
