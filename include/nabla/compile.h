@@ -56,7 +56,9 @@ void nb_run_double(const NbProgram *p, const double *x, double *out,
 void nb_run_block(const NbProgram *p, size_t npts, const double *const *x,
                   double *const *out);
 
-/* MPFR at a fixed precision, registers allocated once. */
+/* MPFR at a fixed precision, registers allocated once. The VM refers to p,
+ * which must outlive it. NULL when prec is outside [NB_MIN_PRECISION,
+ * NB_MAX_PRECISION]. Inputs are read exactly, at their own precision. */
 typedef struct NbMpfrVm NbMpfrVm;
 NbMpfrVm *nb_mpfr_vm_new(const NbProgram *p, mpfr_prec_t prec);
 void nb_mpfr_vm_free(NbMpfrVm *vm);
@@ -67,7 +69,7 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out);
 void nb_run_complex(const NbProgram *p, const double complex *x,
                     double complex *out);
 
-/* Complex MPFR (GNU MPC) at a fixed precision. */
+/* Complex MPFR (GNU MPC) at a fixed precision; as the MPFR VM. */
 typedef struct NbMpcVm NbMpcVm;
 NbMpcVm *nb_mpc_vm_new(const NbProgram *p, mpfr_prec_t prec);
 void nb_mpc_vm_free(NbMpcVm *vm);
