@@ -375,7 +375,7 @@ static const NbExpr *simplify_node(NbStore *st, const NbExpr *e)
         if (e->kind == NB_ADD) {
             r = simplify_pythagoras(st, e);
             if (!r)
-                r = nb_simplify_together(st, e, simplify_node);
+                r = nb_simplify_together(st, e);
         } else if (e->kind == NB_MUL) {
             r = nb_simplify_cancel(st, e);
         }

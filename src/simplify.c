@@ -636,6 +636,9 @@ static const NbExpr *add_finish(NbStore *st, NbArr *terms, NbArr *nums)
     Term *tv = (Term *)terms->p;
     nb_msort(tv, terms->n, sizeof *tv, term_cmp);
     size_t nt = collect_terms(st, tv, terms->n);
+    for (size_t i = 0; i < nt; i++)
+        if (tv[i].coef && is_nan(tv[i].coef))
+            return tv[i].coef; /* inf*x - inf*x: NaN absorbs the sum */
 
     const NbExpr *buf[32];
     NbArr out = NB_ARR_INIT(buf);

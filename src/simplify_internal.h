@@ -44,10 +44,8 @@ const NbExpr *nb_split_coef(NbStore *st, const NbExpr *t,
                             const NbExpr **coef);
 
 /* nb_simplify's rational-function rules (simplify_rat.c); NULL when the
- * rule does not apply. simp is applied to the combined pieces. */
+ * rule does not apply. */
 const NbExpr *nb_simplify_cancel(NbStore *st, const NbExpr *mul);
-const NbExpr *nb_simplify_together(NbStore *st, const NbExpr *sum,
-                                   const NbExpr *(*simp)(NbStore *,
-                                                         const NbExpr *));
+const NbExpr *nb_simplify_together(NbStore *st, const NbExpr *sum);
 
 #endif

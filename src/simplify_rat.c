@@ -344,33 +344,42 @@ static const NbExpr *denominator(NbStore *st, const NbExpr *t)
     return d;
 }
 
-const NbExpr *nb_simplify_together(NbStore *st, const NbExpr *sum,
-                                   const NbExpr *(*simp)(NbStore *,
-                                                         const NbExpr *))
+/* m with cancel applied until it no longer changes (a few rounds). */
+static const NbExpr *cancel_all(NbStore *st, const NbExpr *m)
+{
+    for (int round = 0; round < 8; round++) {
+        const NbExpr *r = nb_simplify_cancel(st, m);
+        if (!r || r == m)
+            break;
+        m = r;
+    }
+    return m;
+}
+
+const NbExpr *nb_simplify_together(NbStore *st, const NbExpr *sum)
 {
     if (sum->kind != NB_ADD)
         return NULL;
     for (size_t i = 0; i < sum->n; i++) {
         const NbExpr *d = denominator(st, sum->args[i]);
-        if (nb_is_one(d))
-            continue;
+        if (nb_is_number(d))
+            continue; /* 1, or 0 from an undefined 0^-1 factor */
         const NbExpr *nbuf[32], *rbuf[32];
         NbArr nums = NB_ARR_INIT(nbuf), rest = NB_ARR_INIT(rbuf);
+        size_t before = 0;
         for (size_t j = 0; j < sum->n; j++) {
             const NbExpr *t = sum->args[j];
-            if (j >= i && denominator(st, t) == d)
+            if (j >= i && denominator(st, t) == d) {
                 NB_ARR_PUSH_NODE(&nums, nb_mul2(st, t, d));
-            else
+                before += nb_dag_size(t);
+            } else {
                 NB_ARR_PUSH_NODE(&rest, t);
+            }
         }
         const NbExpr *r = NULL;
         if (nums.n >= 2) {
-            const NbExpr *num = simp(st, nb_add(st, nums.n, NB_ARR_NODES(nums)));
-            const NbExpr *term = simp(st, nb_div(st, num, d));
-            size_t before = 0;
-            for (size_t j = 0; j < sum->n; j++)
-                if (j >= i && denominator(st, sum->args[j]) == d)
-                    before += nb_dag_size(sum->args[j]);
+            const NbExpr *num = nb_add(st, nums.n, NB_ARR_NODES(nums));
+            const NbExpr *term = cancel_all(st, nb_div(st, num, d));
             if (nb_dag_size(term) < before) {
                 NB_ARR_PUSH_NODE(&rest, term);
                 r = nb_add(st, rest.n, NB_ARR_NODES(rest));
