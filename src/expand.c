@@ -368,16 +368,17 @@ static const NbExpr *simplify_pythagoras(NbStore *st, const NbExpr *sum)
     return NULL;
 }
 
-static const NbExpr *simplify_node(NbStore *st, const NbExpr *e)
+static const NbExpr *simplify_node(NbStore *st, const NbExpr *e,
+                                   NbRatCache *cache)
 {
     for (int round = 0; round < 16; round++) {
         const NbExpr *r = NULL;
         if (e->kind == NB_ADD) {
             r = simplify_pythagoras(st, e);
             if (!r)
-                r = nb_simplify_together(st, e);
+                r = nb_simplify_together(st, e, cache);
         } else if (e->kind == NB_MUL) {
-            r = nb_simplify_cancel(st, e);
+            r = nb_simplify_cancel(st, e, cache);
         }
         if (!r || r == e)
             return e;
@@ -389,12 +390,14 @@ static const NbExpr *simplify_node(NbStore *st, const NbExpr *e)
 static const NbExpr *simplify_post(NbStore *st, const NbExpr *e,
                                    const NbExpr *const *a, void *ctx)
 {
-    (void)ctx;
-    return simplify_node(st, rebuild(st, e, a));
+    return simplify_node(st, rebuild(st, e, a), ctx);
 }
 
 const NbExpr *nb_simplify(NbStore *st, const NbExpr *e)
 {
-    MapOps ops = {NULL, simplify_post, NULL};
-    return map_dag(st, e, &ops);
+    NbRatCache *cache = nb_rat_cache_new();
+    MapOps ops = {NULL, simplify_post, cache};
+    const NbExpr *r = map_dag(st, e, &ops);
+    nb_rat_cache_free(cache);
+    return r;
 }

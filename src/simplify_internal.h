@@ -44,8 +44,14 @@ const NbExpr *nb_split_coef(NbStore *st, const NbExpr *t,
                             const NbExpr **coef);
 
 /* nb_simplify's rational-function rules (simplify_rat.c); NULL when the
- * rule does not apply. */
-const NbExpr *nb_simplify_cancel(NbStore *st, const NbExpr *mul);
-const NbExpr *nb_simplify_together(NbStore *st, const NbExpr *sum);
+ * rule does not apply. The cache (may be NULL) remembers pairs of bases
+ * that do not cancel, for one nb_simplify call. */
+typedef struct NbRatCache NbRatCache;
+NbRatCache *nb_rat_cache_new(void);
+void nb_rat_cache_free(NbRatCache *c);
+const NbExpr *nb_simplify_cancel(NbStore *st, const NbExpr *mul,
+                                 NbRatCache *cache);
+const NbExpr *nb_simplify_together(NbStore *st, const NbExpr *sum,
+                                   NbRatCache *cache);
 
 #endif

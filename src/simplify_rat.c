@@ -25,6 +25,7 @@
 
 #define RAT_MAX_DEG 64
 #define RAT_MAX_BITS 4096
+#define TOGETHER_MAX_TERMS 2000
 
 /* --- dense univariate polynomials over Q ----------------------------------- */
 
@@ -196,6 +197,77 @@ static Poly *poly_gcd(const Poly *a, const Poly *b)
     return x;
 }
 
+/* --- a cache of pairs known not to cancel ---------------------------------- */
+
+/* The same numerator/denominator pairs recur in every term of a derivative
+ * ((x^2 + 1)^-3 against x, x^2, ...), so pairs found coprime (or not
+ * polynomial) are remembered for the duration of one nb_simplify call. */
+struct NbRatCache {
+    const NbExpr **a, **b;
+    size_t cap, count;
+};
+
+NbRatCache *nb_rat_cache_new(void)
+{
+    NbRatCache *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    return c;
+}
+
+void nb_rat_cache_free(NbRatCache *c)
+{
+    if (!c)
+        return;
+    free(c->a);
+    free(c->b);
+    free(c);
+}
+
+static size_t cache_slot(const NbRatCache *c, const NbExpr *a, const NbExpr *b)
+{
+    size_t i = (a->id * 2654435761u ^ b->id * 40503u) & (c->cap - 1);
+    while (c->a[i] && (c->a[i] != a || c->b[i] != b))
+        i = (i + 1) & (c->cap - 1);
+    return i;
+}
+
+static int cache_has(const NbRatCache *c, const NbExpr *a, const NbExpr *b)
+{
+    return c && c->cap && c->a[cache_slot(c, a, b)];
+}
+
+static void cache_add(NbRatCache *c, const NbExpr *a, const NbExpr *b)
+{
+    if (!c)
+        return;
+    if ((c->count + 1) * 2 > c->cap) {
+        NbRatCache g = {0};
+        g.cap = c->cap ? c->cap * 2 : 64;
+        g.a = calloc(g.cap, sizeof *g.a);
+        g.b = calloc(g.cap, sizeof *g.b);
+        if (!g.a || !g.b)
+            abort();
+        for (size_t i = 0; i < c->cap; i++) {
+            if (!c->a[i])
+                continue;
+            size_t j = cache_slot(&g, c->a[i], c->b[i]);
+            g.a[j] = c->a[i];
+            g.b[j] = c->b[i];
+        }
+        g.count = c->count;
+        free(c->a);
+        free(c->b);
+        *c = g;
+    }
+    size_t i = cache_slot(c, a, b);
+    if (!c->a[i]) {
+        c->a[i] = a;
+        c->b[i] = b;
+        c->count++;
+    }
+}
+
 /* --- cancel ------------------------------------------------------------------ */
 
 typedef struct Factor {
@@ -234,14 +306,18 @@ static const NbExpr *sole_var(const NbExpr *b)
 
 /* Try to cancel numerator factor i against denominator factor j of m. */
 static const NbExpr *cancel_pair(NbStore *st, const NbExpr *m, size_t i,
-                                 size_t j)
+                                 size_t j, NbRatCache *cache)
 {
     Factor fi, fj;
     factor_of(m->args[i], &fi);
     factor_of(m->args[j], &fj);
-    const NbExpr *x = sole_var(fi.base);
-    if (!x || sole_var(fj.base) != x)
+    if (cache_has(cache, fi.base, fj.base))
         return NULL;
+    const NbExpr *x = sole_var(fi.base);
+    if (!x || sole_var(fj.base) != x) {
+        cache_add(cache, fi.base, fj.base);
+        return NULL;
+    }
     const NbExpr *res = NULL;
     Poly *p = poly_from(st, fi.base, x), *q = poly_from(st, fj.base, x);
     Poly *g = p && q && p->deg > 0 && q->deg > 0 ? poly_gcd(p, q) : NULL;
@@ -266,6 +342,8 @@ static const NbExpr *cancel_pair(NbStore *st, const NbExpr *m, size_t i,
         poly_free(q1);
         poly_free(r);
     }
+    if (!res)
+        cache_add(cache, fi.base, fj.base);
     poly_free(p);
     poly_free(q);
     poly_free(g);
@@ -297,7 +375,8 @@ static const NbExpr *cancel_negation(NbStore *st, const NbExpr *m, size_t i,
     return r;
 }
 
-const NbExpr *nb_simplify_cancel(NbStore *st, const NbExpr *m)
+const NbExpr *nb_simplify_cancel(NbStore *st, const NbExpr *m,
+                                 NbRatCache *cache)
 {
     if (m->kind != NB_MUL)
         return NULL;
@@ -314,7 +393,7 @@ const NbExpr *nb_simplify_cancel(NbStore *st, const NbExpr *m)
                 Factor fj;
                 factor_of(m->args[j], &fj);
                 if (expo_sign(fj.expo) < 0)
-                    r = cancel_pair(st, m, i, j);
+                    r = cancel_pair(st, m, i, j, cache);
             }
             if (r && r != m)
                 return r;
@@ -345,10 +424,11 @@ static const NbExpr *denominator(NbStore *st, const NbExpr *t)
 }
 
 /* m with cancel applied until it no longer changes (a few rounds). */
-static const NbExpr *cancel_all(NbStore *st, const NbExpr *m)
+static const NbExpr *cancel_all(NbStore *st, const NbExpr *m,
+                               NbRatCache *cache)
 {
     for (int round = 0; round < 8; round++) {
-        const NbExpr *r = nb_simplify_cancel(st, m);
+        const NbExpr *r = nb_simplify_cancel(st, m, cache);
         if (!r || r == m)
             break;
         m = r;
@@ -356,39 +436,50 @@ static const NbExpr *cancel_all(NbStore *st, const NbExpr *m)
     return m;
 }
 
-const NbExpr *nb_simplify_together(NbStore *st, const NbExpr *sum)
+const NbExpr *nb_simplify_together(NbStore *st, const NbExpr *sum,
+                                   NbRatCache *cache)
 {
-    if (sum->kind != NB_ADD)
+    if (sum->kind != NB_ADD || sum->n > TOGETHER_MAX_TERMS)
         return NULL;
-    for (size_t i = 0; i < sum->n; i++) {
-        const NbExpr *d = denominator(st, sum->args[i]);
-        if (nb_is_number(d))
-            continue; /* 1, or 0 from an undefined 0^-1 factor */
+    const NbExpr *dbuf[64];
+    NbArr dv = NB_ARR_INIT(dbuf);
+    for (size_t j = 0; j < sum->n; j++)
+        NB_ARR_PUSH_NODE(&dv, denominator(st, sum->args[j]));
+    const NbExpr **dens = NB_ARR_NODES(dv), *res = NULL;
+    for (size_t i = 0; i < sum->n && !res; i++) {
+        const NbExpr *d = dens[i];
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = dens[j] == d;
+        if (seen || nb_is_number(d))
+            continue; /* done already; 1, or 0 from an undefined 0^-1 */
         const NbExpr *nbuf[32], *rbuf[32];
         NbArr nums = NB_ARR_INIT(nbuf), rest = NB_ARR_INIT(rbuf);
-        size_t before = 0;
         for (size_t j = 0; j < sum->n; j++) {
             const NbExpr *t = sum->args[j];
-            if (j >= i && denominator(st, t) == d) {
+            if (j >= i && dens[j] == d)
                 NB_ARR_PUSH_NODE(&nums, nb_mul2(st, t, d));
-                before += nb_dag_size(t);
-            } else {
+            else
                 NB_ARR_PUSH_NODE(&rest, t);
-            }
         }
         const NbExpr *r = NULL;
         if (nums.n >= 2) {
+            /* worth it only when something cancels against d and the
+             * whole sum gets smaller */
             const NbExpr *num = nb_add(st, nums.n, NB_ARR_NODES(nums));
-            const NbExpr *term = cancel_all(st, nb_div(st, num, d));
-            if (nb_dag_size(term) < before) {
+            const NbExpr *term = cancel_all(st, nb_div(st, num, d), cache);
+            if (nb_is_number(term) || denominator(st, term) != d) {
                 NB_ARR_PUSH_NODE(&rest, term);
                 r = nb_add(st, rest.n, NB_ARR_NODES(rest));
+                if (nb_dag_size(r) >= nb_dag_size(sum))
+                    r = NULL;
             }
         }
         nb_arr_free(&nums);
         nb_arr_free(&rest);
         if (r && r != sum)
-            return r;
+            res = r;
     }
-    return NULL;
+    nb_arr_free(&dv);
+    return res;
 }
