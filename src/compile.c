@@ -381,6 +381,9 @@ static double fold_d(int op, int fn, double a, double b)
     case NB_OP_LOG: return log(a);
     case NB_OP_TANH: return tanh(a);
     case NB_OP_SIGMOID: return nb_sigmoid_d(a);
+    case NB_OP_ATAN: return atan(a);
+    case NB_OP_ABS: return fabs(a);
+    case NB_OP_RELU: return nb_relu_d(a);
     case NB_OP_CALL1: return nb_builtins[fn].eval_d(&a);
     default: {
         assert(op == NB_OP_CALL2);
@@ -746,6 +749,8 @@ static const uint8_t inline_op[NB_FN__COUNT] = {
     [NB_FN_EXP] = NB_OP_EXP, [NB_FN_LOG] = NB_OP_LOG,
     [NB_FN_LN] = NB_OP_LOG, [NB_FN_SQRT] = NB_OP_SQRT,
     [NB_FN_TANH] = NB_OP_TANH, [NB_FN_SIGMOID] = NB_OP_SIGMOID,
+    [NB_FN_ATAN] = NB_OP_ATAN, [NB_FN_ABS] = NB_OP_ABS,
+    [NB_FN_RELU] = NB_OP_RELU,
 };
 
 static uint32_t lower_fn(Lower *L, const NbExpr *e)

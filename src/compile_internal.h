@@ -75,6 +75,9 @@
     X(LOG,     "r--")                                                      \
     X(TANH,    "r--")                                                      \
     X(SIGMOID, "r--")                                                      \
+    X(ATAN,    "r--")                                                      \
+    X(ABS,     "r--")  /* d = fabs(a) */                                   \
+    X(RELU,    "r--")  /* d = a > 0 ? a : a <= 0 ? 0 : a (NaN stays) */    \
     X(CALL1,   "r-f")  /* d = nb_builtins[fn](a) */                        \
     X(CALL2,   "rrf")  /* d = nb_builtins[fn](a, b) */                     \
     X(END,     "---")
@@ -149,6 +152,12 @@ static inline double nb_sigmoid_d(double x)
         return 1.0 / (1.0 + exp(-x));
     double t = exp(x);
     return t / (1.0 + t);
+}
+
+/* relu as nb_builtins[NB_FN_RELU].eval_d: NaN passes, relu(-0) is +0. */
+static inline double nb_relu_d(double x)
+{
+    return x > 0 ? x : x <= 0 ? 0.0 : x;
 }
 
 /* The register-level listing of a stream, one instruction a line, for

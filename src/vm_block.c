@@ -53,6 +53,8 @@ typedef const double *restrict Src;
     X(SQRKSUB, (kb - a[i]) * (kb - a[i]))                                  \
     X(KDIVADDK, kb / (a[i] + kc))                                          \
     X(DIVADDK, a[i] / (b[i] + kc))                                         \
+    X(ABS, fabs(a[i]))                                                     \
+    X(RELU, nb_relu_d(a[i]))                                               \
     X(SQRT, sqrt(a[i])) /* not vectorised: sqrt may set errno */           \
     X(RSQRT, 1.0 / sqrt(a[i] + 0.0))
 
@@ -189,6 +191,7 @@ NB_CLONES static void step(const NbIns *in, double *const *R, const double *K,
     case NB_OP_LOG: LIVE(log(a[i])); break;
     case NB_OP_TANH: LIVE(tanh(a[i])); break;
     case NB_OP_SIGMOID: LIVE(nb_sigmoid_d(a[i])); break;
+    case NB_OP_ATAN: LIVE(atan(a[i])); break;
     case NB_OP_CALL1: call_block(d, a, NULL, n, in->fn); break;
     case NB_OP_CALL2: call_block(d, a, b, n, in->fn); break;
     default: break;

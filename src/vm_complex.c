@@ -111,6 +111,9 @@ static Cx step_c(const NbIns *in, const Cx *r, const double *K)
     case NB_OP_LOG: return clog(A);
     case NB_OP_TANH: return ctanh(A);
     case NB_OP_SIGMOID: return call_c(NB_FN_SIGMOID, A, 0);
+    case NB_OP_ATAN: return catan(A);
+    case NB_OP_ABS: return call_c(NB_FN_ABS, A, 0);
+    case NB_OP_RELU: return call_c(NB_FN_RELU, A, 0);
     case NB_OP_CALL1: return call_c(in->fn, A, 0);
     default: return call_c(in->fn, A, B);
     }
@@ -308,6 +311,9 @@ static void step_mpc(NbMpcVm *vm, const NbIns *in)
     case NB_OP_LOG: mpc_log(D, A, N); break;
     case NB_OP_TANH: mpc_tanh(D, A, N); break;
     case NB_OP_SIGMOID: call_mpc(D, NB_FN_SIGMOID, A, NULL); break;
+    case NB_OP_ATAN: mpc_atan(D, A, N); break;
+    case NB_OP_ABS: call_mpc(D, NB_FN_ABS, A, NULL); break;
+    case NB_OP_RELU: call_mpc(D, NB_FN_RELU, A, NULL); break;
     case NB_OP_CALL1: call_mpc(D, in->fn, A, NULL); break;
     default: call_mpc(D, in->fn, A, B); break;
     }

@@ -95,6 +95,9 @@ void nb_run_double(const NbProgram *p, const double *x, double *out,
     VM_CASE(LOG) D = log(A); VM_NEXT;
     VM_CASE(TANH) D = tanh(A); VM_NEXT;
     VM_CASE(SIGMOID) D = nb_sigmoid_d(A); VM_NEXT;
+    VM_CASE(ATAN) D = atan(A); VM_NEXT;
+    VM_CASE(ABS) D = fabs(A); VM_NEXT;
+    VM_CASE(RELU) D = nb_relu_d(A); VM_NEXT;
     VM_CASE(CALL1) {
         double t[2] = {A, 0};
         D = nb_builtins[pc->fn].eval_d(t);

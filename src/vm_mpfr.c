@@ -208,6 +208,9 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
         case NB_OP_LOG: mpfr_log(D, A, N); break;
         case NB_OP_TANH: mpfr_tanh(D, A, N); break;
         case NB_OP_SIGMOID: call(D, NB_FN_SIGMOID, A, NULL); break;
+        case NB_OP_ATAN: mpfr_atan(D, A, N); break;
+        case NB_OP_ABS: mpfr_abs(D, A, N); break;
+        case NB_OP_RELU: call(D, NB_FN_RELU, A, NULL); break;
         case NB_OP_CALL1: call(D, in->fn, A, NULL); break;
         case NB_OP_CALL2: call(D, in->fn, A, B); break;
         default:

@@ -318,6 +318,43 @@ static void test_complex(void)
     nb_program_free(p);
 }
 
+static int same(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b));
+}
+
+/* Every built-in, compiled alone (inline opcode or CALL through the table),
+ * gives exactly nb_builtins[].eval_d, in the scalar and the block VM. */
+static void test_builtins(void)
+{
+    static const double pts[] = {0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 2.5, -3.75,
+                                 1e-300, -1e-310, 700, -745, 1e300, INFINITY,
+                                 -INFINITY, NAN, 0.1, 3.14159, 20.5, -40};
+    enum { NP = sizeof pts / sizeof pts[0] };
+    for (int f = 0; f < NB_FN__COUNT; f++) {
+        const NbBuiltin *b = &nb_builtins[f];
+        if (b->flags & NB_BF_LOWERS)
+            continue;
+        Ex e = nb_intern(st, NB_FN, f, (size_t)b->min_args, (Ex[]){X, Y});
+        NbProgram *p = comp(1, &e);
+        double ys[NP], blk[NP];
+        int ok = p != NULL;
+        for (int i = 0; i < NP; i++)
+            ys[i] = pts[(i + 3) % NP];
+        if (p)
+            nb_run_block(p, NP, (const double *const[]){pts, ys},
+                         (double *const[]){blk});
+        for (int i = 0; ok && i < NP; i++) {
+            double a[2] = {pts[i], ys[i]}, want = b->eval_d(a);
+            ok &= same(run1(p, pts[i], ys[i]), want) && same(blk[i], want);
+            if (!ok)
+                printf("# %s(%g, %g): want %a\n", b->name, pts[i], ys[i], want);
+        }
+        CHECK(ok, "%s compiled equals its eval_d bit for bit", b->name);
+        nb_program_free(p);
+    }
+}
+
 /* Fused opcodes: same value as the unfused C, fewer instructions. */
 static void test_fusion(void)
 {
@@ -422,6 +459,7 @@ int main(void)
     test_outputs();
     test_mpfr();
     test_complex();
+    test_builtins();
     test_fusion();
     test_interrupt();
     test_errors();
