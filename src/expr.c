@@ -210,8 +210,30 @@ const NbExpr *nb_num_z(NbStore *st, const mpz_t z)
     return e;
 }
 
+/* The constructors ask for small integers (0, 1, -1, exponents) all the
+ * time: look them up without building an mpq. The hash is the one hash_mpz
+ * computes for v/1 (a single limb holds |v|). */
+static const NbExpr *find_si(const NbStore *st, long v)
+{
+    if (sizeof(mp_limb_t) < sizeof(long))
+        return NULL;
+    unsigned long m = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    uint32_t h = mix(mix(0, NB_NUM), (uint64_t)((v > 0) - (v < 0)) + 7u);
+    if (m)
+        h = mix(h, (mp_limb_t)m);
+    h = mix(mix(h, 1u + 7u), 1u); /* the denominator 1 */
+    size_t i = h & (st->cap - 1);
+    for (NbExpr *e; (e = st->slots[i]); i = (i + 1) & (st->cap - 1))
+        if (e->hash == h && e->kind == NB_NUM && mpq_cmp_si(e->u.q, v, 1) == 0)
+            return e;
+    return NULL;
+}
+
 const NbExpr *nb_num_si(NbStore *st, long v)
 {
+    const NbExpr *found = find_si(st, v);
+    if (found)
+        return found;
     mpq_t q;
     mpq_init(q);
     mpq_set_si(q, v, 1);

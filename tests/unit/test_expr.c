@@ -9,6 +9,7 @@
 #include "nabla/expr.h"
 #include "check.h"
 
+#include <limits.h>
 #include <math.h>
 
 static const NbExpr *bin(NbStore *st, NbKind k, const NbExpr *a,
@@ -23,6 +24,30 @@ static void test_interning(void)
     NbStore *st = nb_store_new();
     CHECK(nb_num_si(st, 7) == nb_num_si(st, 7), "same integer, same node");
     CHECK(nb_num_frac(st, 2, 4) == nb_num_frac(st, 1, 2), "2/4 is 1/2");
+    {   /* nb_num_si's lookup without an mpq finds what nb_num_q made */
+        static const long vs[] = {0, 1, -1, 2, -7, 1000000007L, LONG_MAX,
+                                  LONG_MIN, LONG_MIN + 1};
+        int ok = 1;
+        for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) {
+            mpq_t q;
+            mpq_init(q);
+            mpq_set_si(q, vs[i], 1);
+            const NbExpr *a = nb_num_q(st, q);
+            ok &= nb_num_si(st, vs[i]) == a && mpq_equal(a->u.q, q);
+            mpq_clear(q);
+            ok &= nb_num_si(st, vs[i]) == nb_num_si(st, vs[i]);
+        }
+        CHECK(ok, "nb_num_si and nb_num_q agree, LONG_MIN..LONG_MAX");
+        NbStore *s2 = nb_store_new(); /* si first, then q */
+        mpq_t q;
+        mpq_init(q);
+        mpq_set_si(q, LONG_MIN, 1);
+        const NbExpr *a = nb_num_si(s2, LONG_MIN);
+        CHECK(nb_num_q(s2, q) == a && nb_store_count(s2) == 1,
+              "nb_num_q finds what nb_num_si made");
+        mpq_clear(q);
+        nb_store_free(s2);
+    }
     CHECK(nb_num_frac(st, -3, 6) == nb_num_frac(st, -1, 2), "-3/6 is -1/2");
     mpz_t z;
     mpz_init_set_si(z, 7);
