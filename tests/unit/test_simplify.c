@@ -299,6 +299,16 @@ static void test_pow(void)
     SX(pw(add(x, N(1)), N(2)), "(^ (+ 1 x) 2)");
     SX(pw(N(0), x), "(^ 0 x)");
     SX(nb_pow_si(S, x, -2), "(^ x -2)");
+    SX(pw(dv(N(1), N(0)), N(2)), "(^ (^ 0 -1) 2)"); /* undefined stays */
+    SX(pw(D(INFINITY), N(0)), "1");
+    SX(pw(N(1), D(NAN)), "1");
+    SX(pw(pw(x, y), Q(1, 2)), "(^ (^ x y) 1/2)");
+    SX(pw(pw(x, y), N(2)), "(^ x (* 2 y))");
+    SX(pw(N(2), mul(Q(1, 2), x)), "(^ 2 (* 1/2 x))");
+    SX(pw(mul(N(2), F(NB_FN_EXP, x)), N(2)), "(* 4 (exp (* 2 x)))");
+    const NbExpr *v2[2] = {x, y};
+    SX(pw(nb_vec(S, 2, v2), N(2)), "(^ [x y] 2)");
+    SX(F(NB_FN_SIN, nb_vec(S, 2, v2)), "(sin [x y])");
 }
 
 /* --- calls ------------------------------------------------------------------------ */
@@ -398,6 +408,53 @@ static void test_fn(void)
     SX(F(NB_FN_LOG10, N(1000)), "3");
     SX(F(NB_FN_LOG10, N(5)), "(log10 5)");
     SX(F2(NB_FN_ATAN2, N(0), N(-1)), "pi");
+    SX(F2(NB_FN_ATAN2, N(0), N(2)), "0");
+    SX(F2(NB_FN_ATAN2, N(3), N(3)), "(* 1/4 pi)");
+    SX(F2(NB_FN_ATAN2, neg(y), x), "(atan2 (* -1 y) x)"); /* not odd at y = 0 */
+    SX(F(NB_FN_SEC, neg(x)), "(sec x)");
+    SX(F(NB_FN_SEC, N(0)), "1");
+    SX(F(NB_FN_CSC, neg(x)), "(* -1 (csc x))");
+    SX(F(NB_FN_CSC, mul(Q(1, 6), PI())), "2");
+    SX(F(NB_FN_COT, mul(Q(1, 4), PI())), "1");
+    SX(F(NB_FN_ASIN, Q(1, 2)), "(* 1/6 pi)");
+    SX(F(NB_FN_ASIN, Q(-1, 2)), "(* -1/6 pi)");
+    SX(F(NB_FN_ACOS, Q(1, 2)), "(* 1/3 pi)");
+    SX(F(NB_FN_ACOS, Q(-1, 2)), "(* 2/3 pi)");
+    SX(F(NB_FN_ACOS, N(0)), "(* 1/2 pi)");
+    SX(F(NB_FN_ACOS, neg(x)), "(acos (* -1 x))");
+    SX(F(NB_FN_ACOSH, N(1)), "0");
+    SX(F(NB_FN_ATANH, neg(x)), "(* -1 (atanh x))");
+    SX(F(NB_FN_ASINH, neg(x)), "(* -1 (asinh x))");
+    SX(F(NB_FN_ERF, neg(x)), "(* -1 (erf x))");
+    SX(F(NB_FN_ERFC, N(0)), "1");
+    SX(F(NB_FN_LGAMMA, N(1)), "0");
+    SX(F(NB_FN_LGAMMA, N(2)), "0");
+    SX(F(NB_FN_LOG2, Q(1, 8)), "-3");
+    SX(F(NB_FN_LOG2, N(6)), "(log2 6)");
+    SX(F(NB_FN_ABS, PI()), "pi");
+    SX(F(NB_FN_ABS, pw(x, Q(1, 2))), "(^ x 1/2)");
+    SX(F(NB_FN_ABS, mul(N(-2), mul(x, F(NB_FN_EXP, y)))), "(* 2 (abs (* x (exp y))))");
+    SX(F(NB_FN_ABS, mul(pw(x, N(2)), F(NB_FN_EXP, y))), "(* (^ x 2) (exp y))");
+    SX(F(NB_FN_ABS, pw(x, N(3))), "(abs (^ x 3))");
+    SX(F(NB_FN_SIGN, F(NB_FN_EXP, x)), "1");
+    SX(F(NB_FN_SIGN, pw(N(2), x)), "1");
+    SX(F(NB_FN_SIGN, F(NB_FN_ABS, x)), "(sign (abs x))");
+    SX(F(NB_FN_HEAVISIDE, F(NB_FN_COSH, x)), "1");
+    SX(F(NB_FN_HEAVISIDE, neg(x)), "(heaviside (* -1 x))");
+    SX(F(NB_FN_RELU, F(NB_FN_EXP, x)), "(exp x)");
+    SX(F(NB_FN_RELU, F(NB_FN_ABS, x)), "(abs x)");
+    SX(F(NB_FN_CEIL, F(NB_FN_SIGN, x)), "(sign x)");
+    SX(F(NB_FN_FLOOR, N(7)), "7");
+    SX(F(NB_FN_FLOOR, x), "(floor x)");
+    SX(F2(NB_FN_MIN, x, N(2)), "(min 2 x)");
+    SX(F2(NB_FN_HYPOT, N(1), N(1)), "(^ 2 1/2)");
+    SX(F2(NB_FN_HYPOT, N(0), N(-3)), "3");
+    SX(F(NB_FN_GAMMA, N(1)), "1");
+    SX(F(NB_FN_GAMMA, N(-2)), "(gamma -2)");
+    CHECK(F(NB_FN_GAMMA, nb_num_si(S, 10000000))->kind == NB_FN,
+          "gamma(10^7) stays: (10^7-1)! is past NB_MAX_EXACT_BITS");
+    SX(F(NB_FN_CBRT, neg(x)), "(* -1 (cbrt x))");
+    SX(F(NB_FN_EXP, mul(N(2), F(NB_FN_LOG, x))), "(exp (* 2 (log x)))");
     SX(F2(NB_FN_ATAN2, N(-1), N(0)), "(* -1/2 pi)");
 }
 
