@@ -5,6 +5,23 @@
  * recursion, so a 10^6-deep chain cannot overflow the C stack) and a memo
  * keyed by node, so the cost is linear in the DAG size, not in the size of
  * the tree it unfolds to.
+ *
+ * nb_subs     replaces nodes (pointer equality) and rebuilds the ancestors
+ *             with the canonical constructors; untouched subtrees are reused.
+ * nb_expand   distributes products over sums and multiplies out integer
+ *             powers of sums ((x+1)^-2 -> 1/(x^2 + 2x + 1)), everywhere
+ *             including inside calls. A product or power whose expansion
+ *             would have more than EXPAND_MAX_TERMS terms (estimated before
+ *             any work: product of term counts, multinomial count) is left
+ *             as it is, as is everything when ^C is pressed (nb_interrupted).
+ * nb_simplify rebuilds every node with the constructors (so a tree made
+ *             with nb_intern comes out canonical), then applies, until
+ *             nothing changes: in sums, c*R*sin(u)^2 + c*R*cos(u)^2 -> c*R
+ *             and c*R*cosh(u)^2 - c*R*sinh(u)^2 -> c*R; and the rational
+ *             rules of simplify_rat.c (cancel common polynomial factors in
+ *             a quotient; combine terms over a shared denominator when that
+ *             cancels). 1 - tanh(x)^2 and exp(log(x)) are left alone: the
+ *             first is already short, the second holds only for x > 0.
  */
 #include "nabla/simplify.h"
 #include "nabla/eval.h"
