@@ -919,6 +919,12 @@ static void test_random(void)
         const NbExpr *s = nb_simplify(S, p.can);
         if (!walk_checks(s, &why) && bad_idem++ < 5)
             printf("# simplify broke the form (%s): %s\n", why, sx(s));
+        /* nb_simplify of the raw (non-canonical) tree comes out canonical
+         * and keeps the value */
+        const NbExpr *sr = nb_simplify(S, p.raw);
+        if (!walk_checks(sr, &why) && bad_idem++ < 5)
+            printf("# simplify of a raw tree not canonical (%s): %s\n", why,
+                   sx(sr));
         for (int k = 0; k < 3; k++) {
             val_x = (double)rnd(2001) / 500.0 - 2.0 + 1e-3;
             val_y = (double)rnd(2001) / 500.0 - 2.0 + 2e-3;
@@ -926,6 +932,8 @@ static void test_random(void)
             int a = agree(p.raw, p.can);
             int b = agree(p.raw, s);
             int c = agree(p.raw, nb_expand(S, p.can));
+            if (c != 0)
+                c = agree(p.raw, sr);
             if (a >= 0)
                 compared++;
             if ((a == 0 || b == 0 || c == 0) && bad_val++ < 5)
