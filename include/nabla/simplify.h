@@ -3,10 +3,13 @@
  * Every expression nabla builds goes through these constructors, so every
  * node in use is in canonical form:
  *   - a - b is a + (-1)*b; a / b is a * b^(-1); sqrt(x) is x^(1/2);
- *   - sums and products are flattened, sorted by nb_expr_cmp, with at most
- *     one exact numeric term / coefficient (first), like terms and like
- *     factors collected with exact rational coefficients and exponents
- *     (2x + 3x -> 5x, x*x^2 -> x^3, exp(a)*exp(b) -> exp(a+b));
+ *   - sums and products are flattened, with at most one exact numeric
+ *     term / coefficient (first), like terms and like factors collected
+ *     with exact rational coefficients and exponents (2x + 3x -> 5x,
+ *     x*x^2 -> x^3, exp(a)*exp(b) -> exp(a+b)); terms are sorted by
+ *     nb_expr_cmp of the term without its coefficient (1 + 2*x + x^2),
+ *     factors by their base (x^2*y); a number times a sum is distributed
+ *     (2*(x+1) -> 2 + 2*x, so -(x-y) is y - x);
  *   - exact arithmetic is folded (any size up to NB_MAX_EXACT_BITS; past
  *     that, and for 0^-1, the node is left unfolded so evaluation can report
  *     the error at the right place);
