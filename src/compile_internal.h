@@ -160,6 +160,38 @@ static inline double nb_relu_d(double x)
     return x > 0 ? x : x <= 0 ? 0.0 : x;
 }
 
+/* The MPFR and MPC VMs run with exponents within +-NB_VM_MAX_EXP bits
+ * (intersected with the caller's range): beyond, values overflow to inf or
+ * underflow to 0. Without the bound, sin(sinh(5000^2)) would ask MPFR for a
+ * 36-million-bit argument reduction (minutes in GMP, uninterruptible); with
+ * it, no operation costs more than one at NB_MAX_PRECISION. */
+#define NB_VM_MAX_EXP (1L << 20)
+
+typedef struct NbExpRange {
+    mpfr_exp_t emin, emax;
+} NbExpRange;
+
+static inline NbExpRange nb_vm_range_enter(void)
+{
+    NbExpRange r = {mpfr_get_emin(), mpfr_get_emax()};
+    mpfr_set_emin(r.emin > -NB_VM_MAX_EXP ? r.emin : -NB_VM_MAX_EXP);
+    mpfr_set_emax(r.emax < NB_VM_MAX_EXP ? r.emax : NB_VM_MAX_EXP);
+    return r;
+}
+
+static inline void nb_vm_range_leave(NbExpRange r)
+{
+    mpfr_set_emin(r.emin);
+    mpfr_set_emax(r.emax);
+}
+
+/* Is x inside the VM's exponent range (NaN, inf and 0 are)? */
+static inline int nb_vm_in_range(mpfr_srcptr x)
+{
+    return !mpfr_regular_p(x) || (mpfr_get_exp(x) >= -NB_VM_MAX_EXP
+                                  && mpfr_get_exp(x) <= NB_VM_MAX_EXP);
+}
+
 /* The register-level listing of a stream, one instruction a line, for
  * tests and debugging ("r2 = MUL r0 r1"). Returns a malloc'ed string. */
 char *nb_program_listing(const NbProgram *p, int mp_stream);

@@ -177,6 +177,10 @@ NbMpcVm *nb_mpc_vm_new(const NbProgram *p, mpfr_prec_t prec)
         nb_konst_mpfr(&p->konst[k], vm->K[k]);
     }
     mpc_init2(vm->t, prec);
+    NbExpRange r = nb_vm_range_enter(); /* as in vm_mpfr.c */
+    for (size_t k = 0; k < p->nkonst; k++)
+        mpfr_check_range(vm->K[k], 0, MPFR_RNDN);
+    nb_vm_range_leave(r);
     return vm;
 }
 
@@ -327,10 +331,23 @@ static void step_mpc(NbMpcVm *vm, const NbIns *in)
 void nb_run_mpc(NbMpcVm *vm, mpc_srcptr const *x, mpc_ptr const *out)
 {
     const NbProgram *p = vm->p;
-    for (size_t v = 0; v < p->nvars; v++)
+    for (size_t v = 0; v < p->nvars; v++) {
         vm->R[v] = (mpc_ptr)x[v]; /* read only: never a destination */
+        if (!nb_vm_in_range(mpc_realref(x[v]))
+            || !nb_vm_in_range(mpc_imagref(x[v]))) {
+            vm->R[v] = vm->regs[v]; /* copied while the range allows it */
+            mpc_set(vm->R[v], x[v], MPC_RNDNN);
+        }
+    }
+    NbExpRange range = nb_vm_range_enter(); /* see vm_mpfr.c */
+    for (size_t v = 0; v < p->nvars; v++)
+        if (vm->R[v] == vm->regs[v]) {
+            mpfr_check_range(mpc_realref(vm->R[v]), 0, MPFR_RNDN);
+            mpfr_check_range(mpc_imagref(vm->R[v]), 0, MPFR_RNDN);
+        }
     for (const NbIns *in = p->mp.ins; in->op != NB_OP_END; in++)
         step_mpc(vm, in);
     for (size_t o = 0; o < p->nout; o++)
         mpc_set(out[o], vm->R[p->mp.outreg[o]], MPC_RNDNN);
+    nb_vm_range_leave(range);
 }

@@ -10,7 +10,9 @@
  * nb_builtins[].eval_mpfr is (correctly rounded or close).
  *
  * Precision is checked here, before MPFR sees it, since MPFR aborts on
- * a precision it cannot allocate.
+ * a precision it cannot allocate; a run keeps exponents within
+ * +-NB_VM_MAX_EXP (compile_internal.h), so no operation can ask GMP for
+ * millions of bits (sin of a huge argument).
  */
 #include "compile_internal.h"
 
@@ -61,6 +63,11 @@ NbMpfrVm *nb_mpfr_vm_new(const NbProgram *p, mpfr_prec_t prec)
     }
     mpfr_init2(vm->t, prec);
     mpfr_init2(vm->t2, prec);
+    /* a constant beyond the VM's exponent range is inf or 0 inside it */
+    NbExpRange r = nb_vm_range_enter();
+    for (size_t k = 0; k < p->nkonst; k++)
+        mpfr_check_range(vm->K[k], 0, MPFR_RNDN);
+    nb_vm_range_leave(r);
     return vm;
 }
 
@@ -116,8 +123,17 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
     const NbProgram *p = vm->p;
     mpfr_ptr *R = vm->R;
     const mpfr_rnd_t N = MPFR_RNDN;
-    for (size_t v = 0; v < p->nvars; v++)
+    for (size_t v = 0; v < p->nvars; v++) {
         R[v] = (mpfr_ptr)x[v]; /* read only: never a destination */
+        if (!nb_vm_in_range(x[v])) { /* copied while the range allows it */
+            R[v] = vm->regs[v];
+            mpfr_set(R[v], x[v], N);
+        }
+    }
+    NbExpRange range = nb_vm_range_enter();
+    for (size_t v = 0; v < p->nvars; v++)
+        if (R[v] == vm->regs[v]) /* far beyond the range: inf or 0 */
+            mpfr_check_range(R[v], 0, N);
     for (const NbIns *in = p->mp.ins;; in++) {
 #define D R[in->d]
 #define A R[in->a]
@@ -216,6 +232,7 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
         default:
             for (size_t o = 0; o < p->nout; o++)
                 mpfr_set(out[o], R[p->mp.outreg[o]], N);
+            nb_vm_range_leave(range);
             return;
         }
 #undef D

@@ -284,6 +284,37 @@ static void test_mpfr(void)
     nb_program_free(p);
 }
 
+/* A value past 2^(2^20) overflows inside the MPFR VM, so sin never
+ * reduces a 36-million-bit argument (that took minutes); the caller's
+ * exponent range is restored. */
+static void test_mpfr_range(void)
+{
+    Ex f = fn1(NB_FN_SIN, fn1(NB_FN_SINH, pw(X, num(2))));
+    NbProgram *p = comp(1, &f);
+    NbMpfrVm *vm = nb_mpfr_vm_new(p, 53);
+    mpfr_t x, y, o;
+    mpfr_inits2(53, x, y, o, (mpfr_ptr)0);
+    mpfr_set_ui(x, 5000, MPFR_RNDN);
+    mpfr_set_ui(y, 0, MPFR_RNDN);
+    mpfr_exp_t emax = mpfr_get_emax();
+    nb_run_mpfr(vm, (mpfr_srcptr[]){x, y}, (mpfr_ptr[]){o});
+    CHECK(mpfr_nan_p(o) && mpfr_get_emax() == emax,
+          "sin(sinh(5000^2)) at 53 bits: NaN at once, range restored");
+    /* an input beyond the range counts as inf */
+    mpfr_set_ui(x, 1, MPFR_RNDN);
+    mpfr_mul_2si(x, x, 1L << 24, MPFR_RNDN);
+    Ex g = fn1(NB_FN_ATAN, X);
+    NbProgram *q = comp(1, &g);
+    NbMpfrVm *vq = nb_mpfr_vm_new(q, 53);
+    nb_run_mpfr(vq, (mpfr_srcptr[]){x, y}, (mpfr_ptr[]){o});
+    CHECK(mpfr_cmp_d(o, M_PI / 2) == 0, "atan(2^(2^24)) is atan(inf)");
+    mpfr_clears(x, y, o, (mpfr_ptr)0);
+    nb_mpfr_vm_free(vm);
+    nb_mpfr_vm_free(vq);
+    nb_program_free(p);
+    nb_program_free(q);
+}
+
 static void test_complex(void)
 {
     /* complex step: f(x + ih) = f(x) + ih f'(x) + O(h^2) */
@@ -458,6 +489,7 @@ int main(void)
     test_sharing();
     test_outputs();
     test_mpfr();
+    test_mpfr_range();
     test_complex();
     test_builtins();
     test_fusion();
