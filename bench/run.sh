@@ -100,6 +100,24 @@ else
     echo "note: GNU libmatheval skipped (install libmatheval-dev to compare)"
 fi
 
+# Symbolic differentiation, numeric differentiation and descent: each of
+# these programs takes its own medians over its own runs, so it runs once.
+SINGLES=""   # "name|command" lines, run once after the rounds
+single() {
+    name=$1 src=$2
+    shift 2
+    # shellcheck disable=SC2086
+    if $CC $CSTD -O2 -o "$W/$name" "$B/$src" $NABLA_LIB $LIBS -ldl 2>"$W/$name.log"; then
+        SINGLES="$SINGLES$name|$W/$name $*
+"
+    else
+        echo "note: $name not built: $(head -3 "$W/$name.log")"
+    fi
+}
+single bench_diff bench_diff.c "${BENCH_DIFF_RUNS:-21}"
+single bench_descent bench_descent.c "${BENCH_DESCENT_STEPS:-1000000}" "$ROUNDS"
+single bench_numdiff bench_numdiff.c "$ROUNDS"
+
 # --- run: every program once per round ---------------------------------------
 start=$(date +%s)
 r=1
@@ -113,6 +131,15 @@ while [ "$r" -le "$ROUNDS" ]; do
     done
     echo "round $r of $ROUNDS done ($(( $(date +%s) - start )) s)"
     r=$((r + 1))
+done
+
+printf '%s' "$SINGLES" | while IFS='|' read -r name cmd; do
+    [ -n "$name" ] || continue
+    # shellcheck disable=SC2086
+    if ! $PIN $cmd >"$W/$name.out" 2>"$W/err"; then
+        echo "note: $name failed: $(head -3 "$W/err")"
+    fi
+    echo "$name done ($(( $(date +%s) - start )) s)"
 done
 
 # --- tables ----------------------------------------------------------------------
@@ -173,6 +200,16 @@ table eval "compiled double evaluation, ns per point (ratio = engine / baseline)
     "nabla_scalar/c_pow nabla_scalar/c_mul nabla_block/c_mul nabla_block/c_simd muparser/c_pow matheval/c_pow"
 table mpfr "MPFR evaluation, ns per point: by hand (preallocated) vs nabla's MPFR VM" \
     "mpfr_hand nabla_mpfr" "nabla_mpfr/mpfr_hand"
+# section FILE "TITLE": a one-shot program's own report, as it printed it.
+section() {
+    [ -s "$W/$1.out" ] || return 0
+    echo
+    echo "== $2 =="
+    cat "$W/$1.out"
+}
+section bench_diff "symbolic derivatives of sin(x)*exp(-x^2/2) (median time, result size)"
+section bench_descent "gradient descent, 1M gd steps on Rosenbrock (ns per step; ratio to hand C)"
+section bench_numdiff "numeric differentiation: full hstudy, richardson vs mpmath, accuracy vs GSL"
 grep '^INSTR' "$RES" | sort -u | awk 'BEGIN { printf "\ninstructions per program:" }
     { printf " %s=%s", $2, $3 } END { printf "\n" }'
 # Engines must agree: checksums of nabla's double engines vs the C baseline.
