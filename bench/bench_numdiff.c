@@ -4,9 +4,10 @@
  *                    method, 1e-1 down to 1e-16 / 1e-34 / 1e-77 in double,
  *                    113 and 256 bits (16 + 34 + 77 decades x 6 methods),
  *                    with its reference and model. Budget: 1 s.
- *   richardson-256   Ridders in MPFR at 256 bits on the same function,
- *                    against mpmath.diff at 256 bits (when /usr/bin/python3
- *                    with mpmath is there; skipped otherwise).
+ *   richardson-256   Ridders in MPFR at 256 bits, one case per function of
+ *                    the reference set, against mpmath.diff at 256 bits
+ *                    (bench/mpmath_diff.py, run by python3 when mpmath is
+ *                    there; skipped otherwise), both timed in this run.
  *   richardson-double / gsl-central   accuracy on the reference set of
  *                    tests/oracle/data/numdiff_ref.h, against GSL's
  *                    gsl_deriv_central when libgsl can be loaded at run
@@ -16,9 +17,9 @@
  * Output lines:
  *   RESULT numdiff hstudy-full nabla <ms> <rows>
  *   RATIO numdiff hstudy-full nabla/budget-1s <r>
- *   RESULT numdiff richardson-256 nabla <us per call> <digits right>
- *   RESULT numdiff richardson-256 mpmath <us per call>
- *   RATIO numdiff richardson-256 mpmath/nabla <r>       (>= 20 wanted)
+ *   RESULT numdiff richardson-256 <case> nabla <us> us within-1ulp
+ *          mpmath <us> us ratio <mpmath/nabla>
+ *   RATIO numdiff richardson-256 mpmath/nabla geometric-mean <r> min <r>
  *   RESULT numdiff richardson-double nabla <worst rel err> <us per call>
  *   RESULT numdiff gsl-central gsl <worst rel err> <us per call>
  *   RESULT numdiff estimate-honesty <engine> <under> <min ratio> <max ratio>
@@ -68,65 +69,124 @@ static void bench_hstudy(int runs)
     nb_store_free(st);
 }
 
-/* mpmath.diff at 256 bits, microseconds per call, or -1. */
-static double mpmath_us(void)
+/* ---- richardson at 256 bits against mpmath.diff ---------------------------
+ * One case per function of the reference set (its first point). mpmath
+ * runs in bench/mpmath_diff.py, started once with every case, in the same
+ * run; its digits are checked against the reference too. */
+
+#define MP_BITS 256
+
+typedef struct MpCase {
+    size_t ref;          /* index in nd_refs */
+    double nabla_us, mpmath_us;
+    int nabla_ok;        /* within 1 ulp at MP_BITS bits */
+} MpCase;
+
+/* Is v within 1 ulp (at v's precision) of the reference f'? */
+static int within_ulp(mpfr_srcptr v, const NdRef *r)
 {
-    FILE *p = popen("/usr/bin/python3 -c '"
-                    "import mpmath, time\n"
-                    "mpmath.mp.prec = 256\n"
-                    "f = lambda x: mpmath.sin(x)*mpmath.exp(-x**2/2)\n"
-                    "x = mpmath.mpf(1)/2\n"
-                    "n = 200\n"
-                    "t = time.process_time()\n"
-                    "for i in range(n): mpmath.diff(f, x)\n"
-                    "print((time.process_time() - t) / n * 1e6)' 2>/dev/null",
-                    "r");
-    double us = -1;
-    if (!p)
-        return -1;
-    if (fscanf(p, "%lf", &us) != 1)
-        us = -1;
-    if (pclose(p) != 0)
-        us = -1;
-    return us;
+    mpfr_t ref;
+    mpfr_init2(ref, 600);
+    mpfr_set_str(ref, r->d[1], 10, MPFR_RNDN);
+    long ex = mpfr_get_exp(ref);
+    mpfr_sub(ref, v, ref, MPFR_RNDN);
+    mpfr_mul_2si(ref, ref, (long)mpfr_get_prec(v) - ex, MPFR_RNDN);
+    int ok = mpfr_cmpabs_ui(ref, 1) <= 0;
+    mpfr_clear(ref);
+    return ok;
+}
+
+static double nabla_rich_us(NbStore *st, const NdRef *r, int runs, int *ok)
+{
+    const NbExpr *f = mini_parse(st, r->nabla);
+    const NbExpr *x = nb_sym(st, "x");
+    NbDiag d = NB_DIAG_INIT;
+    NbProgram *p = nb_compile(st, 1, &f, 1, &x, &d);
+    mpfr_t x0, v, e;
+    mpfr_inits2(MP_BITS, x0, v, e, (mpfr_ptr)0);
+    mpfr_set_str(x0, r->x0, 10, MPFR_RNDN);
+    mpfr_srcptr pm[1] = {x0};
+    double xd = mpfr_get_d(x0, MPFR_RNDN), t[BENCH_MAX_RUNS];
+    NbNdProg *pf = nb_nd_prog_new(p, &xd, pm);
+    const NbNdFunc *fn = nb_nd_prog_func(pf);
+    const int calls = 40;
+    for (int k = 0; k < runs; k++) {
+        double t0 = bench_now();
+        for (int i = 0; i < calls; i++)
+            nb_nd_mpfr(fn, x0, NULL, NB_ND_RICHARDSON, v, e, NULL);
+        t[k] = (bench_now() - t0) / calls;
+    }
+    *ok = within_ulp(v, r);
+    nb_nd_prog_free(pf);
+    nb_program_free(p);
+    nb_diag_clear(&d);
+    mpfr_clears(x0, v, e, (mpfr_ptr)0);
+    return 1e6 * bench_median(t, runs);
+}
+
+/* Fill mpmath_us of every case from one run of the script; 0 if it ran. */
+static int mpmath_run(MpCase *c, size_t n)
+{
+    size_t len = 256;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(nd_refs[c[i].ref].nabla) + 40;
+    char *cmd = malloc(len);
+    if (!cmd)
+        abort();
+    const char *dir = getenv("SRCDIR");
+    int k = snprintf(cmd, len, "python3 %s/bench/mpmath_diff.py %d 20",
+                     dir ? dir : ".", MP_BITS);
+    for (size_t i = 0; i < n; i++)
+        k += snprintf(cmd + k, len - (size_t)k, " '%s@%s'",
+                      nd_refs[c[i].ref].nabla, nd_refs[c[i].ref].x0);
+    snprintf(cmd + k, len - (size_t)k, " 2>/dev/null");
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    int rc = p ? 0 : -1;
+    char digits[64];
+    for (size_t i = 0; p && i < n && rc == 0; i++)
+        if (fscanf(p, "%lf %63s", &c[i].mpmath_us, digits) != 2)
+            rc = -1;
+    if (!p || pclose(p) != 0)
+        rc = -1;
+    return rc;
 }
 
 static void bench_richardson_256(int runs)
 {
+    MpCase c[NREFS];
+    size_t n = 0;
     NbStore *st = nb_store_new();
-    const NbExpr *f = mini_parse(st, "sin(x)*exp(-x^2/2)");
-    const NbExpr *x = nb_sym(st, "x");
-    NbDiag d = NB_DIAG_INIT;
-    NbProgram *p = nb_compile(st, 1, &f, 1, &x, &d);
-    mpfr_t x0, v, ref;
-    mpfr_inits2(256, x0, v, ref, (mpfr_ptr)0);
-    mpfr_set_d(x0, 0.5, MPFR_RNDN);
-    mpfr_srcptr pm[1] = {x0};
-    double xd = 0.5, t[BENCH_MAX_RUNS];
-    NbNdProg *pf = nb_nd_prog_new(p, &xd, pm);
-    const int calls = 50;
-    for (int r = 0; r < runs; r++) {
-        double t0 = bench_now();
-        for (int i = 0; i < calls; i++)
-            nb_nd_mpfr(nb_nd_prog_func(pf), x0, NULL, NB_ND_RICHARDSON, v,
-                       NULL, NULL);
-        t[r] = (bench_now() - t0) / calls;
+    for (size_t i = 0; i < NREFS; i++)
+        if (i == 0 || strcmp(nd_refs[i].name, nd_refs[i - 1].name) != 0)
+            c[n++] = (MpCase){i, 0, 0, 0};
+    for (size_t i = 0; i < n; i++)
+        c[i].nabla_us = nabla_rich_us(st, &nd_refs[c[i].ref], runs,
+                                      &c[i].nabla_ok);
+    int have = mpmath_run(c, n) == 0;
+    double logsum = 0, lo = INFINITY;
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        const NdRef *r = &nd_refs[c[i].ref];
+        bad += !c[i].nabla_ok;
+        printf("RESULT numdiff richardson-256 %s@%s nabla %.1f us %s",
+               r->name, r->x0, c[i].nabla_us,
+               c[i].nabla_ok ? "within-1ulp" : "NOT-within-1ulp");
+        if (have) {
+            double q = c[i].mpmath_us / c[i].nabla_us;
+            printf(" mpmath %.1f us ratio %.1f", c[i].mpmath_us, q);
+            logsum += log(q);
+            lo = fmin(lo, q);
+        }
+        printf("\n");
     }
-    mpfr_set_str(ref, nd_refs[0].d[1], 10, MPFR_RNDN);
-    mpfr_sub(ref, v, ref, MPFR_RNDN);
-    double us = 1e6 * bench_median(t, runs);
-    printf("RESULT numdiff richardson-256 nabla %.1f %s\n", us,
-           mpfr_zero_p(ref) ? "correctly-rounded" : "not-correctly-rounded");
-    double mp = mpmath_us();
-    if (mp > 0) {
-        printf("RESULT numdiff richardson-256 mpmath %.1f\n", mp);
-        printf("RATIO numdiff richardson-256 mpmath/nabla %.1f\n", mp / us);
-    } else {
+    printf("RESULT numdiff richardson-256 nabla %zu functions, %d not "
+           "within 1 ulp\n", n, bad);
+    if (have)
+        printf("RATIO numdiff richardson-256 mpmath/nabla geometric-mean "
+               "%.1f min %.1f (>= 20 wanted)\n", exp(logsum / (double)n), lo);
+    else
         printf("SKIP numdiff richardson-256 mpmath (no python3 with mpmath)\n");
-    }
-    nb_nd_prog_free(pf);
-    nb_program_free(p);
-    mpfr_clears(x0, v, ref, (mpfr_ptr)0);
     nb_store_free(st);
 }
 

@@ -404,6 +404,12 @@ int nb_nd_quotient_loose_d(const NbNdFunc *f, double x0, double h,
  * below the double range. */
 #define EST_PREC 64
 
+/* Is x a positive power of two? */
+static int pow2_p(mpfr_srcptr x)
+{
+    return mpfr_sgn(x) > 0 && mpfr_cmp_ui_2exp(x, 1, mpfr_get_exp(x) - 1) == 0;
+}
+
 static int quotient_mpfr(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
                          const Stencil *s, int strict, mpfr_ptr val,
                          mpfr_ptr noise, NbDiag *d)
@@ -435,14 +441,17 @@ static int quotient_mpfr(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
             rc = not_finite_mpfr(d, x, s->off[j]);
             break;
         }
-        mpfr_mul_d(t, y, s->w[j], MPFR_RNDN);
+        mpfr_mul_si(t, y, (long)s->w[j], MPFR_RNDN); /* small integers */
         mpfr_add(sum, sum, t, MPFR_RNDN);
         mpfr_abs(t, t, MPFR_RNDN);
         mpfr_add(mag, mag, t, MPFR_RNDU);
     }
     if (rc == 0) {
-        mpfr_mul_d(hk, hk, s->den, MPFR_RNDN);
-        mpfr_div(val, sum, hk, MPFR_RNDN);
+        mpfr_mul_si(hk, hk, (long)s->den, MPFR_RNDN);
+        if (pow2_p(hk))  /* the usual step: a shift, not a division */
+            mpfr_mul_2si(val, sum, 1 - mpfr_get_exp(hk), MPFR_RNDN);
+        else
+            mpfr_div(val, sum, hk, MPFR_RNDN);
         if (noise) {
             mpfr_div(noise, mag, hk, MPFR_RNDU);
             mpfr_abs(noise, noise, MPFR_RNDU);
@@ -605,8 +614,10 @@ static long step_bits(mpfr_srcptr h0)
 }
 
 /* The fast path when no h is given: one Richardson step on central
- * differences at h and 2h, with h = s * 2^-((p+6)/2) (s = |x0| below 1,
- * else 1) and w = p + (p+6)/2 + 16 working bits, so that rounding stays
+ * differences at h and 2h, with h = 2^(e-1) * 2^-((p+6)/2) (2^(e-1) <=
+ * |x0| < 2^e below 1, else e = 1: a power of two, so that x0 +- h are
+ * exact when x0 has at most p bits and the quotient divides by a shift)
+ * and w = p + (p+6)/2 + 16 working bits, so that rounding stays
  * near 2^-(p+10) and the central difference at h is already near 2^-(p+6):
  * four evaluations. Its estimate, |T(h) - T(2h)|/3 (the error of T(h),
  * which bounds that of the extrapolated value once the h^2 term
@@ -620,10 +631,8 @@ static int ridders_fast_mpfr(const NbNdFunc *f, mpfr_srcptr x0,
     mpfr_t h, t1, t2, n1, n2, e, lim;
     mpfr_inits2(w, h, t1, t2, (mpfr_ptr)0);
     mpfr_inits2(EST_PREC, n1, n2, e, lim, (mpfr_ptr)0);
-    mpfr_abs(h, x0, MPFR_RNDN);
-    if (mpfr_zero_p(h) || mpfr_cmp_ui(h, 1) >= 0)
-        mpfr_set_ui(h, 1, MPFR_RNDN);
-    mpfr_mul_2si(h, h, -(long)((p + 6) / 2), MPFR_RNDN);
+    long ex = mpfr_zero_p(x0) || mpfr_get_exp(x0) > 1 ? 1 : mpfr_get_exp(x0);
+    mpfr_set_ui_2exp(h, 1, ex - 1 - (long)((p + 6) / 2), MPFR_RNDN);
     int ok = quotient_mpfr(f, x0, h, &stencils[NB_ND_CENTRAL], 1, t1, n1,
                            NULL) == 0;
     mpfr_mul_2ui(h, h, 1, MPFR_RNDN);
@@ -740,14 +749,21 @@ static int method_mpfr(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
 int nb_nd_mpfr(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
                NbNdMethod m, mpfr_ptr value, mpfr_ptr err, NbDiag *d)
 {
-    assert(f && f->eval_mpfr && value);
+    assert(f && f->eval_d && f->eval_mpfr && value);
     if (!mpfr_number_p(x0))
         return nb_diag_set(d, NB_ERR_DOMAIN, "x0 is not finite"), -1;
     mpfr_prec_t p = mpfr_get_prec(value);
-    mpfr_set_prec(value, p); /* f(x0) in value for the check, then reset */
-    f->eval_mpfr(f->ctx, value, x0);
-    if (!mpfr_number_p(value))
-        return not_finite_mpfr(d, x0, 0);
+    /* f must be finite at x0 (a diagnostic naming x0 beats one naming a
+     * node). In MPFR that check costs as much as a node of the tableau
+     * (richardson at 256 bits needs four), so double answers first and
+     * MPFR only when double says not finite (an overflow, or x0 rounded
+     * onto a pole in double). */
+    double fd = f->eval_d(f->ctx, mpfr_get_d(x0, MPFR_RNDN));
+    if (!isfinite(fd)) {
+        f->eval_mpfr(f->ctx, value, x0);
+        if (!mpfr_number_p(value))
+            return not_finite_mpfr(d, x0, 0);
+    }
     if (m == NB_ND_RICHARDSON)
         return ridders_mpfr(f, x0, h, value, err, d);
     mpfr_t hh, v2, h2, noise;
