@@ -6,11 +6,19 @@
  * an operand: compile.c guarantees it), which the compiler vectorises. The
  * loops are the same C expressions as vm_double.c with no FMA contraction
  * and no -ffast-math, so every point gets exactly the bits the scalar VM
- * gives it (tests/oracle/oracle_vm.c checks, NaN and inf included).
+ * gives it.
  *
- * The last, partial block is copied into zero-padded registers; arithmetic
- * runs over the whole block (cheap, and the loop count stays constant),
- * library calls only over the live points.
+ * Two modes (nabla/compile.h): nb_run_block_exact calls libm for every
+ * function, so the whole program equals nb_run_double bit for bit
+ * (tests/oracle/oracle_vm.c checks, NaN and inf included); nb_run_block
+ * computes exp, sin and cos (so EXP, EXPK, SIN, COS, SIGMOID) with the
+ * vectorised kernels of vm_block_math.c, within NB_VMATH_ULP of the exact
+ * result, and everything else as the exact mode does.
+ *
+ * The last, partial block is copied into registers whose lanes past the
+ * live points hold leftovers; arithmetic runs over the whole block (cheap,
+ * and the loop count stays constant), library calls only over the live
+ * points.
  *
  * Between blocks nb_interrupted is polled: a huge grid stops at ^C within
  * a block, with NaN in the points not computed (the caller reports).
@@ -21,8 +29,7 @@
 #include "nabla/eval.h"
 #include <stdlib.h>
 #include <string.h>
-
-#define NB_BLOCK 256
+#include "vm_block_math.h"
 
 typedef double *restrict Dst;
 typedef const double *restrict Src;
@@ -77,38 +84,38 @@ ELEMENTWISE(DEFINE_LOOP)
             d[i] = (expr);                                                 \
     } while (0)
 
-/* POLY (compile_internal.h) over the block, eight lanes at a time so that
+/* POLY (compile_internal.h) over the block, 2 * 8 lanes at a time so that
  * x, the running power and the sum stay in vector registers across all
  * the degrees. Each lane does exactly the scalar VM's operations. */
 #if defined(__GNUC__)
-/* Two doubles: the vector width every x86-64 has (wider generic vectors
- * are split into scalar code where the target lacks them). */
-typedef double V2 __attribute__((vector_size(16)));
-/* Written out for four vectors: -O2 does not unroll a loop over them, and
+/* Eight doubles, split by GCC into what the target has (one AVX-512
+ * register, two AVX2 ones, four SSE2 ones). */
+typedef double V8 __attribute__((vector_size(64)));
+/* Written out for two vectors: -O2 does not unroll a loop over them, and
  * arrays would live in memory. */
-#define V2_EACH(S) S(0) S(1) S(2) S(3)
-static void poly_block(Dst d, Src a, const double *c, uint32_t deg)
+#define V8_EACH(S) S(0) S(1)
+static inline void poly_block(Dst d, Src a, const double *c, uint32_t deg)
 {
     const double c0 = c[0] != 0 ? c[0] : -0.0;
-    for (size_t j = 0; j < NB_BLOCK; j += 8) {
+    for (size_t j = 0; j < NB_BLOCK; j += 16) {
 #define LOAD(l)                                                            \
-        V2 x##l, p##l, s##l = {c0, c0};                                    \
-        memcpy(&x##l, a + j + 2 * l, sizeof x##l);                         \
+        V8 x##l, p##l, s##l = {c0, c0, c0, c0, c0, c0, c0, c0};            \
+        memcpy(&x##l, a + j + 8 * l, sizeof x##l);                         \
         p##l = x##l;
-        V2_EACH(LOAD)
+        V8_EACH(LOAD)
         for (uint32_t k = 1;; k++) {
             const double ck = c[k];
 #define ACC(l) s##l = s##l + ck * p##l;
 #define POW(l) p##l = p##l * x##l;
             if (ck != 0) {
-                V2_EACH(ACC)
+                V8_EACH(ACC)
             }
             if (k == deg)
                 break;
-            V2_EACH(POW)
+            V8_EACH(POW)
         }
-#define STORE(l) memcpy(d + j + 2 * l, &s##l, sizeof s##l);
-        V2_EACH(STORE)
+#define STORE(l) memcpy(d + j + 8 * l, &s##l, sizeof s##l);
+        V8_EACH(STORE)
 #undef LOAD
 #undef ACC
 #undef POW
@@ -146,22 +153,43 @@ static void call_block(Dst d, Src a, Src b, size_t n, int fn)
     }
 }
 
-/* With GCC on x86-64 Linux, step() is compiled twice, for AVX2 and for the
- * baseline, and the loader picks one (an ifunc): four doubles per vector
- * instead of two. AVX2 without FMA rounds exactly as SSE2 does. */
+/* Fast mode: exp(a * kb) through a scratch block t. */
+static void expk_fast(Dst d, Src a, double kb, double *restrict t, size_t n)
+{
+    for (size_t i = 0; i < NB_BLOCK; i++)
+        t[i] = a[i] * kb;
+    nb_block_exp(d, t, n);
+}
+
+/* Fast mode: nb_sigmoid_d with the vectorised exp of -|a|. */
+static void sigmoid_fast(Dst d, Src a, double *restrict t, size_t n)
+{
+    for (size_t i = 0; i < NB_BLOCK; i++)
+        t[i] = -fabs(a[i]);
+    nb_block_exp(d, t, n);
+    for (size_t i = 0; i < NB_BLOCK; i++)
+        d[i] = (a[i] >= 0 ? 1.0 : d[i]) / (1.0 + d[i]);
+}
+
+/* With GCC on x86-64 Linux, step() is compiled three times, for AVX-512,
+ * AVX2 and the baseline, and the loader picks one (an ifunc): eight or four
+ * doubles per vector instead of two. Without FMA, every width rounds
+ * exactly as SSE2 does. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
     && defined(__linux__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
-#define NB_CLONES __attribute__((target_clones("avx2", "default")))
+#define NB_CLONES \
+    __attribute__((target_clones("avx512f", "avx2", "default")))
 #endif
 #endif
 #ifndef NB_CLONES
 #define NB_CLONES
 #endif
 
-/* One instruction over one block; R[r] is register r's block. */
+/* One instruction over one block; R[r] is register r's block, t a scratch
+ * block; fast selects the vectorised exp, sin and cos. */
 NB_CLONES static void step(const NbIns *in, double *const *R, const double *K,
-                 size_t n)
+                           double *t, size_t n, int fast)
 {
     double *d = R[in->d];
     const double *a = nb_op_sigs[in->op][0] == 'r' ? R[in->a] : NULL;
@@ -184,13 +212,38 @@ NB_CLONES static void step(const NbIns *in, double *const *R, const double *K,
     case NB_OP_KPOW: LIVE(pow(kb, a[i])); break;
     case NB_OP_POWI: LIVE(pow(a[i], (double)(int32_t)in->c)); break;
     case NB_OP_POLY: poly_block(d, a, K + in->b, in->c); break;
-    case NB_OP_SIN: LIVE(sin(a[i])); break;
-    case NB_OP_COS: LIVE(cos(a[i])); break;
-    case NB_OP_EXP: LIVE(exp(a[i])); break;
-    case NB_OP_EXPK: LIVE(exp(a[i] * kb)); break;
+    case NB_OP_SIN:
+        if (fast)
+            nb_block_sin(d, a, n);
+        else
+            LIVE(sin(a[i]));
+        break;
+    case NB_OP_COS:
+        if (fast)
+            nb_block_cos(d, a, n);
+        else
+            LIVE(cos(a[i]));
+        break;
+    case NB_OP_EXP:
+        if (fast)
+            nb_block_exp(d, a, n);
+        else
+            LIVE(exp(a[i]));
+        break;
+    case NB_OP_EXPK:
+        if (fast)
+            expk_fast(d, a, kb, t, n);
+        else
+            LIVE(exp(a[i] * kb));
+        break;
+    case NB_OP_SIGMOID:
+        if (fast)
+            sigmoid_fast(d, a, t, n);
+        else
+            LIVE(nb_sigmoid_d(a[i]));
+        break;
     case NB_OP_LOG: LIVE(log(a[i])); break;
     case NB_OP_TANH: LIVE(tanh(a[i])); break;
-    case NB_OP_SIGMOID: LIVE(nb_sigmoid_d(a[i])); break;
     case NB_OP_ATAN: LIVE(atan(a[i])); break;
     case NB_OP_CALL1: call_block(d, a, NULL, n, in->fn); break;
     case NB_OP_CALL2: call_block(d, a, b, n, in->fn); break;
@@ -198,21 +251,23 @@ NB_CLONES static void step(const NbIns *in, double *const *R, const double *K,
     }
 }
 
-void nb_run_block(const NbProgram *p, size_t npts, const double *const *x,
-                  double *const *out)
+/* The driver of both modes: registers are nregs blocks plus one scratch
+ * block, 64-byte aligned; variables are read in place for whole blocks. */
+static void run(const NbProgram *p, size_t npts, const double *const *x,
+                double *const *out, int fast)
 {
     const NbCode *code = &p->dbl;
     size_t nregs = code->nregs;
-    double *mem = aligned_alloc(64, (nregs ? nregs : 1) * NB_BLOCK
-                                        * sizeof(double));
+    double *mem = aligned_alloc(64, (nregs + 1) * NB_BLOCK * sizeof(double));
     double **R = malloc((nregs ? nregs : 1) * sizeof *R);
     if (!mem || !R)
         abort();
     /* Zeroed once: lanes past the live points of the last block then hold
      * harmless values, never uninitialised memory. */
-    memset(mem, 0, nregs * NB_BLOCK * sizeof(double));
+    memset(mem, 0, (nregs + 1) * NB_BLOCK * sizeof(double));
     for (size_t r = 0; r < nregs; r++)
         R[r] = mem + r * NB_BLOCK;
+    double *scratch = mem + nregs * NB_BLOCK;
     for (size_t off = 0; off < npts; off += NB_BLOCK) {
         size_t n = npts - off < NB_BLOCK ? npts - off : NB_BLOCK;
         if (nb_interrupted) { /* ^C: the rest is NaN, the caller reports */
@@ -230,10 +285,22 @@ void nb_run_block(const NbProgram *p, size_t npts, const double *const *x,
             }
         }
         for (const NbIns *in = code->ins; in->op != NB_OP_END; in++)
-            step(in, R, p->kd, n);
+            step(in, R, p->kd, scratch, n, fast);
         for (size_t o = 0; o < p->nout; o++)
             memcpy(out[o] + off, R[code->outreg[o]], n * sizeof(double));
     }
     free(R);
     free(mem);
+}
+
+void nb_run_block(const NbProgram *p, size_t npts, const double *const *x,
+                  double *const *out)
+{
+    run(p, npts, x, out, 1);
+}
+
+void nb_run_block_exact(const NbProgram *p, size_t npts,
+                        const double *const *x, double *const *out)
+{
+    run(p, npts, x, out, 0);
 }

@@ -1,10 +1,13 @@
 /* oracle_vm.c — the VMs against each other and against MPFR, on thousands
  * of random seeded expressions over every built-in (NB_TEST_SEED replays).
  *
- * 1. Block VM == scalar VM, bit for bit, at every point, signed zeros and
- *    infinities included (same program, same operations, no FMA, no
- *    fast-math); a NaN must be a NaN (its sign and payload are not fixed by
- *    C: the compiler may commute a + b).
+ * 1. Block VM in exact mode (nb_run_block_exact) == scalar VM, bit for
+ *    bit, at every point, signed zeros and infinities included (same
+ *    program, same operations, no FMA, no fast-math); a NaN must be a NaN
+ *    (its sign and payload are not fixed by C: the compiler may commute
+ *    a + b). The fast mode (nb_run_block) too, on programs without the
+ *    opcodes it approximates (exp, sin, cos: tests/unit/test_compile_block.c
+ *    measures those against MPFR).
  * 2. Double VM vs MPFR. The reference r is the MPFR VM at 512 bits, used
  *    only where the 256-bit run agrees with it to 40 digits. How much this
  *    expression amplifies rounding errors at this point is measured, not
@@ -180,23 +183,39 @@ static int same_bits(double a, double b)
 
 /* --- 1. block == scalar --------------------------------------------------- */
 
+/* Does the fast block mode approximate an opcode of p? */
+static int block_approximates(const NbProgram *p)
+{
+    for (const NbIns *in = p->dbl.ins; in->op != NB_OP_END; in++)
+        switch (in->op) {
+        case NB_OP_EXP: case NB_OP_EXPK: case NB_OP_SIN: case NB_OP_COS:
+        case NB_OP_SIGMOID:
+            return 1;
+        default:
+            break;
+        }
+    return 0;
+}
+
 static int check_block(const NbProgram *p)
 {
-    static double xs[NVARS][NBLOCK], out[NBLOCK];
+    static double xs[NVARS][NBLOCK], out[NBLOCK], fast[NBLOCK];
     double scratch[4096];
     if (nb_program_scratch(p) > 4096)
         return 1;
     for (int v = 0; v < NVARS; v++)
         for (int i = 0; i < NBLOCK; i++)
             xs[v][i] = point();
-    nb_run_block(p, NBLOCK, (const double *const[]){xs[0], xs[1], xs[2]},
-                 (double *const[]){out});
+    const double *const in3[NVARS] = {xs[0], xs[1], xs[2]};
+    nb_run_block_exact(p, NBLOCK, in3, (double *const[]){out});
+    nb_run_block(p, NBLOCK, in3, (double *const[]){fast});
+    int cmp_fast = !block_approximates(p);
     for (int i = 0; i < NBLOCK; i++) {
         double in[NVARS] = {xs[0][i], xs[1][i], xs[2][i]}, d;
         nb_run_double(p, in, &d, scratch);
-        if (!same_bits(d, out[i])) {
-            printf("# block %a != scalar %a at (%a, %a, %a)\n", out[i], d,
-                   in[0], in[1], in[2]);
+        if (!same_bits(d, out[i]) || (cmp_fast && !same_bits(d, fast[i]))) {
+            printf("# block %a (fast %a) != scalar %a at (%a, %a, %a)\n",
+                   out[i], fast[i], d, in[0], in[1], in[2]);
             return 0;
         }
     }

@@ -355,7 +355,8 @@ static int same(double a, double b)
 }
 
 /* Every built-in, compiled alone (inline opcode or CALL through the table),
- * gives exactly nb_builtins[].eval_d, in the scalar and the block VM. */
+ * gives exactly nb_builtins[].eval_d, in the scalar and the exact block VM
+ * (the fast block mode: test_compile_block.c). */
 static void test_builtins(void)
 {
     static const double pts[] = {0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 2.5, -3.75,
@@ -373,7 +374,7 @@ static void test_builtins(void)
         for (int i = 0; i < NP; i++)
             ys[i] = pts[(i + 3) % NP];
         if (p)
-            nb_run_block(p, NP, (const double *const[]){pts, ys},
+            nb_run_block_exact(p, NP, (const double *const[]){pts, ys},
                          (double *const[]){blk});
         for (int i = 0; ok && i < NP; i++) {
             double a[2] = {pts[i], ys[i]}, want = b->eval_d(a);
