@@ -5,6 +5,7 @@
 #include <string.h>
 #include "nabla/eval.h"
 #include "descent_internal.h"
+#include "compile_internal.h"
 
 #define S double
 typedef double *Vec;
@@ -53,9 +54,16 @@ int nb__descent_no_fast;
 /* The generic run() specialised to gd with the symbolic gradient in double:
  * the same stop rules, detectors and trace, in the same order, with the
  * state in locals instead of behind the Loop's pointers. The hot loop of
- * descend() and of `make bench`; tests/unit/test_descent.c checks that it
- * matches run() exactly (every trace point, counter and verdict). */
-static void run_gd_fast(Loop *L)
+ * descend() and of `make bench`; tests/unit/test_descent.c and
+ * test_descent_vm.c check that it matches run() exactly (every trace point,
+ * counter and verdict).
+ *
+ * With p (an objective compiled from an expression), the [f, grad] program
+ * runs on the registers r in place of the fg callback: the new point is
+ * written straight into the variable registers and f and the gradient are
+ * read from the output registers, so no value makes a round trip through
+ * the callback's arrays on the step-to-step dependency chain. */
+static void run_gd_fast(Loop *L, const NbProgram *p, double *r)
 {
     const NbDescentOpts *o = L->o;
     void (*fg)(void *, const double *, double *, double *) = L->obj->fg;
@@ -65,12 +73,25 @@ static void run_gd_fast(Loop *L)
     const size_t n = L->n;
     const double rate = L->rate, tol = o->tol;
     const long steps = o->steps;
+    const uint32_t *out = p ? p->dbl.outreg : NULL;
     double *xp = L->xprev, *x = L->xcur, *xn = L->xnew;
     double *g = L->gv[0], *gnew = L->gv[1], f, fnew, gn = 0;
     int up = 0, down = 0, pending = -1, stop;
     unsigned long long revbits = 0;
     long reversals = 0, k;
-    fg(ctx, x, &f, g);
+    int gvar = 0;   /* some gradient component sits in a variable register */
+    if (p) {
+        for (size_t i = 0; i < n; i++)
+            gvar |= out[1 + i] < n;
+        for (size_t i = 0; i < n; i++)
+            r[i] = x[i];
+        nb__run_double_regs(p, r);
+        f = r[out[0]];
+        for (size_t i = 0; i < n; i++)
+            g[i] = r[out[1 + i]];
+    } else {
+        fg(ctx, x, &f, g);
+    }
     for (size_t i = 0; i < n; i++)
         gn += g[i] * g[i];
     gn = sqrt(gn);
@@ -102,9 +123,30 @@ static void run_gd_fast(Loop *L)
             stop = -1;
         if (stop >= 0)
             break;
-        for (size_t i = 0; i < n; i++)
-            xn[i] = x[i] - rate * g[i];
-        fg(ctx, xn, &fnew, gnew);
+        if (p) {
+            if (gvar) {
+                /* all of xn before any register: an output register is a
+                 * variable's (the gradient of x*y is [y, x]) */
+                for (size_t i = 0; i < n; i++)
+                    xn[i] = x[i] - rate * r[out[1 + i]];
+                for (size_t i = 0; i < n; i++)
+                    r[i] = xn[i];
+            } else {
+                for (size_t i = 0; i < n; i++) {
+                    double v = x[i] - rate * r[out[1 + i]];
+                    xn[i] = v;
+                    r[i] = v;
+                }
+            }
+            nb__run_double_regs(p, r);
+            fnew = r[out[0]];
+            for (size_t i = 0; i < n; i++)
+                gnew[i] = r[out[1 + i]];
+        } else {
+            for (size_t i = 0; i < n; i++)
+                xn[i] = x[i] - rate * g[i];
+            fg(ctx, xn, &fnew, gnew);
+        }
         int same_cur = 1, same_prev = k >= 1;
         double acc = 0;
         for (size_t i = 0; i < n; i++) {
@@ -153,7 +195,10 @@ int nb__descent_loop_d(const NbObjective *obj, const NbDescentOpts *o,
         L.xcur = L.xr[1];
         L.xnew = L.xr[2];
         memcpy(L.xcur, start, obj->n * sizeof *start);
-        run_gd_fast(&L);
+        const NbProgram *p = nb__objective_fg_program(obj);
+        double *r = p ? vnew(nb_program_scratch(p)) : NULL;
+        run_gd_fast(&L, p, r);
+        free(r);
         loop_release(&L);
         return 0;
     }

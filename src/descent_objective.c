@@ -15,6 +15,7 @@
 #include "nabla/diff.h"
 #include "nabla/eval.h"
 #include "descent_internal.h"
+#include "compile_internal.h"
 
 typedef struct ExprObj {
     NbStore *st;
@@ -72,7 +73,8 @@ static void fg_d(void *ctx, const double *x, double *f, double *g)
     if (g && o->pfg) {
         nb_run_double(o->pfg, x, o->out, o->scr_fg);
         *f = o->out[0];
-        memcpy(g, o->out + 1, o->n * sizeof *g);
+        for (size_t i = 0; i < o->n; i++)   /* n is small: no memcpy call */
+            g[i] = o->out[1 + i];
         return;
     }
     nb_run_double(o->pf, x, f, o->scr_f);
@@ -282,6 +284,14 @@ void nb_objective_free(NbObjective *obj)
     if (obj->free_ctx)
         obj->free_ctx(obj->ctx);
     free(obj);
+}
+
+const NbProgram *nb__objective_fg_program(const NbObjective *obj)
+{
+    if (!obj || obj->fg != fg_d)
+        return NULL;
+    const ExprObj *o = obj->ctx;
+    return o->pfg;
 }
 
 const char *nb_objective_hess_error(const NbObjective *obj)

@@ -24,9 +24,10 @@
 #define VM_START dispatch: switch (pc->op)
 #endif
 
-/* The dispatch loop: the one long function, one short case per opcode. */
-void nb_run_double(const NbProgram *p, const double *x, double *out,
-                   double *r)
+/* The dispatch loop: the one long function, one short case per opcode.
+ * x and out may be NULL (nb__run_double_regs): the variables are then
+ * already in r[0..nvars-1] and the outputs are left in their registers. */
+static void vm(const NbProgram *p, const double *x, double *out, double *r)
 {
     const NbIns *pc = p->dbl.ins;
     const double *K = p->kd;
@@ -37,8 +38,9 @@ void nb_run_double(const NbProgram *p, const double *x, double *out,
 #undef VM_LABEL
     };
 #endif
-    for (size_t v = 0; v < p->nvars; v++)
-        r[v] = x[v];
+    if (x)
+        for (size_t v = 0; v < p->nvars; v++)
+            r[v] = x[v];
 #define A r[pc->a]
 #define B r[pc->b]
 #define C r[pc->c]
@@ -109,8 +111,9 @@ void nb_run_double(const NbProgram *p, const double *x, double *out,
         VM_NEXT;
     }
     VM_CASE(END)
-        for (size_t o = 0; o < p->nout; o++)
-            out[o] = r[p->dbl.outreg[o]];
+        if (out)
+            for (size_t o = 0; o < p->nout; o++)
+                out[o] = r[p->dbl.outreg[o]];
         return;
     }
 #undef A
@@ -118,4 +121,15 @@ void nb_run_double(const NbProgram *p, const double *x, double *out,
 #undef C
 #undef D
 #undef KB
+}
+
+void nb_run_double(const NbProgram *p, const double *x, double *out,
+                   double *r)
+{
+    vm(p, x, out, r);
+}
+
+void nb__run_double_regs(const NbProgram *p, double *r)
+{
+    vm(p, NULL, NULL, r);
 }

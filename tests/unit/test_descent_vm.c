@@ -1,0 +1,120 @@
+/* test_descent_vm.c — gd on objectives compiled from expressions runs the
+ * [f, grad] program on the VM's registers (descent_double.c); it must agree
+ * with the generic loop through the fg callback bit for bit: every trace
+ * point, counter and verdict. The expected results come from the generic
+ * loop (nb__descent_no_fast), which the suite checks against plain C loops
+ * and closed forms in test_descent.c.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "nabla/nabla.h"
+#include "check.h"
+#include "mini_lower.h"
+
+extern int nb__descent_no_fast;
+
+static int same_result(const NbDescentResult *a, const NbDescentResult *b)
+{
+    if (!a || !b || a->npts != b->npts || a->steps != b->steps ||
+        a->verdict != b->verdict || a->stop != b->stop ||
+        a->fevals != b->fevals || a->gevals != b->gevals ||
+        a->reversals != b->reversals || a->at_step != b->at_step ||
+        a->window_reversals != b->window_reversals || a->stride != b->stride)
+        return 0;
+    for (size_t i = 0; i < a->npts; i++) {
+        if (a->pt_step[i] != b->pt_step[i] ||
+            memcmp(&a->pt_f[i], &b->pt_f[i], sizeof(double)) ||
+            memcmp(&a->pt_g[i], &b->pt_g[i], sizeof(double)))
+            return 0;
+        for (size_t j = 0; j < a->n; j++)
+            if (memcmp(&a->pt_x[i * a->n + j], &b->pt_x[i * a->n + j],
+                       sizeof(double)))
+                return 0;
+    }
+    return 1;
+}
+
+static NbDescentResult *run(const NbObjective *obj, double rate, long steps,
+                            long every, const double *start)
+{
+    NbDescentOpts o;
+    nb_descent_opts_default(&o);
+    o.rate = rate;
+    o.steps = steps;
+    o.every = every;
+    NbDiag d = NB_DIAG_INIT;
+    NbDescentResult *r = nb_descent_run(obj, &o, start, &d);
+    nb_diag_clear(&d);
+    return r;
+}
+
+/* Each case: f, its variables, start, rate, steps. The shapes that matter
+ * to the register path: gradient components held in variable registers
+ * (x*y: [y, x], swapped), constant components, f itself a variable, one and
+ * three variables, non-finite ends, stalls, cycles and the 65536-point
+ * trace thinning. */
+static void test_cases(void)
+{
+    static const struct {
+        const char *f, *vars;
+        double x0[3], rate;
+        long steps, every;
+    } cases[] = {
+        {"(1-x)^2 + 100*(y-x^2)^2", "xy", {-1, 1}, 0.001, 5000, 0},
+        {"(1-x)^2 + 100*(y-x^2)^2", "xy", {-1, 1}, 1e-5, 200000, 0},
+        {"(1-x)^2 + 100*(y-x^2)^2", "xy", {-1, 1}, 1e-5, 3000, 7},
+        {"x^2 + y^2", "xy", {-8, 6}, 0.1, 20, 0},
+        {"x^2 + y^2", "xy", {-8, 6}, 1.0, 1000, 0},
+        {"x^2 + y^2", "xy", {-8, 6}, 1.1, 1000, 0},
+        {"x*y", "xy", {0.5, -0.25}, 0.1, 500, 0},
+        {"x*y", "xy", {1, 1}, 2, 100, 0},
+        {"x + y^2", "xy", {3, 1}, 0.1, 300, 0},
+        {"x", "x", {2}, 0.5, 100, 0},
+        {"x^2 - y^2", "xy", {1, 0}, 0.1, 1000, 0},
+        {"x^4 - 2*x^2 + 0.3*x", "x", {-2}, 0.05, 1000, 0},
+        {"x^2 + y^2 + z^2 + x*z", "xyz", {1, -2, 3}, 0.2, 400, 0},
+        {"z*x + y", "xyz", {1, 2, 3}, 0.1, 50, 0},
+        {"exp(x) + y^2", "xy", {3, 1}, 0.9, 100, 0},
+        {"sqrt(x)", "x", {4}, 10, 50, 0},
+        {"1/(1+exp(-x))", "x", {40}, 0.1, 10, 0},
+    };
+    NbStore *st = nb_store_new();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const NbExpr *f = mini_parse(st, cases[i].f), *vars[3];
+        size_t n = strlen(cases[i].vars);
+        for (size_t j = 0; j < n; j++) {
+            char name[2] = {cases[i].vars[j], 0};
+            vars[j] = nb_sym(st, name);
+        }
+        NbDiag d = NB_DIAG_INIT;
+        NbObjective *obj = f ? nb_objective_compile(st, f, n, vars,
+                                                    NB_PREC_DOUBLE, 1, &d)
+                             : NULL;
+        nb_diag_clear(&d);
+        CHECK(obj != NULL, "compile %s", cases[i].f);
+        if (!obj)
+            continue;
+        NbDescentResult *a = run(obj, cases[i].rate, cases[i].steps,
+                                 cases[i].every, cases[i].x0);
+        nb__descent_no_fast = 1;
+        NbDescentResult *b = run(obj, cases[i].rate, cases[i].steps,
+                                 cases[i].every, cases[i].x0);
+        nb__descent_no_fast = 0;
+        CHECK(same_result(a, b), "register gd = generic gd: %s, rate %g "
+              "(%s, %ld steps, %zu points)", cases[i].f, cases[i].rate,
+              a ? nb_verdict_name(a->verdict) : "?", a ? a->steps : -1L,
+              a ? a->npts : (size_t)0);
+        nb_descent_result_free(a);
+        nb_descent_result_free(b);
+        nb_objective_free(obj);
+    }
+    nb_store_free(st);
+}
+
+int main(void)
+{
+    test_cases();
+    mpfr_free_cache();
+    return check_done();
+}
