@@ -85,7 +85,8 @@ static void trace_move_entry(Trace *t, size_t dst, size_t src)
 {
     size_t n = t->n;
     t->step[dst] = t->step[src];
-    memcpy(t->x + dst * n, t->x + src * n, n * sizeof *t->x);
+    for (size_t j = 0; j < n; j++)   /* n is small: no memcpy call */
+        t->x[dst * n + j] = t->x[src * n + j];
     t->f[dst] = t->f[src];
     t->g[dst] = t->g[src];
     if (t->prec) {
@@ -119,13 +120,15 @@ void nb__trace_push(Trace *t, long k, const double *x, double f, double g,
 {
     if (t->npts && t->step[t->npts - 1] == k)
         return;
+    long stride = t->stride;
     if (t->npts == NB_DESCENT_MAX_TRACE)
         trace_halve(t);
     if (t->npts == t->cap)
         trace_grow(t);
     size_t i = t->npts++, n = t->n;
     t->step[i] = k;
-    memcpy(t->x + i * n, x, n * sizeof *x);
+    for (size_t j = 0; j < n; j++)   /* n is small: no memcpy call */
+        t->x[i * n + j] = x[j];
     t->f[i] = f;
     t->g[i] = g;
     if (t->prec && mx) {
@@ -134,7 +137,12 @@ void nb__trace_push(Trace *t, long k, const double *x, double f, double g,
         mpfr_set(t->mf + i, mf, MPFR_RNDN);
         mpfr_set(t->mg + i, mg, MPFR_RNDN);
     }
-    t->next = (k / t->stride + 1) * t->stride;
+    /* next is always a multiple of the stride: on the grid and with the
+     * stride unchanged, the next point is one stride on (no division) */
+    if (k == t->next && stride == t->stride)
+        t->next = k + stride;
+    else
+        t->next = (k / t->stride + 1) * t->stride;
 }
 
 /* Clear the MPFR entries from index `from` to the capacity. */
@@ -214,12 +222,34 @@ static NbDescentResult *finish(const NbObjective *obj, const NbDescentOpts *o,
     return r;
 }
 
+/* Room for every point a double run of o->steps steps records before the
+ * trace thins (MPFR traces grow as they go: each entry is initialised), so
+ * a long run does not copy the trace at each doubling. Large blocks are
+ * mapped lazily: an early stop touches only what it used. */
+static void trace_reserve(Trace *t, const NbDescentOpts *o)
+{
+    long want = o->steps / t->base + 2;
+    if (t->prec || want <= 64)
+        return;
+    if (want > NB_DESCENT_MAX_TRACE)
+        want = NB_DESCENT_MAX_TRACE;
+    size_t cap = (size_t)want, n = t->n;
+    if (cap * (n + 3) > (size_t)1 << 22)   /* past 32 MB, grow as needed */
+        return;
+    t->step = xrealloc(t->step, cap, sizeof *t->step);
+    t->x = xrealloc(t->x, cap * n, sizeof *t->x);
+    t->f = xrealloc(t->f, cap, sizeof *t->f);
+    t->g = xrealloc(t->g, cap, sizeof *t->g);
+    t->cap = cap;
+}
+
 NbDescentResult *nb_descent_run(const NbObjective *obj, const NbDescentOpts *o,
                                 const double *start, NbDiag *d)
 {
     Trace tr;
     LoopStats st = {0};
     nb__trace_init(&tr, obj->n, o->every, 0);
+    trace_reserve(&tr, o);
     if (nb__descent_loop_d(obj, o, start, &tr, &st, d) < 0) {
         nb__trace_free(&tr);
         return NULL;
