@@ -12,6 +12,13 @@
  * when prec == NB_PREC_DOUBLE, else MPFR at prec bits, every intermediate
  * rounded to prec.
  *
+ * Every evaluation runs with MPFR exponents within +-NB_VM_MAX_EXP, the
+ * bound of the MPFR VM (compile_internal.h): a result beyond it overflows
+ * (an error here, as any overflow is), so no operation asks GMP for
+ * millions of bits (sin(sinh(5000^2)) at 64 bits reduced a 36-million-bit
+ * argument for minutes). An exact number beyond it is "too large for the
+ * MPFR exponent range", as one beyond 2^1024 is for the double range.
+ *
  * Errors: a NaN produced from non-NaN inputs is a domain error, an infinity
  * produced from finite inputs is a domain error when the operation divided
  * by zero (a pole: log(0), 1/0.0) and an overflow otherwise. Exact sizes
@@ -27,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compile_internal.h" /* NB_VM_MAX_EXP, nb_vm_range_enter() */
 #include "nabla/builtins.h"
 #include "nabla/limits.h"
 #include "nabla/print.h"
@@ -51,6 +59,10 @@ typedef struct Val {
  * collecting one rounding per operation. Built-in function calls use libm,
  * as the double mode promises. */
 enum { HP_BITS = 192 };
+
+/* Largest |n| that a double x^n is a multiply chain for: compile.c's
+ * POWI_CHAIN_MAX, which the two must share (see chain_d). */
+#define POWI_CHAIN_MAX_D 32
 
 struct NbEvalCache {
     long prec;
@@ -172,11 +184,23 @@ static NbErrCode too_large(NbDiag *d)
                        (long)NB_MAX_EXACT_BITS);
 }
 
+/* Longest exact number a message spells out in full; a longer one is
+ * shown rounded to 17 digits (gamma(1e300), not 301 digits). */
+enum { MSG_EXACT_CHARS = 40 };
+
 /* A value as text for messages (caller frees). */
 static char *val_text(const Ctx *x, const Val *v)
 {
-    if (v->exact)
+    if (v->exact && q_bits(v->q) <= 3 * MSG_EXACT_CHARS)
         return nb_format_q(v->q);
+    if (v->exact) {
+        mpfr_t t;
+        mpfr_init2(t, 57);
+        mpfr_set_q(t, v->q, MPFR_RNDN); /* within the range: it got here */
+        char *s = nb_format_mpfr(t, 17);
+        mpfr_clear(t);
+        return s;
+    }
     if (is_mp(x))
         return nb_format_mpfr(v->f, 0);
     return nb_format_double(v->d, 0);
@@ -210,12 +234,25 @@ static int as_double(Ctx *x, const Val *v, double *out)
     return 0;
 }
 
-static void as_mpfr(const Val *v, mpfr_ptr dst)
+/* An exact q at dst's precision. Past the exponent range it is an
+ * overflow, as as_double() reports for the double range (far below it,
+ * 0, as a double underflows). */
+static int q_to_mpfr(Ctx *x, const mpq_t q, mpfr_ptr dst)
+{
+    mpfr_set_q(dst, q, MPFR_RNDN);
+    if (!mpfr_inf_p(dst))
+        return 0;
+    nb_diag_set(x->d, NB_ERR_OVERFLOW,
+                "number too large for the MPFR exponent range");
+    return -1;
+}
+
+static int as_mpfr(Ctx *x, const Val *v, mpfr_ptr dst)
 {
     if (v->exact)
-        mpfr_set_q(dst, v->q, MPFR_RNDN);
-    else
-        mpfr_set(dst, v->f, MPFR_RNDN);
+        return q_to_mpfr(x, v->q, dst);
+    mpfr_set(dst, v->f, MPFR_RNDN);
+    return 0;
 }
 
 /* Turn the freshly computed float result into a value, or an error. */
@@ -481,6 +518,48 @@ static int gather_d(Ctx *x, size_t n, Val *const *a, double *v, int *nan,
     return 0;
 }
 
+/* b^n as the compiled double VM computes it (compile.c, powi): a
+ * square-and-multiply chain, x^6 = (x^3)^2, x^7 = x^6 * x, x^-n =
+ * 1 / x^n; the same tree of roundings, so f(2) printed here and the value
+ * a plot or a descent computes agree to the bit. ORDER compile.c powi. */
+static double chain_d(double b, long n)
+{
+    assert(n != 0 && labs(n) <= POWI_CHAIN_MAX_D);
+    if (n == 1)
+        return b;
+    if (n == 2)
+        return b * b;
+    if (n < 0)
+        return 1.0 / chain_d(b, -n);
+    if (n % 2 == 0) {
+        double h = chain_d(b, n / 2);
+        return h * h;
+    }
+    return chain_d(b, n - 1) * b;
+}
+
+/* b^q for an exact q the way compile.c's pow_q lowers it in double:
+ * integers up to POWI_CHAIN_MAX_D as a chain, halves through sqrt
+ * (x^(1/2) = sqrt(x), x^(-1/2) = 1/sqrt(x + 0), x^(k/2) = x^(k div 2) *
+ * sqrt(x)), else pow(). ORDER compile.c pow_q. */
+static double pow_exact_d(double b, const mpq_t q, double qd)
+{
+    const mpz_srcptr num = mpq_numref(q), den = mpq_denref(q);
+    if (mpz_sgn(num) == 0)
+        return 1.0;
+    if (mpz_cmp_ui(den, 1) == 0 && mpz_cmpabs_ui(num, POWI_CHAIN_MAX_D) <= 0)
+        return chain_d(b, mpz_get_si(num));
+    if (mpz_cmp_ui(den, 2) == 0
+        && mpz_cmpabs_ui(num, 2 * POWI_CHAIN_MAX_D + 1) <= 0) {
+        long k = mpz_get_si(num);
+        if (k == 1 || k == -1)
+            return k == 1 ? sqrt(b) : 1.0 / sqrt(b + 0.0);
+        double t = chain_d(b, labs(k) / 2) * sqrt(b);
+        return k > 0 ? t : 1.0 / t;
+    }
+    return pow(b, qd);
+}
+
 static int arith_d(Ctx *x, Val *out, int kind, size_t n, Val *const *a)
 {
     double *v = malloc(n * sizeof *v);
@@ -495,7 +574,7 @@ static int arith_d(Ctx *x, Val *out, int kind, size_t n, Val *const *a)
     double r = v[0];
     int pole = 0;
     if (kind == NB_POW) {
-        r = pow(v[0], v[1]);
+        r = a[1]->exact ? pow_exact_d(v[0], a[1]->q, v[1]) : pow(v[0], v[1]);
         pole = v[0] == 0 && v[1] < 0;
     }
     else
@@ -566,16 +645,21 @@ static int fn_d(Ctx *x, Val *out, const NbBuiltin *row, size_t n,
 
 /* --- float arithmetic: MPFR --------------------------------------------- */
 
-static void gather_mp(const Ctx *x, size_t n, Val *const *a, mpfr_t *v,
-                      int *nan, int *inf)
+static int gather_mp(Ctx *x, size_t n, Val *const *a, mpfr_t *v, int *nan,
+                     int *inf)
 {
     *nan = *inf = 0;
     for (size_t i = 0; i < n; i++) {
         mpfr_init2(v[i], (mpfr_prec_t)x->prec);
-        as_mpfr(a[i], v[i]);
+        if (as_mpfr(x, a[i], v[i])) {
+            for (size_t j = 0; j <= i; j++)
+                mpfr_clear(v[j]);
+            return -1;
+        }
         *nan |= mpfr_nan_p(v[i]) != 0;
         *inf |= mpfr_inf_p(v[i]) != 0;
     }
+    return 0;
 }
 
 static void clear_mp(size_t n, mpfr_t *v)
@@ -604,7 +688,10 @@ static int arith_mp(Ctx *x, Val *out, int kind, size_t n, Val *const *a)
     int nan, inf;
     if (!v)
         abort();
-    gather_mp(x, n, a, v, &nan, &inf);
+    if (gather_mp(x, n, a, v, &nan, &inf)) {
+        free(v);
+        return -1;
+    }
     mpfr_init2(r, (mpfr_prec_t)x->prec);
     mpfr_clear_flags();
     if (kind == NB_POW && a[1]->exact && mpz_cmp_ui(mpq_denref(a[1]->q), 1) == 0)
@@ -637,7 +724,8 @@ static int fn_mp(Ctx *x, Val *out, const NbBuiltin *row, size_t n,
     int nan, inf;
     if (n > 8)
         return nb_diag_set(x->d, NB_ERR_ARGS, "%s: too many arguments", row->name), -1;
-    gather_mp(x, n, a, v, &nan, &inf);
+    if (gather_mp(x, n, a, v, &nan, &inf))
+        return -1;
     for (size_t i = 0; i < n; i++)
         p[i] = v[i];
     mpfr_init2(r, (mpfr_prec_t)x->prec);
@@ -663,6 +751,11 @@ static int leaf(Ctx *x, Val *out, const NbExpr *e)
             return float_result_d(x, out, mpfr_get_d(e->u.f, MPFR_RNDN));
         mpfr_init2(out->f, (mpfr_prec_t)x->prec);
         mpfr_set(out->f, e->u.f, MPFR_RNDN);
+        if (mpfr_inf_p(out->f) && !mpfr_inf_p(e->u.f)) {
+            mpfr_clear(out->f);
+            return nb_diag_set(x->d, NB_ERR_OVERFLOW, "number too large "
+                               "for the MPFR exponent range"), -1;
+        }
         return 0;
     case NB_CONST:
         mpfr_init2(out->f, is_mp(x) ? (mpfr_prec_t)x->prec : HP_BITS);
@@ -803,8 +896,7 @@ static const NbExpr *to_node(NbStore *st, Ctx *x, const Val *v,
         return nb_flt_mpfr(st, v->f);
     mpfr_t t;
     mpfr_init2(t, (mpfr_prec_t)x->prec);
-    mpfr_set_q(t, v->q, MPFR_RNDN);
-    const NbExpr *r = nb_flt_mpfr(st, t);
+    const NbExpr *r = q_to_mpfr(x, v->q, t) ? NULL : nb_flt_mpfr(st, t);
     mpfr_clear(t);
     return r;
 }
@@ -848,9 +940,12 @@ const NbExpr *nb_eval_cached(NbStore *st, NbEvalCache *c, const NbExpr *e,
     if (e->kind == NB_STR)
         return e;
     Ctx x = {c, prec, d};
-    if (eval_dag(&x, e))
-        return NULL;
-    return to_node(st, &x, cache_find(c, e), want_float);
+    NbExpRange range = nb_vm_range_enter(); /* the bound the VMs run in */
+    const NbExpr *r = NULL;
+    if (!eval_dag(&x, e))
+        r = to_node(st, &x, cache_find(c, e), want_float);
+    nb_vm_range_leave(range);
+    return r;
 }
 
 const NbExpr *nb_eval_number(NbStore *st, const NbExpr *e, long prec,

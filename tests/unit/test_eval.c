@@ -255,6 +255,154 @@ static void test_cache(void)
     nb_diag_clear(&d);
 }
 
+/* The MPFR evaluator runs within the MPFR VM's exponent bound (+-2^20):
+ * sin(sinh(5000^2)) at 64 bits overflows at sinh instead of reducing a
+ * 36-million-bit argument for minutes, and the caller's range is back. */
+static void test_exp_range(void)
+{
+    mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
+    const NbExpr *big = op2(NB_POW, num(5000), num(2));
+    const NbExpr *e = fn1(NB_FN_SIN, fn1(NB_FN_SINH, big));
+    clock_t t0 = clock();
+    expect_error(e, 64, NB_ERR_OVERFLOW,
+                 "sinh(25000000) overflows the MPFR exponent range",
+                 "sin(sinh(5000^2)) at 64 bits");
+    expect_error(e, 2, NB_ERR_OVERFLOW, "sinh(25000000) overflows",
+                 "sin(sinh(5000^2)) at 2 bits");
+    expect_error(e, NB_PREC_DOUBLE, NB_ERR_OVERFLOW,
+                 "sinh(25000000) overflows the double range",
+                 "sin(sinh(5000^2)) in double");
+    CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 0.5,
+          "sin(sinh(5000^2)) fails fast at every precision");
+    CHECK(mpfr_get_emin() == emin && mpfr_get_emax() == emax,
+          "the caller's exponent range is restored");
+    /* 2^(2^20 - 1) is inside the bound, 2^(2^20) past it */
+    NbDiag d = NB_DIAG_INIT;
+    const NbExpr *v = nb_eval_float(st, op2(NB_POW, num(2), num((1L << 20) - 1)),
+                                    64, &d);
+    CHECK(v && v->kind == NB_FLT && mpfr_get_exp(v->u.f) == 1L << 20,
+          "float(2^(2^20 - 1)) at 64 bits is a float");
+    v = nb_eval_float(st, op2(NB_POW, num(2), num(1L << 20)), 64, &d);
+    CHECK(!v && d.code == NB_ERR_OVERFLOW && d.msg
+              && strcmp(d.msg, "number too large for the MPFR exponent range") == 0,
+          "float(2^(2^20)) at 64 bits: %s", d.msg ? d.msg : "(no error)");
+    nb_diag_clear(&d);
+    expect_error(fn1(NB_FN_ATAN, op2(NB_POW, num(10), num(400000))), 256,
+                 NB_ERR_OVERFLOW, "number too large for the MPFR exponent range",
+                 "atan(10^400000) at 256 bits");
+    expect_error(fn1(NB_FN_EXP, op2(NB_POW, num(2), num(20))), 113,
+                 NB_ERR_OVERFLOW, "exp(1048576) overflows the MPFR exponent range",
+                 "exp(2^20) at 113 bits");
+    /* far below the bound a result underflows to 0, as a double does */
+    v = nb_eval_number(st, fn1(NB_FN_EXP, op2(NB_MUL, num(-1),
+                                              op2(NB_POW, num(2), num(30)))),
+                       64, &d);
+    CHECK(v && v->kind == NB_FLT && mpfr_zero_p(v->u.f),
+          "exp(-2^30) at 64 bits underflows to 0");
+    nb_diag_clear(&d);
+    /* messages show a huge exact argument rounded, not in 301 digits */
+    mpz_t z;
+    mpz_init(z);
+    mpz_ui_pow_ui(z, 10, 300);
+    expect_error(fn1(NB_FN_GAMMA, nb_num_z(st, z)), NB_PREC_DOUBLE,
+                 NB_ERR_OVERFLOW, "gamma(1e300) overflows the double range",
+                 "gamma(10^300): the argument in 17 digits at most");
+    mpz_clear(z);
+    t0 = clock();
+    expect_error(fn1(NB_FN_LGAMMA, nb_flt_double(st, -1e300)), 64,
+                 NB_ERR_DOMAIN, "lgamma: argument -1.0000000000000000525e300 is",
+                 "lgamma(-1e300) at 64 bits");
+    v = nb_eval_number(st, fn1(NB_FN_ERFC, nb_flt_double(st, 1e300)), 64, &d);
+    CHECK(v && v->kind == NB_FLT && mpfr_zero_p(v->u.f), "erfc(1e300) is 0");
+    v = nb_eval_number(st, fn1(NB_FN_ERF, nb_flt_double(st, -1e300)), 2, &d);
+    CHECK(v && v->kind == NB_FLT && mpfr_cmp_si(v->u.f, -1) == 0,
+          "erf(-1e300) at 2 bits is -1");
+    v = nb_eval_number(st, fn1(NB_FN_LGAMMA, nb_flt_double(st, 1e300)), 64, &d);
+    CHECK(v && v->kind == NB_FLT && mpfr_cmp_d(v->u.f, 6.8e302) > 0
+              && mpfr_cmp_d(v->u.f, 7e302) < 0,
+          "lgamma(1e300) at 64 bits is about 6.9e302");
+    CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 0.5,
+          "extreme lgamma, erf, erfc are fast");
+    nb_diag_clear(&d);
+}
+
+/* The base shapes of the power tests: x, sin(x), x + 1/3, built with
+ * nb_intern so that nothing folds (nb_subs would round flt^n itself). */
+static const NbExpr *pow_base(int shape, const NbExpr *x)
+{
+    switch (shape) {
+    case 0: return x;
+    case 1: return fn1(NB_FN_SIN, x);
+    default: return op2(NB_ADD, x, frac(1, 3));
+    }
+}
+
+/* b^q at x = b by eval and by the compiled double VM: the same bits
+ * (compile.c computes integer powers by a multiply chain, halves through
+ * sqrt), or eval fails where the VM gets inf, NaN or 0. */
+static int same_pow(int shape, const NbExpr *q, double b)
+{
+    NbDiag d = NB_DIAG_INIT;
+    const NbExpr *x = nb_sym(st, "x");
+    const NbExpr *body = op2(NB_POW, pow_base(shape, x), q);
+    NbProgram *p = nb_compile(st, 1, &body, 1, &x, &d);
+    double vm = 0, scratch[64];
+    int ok = 0;
+    if (p && nb_program_scratch(p) <= 64) {
+        nb_run_double(p, &b, &vm, scratch);
+        const NbExpr *e = op2(NB_POW, pow_base(shape, nb_flt_double(st, b)), q);
+        double ev = 0;
+        if (nb_eval_to_double(st, e, &ev, &d) == 0)
+            ok = memcmp(&ev, &vm, sizeof ev) == 0 || (isnan(ev) && isnan(vm));
+        else
+            ok = !isfinite(vm) || vm == 0;
+        if (!ok)
+            printf("# mismatch at x = %a: eval %a, compiled %a (%s)\n", b, ev,
+                   vm, d.msg ? d.msg : "no error");
+    }
+    nb_program_free(p);
+    nb_diag_clear(&d);
+    return ok;
+}
+
+/* Random integer powers -32..32 and halves -65/2..65/2 of x, sin(x) and
+ * x + 1/3: one-off evaluation equals compiled evaluation bit for bit. */
+static void test_pow_matches_vm(void)
+{
+    unsigned long seed = check_seed();
+    srand((unsigned)seed);
+    int bad = 0, n = 0;
+    for (int i = 0; i < 3000; i++) {
+        long k = rand() % 65 - 32;
+        const NbExpr *q = num(k);
+        if (i % 3 == 2) {
+            k = rand() % 131 - 65;
+            q = frac(k, 2);
+        }
+        if (k == 0)
+            continue;
+        double b = ldexp((double)rand() / RAND_MAX * 2 - 1, rand() % 40 - 20);
+        bad += !same_pow(rand() % 3, q, b);
+        n++;
+    }
+    CHECK(bad == 0, "%d random powers: eval and the compiled VM agree to the "
+          "bit (%d differ)", n, bad);
+    /* cases where pow() and the chain round differently, and edges */
+    CHECK(same_pow(0, num(7), 1.1) && same_pow(0, num(-13), 0.7)
+              && same_pow(0, frac(7, 2), 1.3) && same_pow(0, frac(-1, 2), -0.0)
+              && same_pow(0, num(31), 1e10) && same_pow(0, num(-3), 0.0)
+              && same_pow(0, frac(3, 2), -1.0) && same_pow(1, num(32), 2.0),
+          "x^7, x^-13, x^(7/2), (-0)^(-1/2), (1e10)^31, 0^-3, (-1)^(3/2), "
+          "sin(2)^32 agree with the VM");
+    NbDiag d = NB_DIAG_INIT;
+    double got = 0, b = 1.1;
+    CHECK(nb_eval_to_double(st, op2(NB_POW, nb_flt_double(st, b), num(7)),
+                            &got, &d) == 0 && got == b * b * b * b * b * b * b
+              && got != pow(b, 7),
+          "1.1^7 in double is the multiply chain (pow() rounds otherwise)");
+    nb_diag_clear(&d);
+}
+
 int main(void)
 {
     st = nb_store_new();
@@ -270,6 +418,8 @@ int main(void)
     test_double();
     test_deep_shared();
     test_cache();
+    test_exp_range();
+    test_pow_matches_vm();
     nb_store_free(st);
     mpfr_free_cache();
     return check_done();
