@@ -187,9 +187,11 @@ static void sigmoid_fast(Dst d, Src a, double *restrict t, size_t n)
 #endif
 
 /* One instruction over one block; R[r] is register r's block, t a scratch
- * block; fast selects the vectorised exp, sin and cos. */
-NB_CLONES static void step(const NbIns *in, double *const *R, const double *K,
-                           double *t, size_t n, int fast)
+ * block; fast selects the vectorised exp, sin and cos. Inlined into
+ * steps(), so each clone has its own. */
+static inline __attribute__((always_inline)) void
+step(const NbIns *in, double *const *R, const double *K, double *t, size_t n,
+     int fast)
 {
     double *d = R[in->d];
     const double *a = nb_op_sigs[in->op][0] == 'r' ? R[in->a] : NULL;
@@ -251,6 +253,34 @@ NB_CLONES static void step(const NbIns *in, double *const *R, const double *K,
     }
 }
 
+/* Instructions [in, end) over one block: one call per block, so the
+ * call and the clone's prologue are paid once, not per instruction. */
+NB_CLONES static void steps(const NbIns *in, const NbIns *end,
+                            double *const *R, const double *K, double *t,
+                            size_t n, int fast)
+{
+    for (; in < end; in++)
+        step(in, R, K, t, n, fast);
+}
+
+/* Does the block of NB_BLOCK doubles at d overlap a variable's block at
+ * off? (Compared as addresses: the arrays are the caller's, unrelated.) */
+static int overlaps(const double *d, const double *const *x, size_t nvars,
+                    size_t off)
+{
+    uintptr_t d0 = (uintptr_t)d, d1 = (uintptr_t)(d + NB_BLOCK);
+    for (size_t v = 0; v < nvars; v++) {
+        uintptr_t x0 = (uintptr_t)(x[v] + off), x1 = (uintptr_t)(x[v] + off + NB_BLOCK);
+        if (d0 < x1 && x0 < d1)
+            return 1;
+    }
+    return 0;
+}
+
+/* Programs with up to this many registers (most) run on the stack: no
+ * allocation per call. */
+#define NB_STACK_REGS 12
+
 /* The driver of both modes: registers are nregs blocks plus one scratch
  * block, 64-byte aligned; variables are read in place for whole blocks. */
 static void run(const NbProgram *p, size_t npts, const double *const *x,
@@ -258,16 +288,26 @@ static void run(const NbProgram *p, size_t npts, const double *const *x,
 {
     const NbCode *code = &p->dbl;
     size_t nregs = code->nregs;
-    double *mem = aligned_alloc(64, (nregs + 1) * NB_BLOCK * sizeof(double));
-    double **R = malloc((nregs ? nregs : 1) * sizeof *R);
+    _Alignas(64) double stack_mem[(NB_STACK_REGS + 1) * NB_BLOCK];
+    double *stack_R[NB_STACK_REGS];
+    int heap = nregs > NB_STACK_REGS;
+    double *mem = heap ? aligned_alloc(64, (nregs + 1) * NB_BLOCK
+                                               * sizeof(double))
+                       : stack_mem;
+    double **R = heap ? malloc(nregs * sizeof *R) : stack_R;
     if (!mem || !R)
         abort();
-    /* Zeroed once: lanes past the live points of the last block then hold
+    /* With a partial block, the lanes past its live points are read but
+     * not all written (library calls skip them): zeroed once, they hold
      * harmless values, never uninitialised memory. */
-    memset(mem, 0, (nregs + 1) * NB_BLOCK * sizeof(double));
+    if (npts % NB_BLOCK)
+        memset(mem, 0, (nregs + 1) * NB_BLOCK * sizeof(double));
     for (size_t r = 0; r < nregs; r++)
         R[r] = mem + r * NB_BLOCK;
     double *scratch = mem + nregs * NB_BLOCK;
+    const NbIns *last = code->ins + code->nins - 1; /* END */
+    if (last > code->ins)
+        last--;
     for (size_t off = 0; off < npts; off += NB_BLOCK) {
         size_t n = npts - off < NB_BLOCK ? npts - off : NB_BLOCK;
         if (nb_interrupted) { /* ^C: the rest is NaN, the caller reports */
@@ -284,13 +324,29 @@ static void run(const NbProgram *p, size_t npts, const double *const *x,
                 memcpy(R[v], x[v] + off, n * sizeof(double));
             }
         }
-        for (const NbIns *in = code->ins; in->op != NB_OP_END; in++)
-            step(in, R, p->kd, scratch, n, fast);
+        const NbIns *in = last;
+        steps(code->ins, last, R, p->kd, scratch, n, fast);
+        if (in->op != NB_OP_END) {
+            /* The last instruction writes a single output straight into
+             * the caller's array when it may (one copy less per block). */
+            double *keep = R[in->d];
+            int direct = n == NB_BLOCK && p->nout == 1
+                         && code->outreg[0] == in->d
+                         && !overlaps(out[0] + off, x, p->nvars, off);
+            if (direct)
+                R[in->d] = out[0] + off;
+            steps(in, in + 1, R, p->kd, scratch, n, fast);
+            R[in->d] = keep;
+            if (direct)
+                continue;
+        }
         for (size_t o = 0; o < p->nout; o++)
             memcpy(out[o] + off, R[code->outreg[o]], n * sizeof(double));
     }
-    free(R);
-    free(mem);
+    if (heap) {
+        free(R);
+        free(mem);
+    }
 }
 
 void nb_run_block(const NbProgram *p, size_t npts, const double *const *x,

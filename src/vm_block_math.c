@@ -75,6 +75,15 @@ VINLINE V vabs(V x)
     return (V)((VI)x & INT64_MAX);
 }
 
+/* All ones in the lanes where a < b, for a, b >= +0 (NaN counts as
+ * above inf): as integers, the bits of such doubles are in the same
+ * order. Integer arithmetic, not a comparison: with AVX-512F alone GCC
+ * turns a vector comparison's mask into a vector lane by lane. */
+VINLINE VI vlt(V a, V b)
+{
+    return ((VI)a - (VI)b) >> 63;
+}
+
 /* Lanes of mask m (all ones or zero) from a, the others from b. */
 VINLINE V vsel(VI m, V a, V b)
 {
@@ -120,7 +129,7 @@ NB_CLONES void nb_block_exp(double *d, const double *a, size_t n)
     VI bad = {0};
     for (size_t i = 0; i < NB_BLOCK; i += L) {
         V x = vload(a + i);
-        bad |= ~(vabs(x) <= EXP_LIM);
+        bad |= vlt((V){0} + EXP_LIM, vabs(x));
         vstore(d + i, vexp(x));
     }
     if (vany(bad))
@@ -156,7 +165,8 @@ VINLINE void vreduce(V x, V *y0, V *y1, VI *n, VI *bad)
     w = fn * PIO2_2T - ((t - r) - w); /* second round: 118 bits */
     *y0 = r - w;
     *y1 = (r - *y0) - w;
-    *bad |= ~(vabs(x) < TRIG_LIM) | (vabs(*y0) < vabs(x) * 0x1p-45);
+    *bad |= ~vlt(vabs(x), (V){0} + TRIG_LIM)
+            | vlt(vabs(*y0), vabs(x) * 0x1p-45);
 }
 
 /* fdlibm __kernel_sin(x, y, 1): sin(x + y), |x| <= pi/4, |y| <= ulp(x). */
