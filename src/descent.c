@@ -107,10 +107,16 @@ static void trace_halve(Trace *t)
     while (unit % 10 == 0)
         unit /= 10;
     long s2 = t->stride * (unit == 1 ? 2 : 5);
+    /* steps ascend: m walks the multiples of s2 alongside them (no
+     * division per entry; m passes each step at most once per s2) */
     size_t j = 0;
-    for (size_t i = 0; i < t->npts; i++)
-        if (t->step[i] % s2 == 0)
+    long m = 0;
+    for (size_t i = 0; i < t->npts; i++) {
+        while (m < t->step[i])
+            m += s2;
+        if (t->step[i] == m)
             trace_move_entry(t, j++, i);
+    }
     t->npts = j;
     t->stride = s2;
 }

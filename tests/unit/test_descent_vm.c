@@ -112,9 +112,45 @@ static void test_cases(void)
     nb_store_free(st);
 }
 
+/* The trace past NB_DESCENT_MAX_TRACE points: thinned along the stride
+ * sequence 1, 2, 10, 20, ... 10^6 steps of 1e-5 on Rosenbrock never stop
+ * early, so the trace ends at stride 20 holding step 0, every multiple of
+ * 20 and the last step, in order; the point whose arrival forced the last
+ * thinning (a multiple of 10, pushed after the thinning) stays too. */
+static void test_thinning(void)
+{
+    NbStore *st = nb_store_new();
+    const NbExpr *f = mini_parse(st, "(1-x)^2 + 100*(y-x^2)^2");
+    const NbExpr *vars[2] = {nb_sym(st, "x"), nb_sym(st, "y")};
+    NbDiag d = NB_DIAG_INIT;
+    NbObjective *obj = nb_objective_compile(st, f, 2, vars, NB_PREC_DOUBLE,
+                                            1, &d);
+    nb_diag_clear(&d);
+    double start[2] = {-1, 1};
+    NbDescentResult *r = obj ? run(obj, 1e-5, 1000000, 0, start) : NULL;
+    int ok = r != NULL && r->stride == 20 && r->npts <= 1000000 / 20 + 2 &&
+             r->pt_step[r->npts - 1] == 1000000;
+    long want = 0, extra = 0;   /* next multiple of 20 not yet seen */
+    for (size_t i = 0; ok && i < r->npts; i++) {
+        long k = r->pt_step[i];
+        ok = k % 10 == 0 && (i == 0 || k > r->pt_step[i - 1]) && k <= want;
+        if (k == want)
+            want += 20;
+        else
+            extra++;
+    }
+    ok = ok && want == 1000000 + 20 && extra <= 1;
+    CHECK(ok, "10^6 steps: the trace holds every 20th step (%zu points, "
+          "stride %ld)", r ? r->npts : (size_t)0, r ? r->stride : 0L);
+    nb_descent_result_free(r);
+    nb_objective_free(obj);
+    nb_store_free(st);
+}
+
 int main(void)
 {
     test_cases();
+    test_thinning();
     mpfr_free_cache();
     return check_done();
 }
