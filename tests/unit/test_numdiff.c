@@ -303,6 +303,14 @@ static void test_complex_step_d(void)
  * actual error floored at 2 ulp of f' (what evaluating f' itself in double
  * typically costs): an answer that came out exact by luck cannot be known
  * to be exact, and the estimate must not be judged against zero. */
+/* 1 when long double carries more bits than double at run time: not under
+ * valgrind, which computes x87 extended arithmetic in double. */
+static int long_double_is_extended(void)
+{
+    volatile long double one = 1.0L, tiny = LDBL_EPSILON;
+    return LDBL_MANT_DIG > DBL_MANT_DIG && one + tiny != one;
+}
+
 static double ulp_d(double v)
 {
     int e;
@@ -543,7 +551,7 @@ static void test_programs(void)
             if (rel > worst_cs)
                 wcs = nd_refs[i].nabla;
             worst_cs = fmax(worst_cs, rel);
-            over_cs += rel > 2e-16;
+            over_cs += rel > (long_double_is_extended() ? 2e-16 : 5e-16);
             ulps_cs = fmax(ulps_cs, fabs(v - d1) / ulp_d(d1));
         } else {
             over_cs++;
@@ -561,12 +569,16 @@ static void test_programs(void)
             ulp_bad += !program_ulp_ok(st, i, precs[k]);
     }
     /* The bar is 2e-16 relative to the exact derivative, on every case
-     * (the VM works in long double and rounds once: see vm_complex.c). */
+     * (the VM works in long double and rounds once: see vm_complex.c).
+     * valgrind runs long double arithmetic in double, which leaves 2 ulp:
+     * there the bar is the double VM's own. */
+    double cs_bar = long_double_is_extended() ? 2e-16 : 5e-16;
     printf("# compiled complex-step: worst %.3g relative (%s), %.3g ulp; "
-           "%d of %zu over 2e-16\n", worst_cs, wcs, ulps_cs, over_cs, NREFS);
-    CHECK(over_cs == 0 && worst_cs <= 2e-16, "compiled complex-step at "
-          "h = 1e-20 within 2e-16 of the exact derivative on all %zu cases "
-          "(worst %.3g, %.3g ulp)", NREFS, worst_cs, ulps_cs);
+           "%d of %zu over %.0e\n", worst_cs, wcs, ulps_cs, over_cs, NREFS,
+           cs_bar);
+    CHECK(over_cs == 0 && worst_cs <= cs_bar, "compiled complex-step at "
+          "h = 1e-20 within %.0e of the exact derivative on all %zu cases "
+          "(worst %.3g, %.3g ulp)", cs_bar, NREFS, worst_cs, ulps_cs);
     CHECK(worst_r <= 2e-14 && under == 0 && worst_ratio <= 100,
           "compiled richardson on %d cases: worst %.3g <= 2e-14, %d "
           "estimates under, estimate/error <= %.3g", n, worst_r, under,
