@@ -84,43 +84,83 @@ ELEMENTWISE(DEFINE_LOOP)
             d[i] = (expr);                                                 \
     } while (0)
 
-/* POLY (compile_internal.h) over the block, 2 * 8 lanes at a time so that
- * x, the running power and the sum stay in vector registers across all
- * the degrees. Each lane does exactly the scalar VM's operations. */
+/* POLY (compile_internal.h) over the block, eight lanes a vector and
+ * several vectors at a time: each lane's sum is a chain of dependent adds
+ * (the scalar VM's order, which bit identity keeps), so only independent
+ * lanes in flight hide the adder's latency. x, the running power and the
+ * sum stay in registers across all the degrees: 8 vectors with AVX-512's
+ * 32 registers, 2 elsewhere. Each lane does exactly the scalar VM's
+ * operations. */
 #if defined(__GNUC__)
 /* Eight doubles, split by GCC into what the target has (one AVX-512
  * register, two AVX2 ones, four SSE2 ones). */
 typedef double V8 __attribute__((vector_size(64)));
-/* Written out for two vectors: -O2 does not unroll a loop over them, and
+/* Written out per vector: -O2 does not unroll a loop over them, and
  * arrays would live in memory. */
-#define V8_EACH(S) S(0) S(1)
-static inline void poly_block(Dst d, Src a, const double *c, uint32_t deg)
-{
-    const double c0 = c[0] != 0 ? c[0] : -0.0;
-    for (size_t j = 0; j < NB_BLOCK; j += 16) {
+#define POLY_BODY(EACH, nv)                                                \
+    const double c0 = c[0] != 0 ? c[0] : -0.0;                             \
+    for (size_t j = 0; j < NB_BLOCK; j += 8 * (nv)) {                      \
+        EACH(LOAD)                                                         \
+        for (uint32_t k = 1;; k++) {                                       \
+            const double ck = c[k];                                        \
+            if (ck != 0) {                                                 \
+                EACH(ACC)                                                  \
+            }                                                              \
+            if (k == deg)                                                  \
+                break;                                                     \
+            EACH(POW)                                                      \
+        }                                                                  \
+        EACH(STORE)                                                        \
+    }
 #define LOAD(l)                                                            \
         V8 x##l, p##l, s##l = {c0, c0, c0, c0, c0, c0, c0, c0};            \
         memcpy(&x##l, a + j + 8 * l, sizeof x##l);                         \
         p##l = x##l;
-        V8_EACH(LOAD)
-        for (uint32_t k = 1;; k++) {
-            const double ck = c[k];
 #define ACC(l) s##l = s##l + ck * p##l;
 #define POW(l) p##l = p##l * x##l;
-            if (ck != 0) {
-                V8_EACH(ACC)
-            }
-            if (k == deg)
-                break;
-            V8_EACH(POW)
-        }
 #define STORE(l) memcpy(d + j + 8 * l, &s##l, sizeof s##l);
-        V8_EACH(STORE)
+#define EACH2(S) S(0) S(1)
+#define EACH8(S) S(0) S(1) S(2) S(3) S(4) S(5) S(6) S(7)
+
+#if defined(__x86_64__) && !defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(target)
+#define NB_POLY_WIDE 1
+__attribute__((target("avx512f"), noinline)) static void
+poly_wide(Dst d, Src a, const double *c, uint32_t deg)
+{
+    POLY_BODY(EACH8, 8)
+}
+#endif
+#endif
+
+#if defined(__x86_64__) && defined(__linux__) && !defined(__clang__) \
+    && defined(__has_attribute)
+#if __has_attribute(target_clones)
+__attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+__attribute__((noinline)) static void
+poly_narrow(Dst d, Src a, const double *c, uint32_t deg)
+{
+    POLY_BODY(EACH2, 2)
+}
 #undef LOAD
 #undef ACC
 #undef POW
 #undef STORE
+
+static void poly_block(Dst d, Src a, const double *c, uint32_t deg)
+{
+#ifdef NB_POLY_WIDE
+    static int wide = -1;
+    if (wide < 0)
+        wide = __builtin_cpu_supports("avx512f") != 0;
+    if (wide) {
+        poly_wide(d, a, c, deg);
+        return;
     }
+#endif
+    poly_narrow(d, a, c, deg);
 }
 #else
 static void poly_block(Dst d, Src a, const double *c, uint32_t deg)
