@@ -63,14 +63,20 @@ int nb__descent_no_fast;
  * written straight into the variable registers and f and the gradient are
  * read from the output registers, so no value makes a round trip through
  * the callback's arrays on the step-to-step dependency chain. */
-static void run_gd_fast(Loop *L, const NbProgram *p, double *r)
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
+                                      const size_t n)
 {
     const NbDescentOpts *o = L->o;
     void (*fg)(void *, const double *, double *, double *) = L->obj->fg;
     void *ctx = L->obj->ctx;
     LoopStats *st = L->st;
     Trace *tr = L->tr;
-    const size_t n = L->n;
     const double rate = L->rate, tol = o->tol;
     const long steps = o->steps;
     const uint32_t *out = p ? p->dbl.outreg : NULL;
@@ -183,6 +189,18 @@ static void run_gd_fast(Loop *L, const NbProgram *p, double *r)
     st->xmax_abs = xm;
 }
 
+/* run_gd_fast with n a constant for the common small dimensions, so the
+ * per-coordinate loops of the step unroll. */
+static void run_gd_sized(Loop *L, const NbProgram *p, double *r)
+{
+    switch (L->n) {
+    case 1: run_gd_fast(L, p, r, 1); break;
+    case 2: run_gd_fast(L, p, r, 2); break;
+    case 3: run_gd_fast(L, p, r, 3); break;
+    default: run_gd_fast(L, p, r, L->n); break;
+    }
+}
+
 int nb__descent_loop_d(const NbObjective *obj, const NbDescentOpts *o,
                        const double *start, Trace *tr, LoopStats *st,
                        NbDiag *d)
@@ -197,7 +215,7 @@ int nb__descent_loop_d(const NbObjective *obj, const NbDescentOpts *o,
         memcpy(L.xcur, start, obj->n * sizeof *start);
         const NbProgram *p = nb__objective_fg_program(obj);
         double *r = p ? vnew(nb_program_scratch(p)) : NULL;
-        run_gd_fast(&L, p, r);
+        run_gd_sized(&L, p, r);
         free(r);
         loop_release(&L);
         return 0;

@@ -51,14 +51,14 @@ static NbDescentResult *run(const NbObjective *obj, double rate, long steps,
 
 /* Each case: f, its variables, start, rate, steps. The shapes that matter
  * to the register path: gradient components held in variable registers
- * (x*y: [y, x], swapped), constant components, f itself a variable, one and
- * three variables, non-finite ends, stalls, cycles and the 65536-point
+ * (x*y: [y, x], swapped), constant components, f itself a variable, one to
+ * four variables, non-finite ends, stalls, cycles and the 65536-point
  * trace thinning. */
 static void test_cases(void)
 {
     static const struct {
         const char *f, *vars;
-        double x0[3], rate;
+        double x0[4], rate;
         long steps, every;
     } cases[] = {
         {"(1-x)^2 + 100*(y-x^2)^2", "xy", {-1, 1}, 0.001, 5000, 0},
@@ -75,13 +75,14 @@ static void test_cases(void)
         {"x^4 - 2*x^2 + 0.3*x", "x", {-2}, 0.05, 1000, 0},
         {"x^2 + y^2 + z^2 + x*z", "xyz", {1, -2, 3}, 0.2, 400, 0},
         {"z*x + y", "xyz", {1, 2, 3}, 0.1, 50, 0},
+        {"(x-1)^2 + (y+z)^2 + w^4 + x*w", "xyzw", {1, 2, 3, -1}, 0.05, 400, 0},
         {"exp(x) + y^2", "xy", {3, 1}, 0.9, 100, 0},
         {"sqrt(x)", "x", {4}, 10, 50, 0},
         {"1/(1+exp(-x))", "x", {40}, 0.1, 10, 0},
     };
     NbStore *st = nb_store_new();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const NbExpr *f = mini_parse(st, cases[i].f), *vars[3];
+        const NbExpr *f = mini_parse(st, cases[i].f), *vars[4];
         size_t n = strlen(cases[i].vars);
         for (size_t j = 0; j < n; j++) {
             char name[2] = {cases[i].vars[j], 0};
