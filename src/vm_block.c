@@ -18,7 +18,9 @@
  * The last, partial block is copied into registers whose lanes past the
  * live points hold leftovers; arithmetic runs over the whole block (cheap,
  * and the loop count stays constant), library calls only over the live
- * points.
+ * points. Registers live on the stack for most programs, the whole block
+ * loop of a program is one call into the clone for this CPU, and the last
+ * instruction writes a single output straight into the caller's array.
  *
  * Between blocks nb_interrupted is polled: a huge grid stops at ^C within
  * a block, with NaN in the points not computed (the caller reports).
@@ -211,10 +213,10 @@ static void sigmoid_fast(Dst d, Src a, double *restrict t, size_t n)
         d[i] = (a[i] >= 0 ? 1.0 : d[i]) / (1.0 + d[i]);
 }
 
-/* With GCC on x86-64 Linux, step() is compiled three times, for AVX-512,
- * AVX2 and the baseline, and the loader picks one (an ifunc): eight or four
- * doubles per vector instead of two. Without FMA, every width rounds
- * exactly as SSE2 does. */
+/* With GCC on x86-64 Linux, steps() (with step() inlined) is compiled
+ * three times, for AVX-512, AVX2 and the baseline, and the loader picks
+ * one (an ifunc): eight or four doubles per vector instead of two. Without
+ * FMA, every width rounds exactly as SSE2 does. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
     && defined(__linux__) && defined(__has_attribute)
 #if __has_attribute(target_clones)

@@ -46,6 +46,7 @@ typedef double V __attribute__((vector_size(64)));
 #pragma GCC diagnostic ignored "-Wpsabi"
 #define VINLINE static inline __attribute__((always_inline))
 typedef int64_t VI __attribute__((vector_size(64)));
+typedef uint64_t VU __attribute__((vector_size(64))); /* bits: no overflow */
 enum { L = 8 };
 
 /* Compiled three times, the loader picks one (an ifunc). */
@@ -113,7 +114,7 @@ static const double INVLN2 = 0x1.71547652b82fep+0,
 VINLINE V vexp(V x)
 {
     V kd = x * INVLN2 + SHIFT;
-    VI kbits = (VI)kd << 52;       /* k in the exponent field, mod 2^64 */
+    VU kbits = (VU)kd << 52;       /* k in the exponent field, mod 2^64 */
     V k = kd - SHIFT;
     V hi = x - k * LN2HI;          /* exact: |k| < 2^11 */
     V lo = k * LN2LO;
@@ -121,7 +122,7 @@ VINLINE V vexp(V x)
     V t = r * r;
     V c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
     V y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
-    return (V)((VI)y + kbits);
+    return (V)((VU)y + kbits);
 }
 
 NB_CLONES void nb_block_exp(double *d, const double *a, size_t n)
@@ -197,7 +198,7 @@ VINLINE V vtrig(V x, int64_t odd, VI *bad)
     n += odd;
     V s = ksin(y0, y1), c = kcos(y0, y1);
     V v = vsel(-(n & 1), c, s);    /* quadrants 1, 3: the cosine */
-    return (V)((VI)v ^ ((n & 2) << 62)); /* quadrants 2, 3: negated */
+    return (V)((VU)v ^ ((VU)(n & 2) << 62)); /* quadrants 2, 3: negated */
 }
 
 NB_CLONES void nb_block_sin(double *d, const double *a, size_t n)
