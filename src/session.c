@@ -201,10 +201,25 @@ static int check_bindable(NbSession *s, const char *name, NbPos pos,
 
 /* --- printing ------------------------------------------------------------------ */
 
-/* The value to show for e: its number when closed, else e itself. */
+/* 1 when e is a number, or a vector of numbers, already. */
+static int is_value(const NbExpr *e)
+{
+    if (e->kind == NB_NUM || e->kind == NB_FLT)
+        return 1;
+    if (e->kind != NB_VEC)
+        return 0;
+    for (size_t i = 0; i < e->n; i++)
+        if (!is_value(e->args[i]))
+            return 0;
+    return 1;
+}
+
+/* The value to show for e: its number when closed, else e itself. A value
+ * is shown as it is: a float computed at another precision (nderiv(...,
+ * prec=256)) keeps its bits rather than being re-rounded to the session's. */
 static const NbExpr *shown(NbSession *s, const NbExpr *e, NbDiag *d)
 {
-    if (!nb_closed(s, e))
+    if (!nb_closed(s, e) || is_value(e))
         return e;
     return nb_eval_cached(s->st, s->cache, e, s->o.prec, 0, d);
 }
