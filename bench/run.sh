@@ -78,6 +78,7 @@ prog() {
 # ways, nabla's scalar and block VMs. MPFR: by hand vs nabla's MPFR VM.
 cprog c_pow baseline.c "-O2 -DUSE_POW" c_pow "$PER_REP" "$REPS"
 cprog c_mul baseline.c "-O2" c_mul "$PER_REP" "$REPS"
+cprog c_point baseline.c "-O2" c_point "$PER_REP" "$REPS"
 cprog c_simd baseline.c "-O3 -march=native -ffast-math" c_simd "$PER_REP" "$REPS"
 prog bench_eval bench_eval.c "$PER_REP" "$REPS" "$MPFR_PER_REP"
 # Optional peers, when their Debian packages are installed.
@@ -117,6 +118,9 @@ single() {
 single bench_diff bench_diff.c "${BENCH_DIFF_RUNS:-21}"
 single bench_descent bench_descent.c "${BENCH_DESCENT_STEPS:-1000000}" "$ROUNDS"
 single bench_numdiff bench_numdiff.c "$ROUNDS"
+# Start-up of a whole process, nabla -e '1+1' and bc, once per round.
+PROGS="${PROGS}bench_startup|sh $B/bench_startup.sh $BUILDDIR/nabla ${BENCH_STARTUP_RUNS:-200}
+"
 
 # --- run: every program once per round ---------------------------------------
 start=$(date +%s)
@@ -196,8 +200,8 @@ echo "nabla bench: $(uname -m), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/nul
 echo "each figure: median of $ROUNDS rounds of the best of $REPS repetitions (CPU time)"
 echo "points per round: double $POINTS (peers $PEER_POINTS); MPFR $MPFR_POINTS at 53 bits, 1/4 at 256, 1/8 at 1024"
 table eval "compiled double evaluation, ns per point (ratio = engine / baseline)" \
-    "c_pow c_mul c_simd nabla_scalar nabla_block muparser matheval" \
-    "nabla_scalar/c_pow nabla_scalar/c_mul nabla_block/c_mul nabla_block/c_simd muparser/c_pow matheval/c_pow"
+    "c_pow c_mul c_point c_simd nabla_scalar nabla_block muparser matheval" \
+    "nabla_scalar/c_pow nabla_scalar/c_point nabla_block/c_mul nabla_block/c_simd muparser/c_pow matheval/c_pow"
 table mpfr "MPFR evaluation, ns per point: by hand (preallocated) vs nabla's MPFR VM" \
     "mpfr_hand nabla_mpfr" "nabla_mpfr/mpfr_hand"
 # section FILE "TITLE": a one-shot program's own report, as it printed it.
@@ -210,6 +214,7 @@ section() {
 section bench_diff "symbolic derivatives of sin(x)*exp(-x^2/2) (median time, result size)"
 section bench_descent "gradient descent, 1M gd steps on Rosenbrock (ns per step; ratio to hand C)"
 section bench_numdiff "numeric differentiation: full hstudy, richardson vs mpmath, accuracy vs GSL"
+table startup "start-up, nabla -e 1+1 vs echo 1+1 | bc (median ns per process)" "nabla bc" "nabla/bc"
 grep '^INSTR' "$RES" | sort -u | awk 'BEGIN { printf "\ninstructions per program:" }
     { printf " %s=%s", $2, $3 } END { printf "\n" }'
 # Engines must agree: checksums of nabla's double engines vs the C baseline.
