@@ -19,12 +19,14 @@
  * printed after its table.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "nabla/command.h"
 #include "nabla/descent.h"
 #include "nabla/eval.h"
 #include "nabla/print.h"
+#include "nabla/progress.h"
 #include "nabla/simplify.h"
 
 #define MAX_STEPS 1000000000000L   /* 1e12: a bound, not a budget */
@@ -418,10 +420,20 @@ static NbDescentResult *run_mpfr(Ctx *c, const NbObjective *obj,
     return r;
 }
 
+/* The progress line of a running descent: where it is, f and |grad|. */
+static void show_progress(void *ctx, long step, double f, double gnorm)
+{
+    (void)ctx;
+    char detail[64];
+    snprintf(detail, sizeof detail, "f = %.6g, |grad| = %.3g", f, gnorm);
+    nb_progress_tick(step, detail);
+}
+
 static NbDescentResult *run_one(Ctx *c, const NbObjective *obj, size_t run,
                                 NbDiag *d)
 {
     NbDescentOpts o = c->o;
+    o.progress = show_progress;
     o.rate = c->rates[pick(c->nrates, run)];
     o.method = (NbDescentMethod)c->methods[pick(c->nmethods, run)];
     if (c->prec != NB_PREC_DOUBLE)
@@ -712,7 +724,9 @@ static const NbExpr *descend_all(Ctx *c, const NbObjective *obj, NbDiag *d)
     NbDescentResult **rs = xcalloc(nr, sizeof *rs);
     const NbExpr *value = NULL;
     while (done < nr) {
+        nb_progress_begin("descend", c->o.steps);
         rs[done] = run_one(c, obj, done, d);
+        nb_progress_end();
         if (!rs[done])
             break;
         if (rs[done++]->verdict == NB_VERDICT_INTERRUPTED)

@@ -127,6 +127,8 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
             stop = NB_STOP_INTERRUPT;
         else
             stop = -1;
+        if (stop < 0 && o->progress && k % NB_DESCENT_POLL == 0)
+            o->progress(o->progress_ctx, k, f, gn);
         if (stop >= 0)
             break;
         if (p) {

@@ -544,8 +544,12 @@ static int check_point(Loop *L, long k, int pending, int up, int down)
         return pending;
     if (k >= o->steps)
         return NB_STOP_LIMIT;
-    if (k % NB_DESCENT_POLL == 0 && nb_interrupted)
-        return NB_STOP_INTERRUPT;
+    if (k % NB_DESCENT_POLL == 0) {
+        if (nb_interrupted)
+            return NB_STOP_INTERRUPT;
+        if (o->progress)
+            o->progress(o->progress_ctx, k, R_D(*f), R_D(L->gn));
+    }
     return -1;
 }
 

@@ -261,6 +261,7 @@ int main(int argc, char **argv)
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    nb_progress_enable(!o.quiet);
     NbSession *s = nb_session_new(&o);
     int status = run_all(s, &r);
     nb_session_free(s);

@@ -65,6 +65,10 @@ typedef struct NbDescentOpts {
     double beta1, beta2, eps;   /* adam */
     double c, shrink;           /* Armijo sufficient decrease, step shrink */
     double h;       /* central-difference step; 0: 2^round(log2(eps)/3)*max(1,|x|) */
+    /* Called every NB_DESCENT_POLL steps with the step and f and |grad|
+     * there (as doubles); NULL: nothing. For a progress line. */
+    void (*progress)(void *ctx, long step, double f, double gnorm);
+    void *progress_ctx;
 } NbDescentOpts;
 
 /* rate 0.1, steps 1000, tol 1e-10, beta 0.9, beta1 0.9, beta2 0.999,

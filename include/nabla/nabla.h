@@ -18,4 +18,5 @@
 #include "nabla/numdiff.h"
 #include "nabla/descent.h"
 #include "nabla/plot.h"
+#include "nabla/progress.h"
 #endif

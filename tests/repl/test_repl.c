@@ -81,6 +81,7 @@ static int start(Term *t, const char *nabla, const char *home)
         setenv("HOME", home, 1);
         setenv("TERM", "dumb", 1);
         setenv("NO_COLOR", "1", 1);
+        setenv("NABLA_PROGRESS_DELAY_MS", "0", 1);  /* progress at once */
         execl(nabla, nabla, (char *)NULL);
         _exit(127);
     }
@@ -170,6 +171,8 @@ int main(void)
         stopped = expect(&t, "interrupted", 2);
     }
     CHECK(stopped, "^C while computing stops the descent");
+    CHECK(strstr(t.buf, "descend: step ") && strstr(t.buf, "of 2000000000"),
+          "a long run shows a progress line on the terminal");
     mark(&t);
     expect(&t, "> ", 5);
     mark(&t);
