@@ -154,10 +154,7 @@ poly_narrow(Dst d, Src a, const double *c, uint32_t deg)
 static void poly_block(Dst d, Src a, const double *c, uint32_t deg)
 {
 #ifdef NB_POLY_WIDE
-    static int wide = -1;
-    if (wide < 0)
-        wide = __builtin_cpu_supports("avx512f") != 0;
-    if (wide) {
+    if (__builtin_cpu_supports("avx512f")) { /* a load and a test */
         poly_wide(d, a, c, deg);
         return;
     }
