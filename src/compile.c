@@ -18,9 +18,11 @@
  *      keeps scratch small and hot.
  */
 #include "compile_internal.h"
+#include "jit.h"
 
 #include <assert.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1064,6 +1066,7 @@ void nb_program_free(NbProgram *p)
     }
     free(p->konst);
     free(p->kd);
+    nb__jit_free(atomic_load_explicit(&p->jit, memory_order_relaxed));
     free(p);
 }
 

@@ -120,6 +120,8 @@ typedef enum NbKonstKind {
     NB_K_C      /* named constant cid */
 } NbKonstKind;
 
+typedef struct NbJit NbJit;
+
 typedef struct NbKonst {
     int kind;   /* NbKonstKind */
     int cid;    /* NB_K_C */
@@ -135,6 +137,10 @@ struct NbProgram {
     double *kd;         /* the pool rounded to double */
     size_t nkonst;
     int analytic;
+    /* Native code for dbl (jit.h), made lazily by vm_double.c, freed by
+     * nb_program_free; jit_runs counts runs until then. */
+    _Atomic(NbJit *) jit;
+    _Atomic unsigned jit_runs;
 };
 
 /* The double value of pool entry k (correctly rounded, subnormals too). */

@@ -7,12 +7,20 @@
  * without FMA contraction (-std=c11 implies -ffp-contract=off), so vm_block.c
  * and compile.c's constant folding compute the same bits.
  *
+ * Programs run many times go native: after NB_JIT_AFTER runs the dbl stream
+ * is compiled to x86-64 code (jit.h) giving the same bits; the interpreter
+ * stays for everything the JIT declines.
+ *
  * This is nabla's hottest loop: it polls nothing. Callers that run it many
  * times poll nb_interrupted between calls.
  */
 #include "compile_internal.h"
+#include "jit.h"
 
 #include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
 
 #if defined(__GNUC__)
 #define VM_CASE(name) L_##name:
@@ -123,13 +131,84 @@ static void vm(const NbProgram *p, const double *x, double *out, double *r)
 #undef KB
 }
 
+/* --- the JIT hooks (jit.h) ----------------------------------------------------
+ * p->jit is NULL until the program is compiled (or &nb__jit_none when it
+ * cannot be); jit_runs counts runs until nb__jit_after. Racing threads may
+ * lose counts or compile twice: the first code installed wins, the other
+ * is freed, so the fields stay consistent without a lock. */
+
+int nb__jit_off;
+unsigned nb__jit_after = NB_JIT_AFTER;
+
+static int jit_enabled(void)
+{
+    static _Atomic int env = -1;
+    int e = atomic_load_explicit(&env, memory_order_relaxed);
+    if (e < 0) {
+        const char *s = getenv("NABLA_JIT");
+        e = !(s && strcmp(s, "0") == 0);
+        atomic_store_explicit(&env, e, memory_order_relaxed);
+    }
+    return e && !nb__jit_off;
+}
+
+const NbJit *nb__jit_prepare(const NbProgram *cp)
+{
+    NbProgram *p = (NbProgram *)cp;     /* allocated mutable by nb_compile */
+    NbJit *j = atomic_load_explicit(&p->jit, memory_order_acquire);
+    if (!j) {
+        NbJit *none = NULL;
+        j = NB_HAVE_JIT && jit_enabled() ? nb__jit_compile(p) : NULL;
+        if (!j)
+            j = &nb__jit_none;
+        if (!atomic_compare_exchange_strong_explicit(
+                &p->jit, &none, j, memory_order_acq_rel, memory_order_acquire)) {
+            nb__jit_free(j);
+            j = none;
+        }
+    }
+    return j->point ? j : NULL;
+}
+
+/* The program's code once it has run nb__jit_after times, else NULL. */
+static inline const NbJit *jit_get(const NbProgram *cp)
+{
+    NbProgram *p = (NbProgram *)cp;
+    NbJit *j = atomic_load_explicit(&p->jit, memory_order_acquire);
+    if (j)
+        return j->point ? j : NULL;
+    unsigned n = atomic_load_explicit(&p->jit_runs, memory_order_relaxed);
+    atomic_store_explicit(&p->jit_runs, n + 1, memory_order_relaxed);
+    return n + 1 >= nb__jit_after ? nb__jit_prepare(p) : NULL;
+}
+
 void nb_run_double(const NbProgram *p, const double *x, double *out,
                    double *r)
 {
+#if NB_HAVE_JIT
+    const NbJit *j = jit_get(p);
+    if (j && out) {
+        j->point(x, out, r, p->kd);
+        return;
+    }
+#endif
     vm(p, x, out, r);
 }
 
 void nb__run_double_regs(const NbProgram *p, double *r)
 {
+#if NB_HAVE_JIT
+    const NbJit *j = jit_get(p);
+    if (j) {
+        j->regs(r, r, r, p->kd);
+        return;
+    }
+#endif
     vm(p, NULL, NULL, r);
+}
+
+void nb__run_double_vm(const NbProgram *p, const double *x, double *out,
+                       double *r)
+{
+    vm(p, x, out, r);
 }

@@ -1,0 +1,70 @@
+/* jit.h — native x86-64 code for a program's dbl stream (jit_x86_64.c).
+ *
+ * Contract: nb__jit_compile(p) translates p->dbl into one machine-code
+ * function per calling convention, or returns NULL (opcode it does not
+ * translate, too many registers or constants, mmap or mprotect refused,
+ * not x86-64, configured with --disable-jit). Each output bit equals the
+ * interpreter's (vm_double.c), NaN payloads aside: the same SSE2 operations
+ * in the same order, no FMA, and the same C functions (libm, nb_sigmoid_d,
+ * the built-ins' eval_d) for everything else. NULL is always safe: the
+ * caller interprets.
+ *
+ *   point(x, out, r, K): r[0..nvars) = x (where spilled to r), output o to
+ *                        out[o] — nb_run_double();
+ *   regs(r, r, r, K):    variables already in r[0..nvars), output o to
+ *                        r[outreg[o]] — nb__run_double_regs().
+ * r is the caller's scratch (nb_program_scratch doubles), K is p->kd. The
+ * code is mapped read+execute (never writable and executable at once) and
+ * freed with nb__jit_free().
+ *
+ * vm_double.c compiles lazily, after NB_JIT_AFTER runs of a program (or at
+ * once through nb__jit_prepare for callers announcing many runs), so
+ * one-off evaluations never pay for it. NABLA_JIT=0 in the environment, or
+ * nb__jit_off set (tests), keeps every program on the interpreter.
+ */
+#ifndef NABLA_JIT_H
+#define NABLA_JIT_H
+
+#include "config.h"
+#include "compile_internal.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__unix__) \
+    && !defined(NB_NO_JIT)
+#define NB_HAVE_JIT 1
+#else
+#define NB_HAVE_JIT 0
+#endif
+
+/* Runs of one program before vm_double.c compiles it: compiling costs
+ * about 10 us of system calls on bare metal (mmap, mprotect, munmap) and
+ * 100-250 us in a Firecracker VM, a few thousand interpreted runs. */
+#define NB_JIT_AFTER 4096
+
+typedef void (*NbJitFn)(const double *in, double *out, double *r,
+                        const double *K);
+
+struct NbJit {
+    NbJitFn point, regs;    /* both NULL: compiling failed, interpret */
+    void *mem;              /* the mapping, len bytes */
+    size_t len;
+};
+
+/* The compiler (jit_x86_64.c). */
+NB_INTERNAL NbJit *nb__jit_compile(const NbProgram *p);
+NB_INTERNAL void nb__jit_free(NbJit *j);
+/* Marks a program whose compilation failed (both entries NULL). */
+NB_INTERNAL extern NbJit nb__jit_none;
+
+/* vm_double.c: the program's code, compiled now if it was not yet (NULL
+ * when the JIT is off or cannot translate p). */
+NB_INTERNAL const NbJit *nb__jit_prepare(const NbProgram *p);
+/* vm_double.c: the interpreter alone, whatever the JIT state. */
+NB_INTERNAL void nb__run_double_vm(const NbProgram *p, const double *x,
+                                   double *out, double *r);
+/* Set by tests to keep programs on the interpreter (read when a program
+ * would be compiled, not on every run), or to compile after fewer runs
+ * (nb__jit_after, NB_JIT_AFTER by default). */
+extern int nb__jit_off;
+extern unsigned nb__jit_after;
+
+#endif

@@ -1,0 +1,531 @@
+/* jit_x86_64.c — the dbl stream as x86-64 SysV machine code (jit.h).
+ *
+ * One pass over the instructions, no IR. VM register i < NMAP lives in
+ * xmm(2 + i), the rest in the scratch array r[] (memory operands); xmm0,
+ * xmm1 carry call arguments and intermediates, xmm15 is the destination
+ * of an instruction whose VM register is in memory. Constants are memory
+ * operands off the pool base K. Each opcode is its C expression from
+ * compile_internal.h as SSE2 scalar operations in the same order (no FMA),
+ * so the bits equal vm_double.c's; everything else (libm, sigmoid, relu,
+ * the built-ins) is a call to the very function the VM calls, with the
+ * mapped registers live across it stored in the frame (all xmm registers
+ * are caller-saved in SysV).
+ *
+ * Frame: a program without calls is a leaf using the argument registers
+ * (in rdi, out rsi, r rdx, K rcx) and no stack. With calls, r, K and out
+ * move to rbx, r12, r14 (callee-saved), and 112 bytes below them hold the
+ * spill slots (8 * NMAP) and the two-double argument array of CALL1/CALL2;
+ * three pushes plus 112 keep rsp 16-byte aligned at each call.
+ *
+ * The code is assembled into a heap buffer, then copied into an anonymous
+ * mapping made read+execute: never writable and executable at once.
+ * Constants the code needs (sign and magnitude masks, 0, 1, -0) sit at the
+ * start of the mapping and are addressed RIP-relative.
+ */
+#include "jit.h"
+
+NbJit nb__jit_none;
+
+#if NB_HAVE_JIT
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define NMAP 12                 /* VM registers kept in xmm2..xmm13 */
+#define XT 15                   /* destination when the VM register is in memory */
+#define SLOT_T (8 * NMAP)       /* CALL1/CALL2 argument array in the frame */
+#define FRAME (SLOT_T + 16)     /* 112: 3 pushes + FRAME keep the alignment */
+#define MAX_INS (1u << 20)      /* beyond: interpret (code size) */
+#define MAX_DISP (1u << 27)     /* r[] and K[] offsets fit a disp32 */
+
+/* Constants at the start of the mapping (16-byte aligned for andpd/xorpd). */
+enum { C_SIGN = 0, C_ABS = 16, C_ZERO = 32, C_ONE = 40, C_NZERO = 48,
+       CODE_START = 64 };
+
+enum { RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RSI = 6, RDI = 7,
+       R12 = 12, R14 = 14 };
+
+/* SSE2 opcodes after 0F (prefix F2: scalar double; 66: packed) */
+enum { MOVSD_LD = 0x10, MOVSD_ST = 0x11, MOVAPD = 0x28, SQRTSD = 0x51,
+       ANDPD = 0x54, XORPD = 0x57, ADDSD = 0x58, MULSD = 0x59,
+       SUBSD = 0x5C, DIVSD = 0x5E };
+
+/* An operand: an xmm register, base + disp, or a RIP-relative constant. */
+typedef struct Opd {
+    enum { O_XMM, O_MEM, O_RIP } kind;
+    int reg;            /* xmm number or base GPR */
+    int32_t disp;       /* O_MEM offset; O_RIP: offset in the mapping */
+} Opd;
+
+typedef struct Asm {
+    uint8_t *b;
+    size_t n, cap;
+    int calls;          /* the program calls out: frame and callee-saved bases */
+    int rr, rk, rin, rout;      /* base GPRs of r, K, in, out */
+    const NbProgram *p;
+    const uint32_t *live;       /* mapped registers live after each instruction */
+} Asm;
+
+static void put(Asm *A, uint8_t v)
+{
+    if (A->n == A->cap) {
+        A->cap = A->cap ? 2 * A->cap : 4096;
+        A->b = realloc(A->b, A->cap);
+        if (!A->b)
+            abort();
+    }
+    A->b[A->n++] = v;
+}
+
+static void put32(Asm *A, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        put(A, (uint8_t)(v >> (8 * i)));
+}
+
+static Opd xmm(int r) { return (Opd){O_XMM, r, 0}; }
+static Opd mem(int base, uint32_t disp) { return (Opd){O_MEM, base, (int32_t)disp}; }
+static Opd rip(int off) { return (Opd){O_RIP, 0, off}; }
+
+/* ModRM (+ SIB, displacement) for register field reg and operand m. */
+static void modrm(Asm *A, int reg, Opd m)
+{
+    if (m.kind == O_XMM) {
+        put(A, (uint8_t)(0xC0 | (reg & 7) << 3 | (m.reg & 7)));
+    } else if (m.kind == O_RIP) {
+        put(A, (uint8_t)((reg & 7) << 3 | 5));
+        /* the displacement is the last field of every instruction here */
+        put32(A, (uint32_t)(m.disp - (int32_t)(A->n + 4)));
+    } else {
+        int small = m.disp >= -128 && m.disp < 128;
+        put(A, (uint8_t)((small ? 0x40 : 0x80) | (reg & 7) << 3 | (m.reg & 7)));
+        if ((m.reg & 7) == RSP)
+            put(A, 0x24);
+        if (small)
+            put(A, (uint8_t)m.disp);
+        else
+            put32(A, (uint32_t)m.disp);
+    }
+}
+
+/* prefix [REX] 0F op reg, m */
+static void sse(Asm *A, uint8_t prefix, uint8_t op, int reg, Opd m)
+{
+    put(A, prefix);
+    int rex = (reg >> 3) << 2 | (m.kind != O_RIP ? (m.reg >> 3) : 0);
+    if (rex)
+        put(A, (uint8_t)(0x40 | rex));
+    put(A, 0x0F);
+    put(A, op);
+    modrm(A, reg, m);
+}
+
+static void sd(Asm *A, uint8_t op, int x, Opd m) { sse(A, 0xF2, op, x, m); }
+
+/* xmm x = operand m */
+static void ld(Asm *A, int x, Opd m)
+{
+    if (m.kind == O_XMM) {
+        if (m.reg != x)
+            sse(A, 0x66, MOVAPD, x, m);
+    } else {
+        sd(A, MOVSD_LD, x, m);
+    }
+}
+
+static void st(Asm *A, Opd m, int x) { sd(A, MOVSD_ST, x, m); }
+
+/* mov dst, src (64-bit GPRs) */
+static void mov_rr(Asm *A, int dst, int src)
+{
+    put(A, (uint8_t)(0x48 | (src >> 3) << 2 | (dst >> 3)));
+    put(A, 0x89);
+    put(A, (uint8_t)(0xC0 | (src & 7) << 3 | (dst & 7)));
+}
+
+static void push(Asm *A, int r)
+{
+    if (r >= 8)
+        put(A, 0x41);
+    put(A, (uint8_t)(0x50 | (r & 7)));
+}
+
+static void pop(Asm *A, int r)
+{
+    if (r >= 8)
+        put(A, 0x41);
+    put(A, (uint8_t)(0x58 | (r & 7)));
+}
+
+static int mapped(uint32_t reg) { return reg < NMAP; }
+
+/* VM register i as an operand */
+static Opd R(Asm *A, uint32_t i)
+{
+    return mapped(i) ? xmm(2 + (int)i) : mem(A->rr, 8 * i);
+}
+
+static Opd KOP(Asm *A, uint32_t k) { return mem(A->rk, 8 * k); }
+
+/* Call fn with the arguments in xmm0 (xmm1, or rdi set by the caller),
+ * the mapped registers live after instruction i (but d) saved around it.
+ * The result is in xmm0. */
+static void call(Asm *A, const void *fn, size_t i, uint32_t d)
+{
+    uint32_t save = A->live[i] & ~(mapped(d) ? 1u << d : 0);
+    for (int m = 0; m < NMAP; m++)
+        if (save >> m & 1)
+            st(A, mem(RSP, 8 * (uint32_t)m), 2 + m);
+    uint64_t a = (uint64_t)(uintptr_t)fn;
+    put(A, 0x48);               /* mov rax, imm64 */
+    put(A, 0xB8);
+    put32(A, (uint32_t)a);
+    put32(A, (uint32_t)(a >> 32));
+    put(A, 0xFF);               /* call rax */
+    put(A, 0xD0);
+    for (int m = 0; m < NMAP; m++)
+        if (save >> m & 1)
+            ld(A, 2 + m, mem(RSP, 8 * (uint32_t)m));
+}
+
+/* Real functions for the inline opcodes the VM computes in C. */
+static double f_sigmoid(double x) { return nb_sigmoid_d(x); }
+static double f_relu(double x) { return nb_relu_d(x); }
+
+/* The function an opcode calls with xmm0 (and xmm1), or NULL. */
+static const void *callee(int op)
+{
+    switch (op) {
+    case NB_OP_EXPK: case NB_OP_EXP: return (const void *)exp;
+    case NB_OP_POW: case NB_OP_POWK: case NB_OP_KPOW: return (const void *)pow;
+    case NB_OP_SIN: return (const void *)sin;
+    case NB_OP_COS: return (const void *)cos;
+    case NB_OP_LOG: return (const void *)log;
+    case NB_OP_TANH: return (const void *)tanh;
+    case NB_OP_ATAN: return (const void *)atan;
+    case NB_OP_SIGMOID: return (const void *)f_sigmoid;
+    case NB_OP_RELU: return (const void *)f_relu;
+    default: return NULL;
+    }
+}
+
+/* POLY: the loop of vm_double.c unrolled, zero coefficients (fixed at
+ * compile time: K is p->kd) skipped. pw in xmm1, acc in t. */
+static void emit_poly(Asm *A, const NbIns *in, int t)
+{
+    const double *c = A->p->kd + in->b;
+    Opd a = R(A, in->a);
+    ld(A, 1, a);
+    ld(A, t, c[0] != 0 ? KOP(A, in->b) : rip(C_NZERO));
+    for (uint32_t i = 1;; i++) {
+        if (c[i] != 0) {
+            ld(A, 0, KOP(A, in->b + i));
+            sd(A, MULSD, 0, xmm(1));
+            sd(A, ADDSD, t, xmm(0));
+        }
+        if (i == in->c)
+            break;
+        sd(A, MULSD, 1, a);
+    }
+}
+
+/* One instruction; i its index. Returns 0 for an opcode not translated. */
+static int emit_ins(Asm *A, const NbIns *in, size_t i)
+{
+    int t = mapped(in->d) ? 2 + (int)in->d : XT;
+    Opd a = R(A, in->a), b = R(A, in->b), c = R(A, in->c);
+    Opd kb = KOP(A, in->b), kc = KOP(A, in->c);
+    switch (in->op) {
+    case NB_OP_MOV: ld(A, t, a); break;
+    case NB_OP_LOADK: ld(A, t, KOP(A, in->a)); break;
+    case NB_OP_ADD: ld(A, t, a); sd(A, ADDSD, t, b); break;
+    case NB_OP_SUB: ld(A, t, a); sd(A, SUBSD, t, b); break;
+    case NB_OP_MUL: ld(A, t, a); sd(A, MULSD, t, b); break;
+    case NB_OP_DIV: ld(A, t, a); sd(A, DIVSD, t, b); break;
+    case NB_OP_ADDK: ld(A, t, a); sd(A, ADDSD, t, kb); break;
+    case NB_OP_SUBK: ld(A, t, a); sd(A, SUBSD, t, kb); break;
+    case NB_OP_MULK: ld(A, t, a); sd(A, MULSD, t, kb); break;
+    case NB_OP_DIVK: ld(A, t, a); sd(A, DIVSD, t, kb); break;
+    case NB_OP_KSUB: ld(A, t, kb); sd(A, SUBSD, t, a); break;
+    case NB_OP_KDIV: ld(A, t, kb); sd(A, DIVSD, t, a); break;
+    case NB_OP_NEG: ld(A, t, a); sse(A, 0x66, XORPD, t, rip(C_SIGN)); break;
+    case NB_OP_ABS: ld(A, t, a); sse(A, 0x66, ANDPD, t, rip(C_ABS)); break;
+    case NB_OP_SQR: ld(A, t, a); sd(A, MULSD, t, a); break;
+    case NB_OP_SQRT: sd(A, SQRTSD, t, a); break;
+    case NB_OP_RSQRT:
+        ld(A, 0, a);
+        sd(A, ADDSD, 0, rip(C_ZERO));
+        sd(A, SQRTSD, 0, xmm(0));
+        ld(A, t, rip(C_ONE));
+        sd(A, DIVSD, t, xmm(0));
+        break;
+    case NB_OP_MULADD: ld(A, t, a); sd(A, MULSD, t, b); sd(A, ADDSD, t, c); break;
+    case NB_OP_MULSUB:
+        ld(A, 0, a);
+        sd(A, MULSD, 0, b);
+        ld(A, t, c);
+        sd(A, SUBSD, t, xmm(0));
+        break;
+    case NB_OP_MULKADD: ld(A, t, a); sd(A, MULSD, t, kb); sd(A, ADDSD, t, c); break;
+    case NB_OP_SQRADD: ld(A, t, a); sd(A, MULSD, t, a); sd(A, ADDSD, t, c); break;
+    case NB_OP_SQRSUB: ld(A, t, a); sd(A, SUBSD, t, b); sd(A, MULSD, t, xmm(t)); break;
+    case NB_OP_SQRADDK: ld(A, t, a); sd(A, ADDSD, t, kb); sd(A, MULSD, t, xmm(t)); break;
+    case NB_OP_SQRKSUB: ld(A, t, kb); sd(A, SUBSD, t, a); sd(A, MULSD, t, xmm(t)); break;
+    case NB_OP_KDIVADDK:
+        ld(A, 0, a);
+        sd(A, ADDSD, 0, kc);
+        ld(A, t, kb);
+        sd(A, DIVSD, t, xmm(0));
+        break;
+    case NB_OP_DIVADDK:
+        ld(A, 0, b);
+        sd(A, ADDSD, 0, kc);
+        ld(A, t, a);
+        sd(A, DIVSD, t, xmm(0));
+        break;
+    case NB_OP_POLY: emit_poly(A, in, t); break;
+    case NB_OP_EXPK: case NB_OP_POW: case NB_OP_POWK: case NB_OP_KPOW:
+    case NB_OP_SIN: case NB_OP_COS: case NB_OP_EXP: case NB_OP_LOG:
+    case NB_OP_TANH: case NB_OP_SIGMOID: case NB_OP_ATAN: case NB_OP_RELU:
+        ld(A, 0, in->op == NB_OP_KPOW ? kb : a);
+        if (in->op == NB_OP_EXPK)
+            sd(A, MULSD, 0, kb);
+        else if (in->op == NB_OP_POW)
+            ld(A, 1, b);
+        else if (in->op == NB_OP_POWK)
+            ld(A, 1, kb);
+        else if (in->op == NB_OP_KPOW)
+            ld(A, 1, a);
+        call(A, callee(in->op), i, in->d);
+        ld(A, t, xmm(0));
+        break;
+    case NB_OP_CALL1: case NB_OP_CALL2:
+        /* t[2] = {A, B or 0} in the frame, rdi = t */
+        if (in->op == NB_OP_CALL1)
+            sse(A, 0x66, XORPD, 0, xmm(0));
+        else
+            ld(A, 0, b);
+        st(A, mem(RSP, SLOT_T + 8), 0);
+        ld(A, 0, a);
+        st(A, mem(RSP, SLOT_T), 0);
+        put(A, 0x48);           /* lea rdi, [rsp + SLOT_T] */
+        put(A, 0x8D);
+        put(A, 0x7C);
+        put(A, 0x24);
+        put(A, SLOT_T);
+        call(A, (const void *)nb_builtins[in->fn].eval_d, i, in->d);
+        ld(A, t, xmm(0));
+        break;
+    default:
+        return 0;
+    }
+    if (t == XT)
+        st(A, R(A, in->d), XT);
+    return 1;
+}
+
+/* Can every instruction be translated with its operands in range? Also
+ * notes whether the program calls out. */
+static int supported(const NbProgram *p, int *calls)
+{
+    const NbCode *code = &p->dbl;
+    if (code->nins > MAX_INS || code->nregs > MAX_DISP / 8
+        || p->nkonst > MAX_DISP / 8 || code->nregs < p->nvars)
+        return 0;
+    *calls = 0;
+    for (size_t i = 0; i + 1 < code->nins; i++) {
+        const NbIns *in = &code->ins[i];
+        if (in->op >= NB_OP_END)
+            return 0;
+        const char *sig = nb_op_sigs[in->op];
+        const uint32_t f[3] = {in->a, in->b, in->c};
+        if (in->d >= code->nregs || in->d < p->nvars)
+            return 0;
+        for (int j = 0; j < 3; j++) {
+            if (sig[j] == 'r' && (f[j] >= code->nregs || f[j] == in->d))
+                return 0;
+            if (sig[j] == 'k' && f[j] >= p->nkonst)
+                return 0;
+        }
+        if (in->op == NB_OP_POLY && (in->c == 0 || in->b + (uint64_t)in->c >= p->nkonst))
+            return 0;
+        if ((in->op == NB_OP_CALL1 || in->op == NB_OP_CALL2)
+            && (in->fn >= NB_FN__COUNT || !nb_builtins[in->fn].eval_d))
+            return 0;
+        if (in->op == NB_OP_POWI)
+            return 0;
+        *calls |= callee(in->op) || in->op == NB_OP_CALL1 || in->op == NB_OP_CALL2;
+    }
+    for (size_t o = 0; o < p->nout; o++)
+        if (code->outreg[o] >= code->nregs)
+            return 0;
+    return 1;
+}
+
+/* live[i]: the mapped registers read after instruction i (outputs at END
+ * included), a backward pass. */
+static uint32_t *liveness(const NbProgram *p)
+{
+    const NbCode *code = &p->dbl;
+    uint32_t *live = malloc((code->nins ? code->nins : 1) * sizeof *live);
+    if (!live)
+        abort();
+    uint32_t l = 0;
+    for (size_t o = 0; o < p->nout; o++)
+        if (mapped(code->outreg[o]))
+            l |= 1u << code->outreg[o];
+    for (size_t i = code->nins - 1; i-- > 0;) {
+        const NbIns *in = &code->ins[i];
+        const char *sig = nb_op_sigs[in->op];
+        const uint32_t f[3] = {in->a, in->b, in->c};
+        live[i] = l;
+        if (mapped(in->d))
+            l &= ~(1u << in->d);
+        for (int j = 0; j < 3; j++)
+            if (sig[j] == 'r' && mapped(f[j]))
+                l |= 1u << f[j];
+    }
+    return live;
+}
+
+/* One entry point: regs_mode selects the calling convention (jit.h). */
+static int emit_fn(Asm *A, int regs_mode)
+{
+    const NbProgram *p = A->p;
+    const NbCode *code = &p->dbl;
+    A->rin = RDI;
+    if (A->calls) {
+        push(A, RBX);
+        push(A, R12);
+        push(A, R14);
+        mov_rr(A, RBX, RDX);
+        mov_rr(A, R12, RCX);
+        mov_rr(A, R14, RSI);
+        put(A, 0x48);           /* sub rsp, FRAME */
+        put(A, 0x83);
+        put(A, 0xEC);
+        put(A, FRAME);
+        A->rr = RBX, A->rk = R12, A->rout = R14;
+    } else {
+        A->rr = RDX, A->rk = RCX, A->rout = RSI;
+    }
+    for (uint32_t v = 0; v < p->nvars; v++) {
+        if (mapped(v)) {
+            ld(A, 2 + (int)v, mem(A->rin, 8 * v));
+        } else if (!regs_mode) {
+            ld(A, 0, mem(A->rin, 8 * v));
+            st(A, mem(A->rr, 8 * v), 0);
+        }
+    }
+    for (size_t i = 0; i + 1 < code->nins; i++)
+        if (!emit_ins(A, &code->ins[i], i))
+            return 0;
+    for (size_t o = 0; o < p->nout; o++) {
+        uint32_t reg = code->outreg[o];
+        Opd dst = mem(A->rout, 8 * (regs_mode ? reg : (uint32_t)o));
+        if (mapped(reg)) {
+            st(A, dst, 2 + (int)reg);
+        } else if (!regs_mode) {
+            ld(A, 0, R(A, reg));
+            st(A, dst, 0);
+        }
+    }
+    if (A->calls) {
+        put(A, 0x48);           /* add rsp, FRAME */
+        put(A, 0x83);
+        put(A, 0xC4);
+        put(A, FRAME);
+        pop(A, R14);
+        pop(A, R12);
+        pop(A, RBX);
+    }
+    put(A, 0xC3);
+    while (A->n % 16)
+        put(A, 0xCC);
+    return 1;
+}
+
+static NbJit *map_code(const Asm *A, size_t regs_off)
+{
+    long pg = sysconf(_SC_PAGESIZE);
+    size_t page = pg > 0 ? (size_t)pg : 4096;
+    size_t len = (A->n + page - 1) / page * page;
+    void *mem_ = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem_ == MAP_FAILED)
+        return NULL;
+    memcpy(mem_, A->b, A->n);
+    if (mprotect(mem_, len, PROT_READ | PROT_EXEC) != 0) {
+        munmap(mem_, len);
+        return NULL;
+    }
+    NbJit *j = malloc(sizeof *j);
+    if (!j)
+        abort();
+    uint8_t *base = mem_;
+    /* object pointer to function pointer: POSIX (dlsym) guarantees it */
+    void *pt = base + CODE_START, *rg = base + regs_off;
+    memcpy(&j->point, &pt, sizeof pt);
+    memcpy(&j->regs, &rg, sizeof rg);
+    j->mem = mem_;
+    j->len = len;
+    return j;
+}
+
+static void put_const(Asm *A, uint64_t lo, uint64_t hi)
+{
+    put32(A, (uint32_t)lo);
+    put32(A, (uint32_t)(lo >> 32));
+    put32(A, (uint32_t)hi);
+    put32(A, (uint32_t)(hi >> 32));
+}
+
+NbJit *nb__jit_compile(const NbProgram *p)
+{
+    Asm A = {.p = p};
+    if (!supported(p, &A.calls))
+        return NULL;
+    uint32_t *live = liveness(p);
+    A.live = live;
+    const uint64_t sign = 0x8000000000000000u, one = 0x3FF0000000000000u;
+    put_const(&A, sign, 0);                         /* C_SIGN */
+    put_const(&A, ~sign, ~(uint64_t)0);             /* C_ABS */
+    put_const(&A, 0, one);                          /* C_ZERO, C_ONE */
+    put_const(&A, sign, 0);                         /* C_NZERO */
+    NbJit *j = NULL;
+    size_t regs_off = 0;
+    if (emit_fn(&A, 0)) {
+        regs_off = A.n;
+        if (emit_fn(&A, 1))
+            j = map_code(&A, regs_off);
+    }
+    free(live);
+    free(A.b);
+    return j;
+}
+
+void nb__jit_free(NbJit *j)
+{
+    if (!j || j == &nb__jit_none)
+        return;
+    if (j->mem)
+        munmap(j->mem, j->len);
+    free(j);
+}
+
+#else /* !NB_HAVE_JIT */
+
+NbJit *nb__jit_compile(const NbProgram *p)
+{
+    (void)p;
+    return NULL;
+}
+
+void nb__jit_free(NbJit *j)
+{
+    (void)j;
+}
+
+#endif
