@@ -170,8 +170,9 @@ const NbJit *nb__jit_prepare(const NbProgram *cp)
     return j->point ? j : NULL;
 }
 
-/* The program's code once it has run nb__jit_after times, else NULL. */
-static inline const NbJit *jit_get(const NbProgram *cp)
+/* The program's code once it has run nb__jit_after times, else NULL:
+ * counts this run. */
+static const NbJit *jit_count(const NbProgram *cp)
 {
     NbProgram *p = (NbProgram *)cp;
     NbJit *j = atomic_load_explicit(&p->jit, memory_order_acquire);
@@ -182,29 +183,70 @@ static inline const NbJit *jit_get(const NbProgram *cp)
     return n + 1 >= nb__jit_after ? nb__jit_prepare(p) : NULL;
 }
 
-void nb_run_double(const NbProgram *p, const double *x, double *out,
-                   double *r)
+/* The compiled code if there is some, else NULL without counting: the
+ * fast path, a load and a test before the call (the counting and the
+ * interpreter are out of line so this path saves no registers). */
+static inline NbJitFn jit_code(const NbProgram *p, int regs)
+{
+    NbJit *j = atomic_load_explicit(&((NbProgram *)p)->jit,
+                                    memory_order_acquire);
+    return j ? (regs ? j->regs : j->point) : NULL;
+}
+
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+/* regs: called by nb__run_double_regs (x and out NULL). */
+static NOINLINE void run_slow(const NbProgram *p, const double *x,
+                              double *out, double *r, int regs)
 {
 #if NB_HAVE_JIT
-    const NbJit *j = jit_get(p);
-    if (j && out) {
-        j->point(x, out, r, p->kd);
+    const NbJit *j = jit_count(p);
+    if (j) {
+        if (!regs)
+            j->point(x, out, r, p->kd);
+        else
+            j->regs(r, r, r, p->kd);
         return;
     }
 #endif
     vm(p, x, out, r);
 }
 
+void nb_run_double(const NbProgram *p, const double *x, double *out,
+                   double *r)
+{
+#if NB_HAVE_JIT
+    NbJitFn f = jit_code(p, 0);
+    if (f && out) {
+        f(x, out, r, p->kd);
+        return;
+    }
+    if (!out) {
+        vm(p, x, out, r);
+        return;
+    }
+    run_slow(p, x, out, r, 0);
+#else
+    vm(p, x, out, r);
+#endif
+}
+
 void nb__run_double_regs(const NbProgram *p, double *r)
 {
 #if NB_HAVE_JIT
-    const NbJit *j = jit_get(p);
-    if (j) {
-        j->regs(r, r, r, p->kd);
+    NbJitFn f = jit_code(p, 1);
+    if (f) {
+        f(r, r, r, p->kd);
         return;
     }
-#endif
+    run_slow(p, NULL, NULL, r, 1);
+#else
     vm(p, NULL, NULL, r);
+#endif
 }
 
 void nb__run_double_vm(const NbProgram *p, const double *x, double *out,
