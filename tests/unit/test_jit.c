@@ -21,6 +21,7 @@
 #include "../../src/jit.h"
 #include "check.h"
 #include "mini_lower.h"
+#include "same_descent.h"
 
 #define NEXPR 1500      /* a tenth under valgrind */
 #define NPTS 40
@@ -396,25 +397,6 @@ static void test_lazy(void)
 }
 
 /* --- 5. descent: the same path with the JIT on and off -------------------- */
-
-static int same_result(const NbDescentResult *a, const NbDescentResult *b)
-{
-    if (!a || !b || a->npts != b->npts || a->steps != b->steps ||
-        a->verdict != b->verdict || a->stop != b->stop ||
-        a->fevals != b->fevals || a->reversals != b->reversals)
-        return 0;
-    for (size_t i = 0; i < a->npts; i++) {
-        if (a->pt_step[i] != b->pt_step[i] ||
-            memcmp(&a->pt_f[i], &b->pt_f[i], sizeof(double)) ||
-            memcmp(&a->pt_g[i], &b->pt_g[i], sizeof(double)))
-            return 0;
-        for (size_t k = 0; k < a->n; k++)
-            if (memcmp(&a->pt_x[i * a->n + k], &b->pt_x[i * a->n + k],
-                       sizeof(double)))
-                return 0;
-    }
-    return 1;
-}
 
 static int descents_jitted;
 
