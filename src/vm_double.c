@@ -170,6 +170,7 @@ const NbJit *nb__jit_prepare(const NbProgram *cp)
     return j->point ? j : NULL;
 }
 
+#if NB_HAVE_JIT
 /* The program's code once it has run nb__jit_after times, else NULL:
  * counts this run. */
 static const NbJit *jit_count(const NbProgram *cp)
@@ -183,14 +184,10 @@ static const NbJit *jit_count(const NbProgram *cp)
     return n + 1 >= nb__jit_after ? nb__jit_prepare(p) : NULL;
 }
 
-/* The compiled code if there is some, else NULL without counting: the
- * fast path, a load and a test before the call (the counting and the
- * interpreter are out of line so this path saves no registers). */
-static inline NbJitFn jit_code(const NbProgram *p, int regs)
+/* The program's JIT state without counting: NULL while undecided. */
+static inline const NbJit *jit_state(const NbProgram *p)
 {
-    NbJit *j = atomic_load_explicit(&((NbProgram *)p)->jit,
-                                    memory_order_acquire);
-    return j ? (regs ? j->regs : j->point) : NULL;
+    return atomic_load_explicit(&((NbProgram *)p)->jit, memory_order_acquire);
 }
 
 #if defined(__GNUC__)
@@ -203,7 +200,6 @@ static inline NbJitFn jit_code(const NbProgram *p, int regs)
 static NOINLINE void run_slow(const NbProgram *p, const double *x,
                               double *out, double *r, int regs)
 {
-#if NB_HAVE_JIT
     const NbJit *j = jit_count(p);
     if (j) {
         if (!regs)
@@ -212,35 +208,42 @@ static NOINLINE void run_slow(const NbProgram *p, const double *x,
             j->regs(r, r, r, p->kd);
         return;
     }
-#endif
     vm(p, x, out, r);
 }
+#endif
 
+/* The fast paths: once the JIT state is decided, a load, a test and a tail
+ * call (to the code or to the interpreter); counting runs is out of line
+ * (run_slow) so these save no registers. */
 void nb_run_double(const NbProgram *p, const double *x, double *out,
                    double *r)
 {
 #if NB_HAVE_JIT
-    NbJitFn f = jit_code(p, 0);
-    if (f && out) {
-        f(x, out, r, p->kd);
+    const NbJit *j = jit_state(p);
+    if (j) {
+        if (j->point && out)
+            j->point(x, out, r, p->kd);
+        else
+            vm(p, x, out, r);
         return;
     }
-    if (!out) {
-        vm(p, x, out, r);
+    if (out) {
+        run_slow(p, x, out, r, 0);
         return;
     }
-    run_slow(p, x, out, r, 0);
-#else
-    vm(p, x, out, r);
 #endif
+    vm(p, x, out, r);
 }
 
 void nb__run_double_regs(const NbProgram *p, double *r)
 {
 #if NB_HAVE_JIT
-    NbJitFn f = jit_code(p, 1);
-    if (f) {
-        f(r, r, r, p->kd);
+    const NbJit *j = jit_state(p);
+    if (j) {
+        if (j->regs)
+            j->regs(r, r, r, p->kd);
+        else
+            vm(p, NULL, NULL, r);
         return;
     }
     run_slow(p, NULL, NULL, r, 1);
