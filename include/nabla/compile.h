@@ -10,9 +10,11 @@
  *
  * Ownership: nb_compile() returns a program the caller frees with
  * nb_program_free(); it does not reference the store after compilation.
- * A program is read-only while it runs: nb_run_double() and
+ * Running a program changes nothing a caller can see: nb_run_double() and
  * nb_run_block() take caller-provided scratch from nb_program_scratch(), so
- * one program can run in several places at once. An MPFR or complex VM owns
+ * one program can run in several places at once. (After 4096 double runs
+ * the program caches native code for itself, published atomically, on
+ * x86-64: see src/jit.h; it computes the same bits.) An MPFR or complex VM owns
  * its registers; free it with its own _free().
  */
 #ifndef NABLA_COMPILE_H
