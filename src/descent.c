@@ -4,8 +4,11 @@
  * descent_verdict.c, the line searches in descent_search.c. */
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "nabla/compile.h"
 #include "nabla/diff.h"
 #include "nabla/eval.h"
@@ -78,6 +81,51 @@ static void trace_grow(Trace *t)
         }
     }
     t->cap = cap;
+    t->mapped = cap;
+}
+
+/* Fault in the pages of one array's entries [from, to) of size-byte items
+ * in one call (whole pages: the ones a byte of the array is on belong to
+ * the mapping). Touching fresh pages one fault at a time costs several
+ * times more where faults are slow (virtual machines); without
+ * MADV_POPULATE_WRITE, or on a kernel without it, the pages fault in as
+ * before. */
+static void prefault(void *base, size_t from, size_t to, size_t size)
+{
+#ifdef MADV_POPULATE_WRITE
+    static long page;
+    if (!page)
+        page = sysconf(_SC_PAGESIZE) > 0 ? sysconf(_SC_PAGESIZE) : 4096;
+    uintptr_t a = (uintptr_t)base + from * size, b = (uintptr_t)base + to * size;
+    a &= ~(uintptr_t)(page - 1);
+    b = (b + (uintptr_t)page - 1) & ~(uintptr_t)(page - 1);
+    (void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+#else
+    (void)base, (void)from, (void)to, (void)size;
+#endif
+}
+
+/* A reserved trace maps its entries ahead of the pushes, in blocks from
+ * 256 entries doubling to 4096 (an early stop maps little more than it
+ * used). */
+static void trace_map_ahead(Trace *t)
+{
+    size_t from = t->mapped, len = from < 256 ? 256 : from > 4096 ? 4096 : from;
+    size_t to = from + len < t->cap ? from + len : t->cap;
+    prefault(t->step, from, to, sizeof *t->step);
+    prefault(t->x, from * t->n, to * t->n, sizeof *t->x);
+    prefault(t->f, from, to, sizeof *t->f);
+    prefault(t->g, from, to, sizeof *t->g);
+    t->mapped = to;
+}
+
+/* The room for plain appends (see Trace). */
+static void trace_set_room(Trace *t)
+{
+    size_t room = t->cap < t->mapped ? t->cap : t->mapped;
+    if (room > NB_DESCENT_MAX_TRACE)
+        room = NB_DESCENT_MAX_TRACE;
+    t->room = t->prec ? 0 : room;
 }
 
 /* Move entry src to dst (dst < src). */
@@ -131,6 +179,8 @@ void nb__trace_push(Trace *t, long k, const double *x, double f, double g,
         trace_halve(t);
     if (t->npts == t->cap)
         trace_grow(t);
+    if (t->npts == t->mapped)
+        trace_map_ahead(t);
     size_t i = t->npts++, n = t->n;
     t->step[i] = k;
     for (size_t j = 0; j < n; j++)   /* n is small: no memcpy call */
@@ -149,6 +199,7 @@ void nb__trace_push(Trace *t, long k, const double *x, double f, double g,
         t->next = k + stride;
     else
         t->next = (k / t->stride + 1) * t->stride;
+    trace_set_room(t);
 }
 
 /* Clear the MPFR entries from index `from` to the capacity. */
@@ -247,6 +298,9 @@ static void trace_reserve(Trace *t, const NbDescentOpts *o)
     t->f = xrealloc(t->f, cap, sizeof *t->f);
     t->g = xrealloc(t->g, cap, sizeof *t->g);
     t->cap = cap;
+    t->mapped = 0;
+    trace_map_ahead(t);
+    trace_set_room(t);
 }
 
 NbDescentResult *nb_descent_run(const NbObjective *obj, const NbDescentOpts *o,

@@ -1,5 +1,6 @@
 /* descent_double.c — the descent loops in hardware double: descent_loop.h
  * instantiated with plain C arithmetic (see the macro list there). */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,11 +82,24 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
     const long steps = o->steps;
     const uint32_t *out = p ? p->dbl.outreg : NULL;
     double *xp = L->xprev, *x = L->xcur, *xn = L->xnew;
-    double *g = L->gv[0], *gnew = L->gv[1], f, fnew, gn = 0;
+    double *g = L->gv[0], *gnew = L->gv[1], f, fnew, ss = 0, gn;
+    /* ss = |grad|^2, summed as run() sums it before its sqrt; |grad| itself
+     * is taken only where it is used: at the steps that test every stop
+     * rule, record or report (gn), and for the ring at the end (sring) */
+    double sring[NB_GRING];
     int up = 0, down = 0, pending = -1, stop;
     unsigned long long revbits = 0;
-    long reversals = 0, k;
+    long reversals = 0, k, lim = 0;
     int gvar = 0;   /* some gradient component sits in a variable register */
+    /* ss > sthr proves sqrt(ss) >= tol, so gn < tol is false: sthr >= tol^2
+     * exactly (tol^2 rounded, then raised by far more than its rounding
+     * error; a normal number for tol in [2^-500, 2^500]), and rounding to
+     * nearest is monotone, so sqrt(ss) > tol rounds to a value >= tol.
+     * Outside that range (or NaN), +inf: every step takes the exact test. */
+    const double sthr = tol <= 0 ? 0
+                        : tol >= 0x1p-500 && tol <= 0x1p500
+                            ? tol * tol * (1 + 0x1p-50)
+                            : INFINITY;
     if (p) {
         for (size_t i = 0; i < n; i++)
             gvar |= out[1 + i] < n;
@@ -99,16 +113,38 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
         fg(ctx, x, &f, g);
     }
     for (size_t i = 0; i < n; i++)
-        gn += g[i] * g[i];
-    gn = sqrt(gn);
+        ss += g[i] * g[i];
+    gn = sqrt(ss);
     st->f0 = f;
     st->g0 = gn;
     const double grow = f + NB_DESCENT_GROW_FACTOR * (1 + fabs(f));
     const double fall = f - NB_DESCENT_FALL_FACTOR * (1 + fabs(f));
     for (k = 0;; k++) {
-        st->gring[k & (NB_GRING - 1)] = gn;
-        if (k == tr->next)
-            nb__trace_push(tr, k, x, f, gn, NULL, NULL, NULL);
+        sring[k & (NB_GRING - 1)] = ss;
+        /* Below lim, step k is neither a trace point, a poll nor the step
+         * limit: only the stop rules on f, |grad| and the detectors can
+         * fire, and the filter lets through only steps where none does
+         * (NaN fails every comparison). Any other step runs the rules in
+         * full, in run()'s order. */
+        if (k < lim && fabs(f) <= DBL_MAX && ss > sthr && ss <= DBL_MAX &&
+            pending < 0 && !(up >= NB_DESCENT_GROW_RUN && f > grow) &&
+            !(down >= NB_DESCENT_GROW_RUN && f < fall))
+            goto step;
+        gn = sqrt(ss);
+        if (k == tr->next) {
+            size_t i = tr->npts;
+            if (i < tr->room) {   /* nb__trace_push's plain append */
+                tr->step[i] = k;
+                for (size_t j = 0; j < n; j++)
+                    tr->x[i * n + j] = x[j];
+                tr->f[i] = f;
+                tr->g[i] = gn;
+                tr->npts = i + 1;
+                tr->next = k + tr->stride;
+            } else {
+                nb__trace_push(tr, k, x, f, gn, NULL, NULL, NULL);
+            }
+        }
         if (!isfinite(f))
             stop = isnan(f) ? NB_STOP_F_NAN : NB_STOP_F_INF;
         else if (!isfinite(gn))
@@ -131,6 +167,12 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
             o->progress(o->progress_ctx, k, f, gn);
         if (stop >= 0)
             break;
+        lim = (k / NB_DESCENT_POLL + 1) * NB_DESCENT_POLL;
+        if (lim > tr->next)
+            lim = tr->next;
+        if (lim > steps)
+            lim = steps;
+    step:
         if (p) {
             if (gvar) {
                 /* all of xn before any register: an output register is a
@@ -172,11 +214,13 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
         xp = x, x = xn, xn = t;
         t = g, g = gnew, gnew = t;
         f = fnew;
-        gn = 0;
+        ss = 0;
         for (size_t i = 0; i < n; i++)
-            gn += g[i] * g[i];
-        gn = sqrt(gn);
+            ss += g[i] * g[i];
     }
+    /* the ring as run() leaves it: |grad| at the last NB_GRING steps */
+    for (long j = k >= NB_GRING ? k - (NB_GRING - 1) : 0; j <= k; j++)
+        st->gring[j & (NB_GRING - 1)] = sqrt(sring[j & (NB_GRING - 1)]);
     st->stop = (NbStop)stop;
     st->k = k;
     st->up = up;

@@ -35,6 +35,9 @@ typedef struct Trace {
     long base;           /* the user's every (1 when automatic) */
     long stride;         /* current recording stride, base * {1,2} * 10^j */
     long next;           /* next step to record */
+    size_t room;         /* npts below this: a push is a plain append (no
+                            thinning, growing or mapping; 0 for MPFR) */
+    size_t mapped;       /* entries prefaulted (reserved traces), else cap */
     long *step;
     double *x, *f, *g;
     mpfr_prec_t prec;    /* 0 for double runs */
