@@ -33,8 +33,8 @@ static NbDescentResult *run(const NbObjective *obj, double rate, long steps,
 /* Each case: f, its variables, start, rate, steps. The shapes that matter
  * to the register path: gradient components held in variable registers
  * (x*y: [y, x], swapped), constant components, f itself a variable, one to
- * four variables, non-finite ends, stalls, cycles and the thinning of the
- * trace past NB_DESCENT_MAX_TRACE points. */
+ * four variables, non-finite ends, stalls, cycles and the NB_DESCENT_MAX_TRACE-point
+ * trace thinning. */
 static void test_cases(void)
 {
     static const struct {
