@@ -167,10 +167,7 @@ const char *nb_point_kind_name(NbPointKind k);
 #define NB_DESCENT_OSC_SHARE 0.8     /* share of reversals that oscillates */
 #define NB_DESCENT_OSC_SETTLE 0.9    /* |grad| ratio over the window: above
                                         it, the oscillation does not settle */
-#define NB_DESCENT_MAX_TRACE 16384   /* points kept before thinning the trace:
-                                        ten times a plot's width; more only
-                                        costs memory traffic (a 10^6-step gd
-                                        run was 1.3x slower at 65536) */
+#define NB_DESCENT_MAX_TRACE 65536   /* points kept before thinning the trace */
 #define NB_DESCENT_POLL 1024         /* steps between nb_interrupted polls */
 #define NB_DESCENT_WOLFE_C2 0.1      /* bfgs curvature condition (GSL's 0.1) */
 

@@ -33,7 +33,7 @@ static NbDescentResult *run(const NbObjective *obj, double rate, long steps,
 /* Each case: f, its variables, start, rate, steps. The shapes that matter
  * to the register path: gradient components held in variable registers
  * (x*y: [y, x], swapped), constant components, f itself a variable, one to
- * four variables, non-finite ends, stalls, cycles and the NB_DESCENT_MAX_TRACE-point
+ * four variables, non-finite ends, stalls, cycles and the 65536-point
  * trace thinning. */
 static void test_cases(void)
 {
@@ -95,11 +95,10 @@ static void test_cases(void)
 }
 
 /* The trace past NB_DESCENT_MAX_TRACE points: thinned along the stride
- * sequence 1, 2, 10, 20, 100, ... 10^6 steps of 1e-5 on Rosenbrock never
- * stop early, so the trace ends at stride 100 holding step 0, every
- * multiple of 100 and the last step, in order; the point whose arrival
- * forced the last thinning (a multiple of 20, pushed after the thinning)
- * stays too. */
+ * sequence 1, 2, 10, 20, ... 10^6 steps of 1e-5 on Rosenbrock never stop
+ * early, so the trace ends at stride 20 holding step 0, every multiple of
+ * 20 and the last step, in order; the point whose arrival forced the last
+ * thinning (a multiple of 10, pushed after the thinning) stays too. */
 static void test_thinning(void)
 {
     NbStore *st = nb_store_new();
@@ -111,19 +110,19 @@ static void test_thinning(void)
     nb_diag_clear(&d);
     double start[2] = {-1, 1};
     NbDescentResult *r = obj ? run(obj, 1e-5, 1000000, 0, start) : NULL;
-    int ok = r != NULL && r->stride == 100 && r->npts <= 1000000 / 100 + 2 &&
+    int ok = r != NULL && r->stride == 20 && r->npts <= 1000000 / 20 + 2 &&
              r->pt_step[r->npts - 1] == 1000000;
-    long want = 0, extra = 0;   /* next multiple of 100 not yet seen */
+    long want = 0, extra = 0;   /* next multiple of 20 not yet seen */
     for (size_t i = 0; ok && i < r->npts; i++) {
         long k = r->pt_step[i];
-        ok = k % 20 == 0 && (i == 0 || k > r->pt_step[i - 1]) && k <= want;
+        ok = k % 10 == 0 && (i == 0 || k > r->pt_step[i - 1]) && k <= want;
         if (k == want)
-            want += 100;
+            want += 20;
         else
             extra++;
     }
-    ok = ok && want == 1000000 + 100 && extra <= 1;
-    CHECK(ok, "10^6 steps: the trace holds every 100th step (%zu points, "
+    ok = ok && want == 1000000 + 20 && extra <= 1;
+    CHECK(ok, "10^6 steps: the trace holds every 20th step (%zu points, "
           "stride %ld)", r ? r->npts : (size_t)0, r ? r->stride : 0L);
     nb_descent_result_free(r);
     nb_objective_free(obj);
