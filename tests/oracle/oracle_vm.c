@@ -48,36 +48,7 @@
 #define NBLOCK 300    /* points for the block comparison: not a multiple of the block */
 #define NMP 5         /* points per expression for the MPFR comparisons */
 #define NVARS 3
-
-typedef const NbExpr *Ex;
-static NbStore *st;
-static Ex V[NVARS];
-static uint64_t rng;
-
-static uint64_t next(void)
-{
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return rng * 2685821657736338717ULL;
-}
-static int rnd(int n) { return (int)(next() % (uint64_t)n); }
-static double unif(void) { return (double)(next() >> 11) * 0x1p-53; }
-
-static Ex num(long v) { return nb_num_si(st, v); }
-static Ex node(NbKind k, int fn, size_t n, const Ex *a) { return nb_intern(st, k, fn, n, a); }
-
-static Ex number(void)
-{
-    switch (rnd(6)) {
-    case 0: return nb_num_frac(st, rnd(9) - 4, (unsigned long)(1 + rnd(7)));
-    case 1: return nb_flt_double(st, (unif() - 0.5) * 8);
-    case 2: return nb_const(st, rnd(2) ? NB_CONST_PI : NB_CONST_E);
-    default: return num(rnd(11) - 5);
-    }
-}
-
-static Ex leaf(void) { return rnd(10) < 7 ? V[rnd(NVARS)] : number(); }
+#include "../unit/rand_expr.h"
 
 static Ex gen(int depth);
 
@@ -173,13 +144,6 @@ static double point(void)
     }
 }
 
-/* Equal bits, or both NaN: C does not fix which operand's NaN an
- * operation propagates (the compiler may commute a + b), so a NaN's sign
- * and payload are not part of the result. -0 and +0 do differ. */
-static int same_bits(double a, double b)
-{
-    return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b));
-}
 
 /* --- 1. block == scalar --------------------------------------------------- */
 

@@ -26,39 +26,12 @@
 #define NEXPR 1500      /* a tenth under valgrind */
 #define NPTS 40
 #define NVARS 3
+#include "rand_expr.h"
 
-typedef const NbExpr *Ex;
-static NbStore *st;
-static Ex V[NVARS];
-static uint64_t rng;
 static int have_jit;    /* the JIT translates programs in this build */
 static int seen[NB_OP__COUNT];
 
-static uint64_t next(void)
-{
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return rng * 2685821657736338717ULL;
-}
-static int rnd(int n) { return (int)(next() % (uint64_t)n); }
-static double unif(void) { return (double)(next() >> 11) * 0x1p-53; }
-static Ex num(long v) { return nb_num_si(st, v); }
-static Ex node(NbKind k, int fn, size_t n, const Ex *a) { return nb_intern(st, k, fn, n, a); }
-
 /* --- random expressions (the shapes of oracle_vm.c) ----------------------- */
-
-static Ex number(void)
-{
-    switch (rnd(6)) {
-    case 0: return nb_num_frac(st, rnd(9) - 4, (unsigned long)(1 + rnd(7)));
-    case 1: return nb_flt_double(st, (unif() - 0.5) * 8);
-    case 2: return nb_const(st, rnd(2) ? NB_CONST_PI : NB_CONST_E);
-    default: return num(rnd(11) - 5);
-    }
-}
-
-static Ex leaf(void) { return rnd(10) < 7 ? V[rnd(NVARS)] : number(); }
 
 static Ex gen(int depth);
 
@@ -144,10 +117,6 @@ static double point(void)
 
 /* --- comparison ----------------------------------------------------------- */
 
-static int same_bits(double a, double b)
-{
-    return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b));
-}
 
 /* Runs p at npts points x (nvars each) on the interpreter and on both
  * JIT entries; 1 when all agree. *jitted: the JIT took p. */

@@ -1,0 +1,55 @@
+/* rand_expr.h — the seeded generator and the leaves of the random
+ * expressions that the VM tests build (tests/oracle/oracle_vm.c,
+ * tests/unit/test_jit.c). Each test grows its own shapes from these
+ * leaves; the sequence depends only on the seed put in rng.
+ *
+ * The including file defines NVARS and, after including, sets st (the
+ * store) and V[] (the variables) before generating. */
+#ifndef NABLA_TEST_RAND_EXPR_H
+#define NABLA_TEST_RAND_EXPR_H
+
+#include <stdint.h>
+#include <string.h>
+#include <math.h>
+#include "nabla/nabla.h"
+
+typedef const NbExpr *Ex;
+static NbStore *st;
+static Ex V[NVARS];
+static uint64_t rng;
+
+/* xorshift64*: the same numbers on every machine */
+static uint64_t next(void)
+{
+    rng ^= rng >> 12;
+    rng ^= rng << 25;
+    rng ^= rng >> 27;
+    return rng * 2685821657736338717ULL;
+}
+static int rnd(int n) { return (int)(next() % (uint64_t)n); }
+static double unif(void) { return (double)(next() >> 11) * 0x1p-53; }
+
+static Ex num(long v) { return nb_num_si(st, v); }
+static Ex node(NbKind k, int fn, size_t n, const Ex *a) { return nb_intern(st, k, fn, n, a); }
+
+static Ex number(void)
+{
+    switch (rnd(6)) {
+    case 0: return nb_num_frac(st, rnd(9) - 4, (unsigned long)(1 + rnd(7)));
+    case 1: return nb_flt_double(st, (unif() - 0.5) * 8);
+    case 2: return nb_const(st, rnd(2) ? NB_CONST_PI : NB_CONST_E);
+    default: return num(rnd(11) - 5);
+    }
+}
+
+static Ex leaf(void) { return rnd(10) < 7 ? V[rnd(NVARS)] : number(); }
+
+/* Equal bits, or both NaN: C does not fix which operand's NaN an
+ * operation propagates (the compiler may commute a + b), so a NaN's sign
+ * and payload are not part of the result. -0 and +0 do differ. */
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b));
+}
+
+#endif
