@@ -290,7 +290,9 @@ static int emit_ins(Asm *A, const NbIns *in, size_t i)
     case NB_OP_SIN: case NB_OP_COS: case NB_OP_EXP: case NB_OP_LOG:
     case NB_OP_TANH: case NB_OP_SIGMOID: case NB_OP_ATAN: case NB_OP_RELU:
         ld(A, 0, in->op == NB_OP_KPOW ? kb : a);
-        if (in->op == NB_OP_EXPK)
+        if (in->op == NB_OP_EXPK && A->p->kd[in->b] == -1.0)
+            sse(A, 0x66, XORPD, 0, rip(C_SIGN));  /* exp(-x): x*-1 is -x */
+        else if (in->op == NB_OP_EXPK)
             sd(A, MULSD, 0, kb);
         else if (in->op == NB_OP_POW)
             ld(A, 1, b);
