@@ -75,25 +75,6 @@ static Ex exponent(int depth)
     return nb_num_frac(st, p[k], q[k]);
 }
 
-/* c0 + c1 b + ... + cn b^n with some zero coefficients: POLY's shape. */
-static Ex polynomial(Ex b)
-{
-    Ex t[10];
-    size_t n = 0;
-    int deg = 2 + rnd(7);
-    for (int k = 0; k <= deg; k++) {
-        long c = rnd(3) == 0 ? 0 : rnd(13) - 6;
-        if (k == deg && c == 0)
-            c = 1;
-        if (c == 0)
-            continue;
-        Ex pk = k == 0 ? NULL : k == 1 ? b : node(NB_POW, 0, 2, (Ex[]){b, num(k)});
-        t[n++] = !pk ? num(c) : c == 1 ? pk : node(NB_MUL, 0, 2, (Ex[]){num(c), pk});
-    }
-    if (n == 1)
-        t[n++] = b;
-    return node(NB_ADD, 0, n, t);
-}
 
 static Ex gen(int depth)
 {

@@ -1,7 +1,7 @@
 /* rand_expr.h — the seeded generator and the leaves of the random
  * expressions that the VM tests build (tests/oracle/oracle_vm.c,
  * tests/unit/test_jit.c). Each test grows its own shapes from these
- * leaves; the sequence depends only on the seed put in rng.
+ * leaves and polynomials; the sequence depends only on the seed put in rng.
  *
  * The including file defines NVARS and, after including, sets st (the
  * store) and V[] (the variables) before generating. */
@@ -43,6 +43,26 @@ static Ex number(void)
 }
 
 static Ex leaf(void) { return rnd(10) < 7 ? V[rnd(NVARS)] : number(); }
+
+/* c0 + c1 b + ... + cn b^n with some zero coefficients: POLY's shape. */
+static Ex polynomial(Ex b)
+{
+    Ex t[10];
+    size_t n = 0;
+    int deg = 2 + rnd(7);
+    for (int k = 0; k <= deg; k++) {
+        long c = rnd(3) == 0 ? 0 : rnd(13) - 6;
+        if (k == deg && c == 0)
+            c = 1;
+        if (c == 0)
+            continue;
+        Ex pk = k == 0 ? NULL : k == 1 ? b : node(NB_POW, 0, 2, (Ex[]){b, num(k)});
+        t[n++] = !pk ? num(c) : c == 1 ? pk : node(NB_MUL, 0, 2, (Ex[]){num(c), pk});
+    }
+    if (n == 1)
+        t[n++] = b;
+    return node(NB_ADD, 0, n, t);
+}
 
 /* Equal bits, or both NaN: C does not fix which operand's NaN an
  * operation propagates (the compiler may commute a + b), so a NaN's sign

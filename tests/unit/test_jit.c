@@ -35,25 +35,6 @@ static int seen[NB_OP__COUNT];
 
 static Ex gen(int depth);
 
-static Ex polynomial(Ex b)
-{
-    Ex t[10];
-    size_t n = 0;
-    int deg = 2 + rnd(7);
-    for (int k = 0; k <= deg; k++) {
-        long c = rnd(3) == 0 ? 0 : rnd(13) - 6;
-        if (k == deg && c == 0)
-            c = 1;
-        if (c == 0)
-            continue;
-        Ex pk = k == 0 ? NULL : k == 1 ? b : node(NB_POW, 0, 2, (Ex[]){b, num(k)});
-        t[n++] = !pk ? num(c) : c == 1 ? pk : node(NB_MUL, 0, 2, (Ex[]){num(c), pk});
-    }
-    if (n == 1)
-        t[n++] = b;
-    return node(NB_ADD, 0, n, t);
-}
-
 static Ex exponent(int depth)
 {
     static const long p[] = {2, 3, -1, -2, 1, -1, 3, 5, 1, 7, 4, 6};
