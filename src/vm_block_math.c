@@ -201,30 +201,30 @@ VINLINE V vtrig(V x, int64_t odd, VI *bad)
     return (V)((VU)v ^ ((VU)(n & 2) << 62)); /* quadrants 2, 3: negated */
 }
 
-NB_CLONES void nb_block_sin(double *d, const double *a, size_t n)
+/* sin (cosine 0) or cos (1) of a block: the kernel on every lane, then
+ * libm for the live points it does not cover (too large, non-finite, or a
+ * result so small beside x that the reduction's cancellation shows). */
+VINLINE void block_trig(double *d, const double *a, size_t n, int cosine)
 {
     VI bad = {0};
     for (size_t i = 0; i < NB_BLOCK; i += L)
-        vstore(d + i, vtrig(vload(a + i), 0, &bad));
+        vstore(d + i, vtrig(vload(a + i), cosine, &bad));
     if (vany(bad))
         for (size_t i = 0; i < n; i++) {
             double x = a[i], ax = fabs(x);
             if (!(ax < TRIG_LIM) || fabs(d[i]) < ax * 0x1p-44)
-                d[i] = sin(x);
+                d[i] = cosine ? cos(x) : sin(x);
         }
+}
+
+NB_CLONES void nb_block_sin(double *d, const double *a, size_t n)
+{
+    block_trig(d, a, n, 0);
 }
 
 NB_CLONES void nb_block_cos(double *d, const double *a, size_t n)
 {
-    VI bad = {0};
-    for (size_t i = 0; i < NB_BLOCK; i += L)
-        vstore(d + i, vtrig(vload(a + i), 1, &bad));
-    if (vany(bad))
-        for (size_t i = 0; i < n; i++) {
-            double x = a[i], ax = fabs(x);
-            if (!(ax < TRIG_LIM) || fabs(d[i]) < ax * 0x1p-44)
-                d[i] = cos(x);
-        }
+    block_trig(d, a, n, 1);
 }
 
 #else /* no vector extension: libm, point by point */

@@ -75,7 +75,6 @@ static Ex exponent(int depth)
     return nb_num_frac(st, p[k], q[k]);
 }
 
-
 static Ex gen(int depth)
 {
     int r = rnd(100);
