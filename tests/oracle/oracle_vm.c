@@ -313,7 +313,11 @@ static void check_point(const NbProgram *p, const double *x, Stats *s)
         s->bad_mp++;
         printf("# MPFR 256 vs 512: %g units (A = %g)\n", err_units(r256, r, 255), A2);
     }
-    if (nb_program_is_analytic(p) && isfinite(d) && clean) {
+    /* The complex VM works in long double (vm_complex.c); valgrind runs it
+     * in double precision and range, where glibc's ctanhl and friends
+     * overflow: no complex comparison there. */
+    if (nb_program_is_analytic(p) && isfinite(d) && clean
+        && long_double_is_extended()) {
         double complex cx[NVARS] = {x[0], x[1], x[2]}, c;
         nb_run_complex(p, cx, &c);
         mpfr_set_d(lo, creal(c), MPFR_RNDN);

@@ -303,14 +303,6 @@ static void test_complex_step_d(void)
  * actual error floored at 2 ulp of f' (what evaluating f' itself in double
  * typically costs): an answer that came out exact by luck cannot be known
  * to be exact, and the estimate must not be judged against zero. */
-/* 1 when long double carries more bits than double at run time: not under
- * valgrind, which computes x87 extended arithmetic in double. */
-static int long_double_is_extended(void)
-{
-    volatile long double one = 1.0L, tiny = LDBL_EPSILON;
-    return LDBL_MANT_DIG > DBL_MANT_DIG && one + tiny != one;
-}
-
 static double ulp_d(double v)
 {
     int e;
