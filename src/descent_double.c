@@ -7,6 +7,7 @@
 #include "nabla/eval.h"
 #include "descent_internal.h"
 #include "compile_internal.h"
+#include "jit.h"
 
 #define S double
 typedef double *Vec;
@@ -40,6 +41,8 @@ typedef const double *CVec;
 #define TRACE_PUSH(L, k, x, f, gn) \
     nb__trace_push((L)->tr, (k), (x), (f), (gn), NULL, NULL, NULL)
 
+_Static_assert(NB_JIT_RING == NB_GRING, "jit.h's ring is the loop's");
+
 static double *vnew(size_t len)
 {
     double *v = calloc(len ? len : 1, sizeof *v);
@@ -71,7 +74,7 @@ int nb__descent_no_fast;
 #endif
 
 static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
-                                      const size_t n)
+                                      const size_t n, NbJitGdFn jit_gd)
 {
     const NbDescentOpts *o = L->o;
     void (*fg)(void *, const double *, double *, double *) = L->obj->fg;
@@ -86,7 +89,11 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
     /* ss = |grad|^2, summed as run() sums it before its sqrt; |grad| itself
      * is taken only where it is used: at the steps that test every stop
      * rule, record or report (gn), and for the ring at the end (sring) */
-    double sring[NB_GRING];
+    double sring_c[NB_GRING], *sring = sring_c;
+    /* With jit_gd, native code takes the steps from the step label on,
+     * while they are quiet (jit.h); this loop keeps the other steps, and
+     * the point is read from the variable registers r[0..n). */
+    NbGdRun *c = NULL;
     int up = 0, down = 0, pending = -1, stop;
     unsigned long long revbits = 0;
     long reversals = 0, k, lim = 0;
@@ -119,7 +126,18 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
     st->g0 = gn;
     const double grow = f + NB_DESCENT_GROW_FACTOR * (1 + fabs(f));
     const double fall = f - NB_DESCENT_FALL_FACTOR * (1 + fabs(f));
+    if (jit_gd) {
+        c = calloc(1, sizeof *c + 3 * n * sizeof(double));
+        if (!c)
+            abort();
+        *c = (NbGdRun){.rate = rate, .sthr = sthr, .dmax = DBL_MAX,
+                       .grow = grow, .fall = fall};
+        memcpy(c->x, x, n * sizeof *x);     /* x(-1) = x(0) */
+        sring = c->ring;
+        x = r;
+    }
     for (k = 0;; k++) {
+    top:
         sring[k & (NB_GRING - 1)] = ss;
         /* Below lim, step k is neither a trace point, a poll nor the step
          * limit: only the stop rules on f, |grad| and the detectors can
@@ -173,6 +191,16 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
         if (lim > steps)
             lim = steps;
     step:
+        if (c) {
+            c->f = f, c->ss = ss, c->k = k, c->lim = lim;
+            c->up = up, c->down = down, c->pending = -1;
+            c->revbits = revbits, c->reversals = reversals;
+            jit_gd(r, c, p->kd);
+            f = c->f, ss = c->ss, k = c->k;
+            up = (int)c->up, down = (int)c->down, pending = (int)c->pending;
+            revbits = c->revbits, reversals = c->reversals;
+            goto top;       /* at step k, its ring slot written */
+        }
         if (p) {
             if (gvar) {
                 /* all of xn before any register: an output register is a
@@ -233,17 +261,22 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
     for (size_t i = 0; i < n; i++)
         xm = fmax(xm, fabs(x[i]));
     st->xmax_abs = xm;
+    free(c);
 }
 
 /* run_gd_fast with n a constant for the common small dimensions, so the
  * per-coordinate loops of the step unroll. */
 static void run_gd_sized(Loop *L, const NbProgram *p, double *r)
 {
+    /* native steps for runs long enough to repay compiling (jit.h) */
+    const NbJit *j = p && L->o->steps >= (long)nb__jit_after
+                         ? nb__jit_prepare(p) : NULL;
+    NbJitGdFn gd = j ? j->gd : NULL;
     switch (L->n) {
-    case 1: run_gd_fast(L, p, r, 1); break;
-    case 2: run_gd_fast(L, p, r, 2); break;
-    case 3: run_gd_fast(L, p, r, 3); break;
-    default: run_gd_fast(L, p, r, L->n); break;
+    case 1: run_gd_fast(L, p, r, 1, gd); break;
+    case 2: run_gd_fast(L, p, r, 2, gd); break;
+    case 3: run_gd_fast(L, p, r, 3, gd); break;
+    default: run_gd_fast(L, p, r, L->n, gd); break;
     }
 }
 

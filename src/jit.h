@@ -12,7 +12,12 @@
  *   point(x, out, r, K): r[0..nvars) = x (where spilled to r), output o to
  *                        out[o] — nb_run_double();
  *   regs(r, r, r, K):    variables already in r[0..nvars), output o to
- *                        r[outreg[o]] — nb__run_double_regs().
+ *                        r[outreg[o]] — nb__run_double_regs();
+ *   gd(r, c, K):         gradient descent on a program whose outputs are
+ *                        [f, df/dx_1, ..., df/dx_n] (n = nvars), from the
+ *                        registers as regs() leaves them: steps while
+ *                        every stop rule stays silent (NbGdRun below) —
+ *                        descent_double.c. NULL for other output shapes.
  * r is the caller's scratch (nb_program_scratch doubles), K is p->kd. The
  * code is mapped read+execute (never writable and executable at once) and
  * freed with nb__jit_free().
@@ -42,9 +47,32 @@
 
 typedef void (*NbJitFn)(const double *in, double *out, double *r,
                         const double *K);
+/* The state of a gd run between descent_double.c and the gd entry, which
+ * continues it step by step exactly as run_gd_fast's loop does (same
+ * operations, same order): from step k (its ring slot written, every rule
+ * silent) it takes x_i -= rate*g_i, updates the detectors (pending, up,
+ * down, revbits, reversals), runs the program, sets f, ss = |grad|^2 and
+ * ring[(k+1) % NB_JIT_RING], and goes on while k+1 < lim and the quiet
+ * test holds (|f| <= dmax, sthr < ss <= dmax, pending < 0, no run of
+ * NB_DESCENT_GROW_RUN rises past grow or falls past fall). On return k is
+ * the first step it did not take, with the variables and outputs stored
+ * in r. x holds 3n doubles after the struct: x(k-1), then scratch. */
+#define NB_JIT_RING 64
+
+typedef struct NbGdRun {
+    double rate, sthr, dmax, grow, fall;   /* set once */
+    double f, ss;
+    long k, lim, up, down, pending, reversals;
+    unsigned long long revbits;
+    double ring[NB_JIT_RING];
+    double x[];
+} NbGdRun;
+
+typedef void (*NbJitGdFn)(double *r, NbGdRun *c, const double *K);
 
 struct NbJit {
     NbJitFn point, regs;    /* both NULL: compiling failed, interpret */
+    NbJitGdFn gd;           /* NULL: not an [f, grad] program */
     void *mem;              /* the mapping, len bytes */
     size_t len;
 };

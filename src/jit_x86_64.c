@@ -17,17 +17,24 @@
  * spill slots (8 * NMAP) and the two-double argument array of CALL1/CALL2;
  * three pushes plus 112 keep rsp 16-byte aligned at each call.
  *
+ * The gd entry wraps the regs body in the descent loop of
+ * descent_double.c's run_gd_fast (jit.h, NbGdRun): the step, the
+ * detectors and the quiet test around it, so the chain x -> grad -> x
+ * stays in xmm registers from step to step.
+ *
  * The code is assembled into a heap buffer, then copied into an anonymous
  * mapping made read+execute: never writable and executable at once.
  * Constants the code needs (sign and magnitude masks, 0, 1, -0) sit at the
  * start of the mapping and are addressed RIP-relative.
  */
 #include "jit.h"
+#include "nabla/descent.h"
 
 NbJit nb__jit_none;
 
 #if NB_HAVE_JIT
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -45,7 +52,7 @@ enum { C_SIGN = 0, C_ABS = 16, C_ZERO = 32, C_ONE = 40, C_NZERO = 48,
        CODE_START = 64 };
 
 enum { RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RSI = 6, RDI = 7,
-       R12 = 12, R14 = 14 };
+       R12 = 12, R13 = 13, R14 = 14 };
 
 /* SSE2 opcodes after 0F (prefix F2: scalar double; 66: packed) */
 enum { MOVSD_LD = 0x10, MOVSD_ST = 0x11, MOVAPD = 0x28, SQRTSD = 0x51,
@@ -367,14 +374,14 @@ static int supported(const NbProgram *p, int *calls)
 }
 
 /* live[i]: the mapped registers read after instruction i (outputs at END
- * included), a backward pass. */
-static uint32_t *liveness(const NbProgram *p)
+ * and the registers in also included), a backward pass. */
+static uint32_t *liveness(const NbProgram *p, uint32_t also)
 {
     const NbCode *code = &p->dbl;
     uint32_t *live = malloc((code->nins ? code->nins : 1) * sizeof *live);
     if (!live)
         abort();
-    uint32_t l = 0;
+    uint32_t l = also;
     for (size_t o = 0; o < p->nout; o++)
         if (mapped(code->outreg[o]))
             l |= 1u << code->outreg[o];
@@ -392,27 +399,67 @@ static uint32_t *liveness(const NbProgram *p)
     return live;
 }
 
+/* The prologue: framed (a program with calls, and always for gd), r, K
+ * and out move to rbx, r12 and r14 and the frame holds the spill slots;
+ * gd also saves r13 (its step counter), which takes 8 more bytes of frame
+ * to keep rsp 16-byte aligned at calls. */
+enum { FRAME_GD = FRAME + 8 };
+
+static void prologue(Asm *A, int framed, int gd)
+{
+    if (framed) {
+        push(A, RBX);
+        push(A, R12);
+        if (gd)
+            push(A, R13);
+        push(A, R14);
+        mov_rr(A, RBX, RDX);
+        mov_rr(A, R12, RCX);
+        mov_rr(A, R14, RSI);
+        put(A, 0x48);           /* sub rsp, frame */
+        put(A, 0x83);
+        put(A, 0xEC);
+        put(A, gd ? FRAME_GD : FRAME);
+        A->rr = RBX, A->rk = R12, A->rout = R14;
+    } else {
+        A->rr = RDX, A->rk = RCX, A->rout = RSI;
+    }
+}
+
+static void epilogue(Asm *A, int framed, int gd)
+{
+    if (framed) {
+        put(A, 0x48);           /* add rsp, frame */
+        put(A, 0x83);
+        put(A, 0xC4);
+        put(A, gd ? FRAME_GD : FRAME);
+        pop(A, R14);
+        if (gd)
+            pop(A, R13);
+        pop(A, R12);
+        pop(A, RBX);
+    }
+    put(A, 0xC3);
+    while (A->n % 16)
+        put(A, 0xCC);
+}
+
+static int emit_body(Asm *A)
+{
+    const NbCode *code = &A->p->dbl;
+    for (size_t i = 0; i + 1 < code->nins; i++)
+        if (!emit_ins(A, &code->ins[i], i))
+            return 0;
+    return 1;
+}
+
 /* One entry point: regs_mode selects the calling convention (jit.h). */
 static int emit_fn(Asm *A, int regs_mode)
 {
     const NbProgram *p = A->p;
     const NbCode *code = &p->dbl;
     A->rin = RDI;
-    if (A->calls) {
-        push(A, RBX);
-        push(A, R12);
-        push(A, R14);
-        mov_rr(A, RBX, RDX);
-        mov_rr(A, R12, RCX);
-        mov_rr(A, R14, RSI);
-        put(A, 0x48);           /* sub rsp, FRAME */
-        put(A, 0x83);
-        put(A, 0xEC);
-        put(A, FRAME);
-        A->rr = RBX, A->rk = R12, A->rout = R14;
-    } else {
-        A->rr = RDX, A->rk = RCX, A->rout = RSI;
-    }
+    prologue(A, A->calls, 0);
     for (uint32_t v = 0; v < p->nvars; v++) {
         if (mapped(v)) {
             ld(A, 2 + (int)v, mem(A->rin, 8 * v));
@@ -421,9 +468,8 @@ static int emit_fn(Asm *A, int regs_mode)
             st(A, mem(A->rr, 8 * v), 0);
         }
     }
-    for (size_t i = 0; i + 1 < code->nins; i++)
-        if (!emit_ins(A, &code->ins[i], i))
-            return 0;
+    if (!emit_body(A))
+        return 0;
     for (size_t o = 0; o < p->nout; o++) {
         uint32_t reg = code->outreg[o];
         Opd dst = mem(A->rout, 8 * (regs_mode ? reg : (uint32_t)o));
@@ -434,22 +480,293 @@ static int emit_fn(Asm *A, int regs_mode)
             st(A, dst, 0);
         }
     }
-    if (A->calls) {
-        put(A, 0x48);           /* add rsp, FRAME */
-        put(A, 0x83);
-        put(A, 0xC4);
-        put(A, FRAME);
-        pop(A, R14);
-        pop(A, R12);
-        pop(A, RBX);
-    }
-    put(A, 0xC3);
-    while (A->n % 16)
-        put(A, 0xCC);
+    epilogue(A, A->calls, 0);
     return 1;
 }
 
-static NbJit *map_code(const Asm *A, size_t regs_off)
+/* VM register reg = xmm x */
+static void set_reg(Asm *A, uint32_t reg, int x)
+{
+    if (mapped(reg))
+        ld(A, 2 + (int)reg, xmm(x));
+    else
+        st(A, R(A, reg), x);
+}
+
+/* xmm holding VM register reg (loaded into x when it is in memory) */
+static int in_xmm(Asm *A, uint32_t reg, int x)
+{
+    if (mapped(reg))
+        return 2 + (int)reg;
+    ld(A, x, R(A, reg));
+    return x;
+}
+
+static void ucomisd(Asm *A, int x, Opd m) { sse(A, 0x66, 0x2E, x, m); }
+
+/* REX.W op reg, [base + disp] (reg a GPR) */
+static void gpr_mem(Asm *A, uint8_t op, int reg, Opd m)
+{
+    put(A, (uint8_t)(0x48 | (reg >> 3) << 2 | (m.reg >> 3)));
+    put(A, op);
+    modrm(A, reg, m);
+}
+
+enum { MOV_LD = 0x8B, MOV_ST = 0x89, ADD_ST = 0x01, CMP_LD = 0x3B };
+enum { CC_B = 0x2, CC_AE = 0x3, CC_NE = 0x5, CC_BE = 0x6, CC_A = 0x7,
+       CC_P = 0xA, CC_L = 0xC, CC_GE = 0xD };
+
+/* jcc rel32 forward: returns where the displacement goes, for land() */
+static size_t jcc(Asm *A, int cc)
+{
+    put(A, 0x0F);
+    put(A, (uint8_t)(0x80 | cc));
+    put32(A, 0);
+    return A->n - 4;
+}
+
+static size_t jmp(Asm *A)
+{
+    put(A, 0xE9);
+    put32(A, 0);
+    return A->n - 4;
+}
+
+/* the jump at `at` goes to here */
+static void land(Asm *A, size_t at)
+{
+    uint32_t rel = (uint32_t)((int64_t)A->n - (int64_t)(at + 4));
+    for (int i = 0; i < 4; i++)
+        A->b[at + i] = (uint8_t)(rel >> (8 * i));
+}
+
+/* cmp qword [m], imm8 */
+static void cmp_imm8(Asm *A, Opd m, int8_t v)
+{
+    put(A, (uint8_t)(0x48 | (m.reg >> 3)));
+    put(A, 0x83);
+    modrm(A, 7, m);
+    put(A, (uint8_t)v);
+}
+
+/* mov qword [m], imm32 */
+static void mov_imm(Asm *A, Opd m, int32_t v)
+{
+    put(A, (uint8_t)(0x48 | (m.reg >> 3)));
+    put(A, 0xC7);
+    modrm(A, 0, m);
+    put32(A, (uint32_t)v);
+}
+
+#define GD_MAX_VARS 64   /* beyond, no gd entry (descent_double.c loops in C) */
+#define GD(field) mem(R14, (uint32_t)offsetof(NbGdRun, field))
+#define GDX(i) mem(R14, (uint32_t)(offsetof(NbGdRun, x) + 8 * (i)))
+
+/* x_i -= rate*g_i, the old x_i kept in the struct's scratch x[n + i]
+ * (the previous point x[i] stays for the detectors). The whole new point
+ * is computed before any variable register changes: a gradient output
+ * may be a variable's register (d(x*y)/dx is y). Up to two coordinates
+ * wait in xmm1, xmm14; more wait in the row after the scratch. */
+static void gd_step(Asm *A, uint32_t n, const uint32_t *out)
+{
+    static const int wait[2] = {1, 14};
+    for (uint32_t i = 0; i < n; i++) {
+        int t = n <= 2 ? wait[i] : 1;
+        ld(A, XT, R(A, out[1 + i]));
+        sd(A, MULSD, XT, GD(rate));
+        ld(A, t, R(A, i));
+        st(A, GDX(n + i), t);
+        sd(A, SUBSD, t, xmm(XT));
+        if (n > 2)
+            st(A, GDX(2 * n + i), t);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (n > 2)
+            ld(A, 1, GDX(2 * n + i));
+        set_reg(A, i, n <= 2 ? wait[i] : 1);
+    }
+}
+
+/* pending, revbits and reversals from x(k-1) = x[i], x(k) = x[n + i] and
+ * x(k+1) in the variable registers, as run_gd_fast computes them; then
+ * x[i] = x(k). At k = 0 the caller has x(-1) = x(0), which makes its
+ * "k >= 1" tests hold by themselves (no reversal; a repeat of x(-1) is a
+ * repeat of x(0), and that is tested first). */
+static void gd_detectors(Asm *A, uint32_t n)
+{
+    size_t not_cur[2 * GD_MAX_VARS], not_prev[2 * GD_MAX_VARS];
+    size_t nc = 0, np = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        ucomisd(A, in_xmm(A, i, 0), GDX(n + i));
+        not_cur[nc++] = jcc(A, CC_NE);
+        not_cur[nc++] = jcc(A, CC_P);
+    }
+    mov_imm(A, GD(pending), NB_STOP_STUCK);
+    size_t done = jmp(A);
+    for (size_t j = 0; j < nc; j++)
+        land(A, not_cur[j]);
+    for (uint32_t i = 0; i < n; i++) {
+        ucomisd(A, in_xmm(A, i, 0), GDX(i));
+        not_prev[np++] = jcc(A, CC_NE);
+        not_prev[np++] = jcc(A, CC_P);
+    }
+    mov_imm(A, GD(pending), NB_STOP_CYCLE);
+    for (size_t j = 0; j < np; j++)
+        land(A, not_prev[j]);
+    land(A, done);
+    /* acc = sum (x(k) - x(k-1)) * (x(k+1) - x(k)) in xmm15 */
+    for (uint32_t i = 0; i < n; i++) {
+        ld(A, 0, GDX(n + i));
+        sd(A, SUBSD, 0, GDX(i));
+        ld(A, 1, R(A, i));
+        sd(A, SUBSD, 1, GDX(n + i));
+        sd(A, MULSD, 0, xmm(1));
+        if (i == 0)
+            ld(A, XT, xmm(0));
+        else
+            sd(A, ADDSD, XT, xmm(0));
+    }
+    put(A, 0x31);               /* xor ecx, ecx */
+    put(A, 0xC9);
+    sse(A, 0x66, XORPD, 0, xmm(0));
+    ucomisd(A, 0, xmm(XT));     /* 0 > acc: a reversal */
+    put(A, 0x0F);               /* seta cl */
+    put(A, 0x97);
+    put(A, 0xC1);
+    gpr_mem(A, MOV_LD, RDX, GD(revbits));
+    put(A, 0x48);               /* add rdx, rdx */
+    put(A, 0x01);
+    put(A, 0xD2);
+    put(A, 0x48);               /* or rdx, rcx */
+    put(A, 0x09);
+    put(A, 0xCA);
+    gpr_mem(A, MOV_ST, RDX, GD(revbits));
+    gpr_mem(A, ADD_ST, RCX, GD(reversals));
+    for (uint32_t i = 0; i < n; i++) {
+        ld(A, 0, GDX(n + i));
+        st(A, GDX(i), 0);
+    }
+}
+
+/* field = f_new vs f_old ? field + 1 : 0, for up (cc: xmm1 > xmm0) */
+static void gd_run_count(Asm *A, Opd field, int a, int b)
+{
+    gpr_mem(A, MOV_LD, RAX, field);
+    put(A, 0x48);               /* inc rax */
+    put(A, 0xFF);
+    put(A, 0xC0);
+    put(A, 0x31);               /* xor ecx, ecx */
+    put(A, 0xC9);
+    ucomisd(A, a, xmm(b));
+    put(A, 0x48);               /* cmovbe rax, rcx: not a > b, so 0 */
+    put(A, 0x0F);
+    put(A, 0x46);
+    put(A, 0xC1);
+    gpr_mem(A, MOV_ST, RAX, field);
+}
+
+/* After the program: up, down, f, ss, k and the ring; then the exits, the
+ * conjuncts of the quiet test. Returns the jumps to the exit. */
+static size_t gd_after(Asm *A, uint32_t n, const uint32_t *out, size_t *exits)
+{
+    size_t ne = 0;
+    ld(A, 1, R(A, out[0]));     /* f(k+1) */
+    ld(A, 0, GD(f));            /* f(k) */
+    gd_run_count(A, GD(up), 1, 0);
+    gd_run_count(A, GD(down), 0, 1);
+    st(A, GD(f), 1);
+    for (uint32_t i = 0; i < n; i++) {
+        int g = in_xmm(A, out[1 + i], 0);
+        ld(A, 0, xmm(g));
+        sd(A, MULSD, 0, xmm(g));
+        if (i == 0)
+            ld(A, XT, xmm(0));
+        else
+            sd(A, ADDSD, XT, xmm(0));
+    }
+    st(A, GD(ss), XT);
+    put(A, 0x49);               /* inc r13 */
+    put(A, 0xFF);
+    put(A, 0xC5);
+    mov_rr(A, RAX, R13);
+    put(A, 0x83);               /* and eax, NB_JIT_RING - 1 */
+    put(A, 0xE0);
+    put(A, NB_JIT_RING - 1);
+    put(A, 0xF2);               /* movsd [r14 + rax*8 + ring], xmm15 */
+    put(A, 0x45);
+    put(A, 0x0F);
+    put(A, 0x11);
+    put(A, (uint8_t)(0x84 | (XT & 7) << 3));
+    put(A, 0xC6);
+    put32(A, (uint32_t)offsetof(NbGdRun, ring));
+    cmp_imm8(A, GD(pending), 0);
+    exits[ne++] = jcc(A, CC_GE);
+    gpr_mem(A, CMP_LD, R13, GD(lim));
+    exits[ne++] = jcc(A, CC_GE);
+    sse(A, 0x66, ANDPD, 1, rip(C_ABS));
+    ld(A, 0, GD(dmax));
+    ucomisd(A, 0, xmm(1));      /* dmax >= |f| */
+    exits[ne++] = jcc(A, CC_B);
+    ucomisd(A, XT, GD(sthr));   /* ss > sthr */
+    exits[ne++] = jcc(A, CC_BE);
+    ucomisd(A, 0, xmm(XT));     /* dmax >= ss */
+    exits[ne++] = jcc(A, CC_B);
+    cmp_imm8(A, GD(up), NB_DESCENT_GROW_RUN);
+    size_t no_up = jcc(A, CC_L);
+    ld(A, 1, GD(f));
+    ucomisd(A, 1, GD(grow));    /* f > grow */
+    exits[ne++] = jcc(A, CC_A);
+    land(A, no_up);
+    cmp_imm8(A, GD(down), NB_DESCENT_GROW_RUN);
+    size_t no_down = jcc(A, CC_L);
+    ld(A, 0, GD(fall));
+    ucomisd(A, 0, GD(f));       /* fall > f */
+    exits[ne++] = jcc(A, CC_A);
+    land(A, no_down);
+    return ne;
+}
+
+/* The gd entry (jit.h): rdi r, rsi the NbGdRun, rdx K; in the loop rbx r,
+ * r12 K, r14 the NbGdRun, r13 k. */
+static int emit_gd(Asm *A)
+{
+    const NbProgram *p = A->p;
+    const uint32_t *out = p->dbl.outreg;
+    const uint32_t n = (uint32_t)p->nvars;
+    mov_rr(A, RAX, RDX);        /* to the prologue's registers */
+    mov_rr(A, RDX, RDI);
+    mov_rr(A, RCX, RAX);
+    prologue(A, 1, 1);
+    gpr_mem(A, MOV_LD, R13, GD(k));
+    for (uint32_t v = 0; v < n; v++)
+        if (mapped(v))
+            ld(A, 2 + (int)v, mem(RBX, 8 * v));
+    for (uint32_t o = 0; o <= n; o++)
+        if (mapped(out[o]))
+            ld(A, 2 + (int)out[o], mem(RBX, 8 * out[o]));
+    size_t top = A->n;
+    gd_step(A, n, out);
+    gd_detectors(A, n);
+    if (!emit_body(A))
+        return 0;
+    size_t exits[16];
+    size_t ne = gd_after(A, n, out, exits);
+    put(A, 0xE9);               /* jmp top */
+    put32(A, (uint32_t)((int64_t)top - (int64_t)(A->n + 4)));
+    for (size_t j = 0; j < ne; j++)
+        land(A, exits[j]);
+    gpr_mem(A, MOV_ST, R13, GD(k));
+    for (uint32_t v = 0; v < n; v++)
+        if (mapped(v))
+            st(A, mem(RBX, 8 * v), 2 + (int)v);
+    for (uint32_t o = 0; o <= n; o++)
+        if (mapped(out[o]))
+            st(A, mem(RBX, 8 * out[o]), 2 + (int)out[o]);
+    epilogue(A, 1, 1);
+    return 1;
+}
+
+static NbJit *map_code(const Asm *A, size_t regs_off, size_t gd_off)
 {
     long pg = sysconf(_SC_PAGESIZE);
     size_t page = pg > 0 ? (size_t)pg : 4096;
@@ -468,9 +785,11 @@ static NbJit *map_code(const Asm *A, size_t regs_off)
         abort();
     uint8_t *base = mem_;
     /* object pointer to function pointer: POSIX (dlsym) guarantees it */
-    void *pt = base + CODE_START, *rg = base + regs_off;
+    void *pt = base + CODE_START, *rg = base + regs_off,
+         *gd = gd_off ? base + gd_off : NULL;
     memcpy(&j->point, &pt, sizeof pt);
     memcpy(&j->regs, &rg, sizeof rg);
+    memcpy(&j->gd, &gd, sizeof gd);
     j->mem = mem_;
     j->len = len;
     return j;
@@ -484,12 +803,34 @@ static void put_const(Asm *A, uint64_t lo, uint64_t hi)
     put32(A, (uint32_t)(hi >> 32));
 }
 
+/* The gd entry, when p's outputs are [f, grad] (jit.h); its liveness keeps
+ * the variables, which the next step reads. Returns its offset, or 0. */
+static size_t emit_gd_entry(Asm *A)
+{
+    const NbProgram *p = A->p;
+    if (p->nvars == 0 || p->nvars > GD_MAX_VARS || p->nout != p->nvars + 1)
+        return 0;
+    uint32_t vars = 0;
+    for (uint32_t v = 0; v < p->nvars && mapped(v); v++)
+        vars |= 1u << v;
+    uint32_t *live = liveness(p, vars);
+    const uint32_t *keep = A->live;
+    size_t start = A->n;
+    A->live = live;
+    int ok = emit_gd(A);
+    A->live = keep;
+    free(live);
+    if (!ok)
+        A->n = start;
+    return ok ? start : 0;
+}
+
 NbJit *nb__jit_compile(const NbProgram *p)
 {
     Asm A = {.p = p};
     if (!supported(p, &A.calls))
         return NULL;
-    uint32_t *live = liveness(p);
+    uint32_t *live = liveness(p, 0);
     A.live = live;
     const uint64_t sign = 0x8000000000000000u, one = 0x3FF0000000000000u;
     put_const(&A, sign, 0);                         /* C_SIGN */
@@ -497,11 +838,10 @@ NbJit *nb__jit_compile(const NbProgram *p)
     put_const(&A, 0, one);                          /* C_ZERO, C_ONE */
     put_const(&A, sign, 0);                         /* C_NZERO */
     NbJit *j = NULL;
-    size_t regs_off = 0;
     if (emit_fn(&A, 0)) {
-        regs_off = A.n;
+        size_t regs_off = A.n;
         if (emit_fn(&A, 1))
-            j = map_code(&A, regs_off);
+            j = map_code(&A, regs_off, emit_gd_entry(&A));
     }
     free(live);
     free(A.b);

@@ -13,7 +13,11 @@ static int same_result(const NbDescentResult *a, const NbDescentResult *b)
         a->verdict != b->verdict || a->stop != b->stop ||
         a->fevals != b->fevals || a->gevals != b->gevals ||
         a->reversals != b->reversals || a->at_step != b->at_step ||
-        a->window_reversals != b->window_reversals || a->stride != b->stride)
+        a->window_reversals != b->window_reversals || a->stride != b->stride ||
+        a->window != b->window ||
+        memcmp(&a->grad_ratio, &b->grad_ratio, sizeof(double)) ||
+        memcmp(&a->f0, &b->f0, sizeof(double)) ||
+        memcmp(&a->grad0, &b->grad0, sizeof(double)))
         return 0;
     for (size_t i = 0; i < a->npts; i++) {
         if (a->pt_step[i] != b->pt_step[i] ||

@@ -1,14 +1,18 @@
 /* test_descent_vm.c — gd on objectives compiled from expressions runs the
- * [f, grad] program on the VM's registers (descent_double.c); it must agree
+ * [f, grad] program on the VM's registers (descent_double.c), and on long
+ * runs its quiet steps in native code (jit.h's gd entry); both must agree
  * with the generic loop through the fg callback bit for bit: every trace
  * point, counter and verdict. The expected results come from the generic
  * loop (nb__descent_no_fast), which the suite checks against plain C loops
  * and closed forms in test_descent.c.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "nabla/nabla.h"
+#include "../../src/compile_internal.h"
+#include "../../src/jit.h"
 #include "check.h"
 #include "same_descent.h"
 #include "mini_lower.h"
@@ -30,16 +34,42 @@ static NbDescentResult *run(const NbObjective *obj, double rate, long steps,
     return r;
 }
 
+/* One descent three ways, each checked against the generic loop. */
+static void compare(const NbObjective *obj, const char *f, double rate,
+                    long steps, long every, const double *x0)
+{
+    NbDescentResult *a = run(obj, rate, steps, every, x0);
+    nb__jit_after = 1;
+    NbDescentResult *c = run(obj, rate, steps, every, x0);
+    nb__jit_after = NB_JIT_AFTER;
+    nb__descent_no_fast = 1;
+    NbDescentResult *b = run(obj, rate, steps, every, x0);
+    nb__descent_no_fast = 0;
+    CHECK(same_result(a, b), "register gd = generic gd: %s, rate %g, every "
+          "%ld (%s, %ld steps, %zu points)", f, rate, every,
+          b ? nb_verdict_name(b->verdict) : "?", b ? b->steps : -1L,
+          b ? b->npts : (size_t)0);
+    CHECK(same_result(c, b), "native gd = generic gd: %s, rate %g, every %ld",
+          f, rate, every);
+    nb_descent_result_free(a);
+    nb_descent_result_free(b);
+    nb_descent_result_free(c);
+}
+
 /* Each case: f, its variables, start, rate, steps. The shapes that matter
- * to the register path: gradient components held in variable registers
- * (x*y: [y, x], swapped), constant components, f itself a variable, one to
- * four variables, non-finite ends, stalls, cycles and the 65536-point
- * trace thinning. */
+ * to the register path and the native loop: gradient components held in
+ * variable registers (x*y: [y, x], swapped), constant components, f itself
+ * a variable, one to four variables and thirteen (past the machine
+ * registers), calls out to libm, non-finite ends, growth and fall, a point
+ * that does not move at the first step, stalls, cycles and the
+ * 65536-point trace thinning. Each runs three ways: as descend() runs it
+ * (native steps from NB_JIT_AFTER steps on), with native steps whatever
+ * the length, and in the generic loop. */
 static void test_cases(void)
 {
     static const struct {
         const char *f, *vars;
-        double x0[4], rate;
+        double x0[13], rate;
         long steps, every;
     } cases[] = {
         {"(1-x)^2 + 100*(y-x^2)^2", "xy", {-1, 1}, 0.001, 5000, 0},
@@ -60,10 +90,19 @@ static void test_cases(void)
         {"exp(x) + y^2", "xy", {3, 1}, 0.9, 100, 0},
         {"sqrt(x)", "x", {4}, 10, 50, 0},
         {"1/(1+exp(-x))", "x", {40}, 0.1, 10, 0},
+        {"x^2 + y^2", "xy", {1, 1}, 1e-30, 100, 0},
+        {"sin(x)*exp(-x^2/2) + y^2", "xy", {0.5, 1}, 0.3, 3000, 3},
+        {"-x^2 - y^2", "xy", {0.5, 1}, 0.01, 3000, 0},
+        /* f overflows in 5 steps while the gradient stays small */
+        {"-x^2/10^160", "x", {1e150}, 4.5e160, 100, 0},
+        {"a^2 + b^2 + c^2 + d^2 + e^2 + f^2 + g^2 + h^2 + i^2 + j^2 + k^2 + "
+         "l^2 + sin(m)*a", "abcdefghijklm", {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+         12, 13}, 0.01, 5000, 0},
     };
     NbStore *st = nb_store_new();
+    int native = 0;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const NbExpr *f = mini_parse(st, cases[i].f), *vars[4];
+        const NbExpr *f = mini_parse(st, cases[i].f), *vars[13];
         size_t n = strlen(cases[i].vars);
         for (size_t j = 0; j < n; j++) {
             char name[2] = {cases[i].vars[j], 0};
@@ -77,20 +116,18 @@ static void test_cases(void)
         CHECK(obj != NULL, "compile %s", cases[i].f);
         if (!obj)
             continue;
-        NbDescentResult *a = run(obj, cases[i].rate, cases[i].steps,
-                                 cases[i].every, cases[i].x0);
-        nb__descent_no_fast = 1;
-        NbDescentResult *b = run(obj, cases[i].rate, cases[i].steps,
-                                 cases[i].every, cases[i].x0);
-        nb__descent_no_fast = 0;
-        CHECK(same_result(a, b), "register gd = generic gd: %s, rate %g "
-              "(%s, %ld steps, %zu points)", cases[i].f, cases[i].rate,
-              a ? nb_verdict_name(a->verdict) : "?", a ? a->steps : -1L,
-              a ? a->npts : (size_t)0);
-        nb_descent_result_free(a);
-        nb_descent_result_free(b);
+        compare(obj, cases[i].f, cases[i].rate, cases[i].steps,
+                cases[i].every, cases[i].x0);
+        /* a sparse trace: long runs of quiet steps in the native loop */
+        compare(obj, cases[i].f, cases[i].rate, cases[i].steps, 1000,
+                cases[i].x0);
+        const NbJit *j = atomic_load(&nb__objective_fg_program(obj)->jit);
+        native += j && j->gd;
         nb_objective_free(obj);
     }
+    CHECK(!NB_HAVE_JIT || getenv("NABLA_JIT") ||
+          native == (int)(sizeof cases / sizeof cases[0]),
+          "every case took native gd steps (%d)", native);
     nb_store_free(st);
 }
 
