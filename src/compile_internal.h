@@ -121,6 +121,9 @@ typedef enum NbKonstKind {
 } NbKonstKind;
 
 typedef struct NbJit NbJit;
+/* One point through a program: nb_run_double()'s signature. */
+typedef void (*NbRunPoint)(const NbProgram *p, const double *x, double *out,
+                           double *r);
 
 typedef struct NbKonst {
     int kind;   /* NbKonstKind */
@@ -141,6 +144,9 @@ struct NbProgram {
      * nb_program_free; jit_runs counts runs until then. */
     _Atomic(NbJit *) jit;
     _Atomic unsigned jit_runs;
+    /* What nb_run_double() jumps to once the JIT state is decided (the
+     * native point entry or the interpreter); NULL before. */
+    _Atomic(NbRunPoint) run_point;
 };
 
 /* The double value of pool entry k (correctly rounded, subnormals too). */

@@ -9,8 +9,9 @@
  * the built-ins' eval_d) for everything else. NULL is always safe: the
  * caller interprets.
  *
- *   point(x, out, r, K): r[0..nvars) = x (where spilled to r), output o to
- *                        out[o] — nb_run_double();
+ *   point(p, x, out, r): r[0..nvars) = x (where spilled to r), output o to
+ *                        out[o] — nb_run_double(), which jumps straight
+ *                        to it (p->run_point);
  *   regs(r, r, r, K):    variables already in r[0..nvars), output o to
  *                        r[outreg[o]] — nb__run_double_regs();
  *   gd(r, c, K):         gradient descent on a program whose outputs are
@@ -71,7 +72,8 @@ typedef struct NbGdRun {
 typedef void (*NbJitGdFn)(double *r, NbGdRun *c, const double *K);
 
 struct NbJit {
-    NbJitFn point, regs;    /* both NULL: compiling failed, interpret */
+    NbRunPoint point;       /* both NULL: compiling failed, interpret */
+    NbJitFn regs;
     NbJitGdFn gd;           /* NULL: not an [f, grad] program */
     void *mem;              /* the mapping, len bytes */
     size_t len;

@@ -403,13 +403,23 @@ static uint32_t *liveness(const NbProgram *p, uint32_t also)
     return live;
 }
 
-/* The prologue: framed (a program with calls, and always for gd), r, K
- * and out move to rbx, r12 and r14 and the frame holds the spill slots;
- * gd also saves r13 (its step counter), which takes 8 more bytes of frame
- * to keep rsp 16-byte aligned at calls. */
+/* REX.W op reg, [base + disp] (reg a GPR) */
+static void gpr_mem(Asm *A, uint8_t op, int reg, Opd m)
+{
+    put(A, (uint8_t)(0x48 | (reg >> 3) << 2 | (m.reg >> 3)));
+    put(A, op);
+    modrm(A, reg, m);
+}
+
+enum { MOV_LD = 0x8B, MOV_ST = 0x89, ADD_ST = 0x01, CMP_LD = 0x3B };
+/* The prologue, given the registers r, K and out arrive in. Framed (a
+ * program with calls, and always for gd), they move to rbx, r12 and r14
+ * and the frame holds the spill slots; gd also saves r13 (its step
+ * counter), which takes 8 more bytes of frame to keep rsp 16-byte aligned
+ * at calls. */
 enum { FRAME_GD = FRAME + 8 };
 
-static void prologue(Asm *A, int framed, int gd)
+static void prologue(Asm *A, int framed, int gd, int r, int k, int out)
 {
     if (framed) {
         push(A, RBX);
@@ -417,16 +427,16 @@ static void prologue(Asm *A, int framed, int gd)
         if (gd)
             push(A, R13);
         push(A, R14);
-        mov_rr(A, RBX, RDX);
-        mov_rr(A, R12, RCX);
-        mov_rr(A, R14, RSI);
+        mov_rr(A, RBX, r);
+        mov_rr(A, R12, k);
+        mov_rr(A, R14, out);
         put(A, 0x48);           /* sub rsp, frame */
         put(A, 0x83);
         put(A, 0xEC);
         put(A, gd ? FRAME_GD : FRAME);
         A->rr = RBX, A->rk = R12, A->rout = R14;
     } else {
-        A->rr = RDX, A->rk = RCX, A->rout = RSI;
+        A->rr = r, A->rk = k, A->rout = out;
     }
 }
 
@@ -462,8 +472,14 @@ static int emit_fn(Asm *A, int regs_mode)
 {
     const NbProgram *p = A->p;
     const NbCode *code = &p->dbl;
-    A->rin = RDI;
-    prologue(A, A->calls, 0);
+    if (regs_mode) {            /* (x, out, r, K) */
+        A->rin = RDI;
+        prologue(A, A->calls, 0, RDX, RCX, RSI);
+    } else {                    /* (p, x, out, r), K = p->kd */
+        gpr_mem(A, MOV_LD, RAX, mem(RDI, (uint32_t)offsetof(NbProgram, kd)));
+        A->rin = RSI;
+        prologue(A, A->calls, 0, RCX, RAX, RDX);
+    }
     for (uint32_t v = 0; v < p->nvars; v++) {
         if (mapped(v)) {
             ld(A, 2 + (int)v, mem(A->rin, 8 * v));
@@ -508,15 +524,6 @@ static int in_xmm(Asm *A, uint32_t reg, int x)
 
 static void ucomisd(Asm *A, int x, Opd m) { sse(A, 0x66, 0x2E, x, m); }
 
-/* REX.W op reg, [base + disp] (reg a GPR) */
-static void gpr_mem(Asm *A, uint8_t op, int reg, Opd m)
-{
-    put(A, (uint8_t)(0x48 | (reg >> 3) << 2 | (m.reg >> 3)));
-    put(A, op);
-    modrm(A, reg, m);
-}
-
-enum { MOV_LD = 0x8B, MOV_ST = 0x89, ADD_ST = 0x01, CMP_LD = 0x3B };
 enum { CC_B = 0x2, CC_AE = 0x3, CC_NE = 0x5, CC_BE = 0x6, CC_A = 0x7,
        CC_P = 0xA, CC_L = 0xC, CC_GE = 0xD };
 
@@ -737,10 +744,7 @@ static int emit_gd(Asm *A)
     const NbProgram *p = A->p;
     const uint32_t *out = p->dbl.outreg;
     const uint32_t n = (uint32_t)p->nvars;
-    mov_rr(A, RAX, RDX);        /* to the prologue's registers */
-    mov_rr(A, RDX, RDI);
-    mov_rr(A, RCX, RAX);
-    prologue(A, 1, 1);
+    prologue(A, 1, 1, RDI, RDX, RSI);
     gpr_mem(A, MOV_LD, R13, GD(k));
     for (uint32_t v = 0; v < n; v++)
         if (mapped(v))

@@ -91,8 +91,8 @@ ELEMENTWISE(DEFINE_LOOP)
  * (the scalar VM's order, which bit identity keeps), so only independent
  * lanes in flight hide the adder's latency. x, the running power and the
  * sum stay in registers across all the degrees: 8 vectors with AVX-512's
- * 32 registers, 2 elsewhere. Each lane does exactly the scalar VM's
- * operations. */
+ * 32 registers, 2 elsewhere. Each lane computes exactly the scalar VM's
+ * bits. */
 #if defined(__GNUC__)
 /* Eight doubles, split by GCC into what the target has (one AVX-512
  * register, two AVX2 ones, four SSE2 ones). */
@@ -105,7 +105,11 @@ typedef double V8 __attribute__((vector_size(64)));
         EACH(LOAD)                                                         \
         for (uint32_t k = 1;; k++) {                                       \
             const double ck = c[k];                                        \
-            if (ck != 0) {                                                 \
+            if (ck == 1) {                                                 \
+                EACH(ADD)                                                  \
+            } else if (ck == -1) {                                         \
+                EACH(SUB)                                                  \
+            } else if (ck != 0) {                                          \
                 EACH(ACC)                                                  \
             }                                                              \
             if (k == deg)                                                  \
@@ -119,6 +123,9 @@ typedef double V8 __attribute__((vector_size(64)));
         memcpy(&x##l, a + j + 8 * l, sizeof x##l);                         \
         p##l = x##l;
 #define ACC(l) s##l = s##l + ck * p##l;
+/* s + 1*p is s + p and s + (-1)*p is s - p, to the bit: a multiply less */
+#define ADD(l) s##l = s##l + p##l;
+#define SUB(l) s##l = s##l - p##l;
 #define POW(l) p##l = p##l * x##l;
 #define STORE(l) memcpy(d + j + 8 * l, &s##l, sizeof s##l);
 #define EACH2(S) S(0) S(1)
@@ -148,6 +155,8 @@ poly_narrow(Dst d, Src a, const double *c, uint32_t deg)
 }
 #undef LOAD
 #undef ACC
+#undef ADD
+#undef SUB
 #undef POW
 #undef STORE
 

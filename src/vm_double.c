@@ -152,6 +152,13 @@ static int jit_enabled(void)
     return e && !nb__jit_off;
 }
 
+/* The interpreter as a run_point. */
+static void vm_point(const NbProgram *p, const double *x, double *out,
+                     double *r)
+{
+    vm(p, x, out, r);
+}
+
 const NbJit *nb__jit_prepare(const NbProgram *cp)
 {
     NbProgram *p = (NbProgram *)cp;     /* allocated mutable by nb_compile */
@@ -166,6 +173,8 @@ const NbJit *nb__jit_prepare(const NbProgram *cp)
             nb__jit_free(j);
             j = none;
         }
+        atomic_store_explicit(&p->run_point, j->point ? j->point : vm_point,
+                              memory_order_release);
     }
     return j->point ? j : NULL;
 }
@@ -203,7 +212,7 @@ static NOINLINE void run_slow(const NbProgram *p, const double *x,
     const NbJit *j = jit_count(p);
     if (j) {
         if (!regs)
-            j->point(x, out, r, p->kd);
+            j->point(p, x, out, r);
         else
             j->regs(r, r, r, p->kd);
         return;
@@ -218,21 +227,17 @@ static NOINLINE void run_slow(const NbProgram *p, const double *x,
 void nb_run_double(const NbProgram *p, const double *x, double *out,
                    double *r)
 {
+    NbRunPoint run = atomic_load_explicit(&((NbProgram *)p)->run_point,
+                                          memory_order_acquire);
+    if (run) {
+        run(p, x, out, r);
+        return;
+    }
 #if NB_HAVE_JIT
-    const NbJit *j = jit_state(p);
-    if (j) {
-        if (j->point && out)
-            j->point(x, out, r, p->kd);
-        else
-            vm(p, x, out, r);
-        return;
-    }
-    if (out) {
-        run_slow(p, x, out, r, 0);
-        return;
-    }
-#endif
+    run_slow(p, x, out, r, 0);
+#else
     vm(p, x, out, r);
+#endif
 }
 
 void nb__run_double_regs(const NbProgram *p, double *r)
