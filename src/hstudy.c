@@ -41,6 +41,8 @@ int nb_nd_quotient_loose_d(const NbNdFunc *f, double x0, double h,
 int nb_nd_quotient_loose_mpfr(const NbNdFunc *f, mpfr_srcptr x0,
                               mpfr_srcptr h, NbNdMethod m, mpfr_ptr value,
                               NbDiag *d);
+int nb_nd_quotients_loose_d(const NbNdFunc *f, double x0, const double *h,
+                            size_t nh, NbNdMethod m, double *value, int *ok);
 
 #define NREF 5   /* f, f', f'', f''', f^(5) */
 
@@ -293,9 +295,12 @@ static void h_mpfr(mpfr_ptr r, double h)
     mpfr_set_str(r, buf, 10, MPFR_RNDN);
 }
 
-/* One row: the quotient of m at h, its errors against the reference. */
+/* One row: the quotient of m at h, its errors against the reference.
+ * swept: the double quotient already computed with the others of its
+ * sweep (ok: it did not fail), or NULL. */
 static void one_row(const NbNdFunc *fn, const Ref *r, long prec, NbNdMethod m,
-                    double h, int digits, NbHstudyRow *row, int *undefined)
+                    double h, const double *swept, int ok, int digits,
+                    NbHstudyRow *row, int *undefined)
 {
     NbDiag dd = NB_DIAG_INIT;
     mpfr_t v, e;
@@ -305,9 +310,10 @@ static void one_row(const NbNdFunc *fn, const Ref *r, long prec, NbNdMethod m,
     int rc;
     row->h = h;
     if (prec == NB_PREC_DOUBLE) {
-        double vd;
-        rc = nb_nd_quotient_loose_d(fn, mpfr_get_d(r->x0, MPFR_RNDN), h, m,
-                                    &vd, &dd);
+        double vd = swept ? *swept : 0;
+        rc = swept ? (ok ? 0 : -1)
+                   : nb_nd_quotient_loose_d(fn, mpfr_get_d(r->x0, MPFR_RNDN),
+                                            h, m, &vd, &dd);
         if (rc == 0) {
             mpfr_set_d(v, vd, MPFR_RNDN);
             row->value = nb_format_double(vd, digits);
@@ -419,6 +425,14 @@ static int run_prec(NbHstudy *hs, const NbProgram *pf, const NbProgram *pref,
         s->method = (NbNdMethod)m;
         s->rows = xrealloc(NULL, nh * sizeof *s->rows);
         int undefined = 0;
+        /* a double sweep of a stencil method: all its nodes in one block
+         * evaluation */
+        double *swept = xrealloc(NULL, nh * sizeof *swept);
+        int *ok = xrealloc(NULL, nh * sizeof *ok);
+        int batch = prec == NB_PREC_DOUBLE &&
+                    nb_nd_quotients_loose_d(fn, mpfr_get_d(r.x0, MPFR_RNDN),
+                                            hv, nh, (NbNdMethod)m, swept,
+                                            ok) == 0;
         for (size_t i = 0; i < nh; i++) {
             if (nb_interrupted) {
                 nb_diag_set(d, NB_ERR_INTERRUPTED, "interrupted");
@@ -426,10 +440,13 @@ static int run_prec(NbHstudy *hs, const NbProgram *pf, const NbProgram *pref,
                 break;
             }
             memset(&s->rows[i], 0, sizeof s->rows[i]);
-            one_row(fn, &r, prec, (NbNdMethod)m, hv[i], o->digits,
+            one_row(fn, &r, prec, (NbNdMethod)m, hv[i],
+                    batch ? &swept[i] : NULL, batch && ok[i], o->digits,
                     &s->rows[i], &undefined);
             s->nrows++;
         }
+        free(swept);
+        free(ok);
         observe(s);
         predict(&r, (NbNdMethod)m, s);
         compare(hs, s);

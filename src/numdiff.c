@@ -398,6 +398,48 @@ int nb_nd_quotient_loose_d(const NbNdFunc *f, double x0, double h,
     return quotient_d(f, x0, h, &stencils[m], 0, value, NULL, d);
 }
 
+/* hstudy's sweep of a stencil method: nb_nd_quotient_loose_d at each of nh
+ * steps, with every node of every step evaluated in one batch
+ * (eval_many_d: block evaluation, the same bits), then each quotient formed
+ * exactly as quotient_d forms it. ok[i] is 0 where the quotient fails (a
+ * vanishing or non-finite step, a non-finite value at a node). Returns -1
+ * for richardson and complex-step, which choose their own nodes. Not in
+ * the header: hstudy.c declares it. */
+int nb_nd_quotients_loose_d(const NbNdFunc *f, double x0, const double *h,
+                            size_t nh, NbNdMethod m, double *value, int *ok);
+int nb_nd_quotients_loose_d(const NbNdFunc *f, double x0, const double *h,
+                            size_t nh, NbNdMethod m, double *value, int *ok)
+{
+    if (m == NB_ND_RICHARDSON || m == NB_ND_COMPLEX_STEP)
+        return -1;
+    const Stencil *s = &stencils[m];
+    size_t nn = nh * (size_t)s->n;
+    double *x = malloc((nn ? nn : 1) * sizeof *x);
+    double *y = malloc((nn ? nn : 1) * sizeof *y);
+    if (!x || !y)
+        abort();
+    for (size_t i = 0; i < nh; i++)
+        for (int j = 0; j < s->n; j++)
+            x[i * s->n + j] = x0 + s->off[j] * h[i];
+    if (f->eval_many_d)
+        f->eval_many_d(f->ctx, nn, x, y);
+    else
+        for (size_t k = 0; k < nn; k++)
+            y[k] = f->eval_d(f->ctx, x[k]);
+    for (size_t i = 0; i < nh; i++) {
+        double sum = 0;
+        ok[i] = h[i] != 0 && isfinite(h[i]);
+        for (int j = 0; j < s->n && ok[i]; j++) {
+            ok[i] = isfinite(y[i * s->n + j]);
+            sum += s->w[j] * y[i * s->n + j];
+        }
+        value[i] = ok[i] ? sum / (s->den * h[i]) : NAN;
+    }
+    free(x);
+    free(y);
+    return 0;
+}
+
 /* ---- MPFR ---------------------------------------------------------------- */
 
 /* Error bounds live in small MPFR numbers: at high precision they go far
@@ -863,6 +905,36 @@ static double prog_eval_d(void *ctx, double x)
     return pf->outd[0];
 }
 
+/* Many points at once: the block VM in its exact mode (eval_d's bits),
+ * the other variables held at the point. */
+static void prog_eval_many_d(void *ctx, size_t n, const double *x, double *y)
+{
+    NbNdProg *pf = ctx;
+    size_t nv = pf->nvars, no = pf->nouts;
+    const double **in = xcalloc(nv, sizeof *in);
+    double **out = xcalloc(no, sizeof *out);
+    double *held = nv > 1 ? xcalloc(n * (nv - 1), sizeof *held) : NULL;
+    double *spare = no > 1 ? xcalloc(n * (no - 1), sizeof *spare) : NULL;
+    for (size_t v = 0, k = 0; v < nv; v++) {
+        if (v == pf->var) {
+            in[v] = x;
+            continue;
+        }
+        double *col = held + n * k++;
+        for (size_t i = 0; i < n; i++)
+            col[i] = pf->xd[v];
+        in[v] = col;
+    }
+    out[0] = y;
+    for (size_t o = 1; o < no; o++)
+        out[o] = spare + n * (o - 1);
+    nb_run_block_exact(pf->p, n, in, out);
+    free(in);
+    free(out);
+    free(held);
+    free(spare);
+}
+
 static void prog_eval_mpfr(void *ctx, mpfr_ptr r, mpfr_srcptr x)
 {
     NbNdProg *pf = ctx;
@@ -952,7 +1024,7 @@ NbNdProg *nb_nd_prog_new(const NbProgram *p, const double *pointd,
     int analytic = nb_program_is_analytic(p);
     pf->fn = (NbNdFunc){pf, prog_eval_d, prog_eval_mpfr,
                         analytic ? prog_eval_c : NULL,
-                        analytic ? prog_eval_mpc : NULL};
+                        analytic ? prog_eval_mpc : NULL, prog_eval_many_d};
     return pf;
 }
 

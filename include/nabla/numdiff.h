@@ -81,13 +81,16 @@ int nb_nd_method_order(NbNdMethod m);
 
 /* A real function of one real variable as the methods see it. eval_mpfr
  * rounds to r's precision, which is the working precision; eval_c and
- * eval_mpc are NULL when f has no analytic extension. */
+ * eval_mpc are NULL when f has no analytic extension. eval_many_d, when
+ * not NULL, sets y[i] = f(x[i]) for n points with eval_d's bits (block
+ * evaluation: hstudy's sweeps); NULL means eval_d point by point. */
 typedef struct NbNdFunc {
     void *ctx;
     double (*eval_d)(void *ctx, double x);
     void (*eval_mpfr)(void *ctx, mpfr_ptr r, mpfr_srcptr x);
     double complex (*eval_c)(void *ctx, double complex z);
     void (*eval_mpc)(void *ctx, mpc_ptr r, mpc_srcptr z);
+    void (*eval_many_d)(void *ctx, size_t n, const double *x, double *y);
 } NbNdFunc;
 
 /* Derivative of f at x0 in double. h <= 0 (or NaN) takes the method's

@@ -160,7 +160,7 @@ static void cf_mpc(void *ctx, mpc_ptr r, mpc_srcptr z)
 
 static NbNdFunc cfunc(const int *id)
 {
-    NbNdFunc f = {(void *)id, cf_d, cf_mpfr, cf_c, cf_mpc};
+    NbNdFunc f = {(void *)id, cf_d, cf_mpfr, cf_c, cf_mpc, NULL};
     return f;
 }
 
@@ -762,6 +762,70 @@ static void test_hstudy_square(void)
     nb_store_free(st);
 }
 
+/* hstudy's double sweeps (numdiff.c, not in the header). */
+int nb_nd_quotient_loose_d(const NbNdFunc *f, double x0, double h,
+                           NbNdMethod m, double *value, NbDiag *d);
+int nb_nd_quotients_loose_d(const NbNdFunc *f, double x0, const double *h,
+                            size_t nh, NbNdMethod m, double *value, int *ok);
+
+/* One sweep batched (block evaluation) against the quotients one by one:
+ * the same bits and the same failures. Returns the rows that differ. */
+static int sweep_differs(const NbNdFunc *f, double x0, NbNdMethod m)
+{
+    enum { NH = 70 };
+    double h[NH], v[NH];
+    int ok[NH], bad = 0;
+    for (int i = 0; i < NH; i++)
+        h[i] = i == NH - 1 ? 0 : pow(10, -i / 4.0);   /* and a zero step */
+    if (nb_nd_quotients_loose_d(f, x0, h, NH, m, v, ok) != 0)
+        return NH;
+    for (int i = 0; i < NH; i++) {
+        double one = 0;
+        int rc = nb_nd_quotient_loose_d(f, x0, h[i], m, &one, NULL);
+        bad += (rc == 0) != (ok[i] != 0) ||
+               (rc == 0 && memcmp(&one, &v[i], sizeof one) != 0);
+    }
+    return bad;
+}
+
+static void test_sweeps(void)
+{
+    NbStore *st = nb_store_new();
+    int bad = 0, cases = 0;
+    for (size_t i = 0; i < NREFS; i++) {
+        Compiled c;
+        if (compiled(st, nd_refs[i].nabla, nd_refs[i].x0, 0, &c))
+            continue;
+        for (int m = NB_ND_FORWARD; m <= NB_ND_FIVE_POINT; m++, cases++)
+            bad += sweep_differs(nb_nd_prog_func(c.pf),
+                                 strtod(nd_refs[i].x0, NULL), (NbNdMethod)m);
+        compiled_free(&c);
+    }
+    CHECK(bad == 0, "block-evaluated sweeps = quotients one by one, bit for "
+          "bit, on %d sweeps of 70 steps (%d rows differ)", cases, bad);
+    /* the other variable held at the point; nodes where f is not finite */
+    const char *texts[2] = {"x^2*y + sin(y)*exp(x)", "log(x) + 1/(x - 1/2)"};
+    const double x0s[2] = {1, 0.25};
+    for (int k = 0; k < 2; k++) {
+        const NbExpr *e = mini_parse(st, texts[k]);
+        const NbExpr *vars[2] = {nb_sym(st, "x"), nb_sym(st, "y")};
+        NbDiag d = NB_DIAG_INIT;
+        NbProgram *p = nb_compile(st, 1, &e, 2, vars, &d);
+        double pt[2] = {x0s[k], 2};
+        NbNdProg *pf = nb_nd_prog_new(p, pt, NULL);
+        int b = 0;
+        for (size_t v = 0; v < 2; v++) {
+            nb_nd_prog_set_var(pf, v);
+            for (int m = NB_ND_FORWARD; m <= NB_ND_FIVE_POINT; m++)
+                b += sweep_differs(nb_nd_prog_func(pf), pt[v], (NbNdMethod)m);
+        }
+        CHECK(b == 0, "sweeps of %s in x and y: %d rows differ", texts[k], b);
+        nb_nd_prog_free(pf);
+        nb_program_free(p);
+    }
+    nb_store_free(st);
+}
+
 int main(void)
 {
     test_names();
@@ -775,6 +839,7 @@ int main(void)
     test_programs();
     test_gradient();
     test_gradcheck();
+    test_sweeps();
     test_hstudy_sinexp();
     test_hstudy_square();
     mpfr_free_cache();
