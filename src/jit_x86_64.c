@@ -524,8 +524,9 @@ static int in_xmm(Asm *A, uint32_t reg, int x)
 
 static void ucomisd(Asm *A, int x, Opd m) { sse(A, 0x66, 0x2E, x, m); }
 
-enum { CC_B = 0x2, CC_AE = 0x3, CC_NE = 0x5, CC_BE = 0x6, CC_A = 0x7,
-       CC_P = 0xA, CC_L = 0xC, CC_GE = 0xD };
+/* condition codes of jcc */
+enum { CC_B = 0x2, CC_NE = 0x5, CC_BE = 0x6, CC_A = 0x7, CC_P = 0xA,
+       CC_L = 0xC, CC_GE = 0xD };
 
 /* jcc rel32 forward: returns where the displacement goes, for land() */
 static size_t jcc(Asm *A, int cc)
@@ -577,7 +578,7 @@ static void mov_imm(Asm *A, Opd m, int32_t v)
  * (the previous point x[i] stays for the detectors). The whole new point
  * is computed before any variable register changes: a gradient output
  * may be a variable's register (d(x*y)/dx is y). Up to two coordinates
- * wait in xmm1, xmm14; more wait in the row after the scratch. */
+ * wait in xmm1 and xmm14; more wait in x[2n + i]. */
 static void gd_step(Asm *A, uint32_t n, const uint32_t *out)
 {
     static const int wait[2] = {1, 14};
@@ -659,7 +660,8 @@ static void gd_detectors(Asm *A, uint32_t n)
     }
 }
 
-/* field = f_new vs f_old ? field + 1 : 0, for up (cc: xmm1 > xmm0) */
+/* field = xmm a > xmm b ? field + 1 : 0 (0 when either is NaN): up with
+ * a = f(k+1), b = f(k); down the other way round. */
 static void gd_run_count(Asm *A, Opd field, int a, int b)
 {
     gpr_mem(A, MOV_LD, RAX, field);
