@@ -678,6 +678,19 @@ static void gd_run_count(Asm *A, Opd field, int a, int b)
     gpr_mem(A, MOV_ST, RAX, field);
 }
 
+/* The jump to the exit when count >= NB_DESCENT_GROW_RUN and a > b (a
+ * run of rises or falls past its limit). */
+static size_t run_exit(Asm *A, Opd count, Opd a, Opd b)
+{
+    cmp_imm8(A, count, NB_DESCENT_GROW_RUN);
+    size_t short_run = jcc(A, CC_L);
+    ld(A, 0, a);
+    ucomisd(A, 0, b);
+    size_t out = jcc(A, CC_A);
+    land(A, short_run);
+    return out;
+}
+
 /* After the program: up, down, f, ss, k and the ring; then the exits, the
  * conjuncts of the quiet test. Returns the jumps to the exit. */
 static size_t gd_after(Asm *A, uint32_t n, const uint32_t *out, size_t *exits)
@@ -724,18 +737,8 @@ static size_t gd_after(Asm *A, uint32_t n, const uint32_t *out, size_t *exits)
     exits[ne++] = jcc(A, CC_BE);
     ucomisd(A, 0, xmm(XT));     /* dmax >= ss */
     exits[ne++] = jcc(A, CC_B);
-    cmp_imm8(A, GD(up), NB_DESCENT_GROW_RUN);
-    size_t no_up = jcc(A, CC_L);
-    ld(A, 1, GD(f));
-    ucomisd(A, 1, GD(grow));    /* f > grow */
-    exits[ne++] = jcc(A, CC_A);
-    land(A, no_up);
-    cmp_imm8(A, GD(down), NB_DESCENT_GROW_RUN);
-    size_t no_down = jcc(A, CC_L);
-    ld(A, 0, GD(fall));
-    ucomisd(A, 0, GD(f));       /* fall > f */
-    exits[ne++] = jcc(A, CC_A);
-    land(A, no_down);
+    exits[ne++] = run_exit(A, GD(up), GD(f), GD(grow));     /* f > grow */
+    exits[ne++] = run_exit(A, GD(down), GD(fall), GD(f));   /* fall > f */
     return ne;
 }
 
