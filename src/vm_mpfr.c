@@ -142,9 +142,6 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
 #define KB vm->K[in->b]
 #define INT vm->isint[in->b]
 #define KI vm->ki[in->b]
-#define KC vm->K[in->c]
-#define INTC vm->isint[in->c]
-#define KIC vm->ki[in->c]
         switch (in->op) {
         case NB_OP_MOV: mpfr_set(D, A, N); break;
         case NB_OP_LOADK: mpfr_set(D, vm->K[in->a], N); break;
@@ -197,11 +194,11 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
             mpfr_sqr(D, vm->t, N);
             break;
         case NB_OP_SQRADDK:
-            INT ? mpfr_add_si(vm->t, A, KI, N) : mpfr_add(vm->t, A, KB, N);
+            mpfr_add(vm->t, A, KB, N);
             mpfr_sqr(D, vm->t, N);
             break;
         case NB_OP_SQRKSUB:
-            INT ? mpfr_si_sub(vm->t, KI, A, N) : mpfr_sub(vm->t, KB, A, N);
+            mpfr_sub(vm->t, KB, A, N);
             mpfr_sqr(D, vm->t, N);
             break;
         case NB_OP_EXPK:
@@ -209,11 +206,11 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
             mpfr_exp(D, vm->t, N);
             break;
         case NB_OP_KDIVADDK:
-            INTC ? mpfr_add_si(vm->t, A, KIC, N) : mpfr_add(vm->t, A, KC, N);
-            INT ? mpfr_si_div(D, KI, vm->t, N) : mpfr_div(D, KB, vm->t, N);
+            mpfr_add(vm->t, A, vm->K[in->c], N);
+            mpfr_div(D, KB, vm->t, N);
             break;
         case NB_OP_DIVADDK:
-            INTC ? mpfr_add_si(vm->t, B, KIC, N) : mpfr_add(vm->t, B, KC, N);
+            mpfr_add(vm->t, B, vm->K[in->c], N);
             mpfr_div(D, A, vm->t, N);
             break;
         case NB_OP_POW: mpfr_pow(D, A, B, N); break;
@@ -252,8 +249,5 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
 #undef KB
 #undef INT
 #undef KI
-#undef KC
-#undef INTC
-#undef KIC
     }
 }
