@@ -93,6 +93,9 @@ static void test_cases(void)
         {"x^2 + y^2", "xy", {1, 1}, 1e-30, 100, 0},
         {"sin(x)*exp(-x^2/2) + y^2", "xy", {0.5, 1}, 0.3, 3000, 3},
         {"-x^2 - y^2", "xy", {0.5, 1}, 0.01, 3000, 0},
+        /* f rounds to 2^60 for the first steps: rises and ties count
+         * apart (where the run of rises behind a divergence starts) */
+        {"x^2 + 2^60", "x", {1}, 1.1, 1000, 0},
         /* f overflows in 5 steps while the gradient stays small */
         {"-x^2/10^160", "x", {1e150}, 4.5e160, 100, 0},
         {"a^2 + b^2 + c^2 + d^2 + e^2 + f^2 + g^2 + h^2 + i^2 + j^2 + k^2 + "
