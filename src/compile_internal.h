@@ -181,20 +181,30 @@ static inline double nb_relu_d(double x)
 
 typedef struct NbExpRange {
     mpfr_exp_t emin, emax;
+    int changed;
 } NbExpRange;
 
+/* Getting and setting the range costs a thread-local access in libmpfr
+ * each (about 30 ns for the four sets against a 100 ns evaluation of a
+ * small program at 53 bits): a caller already inside the bound (the
+ * nabla program narrows it once at start) pays only the two gets. */
 static inline NbExpRange nb_vm_range_enter(void)
 {
-    NbExpRange r = {mpfr_get_emin(), mpfr_get_emax()};
-    mpfr_set_emin(r.emin > -NB_VM_MAX_EXP ? r.emin : -NB_VM_MAX_EXP);
-    mpfr_set_emax(r.emax < NB_VM_MAX_EXP ? r.emax : NB_VM_MAX_EXP);
+    NbExpRange r = {mpfr_get_emin(), mpfr_get_emax(), 0};
+    if (r.emin < -NB_VM_MAX_EXP || r.emax > NB_VM_MAX_EXP) {
+        r.changed = 1;
+        mpfr_set_emin(r.emin > -NB_VM_MAX_EXP ? r.emin : -NB_VM_MAX_EXP);
+        mpfr_set_emax(r.emax < NB_VM_MAX_EXP ? r.emax : NB_VM_MAX_EXP);
+    }
     return r;
 }
 
 static inline void nb_vm_range_leave(NbExpRange r)
 {
-    mpfr_set_emin(r.emin);
-    mpfr_set_emax(r.emax);
+    if (r.changed) {
+        mpfr_set_emin(r.emin);
+        mpfr_set_emax(r.emax);
+    }
 }
 
 /* Is x inside the VM's exponent range (NaN, inf and 0 are)? */

@@ -39,7 +39,21 @@ struct NbMpfrVm {
     long *ki;        /* pool entry as a long, when it is an exact integer */
     unsigned char *si;    /* SI_ flags: where the _si functions take it */
     mpfr_t t, t2;    /* scratch for fused opcodes and POLY */
+    int bounded;     /* every opcode's result can be checked: see run() */
 };
+
+/* Can a run skip setting MPFR's exponent range? Only where every opcode
+ * is one correctly rounded MPFR call (or two through vm->t): its result,
+ * when inside the bound, is then what it would have been with the bound
+ * set. The built-ins' own temporaries, and POLY's, are out of sight. */
+static int checkable(const NbProgram *p)
+{
+    for (const NbIns *in = p->mp.ins; in->op != NB_OP_END; in++)
+        if (in->op == NB_OP_POLY || in->op == NB_OP_SIGMOID
+            || in->op == NB_OP_CALL1 || in->op == NB_OP_CALL2)
+            return 0;
+    return 1;
+}
 
 NbMpfrVm *nb_mpfr_vm_new(const NbProgram *p, mpfr_prec_t prec)
 {
@@ -77,6 +91,7 @@ NbMpfrVm *nb_mpfr_vm_new(const NbProgram *p, mpfr_prec_t prec)
     }
     mpfr_init2(vm->t, prec);
     mpfr_init2(vm->t2, prec);
+    vm->bounded = checkable(p);
     /* a constant beyond the VM's exponent range is inf or 0 inside it */
     NbExpRange r = nb_vm_range_enter();
     for (size_t k = 0; k < p->nkonst; k++)
@@ -130,24 +145,32 @@ static void call(mpfr_ptr d, int fn, mpfr_srcptr a, mpfr_srcptr b)
     nb_builtins[fn].eval_mpfr(d, args, MPFR_RNDN);
 }
 
+/* Is an output about to be copied within the bound? Rounding to a
+ * narrower output can carry a value at the top exponent past it. */
+static int outputs_in_bound(const NbMpfrVm *vm, mpfr_ptr const *out)
+{
+    for (size_t o = 0; o < vm->p->nout; o++) {
+        mpfr_srcptr v = vm->R[vm->p->mp.outreg[o]];
+        if (mpfr_regular_p(v) && mpfr_get_exp(v) == NB_VM_MAX_EXP
+            && mpfr_get_prec(out[o]) < mpfr_get_prec(v))
+            return 0;
+    }
+    return 1;
+}
+
 /* The dispatch loop: one MPFR call per opcode, so a switch costs nothing
- * next to the arithmetic. */
-void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
+ * next to the arithmetic. `bounded`: MPFR's exponent range is the
+ * caller's, and every result is checked against the VM's bound instead;
+ * returns 0, having written no output, at the first one past it (the
+ * caller runs again with the bound set). Every call before then gets the
+ * arguments the bounded run gives it, so MPFR is asked nothing costlier,
+ * and raises no flag the bounded run would not: a call whose result
+ * leaves the bound overflows or underflows with the bound set. */
+static int run(NbMpfrVm *vm, mpfr_ptr const *out, int bounded)
 {
     const NbProgram *p = vm->p;
     mpfr_ptr *R = vm->R;
     const mpfr_rnd_t N = MPFR_RNDN;
-    for (size_t v = 0; v < p->nvars; v++) {
-        R[v] = (mpfr_ptr)x[v]; /* read only: never a destination */
-        if (!nb_vm_in_range(x[v])) { /* copied while the range allows it */
-            R[v] = vm->regs[v];
-            mpfr_set(R[v], x[v], N);
-        }
-    }
-    NbExpRange range = nb_vm_range_enter();
-    for (size_t v = 0; v < p->nvars; v++)
-        if (R[v] == vm->regs[v]) /* far beyond the range: inf or 0 */
-            mpfr_check_range(R[v], 0, N);
     for (const NbIns *in = p->mp.ins;; in++) {
 #define D R[in->d]
 #define A R[in->a]
@@ -157,6 +180,11 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
 #define SIADD (vm->si[in->b] & SI_ADD)
 #define SIMUL (vm->si[in->b] & SI_MUL)
 #define KI vm->ki[in->b]
+/* A fused opcode's temporary, checked before its second call so that no
+ * call sees an argument the bounded run would not. */
+#define T_IN_BOUND                                                         \
+    if (bounded && !nb_vm_in_range(vm->t))                                 \
+        return 0
         switch (in->op) {
         case NB_OP_MOV: mpfr_set(D, A, N); break;
         case NB_OP_LOADK: mpfr_set(D, vm->K[in->a], N); break;
@@ -189,42 +217,52 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
         case NB_OP_RSQRT: mpfr_rec_sqrt(D, A, N); break;
         case NB_OP_MULADD:
             mpfr_mul(vm->t, A, B, N);
+            T_IN_BOUND;
             mpfr_add(D, vm->t, C, N);
             break;
         case NB_OP_MULSUB:
             mpfr_mul(vm->t, A, B, N);
+            T_IN_BOUND;
             mpfr_sub(D, C, vm->t, N);
             break;
         case NB_OP_MULKADD:
             SIMUL ? mpfr_mul_si(vm->t, A, KI, N) : mpfr_mul(vm->t, A, KB, N);
+            T_IN_BOUND;
             mpfr_add(D, vm->t, C, N);
             break;
         case NB_OP_SQRADD:
             mpfr_sqr(vm->t, A, N);
+            T_IN_BOUND;
             mpfr_add(D, vm->t, C, N);
             break;
         case NB_OP_SQRSUB:
             mpfr_sub(vm->t, A, B, N);
+            T_IN_BOUND;
             mpfr_sqr(D, vm->t, N);
             break;
         case NB_OP_SQRADDK:
             mpfr_add(vm->t, A, KB, N);
+            T_IN_BOUND;
             mpfr_sqr(D, vm->t, N);
             break;
         case NB_OP_SQRKSUB:
             mpfr_sub(vm->t, KB, A, N);
+            T_IN_BOUND;
             mpfr_sqr(D, vm->t, N);
             break;
         case NB_OP_EXPK:
             SIMUL ? mpfr_mul_si(vm->t, A, KI, N) : mpfr_mul(vm->t, A, KB, N);
+            T_IN_BOUND;
             mpfr_exp(D, vm->t, N);
             break;
         case NB_OP_KDIVADDK:
             mpfr_add(vm->t, A, vm->K[in->c], N);
+            T_IN_BOUND;
             mpfr_div(D, KB, vm->t, N);
             break;
         case NB_OP_DIVADDK:
             mpfr_add(vm->t, B, vm->K[in->c], N);
+            T_IN_BOUND;
             mpfr_div(D, A, vm->t, N);
             break;
         case NB_OP_POW: mpfr_pow(D, A, B, N); break;
@@ -251,11 +289,14 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
         case NB_OP_CALL1: call(D, in->fn, A, NULL); break;
         case NB_OP_CALL2: call(D, in->fn, A, B); break;
         default:
+            if (bounded && !outputs_in_bound(vm, out))
+                return 0;
             for (size_t o = 0; o < p->nout; o++)
                 mpfr_set(out[o], R[p->mp.outreg[o]], N);
-            nb_vm_range_leave(range);
-            return;
+            return 1;
         }
+        if (bounded && !nb_vm_in_range(D))
+            return 0;
 #undef D
 #undef A
 #undef B
@@ -264,5 +305,34 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
 #undef SIADD
 #undef SIMUL
 #undef KI
+#undef T_IN_BOUND
     }
+}
+
+/* Setting MPFR's exponent range costs more than a small program at 53
+ * bits (four thread-local accesses in libmpfr, about 45 ns): a run first
+ * goes without it where it can, and sets it only when a value leaves the
+ * bound. Both ways give the same bits and the same MPFR flags. */
+void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out)
+{
+    const NbProgram *p = vm->p;
+    mpfr_ptr *R = vm->R;
+    int bounded = vm->bounded;
+    for (size_t v = 0; v < p->nvars; v++) {
+        R[v] = (mpfr_ptr)x[v]; /* read only: never a destination */
+        bounded = bounded && nb_vm_in_range(x[v]);
+    }
+    if (bounded && run(vm, out, 1))
+        return;
+    for (size_t v = 0; v < p->nvars; v++)
+        if (!nb_vm_in_range(x[v])) { /* copied while the range allows it */
+            R[v] = vm->regs[v];
+            mpfr_set(R[v], x[v], MPFR_RNDN);
+        }
+    NbExpRange range = nb_vm_range_enter();
+    for (size_t v = 0; v < p->nvars; v++)
+        if (R[v] == vm->regs[v]) /* far beyond the range: inf or 0 */
+            mpfr_check_range(R[v], 0, MPFR_RNDN);
+    run(vm, out, 0);
+    nb_vm_range_leave(range);
 }

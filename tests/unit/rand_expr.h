@@ -2,6 +2,7 @@
  * expressions that the VM tests build (tests/oracle/oracle_vm.c,
  * tests/unit/test_jit.c). Each test grows its own shapes from these
  * leaves and polynomials; the sequence depends only on the seed put in rng.
+ * (What a test may not use is inline, so it compiles without it.)
  *
  * The including file defines NVARS and, after including, sets st (the
  * store) and V[] (the variables) before generating. */
@@ -45,7 +46,7 @@ static Ex number(void)
 static Ex leaf(void) { return rnd(10) < 7 ? V[rnd(NVARS)] : number(); }
 
 /* c0 + c1 b + ... + cn b^n with some zero coefficients: POLY's shape. */
-static Ex polynomial(Ex b)
+static inline Ex polynomial(Ex b)
 {
     Ex t[10];
     size_t n = 0;
@@ -67,7 +68,7 @@ static Ex polynomial(Ex b)
 /* Equal bits, or both NaN: C does not fix which operand's NaN an
  * operation propagates (the compiler may commute a + b), so a NaN's sign
  * and payload are not part of the result. -0 and +0 do differ. */
-static int same_bits(double a, double b)
+static inline int same_bits(double a, double b)
 {
     return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b));
 }
