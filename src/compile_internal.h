@@ -82,11 +82,13 @@
     X(CALL2,   "rrf")  /* d = nb_builtins[fn](a, b) */                     \
     X(END,     "---")
 
-/* POLY: p_1 = a, p_i = p_{i-1} * a (successive multiplication);
- * acc = K[b] (or -0.0 when K[b] is 0, the additive identity, so a missing
- * constant term changes nothing), then for i = 1..c in order, when K[b+i]
- * != 0: acc = acc + K[b+i] * p_i. Zero coefficients are skipped so that
- * 0 * inf never turns an overflow into NaN. */
+/* POLY, Horner's rule: acc = K[b+c] (never 0), then for i = c-1 down to
+ * 0: acc = acc * a, and acc = acc + K[b+i] when K[b+i] != 0. Two
+ * operations a degree, no coefficient ever multiplies a power (so 0 * inf
+ * cannot turn an overflow into NaN, and the polynomial of a huge a is
+ * +-inf, not inf - inf). Horner is also backward stable: the result is
+ * the exact value of the polynomial with coefficients perturbed by a few
+ * ulps. */
 
 typedef enum NbOp {
 #define NB_OP_ENUM(name, sig) NB_OP_##name,

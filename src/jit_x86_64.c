@@ -218,27 +218,18 @@ static const void *callee(int op)
     }
 }
 
-/* POLY: the loop of vm_double.c unrolled, zero coefficients (fixed at
- * compile time: K is p->kd) skipped, and the product by a coefficient of
- * 1 or -1 too: acc + 1*pw is acc + pw and acc + (-1)*pw is acc - pw, to
- * the bit. pw in xmm1, acc in t. */
+/* POLY: the Horner loop of vm_double.c unrolled, the adds of zero
+ * coefficients (fixed at compile time: K is p->kd) left out. x in xmm1
+ * (t may be a's register), the sum in t. */
 static void emit_poly(Asm *A, const NbIns *in, int t)
 {
     const double *c = A->p->kd + in->b;
-    Opd a = R(A, in->a);
-    ld(A, 1, a);
-    ld(A, t, c[0] != 0 ? KOP(A, in->b) : rip(C_NZERO));
-    for (uint32_t i = 1;; i++) {
-        if (c[i] == 1 || c[i] == -1) {
-            sd(A, c[i] == 1 ? ADDSD : SUBSD, t, xmm(1));
-        } else if (c[i] != 0) {
-            ld(A, 0, KOP(A, in->b + i));
-            sd(A, MULSD, 0, xmm(1));
-            sd(A, ADDSD, t, xmm(0));
-        }
-        if (i == in->c)
-            break;
-        sd(A, MULSD, 1, a);
+    ld(A, 1, R(A, in->a));
+    ld(A, t, KOP(A, in->b + in->c));
+    for (uint32_t i = in->c; i-- > 0;) {
+        sd(A, MULSD, t, xmm(1));
+        if (c[i] != 0)
+            sd(A, ADDSD, t, KOP(A, in->b + i));
     }
 }
 

@@ -87,12 +87,12 @@ ELEMENTWISE(DEFINE_LOOP)
     } while (0)
 
 /* POLY (compile_internal.h) over the block, eight lanes a vector and
- * several vectors at a time: each lane's sum is a chain of dependent adds
- * (the scalar VM's order, which bit identity keeps), so only independent
- * lanes in flight hide the adder's latency. x, the running power and the
- * sum stay in registers across all the degrees: 8 vectors with AVX-512's
- * 32 registers, 2 elsewhere. Each lane computes exactly the scalar VM's
- * bits. */
+ * several vectors at a time: each lane's Horner sum is a chain of
+ * dependent multiplies and adds (the scalar VM's order, which bit identity
+ * keeps), so only independent lanes in flight hide their latency. x and
+ * the sum stay in registers across all the degrees: 8 vectors with
+ * AVX-512's 32 registers, 2 elsewhere. Each lane computes exactly the
+ * scalar VM's bits. */
 #if defined(__GNUC__)
 /* Eight doubles, split by GCC into what the target has (one AVX-512
  * register, two AVX2 ones, four SSE2 ones). */
@@ -100,33 +100,23 @@ typedef double V8 __attribute__((vector_size(64)));
 /* Written out per vector: -O2 does not unroll a loop over them, and
  * arrays would live in memory. */
 #define POLY_BODY(EACH, nv)                                                \
-    const double c0 = c[0] != 0 ? c[0] : -0.0;                             \
+    const double top = c[deg];                                             \
     for (size_t j = 0; j < NB_BLOCK; j += 8 * (nv)) {                      \
         EACH(LOAD)                                                         \
-        for (uint32_t k = 1;; k++) {                                       \
+        for (uint32_t k = deg; k-- > 0;) {                                 \
             const double ck = c[k];                                        \
-            if (ck == 1) {                                                 \
+            EACH(MUL)                                                      \
+            if (ck != 0) {                                                 \
                 EACH(ADD)                                                  \
-            } else if (ck == -1) {                                         \
-                EACH(SUB)                                                  \
-            } else if (ck != 0) {                                          \
-                EACH(ACC)                                                  \
             }                                                              \
-            if (k == deg)                                                  \
-                break;                                                     \
-            EACH(POW)                                                      \
         }                                                                  \
         EACH(STORE)                                                        \
     }
 #define LOAD(l)                                                            \
-        V8 x##l, p##l, s##l = {c0, c0, c0, c0, c0, c0, c0, c0};            \
-        memcpy(&x##l, a + j + 8 * l, sizeof x##l);                         \
-        p##l = x##l;
-#define ACC(l) s##l = s##l + ck * p##l;
-/* s + 1*p is s + p and s + (-1)*p is s - p, to the bit: a multiply less */
-#define ADD(l) s##l = s##l + p##l;
-#define SUB(l) s##l = s##l - p##l;
-#define POW(l) p##l = p##l * x##l;
+        V8 x##l, s##l = {top, top, top, top, top, top, top, top};          \
+        memcpy(&x##l, a + j + 8 * l, sizeof x##l);
+#define MUL(l) s##l = s##l * x##l;
+#define ADD(l) s##l = s##l + ck;
 #define STORE(l) memcpy(d + j + 8 * l, &s##l, sizeof s##l);
 #define EACH2(S) S(0) S(1)
 #define EACH8(S) S(0) S(1) S(2) S(3) S(4) S(5) S(6) S(7)
@@ -154,10 +144,8 @@ poly_narrow(Dst d, Src a, const double *c, uint32_t deg)
     POLY_BODY(EACH2, 2)
 }
 #undef LOAD
-#undef ACC
+#undef MUL
 #undef ADD
-#undef SUB
-#undef POW
 #undef STORE
 
 static void poly_block(Dst d, Src a, const double *c, uint32_t deg)
@@ -173,21 +161,15 @@ static void poly_block(Dst d, Src a, const double *c, uint32_t deg)
 #else
 static void poly_block(Dst d, Src a, const double *c, uint32_t deg)
 {
-    double pw[NB_BLOCK];
-    const double c0 = c[0] != 0 ? c[0] : -0.0;
-    for (size_t i = 0; i < NB_BLOCK; i++) {
-        d[i] = c0;
-        pw[i] = a[i];
-    }
-    for (uint32_t k = 1;; k++) {
+    for (size_t i = 0; i < NB_BLOCK; i++)
+        d[i] = c[deg];
+    for (uint32_t k = deg; k-- > 0;) {
         const double ck = c[k];
+        for (size_t i = 0; i < NB_BLOCK; i++)
+            d[i] = d[i] * a[i];
         if (ck != 0)
             for (size_t i = 0; i < NB_BLOCK; i++)
-                d[i] = d[i] + ck * pw[i];
-        if (k == deg)
-            break;
-        for (size_t i = 0; i < NB_BLOCK; i++)
-            pw[i] = pw[i] * a[i];
+                d[i] = d[i] + ck;
     }
 }
 #endif

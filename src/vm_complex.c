@@ -126,14 +126,13 @@ static Cx kpow(double k, Cx z)
 
 static Cx poly_c(Cx a, const double *c, uint32_t deg)
 {
-    Cx acc = c[0] != 0 ? c[0] : -0.0, pw = a;
-    for (uint32_t i = 1;; i++) {
+    Cx acc = c[deg];
+    for (uint32_t i = deg; i-- > 0;) {
+        acc = acc * a;
         if (c[i] != 0)
-            acc = acc + c[i] * pw;
-        if (i == deg)
-            return acc;
-        pw = pw * a;
+            acc = acc + c[i];
     }
+    return acc;
 }
 
 /* One complex operation of the dbl stream. */
@@ -283,23 +282,14 @@ static void call_mpc(mpc_ptr d, int fn, mpc_srcptr a, mpc_srcptr b)
 
 static void poly_mpc(NbMpcVm *vm, mpc_ptr d, mpc_srcptr a, const NbIns *in)
 {
-    mpc_t pw;
-    mpc_init2(pw, vm->prec);
-    mpc_set(pw, a, MPC_RNDNN);
-    if (mpfr_zero_p(vm->K[in->b]))
-        mpc_set_ui(d, 0, MPC_RNDNN);
-    else
-        mpc_set_fr(d, vm->K[in->b], MPC_RNDNN);
-    for (uint32_t i = 1;; i++) {
-        if (!mpfr_zero_p(vm->K[in->b + i])) {
-            mpc_mul_fr(vm->t, pw, vm->K[in->b + i], MPC_RNDNN);
-            mpc_add(d, d, vm->t, MPC_RNDNN);
-        }
-        if (i == in->c)
-            break;
-        mpc_mul(pw, pw, a, MPC_RNDNN);
+    /* d may be a: the sum builds in vm->t */
+    mpc_set_fr(vm->t, vm->K[in->b + in->c], MPC_RNDNN);
+    for (uint32_t i = in->c; i-- > 0;) {
+        mpc_mul(vm->t, vm->t, a, MPC_RNDNN);
+        if (!mpfr_zero_p(vm->K[in->b + i]))
+            mpc_add_fr(vm->t, vm->t, vm->K[in->b + i], MPC_RNDNN);
     }
-    mpc_clear(pw);
+    mpc_set(d, vm->t, MPC_RNDNN);
 }
 
 /* One MPC operation of the mp stream. */

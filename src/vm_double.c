@@ -88,13 +88,11 @@ static void vm(const NbProgram *p, const double *x, double *out, double *r)
     VM_CASE(POWI) D = pow(A, (double)(int32_t)pc->c); VM_NEXT;
     VM_CASE(POLY) {
         const double *c = K + pc->b, xv = A;
-        double acc = c[0] != 0 ? c[0] : -0.0, pw = xv;
-        for (uint32_t i = 1;; i++) {
+        double acc = c[pc->c];
+        for (uint32_t i = pc->c; i-- > 0;) {
+            acc = acc * xv;
             if (c[i] != 0)
-                acc = acc + c[i] * pw;
-            if (i == pc->c)
-                break;
-            pw = pw * xv;
+                acc = acc + c[i];
         }
         D = acc;
         VM_NEXT;

@@ -122,21 +122,14 @@ void nb_mpfr_vm_free(NbMpfrVm *vm)
  * so every VM runs every opcode). */
 static void poly(NbMpfrVm *vm, mpfr_ptr d, mpfr_srcptr a, const NbIns *in)
 {
-    mpfr_ptr pw = vm->t2;
-    mpfr_set(pw, a, MPFR_RNDN);
-    if (mpfr_zero_p(vm->K[in->b]))
-        mpfr_set_zero(d, -1);
-    else
-        mpfr_set(d, vm->K[in->b], MPFR_RNDN);
-    for (uint32_t i = 1;; i++) {
-        if (!mpfr_zero_p(vm->K[in->b + i])) {
-            mpfr_mul(vm->t, vm->K[in->b + i], pw, MPFR_RNDN);
-            mpfr_add(d, d, vm->t, MPFR_RNDN);
-        }
-        if (i == in->c)
-            break;
-        mpfr_mul(pw, pw, a, MPFR_RNDN);
+    mpfr_ptr acc = vm->t2; /* d may be a */
+    mpfr_set(acc, vm->K[in->b + in->c], MPFR_RNDN);
+    for (uint32_t i = in->c; i-- > 0;) {
+        mpfr_mul(acc, acc, a, MPFR_RNDN);
+        if (!mpfr_zero_p(vm->K[in->b + i]))
+            mpfr_add(acc, acc, vm->K[in->b + i], MPFR_RNDN);
     }
+    mpfr_set(d, acc, MPFR_RNDN);
 }
 
 static void call(mpfr_ptr d, int fn, mpfr_srcptr a, mpfr_srcptr b)

@@ -139,9 +139,24 @@ static void test_poly(void)
     CHECK(p && run1(p, -1, 0) == 1 + 3 + 5 + 2 + 7 + 1 + 4 + 6 + 9,
           "poly(-1) = 38");
     CHECK(p && isinf(run1(p, 1e40, 0)), "poly(1e40): x^8 overflows to inf");
+    /* Horner's rule: x^8 and 3x^7 both overflow at 1e50, and a sum of
+     * powers would give inf - inf */
+    CHECK(p && run1(p, 1e50, 0) == INFINITY && run1(p, -1e50, 0) == INFINITY,
+          "poly(+-1e50) = +inf, not NaN");
+    int horner = 1;
+    for (double x = -2.05; x < 2.1; x += 0.1) {
+        volatile double acc = 1; /* each step rounded, as the VMs do */
+        static const double c[8] = {-3, 5, -2, 7, -1, 4, -6, 9};
+        for (int i = 0; i < 8; i++) {
+            acc = acc * x;
+            acc = acc + c[i];
+        }
+        horner &= p && run1(p, x, 0) == acc;
+    }
+    CHECK(horner, "poly at 42 points: Horner's rule to the bit");
     nb_program_free(p);
-    /* zero coefficients skipped; no constant term adds nothing, so
-     * -0 + -0 + -0 stays -0 */
+    /* zero coefficients skipped; no constant term: the last step is a
+     * product by x, so x + x^3 + 2x^5 at -0 is -0, as the sum of -0s */
     Ex e2 = add3(X, pw(X, num(3)), mul2(num(2), pw(X, num(5))));
     CHECK(eval1(e2, 2, 0) == 2 + 8 + 64, "x + x^3 + 2x^5 at 2");
     double z = eval1(e2, -0.0, 0);
