@@ -1,5 +1,7 @@
 /* bench_eval.c — nabla's compiled evaluation of the five expressions of
- * issue 6: scalar VM, block VM, and the MPFR VM against the same
+ * issue 6: one point per call (nabla_scalar through the entry of
+ * nb_program_point_fn, as c_point calls its C function; nabla_call through
+ * nb_run_double), the block VM, and the MPFR VM against the same
  * computation written by hand with MPFR calls on preallocated variables.
  *
  * Usage: bench_eval [points [runs [mpfr-points-at-53]]]
@@ -63,8 +65,28 @@ static Ex build(int which)
 
 /* --- double ------------------------------------------------------------------ */
 
+/* One point per call, as c_point calls its function: the entry taken
+ * once per chunk (nb_program_point_fn). */
 static double bench_scalar(const NbProgram *p, const double *x,
                            const double *y, double *o, long npts)
+{
+    double *scratch = malloc(nb_program_scratch(p) * sizeof *scratch);
+    double t0 = bench_now();
+    for (long done = 0; done < npts; done += BENCH_CHUNK) {
+        NbPointFn *f = nb_program_point_fn(p);
+        for (size_t i = 0; i < BENCH_CHUNK; i++) {
+            double in[2] = {x[i], y[i]};
+            f(p, in, &o[i], scratch);
+        }
+    }
+    double t = bench_now() - t0;
+    free(scratch);
+    return t;
+}
+
+/* The same through nb_run_double on every point. */
+static double bench_call(const NbProgram *p, const double *x,
+                         const double *y, double *o, long npts)
 {
     double *scratch = malloc(nb_program_scratch(p) * sizeof *scratch);
     double t0 = bench_now();
@@ -94,10 +116,11 @@ typedef double Bench(const NbProgram *, const double *, const double *,
 static void run_double(int e, const NbProgram *p, const double *x,
                        const double *y, long npts, int runs)
 {
-    static Bench *const how[2] = {bench_scalar, bench_block};
-    static const char *const name[2] = {"nabla_scalar", "nabla_block"};
+    static Bench *const how[3] = {bench_scalar, bench_call, bench_block};
+    static const char *const name[3] = {"nabla_scalar", "nabla_call",
+                                        "nabla_block"};
     double *o = malloc(BENCH_CHUNK * sizeof *o);
-    for (int h = 0; h < 2; h++) {
+    for (int h = 0; h < 3; h++) {
         double t[BENCH_MAX_RUNS];
         for (int r = 0; r < runs; r++)
             t[r] = how[h](p, x, y, o, npts) / (double)npts * 1e9;

@@ -39,11 +39,11 @@ if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
     PIN="taskset -c 0"
 fi
 CSTD="-std=c11 -D_GNU_SOURCE -I$SRCDIR/include -I$B"
-if [ -f "$BUILDDIR/.libs/libnabla.so" ]; then
-    NABLA_LIB="-L$BUILDDIR/.libs -Wl,-rpath,$BUILDDIR/.libs -lnabla"
-else
-    NABLA_LIB="$BUILDDIR/.libs/libnabla.a"
-fi
+# The library linked in as the nabla program links it (statically): a
+# call into libnabla.so from another object goes through the PLT, an
+# extra indirect jump that costs (b) about 0.9 ns a point, a third of it
+# (a caller can drop it with -fno-plt; doc/performance.md).
+NABLA_LIB="$BUILDDIR/.libs/libnabla_core.a"
 LIBS="-lmpc -lmpfr -lgmp -lm"
 PROGS=""   # "name|command" lines, run once per round
 
@@ -200,8 +200,8 @@ echo "nabla bench: $(uname -m), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/nul
 echo "each figure: median of $ROUNDS rounds of the best of $REPS repetitions (CPU time)"
 echo "points per round: double $POINTS (peers $PEER_POINTS); MPFR $MPFR_POINTS at 53 bits, 1/4 at 256, 1/8 at 1024"
 table eval "compiled double evaluation, ns per point (ratio = engine / baseline)" \
-    "c_pow c_mul c_point c_simd nabla_scalar nabla_block muparser matheval" \
-    "nabla_scalar/c_pow nabla_scalar/c_point nabla_block/c_mul nabla_block/c_simd muparser/c_pow matheval/c_pow"
+    "c_pow c_mul c_point c_simd nabla_scalar nabla_call nabla_block muparser matheval" \
+    "nabla_scalar/c_pow nabla_scalar/c_point nabla_call/c_point nabla_block/c_mul nabla_block/c_simd muparser/c_pow matheval/c_pow"
 table mpfr "MPFR evaluation, ns per point: by hand (preallocated) vs nabla's MPFR VM" \
     "mpfr_hand nabla_mpfr" "nabla_mpfr/mpfr_hand"
 # section FILE "TITLE": a one-shot program's own report, as it printed it.

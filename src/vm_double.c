@@ -238,6 +238,14 @@ void nb_run_double(const NbProgram *p, const double *x, double *out,
 #endif
 }
 
+NbPointFn *nb_program_point_fn(const NbProgram *p)
+{
+    nb__jit_prepare(p);
+    NbRunPoint run = atomic_load_explicit(&((NbProgram *)p)->run_point,
+                                          memory_order_acquire);
+    return run ? run : nb_run_double; /* another thread still installing */
+}
+
 void nb__run_double_regs(const NbProgram *p, double *r)
 {
 #if NB_HAVE_JIT

@@ -99,16 +99,19 @@ static double point(void)
 /* --- comparison ----------------------------------------------------------- */
 
 
-/* Runs p at npts points x (nvars each) on the interpreter and on both
- * JIT entries; 1 when all agree. *jitted: the JIT took p. */
+/* Runs p at npts points x (nvars each) on the interpreter, on both JIT
+ * entries and through nb_program_point_fn(); 1 when all agree. *jitted:
+ * the JIT took p. */
 static int agree(const NbProgram *p, size_t npts, const double *x, int *jitted)
 {
     size_t nv = p->nvars, no = p->nout, nr = nb_program_scratch(p);
     double *r1 = calloc(nr + 1, sizeof *r1), *r2 = calloc(nr + 1, sizeof *r2);
     double *r3 = calloc(nr + 1, sizeof *r3), *o1 = calloc(no + 1, sizeof *o1);
     double *o2 = calloc(no + 1, sizeof *o2), *o3 = calloc(no + 1, sizeof *o3);
+    double *o4 = calloc(no + 1, sizeof *o4);
+    NbPointFn *f = nb_program_point_fn(p);
     const NbJit *j = nb__jit_prepare(p);
-    int ok = 1;
+    int ok = !j || f == j->point;
     *jitted = j != NULL;
     if (j)
         for (const NbIns *in = p->dbl.ins; in->op != NB_OP_END; in++)
@@ -119,16 +122,18 @@ static int agree(const NbProgram *p, size_t npts, const double *x, int *jitted)
         nb_run_double(p, xk, o2, r2);   /* the JIT's point entry, if any */
         memcpy(r3, xk, nv * sizeof *xk);
         nb__run_double_regs(p, r3);
+        f(p, xk, o4, r2);
         for (size_t o = 0; o < no; o++) {
             o3[o] = r3[p->dbl.outreg[o]];
-            if (!same_bits(o1[o], o2[o]) || !same_bits(o1[o], o3[o])) {
-                printf("# point %zu output %zu: vm %a jit %a regs %a\n", k, o,
-                       o1[o], o2[o], o3[o]);
+            if (!same_bits(o1[o], o2[o]) || !same_bits(o1[o], o3[o])
+                || !same_bits(o1[o], o4[o])) {
+                printf("# point %zu output %zu: vm %a jit %a regs %a "
+                       "point_fn %a\n", k, o, o1[o], o2[o], o3[o], o4[o]);
                 ok = 0;
             }
         }
     }
-    free(r1), free(r2), free(r3), free(o1), free(o2), free(o3);
+    free(r1), free(r2), free(r3), free(o1), free(o2), free(o3), free(o4);
     return ok;
 }
 
@@ -339,9 +344,26 @@ static void test_lazy(void)
     CHECK(out == 0.25 + 100 * 1.25 * 1.25, "and the value is right: %g", out);
     nb_program_free(p);
 
+    /* a caller announcing a loop gets the code at once */
+    p = nb_compile(st, 1, &e, 2, V, &d);
+    NbPointFn *f = p ? nb_program_point_fn(p) : NULL;
+    j = p ? atomic_load(&p->jit) : NULL;
+    CHECK(f && (!have_jit || (j && j->point && f == j->point)),
+          "nb_program_point_fn: the native code before any run");
+    if (f)
+        f(p, x, &out, r);
+    CHECK(out == 0.25 + 100 * 1.25 * 1.25, "and its value is right: %g", out);
+    nb_program_free(p);
+
     nb__jit_off = 1;
     p = nb_compile(st, 1, &e, 2, V, &d);
     CHECK(p && nb__jit_prepare(p) == NULL, "nb__jit_off: interpreted");
+    out = 0;
+    f = p ? nb_program_point_fn(p) : NULL;
+    if (f)
+        f(p, x, &out, r);
+    CHECK(out == 0.25 + 100 * 1.25 * 1.25,
+          "nb_program_point_fn without the JIT: the interpreter, %g", out);
     nb_program_free(p);
     nb__jit_off = 0;
 }
