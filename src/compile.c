@@ -963,11 +963,20 @@ static void allocate(Lower *L, NbCode *code, const uint32_t *outv,
     free(A.isout);
 }
 
+/* Is IR value s, an operand of o, a square used only there? */
+static int single_square(const Lower *L, const uint32_t *uses, uint32_t s,
+                         uint32_t o)
+{
+    return s < o && uses[s] == 1 && is_instr(&L->ir[s])
+           && L->ir[s].op == NB_OP_SQR;
+}
+
 /* Peephole: an instruction whose operand is produced by an instruction
  * used nowhere else takes that work over, when the pair is a common shape
- * (exp(k*x), (a - b)^2, 1/(1 + e), a/(b + k)). The fused opcode does the
- * same operations in the same order, so no result changes; the producer
- * becomes dead and allocate() drops it. */
+ * (exp(k*x), (a - b)^2, 1/(1 + e), a/(b + k)), or the three of
+ * (c - a^2)^2 (Rosenbrock's). The fused opcode does the same operations
+ * in the same order, so no result changes; the producers become dead and
+ * allocate() drops them. */
 static void fuse(Lower *L, const uint32_t *outv, size_t nout)
 {
     size_t n = L->nir;
@@ -996,6 +1005,16 @@ static void fuse(Lower *L, const uint32_t *outv, size_t nout)
             r = (Ir){NB_OP_EXPK, 0, w.a, w.b, 0};
         else if (v->op == NB_OP_EXP && w.op == NB_OP_NEG)
             r = (Ir){NB_OP_EXPK, 0, w.a, pool_si(L->pool, -1), 0};
+        else if (v->op == NB_OP_SQR && w.op == NB_OP_MULSUB)
+            r = (Ir){NB_OP_SQRMULSUB, 0, w.a, w.b, w.c};
+        else if (v->op == NB_OP_SQR && w.op == NB_OP_SUB
+                 && single_square(L, uses, w.b, o))
+            r = (Ir){NB_OP_SQRMULSUB, 0, L->ir[w.b].a, L->ir[w.b].a, w.a};
+        /* (a^2 - c)^2 is (c - a^2)^2 to the bit: q - p is exactly
+         * -(p - q) in round-to-nearest, and the square drops the sign */
+        else if (v->op == NB_OP_SQR && w.op == NB_OP_SUB
+                 && single_square(L, uses, w.a, o))
+            r = (Ir){NB_OP_SQRMULSUB, 0, L->ir[w.a].a, L->ir[w.a].a, w.b};
         else if (v->op == NB_OP_SQR && w.op == NB_OP_SUB)
             r = (Ir){NB_OP_SQRSUB, 0, w.a, w.b, 0};
         else if (v->op == NB_OP_SQR && w.op == NB_OP_ADDK)
@@ -1009,6 +1028,8 @@ static void fuse(Lower *L, const uint32_t *outv, size_t nout)
         if (r.op != v->op) {
             *v = r; /* the hash-consing table is stale from here on */
             uses[o] = 0;
+            if (r.op == NB_OP_SQRMULSUB && w.op == NB_OP_SUB)
+                uses[r.c == w.a ? w.b : w.a] = 0; /* the square too */
         }
     }
     free(uses);

@@ -61,6 +61,7 @@
     X(SQRSUB,  "rr-")  /* d = (a - b) * (a - b) */                         \
     X(SQRADDK, "rk-")  /* d = (a + K[b]) * (a + K[b]) */                   \
     X(SQRKSUB, "rk-")  /* d = (K[b] - a) * (K[b] - a) */                   \
+    X(SQRMULSUB, "rrr") /* d = (c - a * b)^2: Rosenbrock's (y - x^2)^2 */   \
     X(EXPK,    "rk-")  /* d = exp(a * K[b]) */                             \
     X(KDIVADDK, "rkk") /* d = K[b] / (a + K[c]) */                         \
     X(DIVADDK, "rrk")  /* d = a / (b + K[c]) */                            \

@@ -275,6 +275,13 @@ static int emit_ins(Asm *A, const NbIns *in, size_t i)
     case NB_OP_SQRSUB: ld(A, t, a); sd(A, SUBSD, t, b); sd(A, MULSD, t, xmm(t)); break;
     case NB_OP_SQRADDK: ld(A, t, a); sd(A, ADDSD, t, kb); sd(A, MULSD, t, xmm(t)); break;
     case NB_OP_SQRKSUB: ld(A, t, kb); sd(A, SUBSD, t, a); sd(A, MULSD, t, xmm(t)); break;
+    case NB_OP_SQRMULSUB:
+        ld(A, 0, a);
+        sd(A, MULSD, 0, b);
+        ld(A, t, c);
+        sd(A, SUBSD, t, xmm(0));
+        sd(A, MULSD, t, xmm(t));
+        break;
     case NB_OP_KDIVADDK:
         ld(A, 0, a);
         sd(A, ADDSD, 0, kc);

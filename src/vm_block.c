@@ -60,6 +60,7 @@ typedef const double *restrict Src;
     X(SQRSUB, (a[i] - b[i]) * (a[i] - b[i]))                               \
     X(SQRADDK, (a[i] + kb) * (a[i] + kb))                                  \
     X(SQRKSUB, (kb - a[i]) * (kb - a[i]))                                  \
+    X(SQRMULSUB, (c[i] - a[i] * b[i]) * (c[i] - a[i] * b[i]))              \
     X(KDIVADDK, kb / (a[i] + kc))                                          \
     X(DIVADDK, a[i] / (b[i] + kc))                                         \
     X(ABS, fabs(a[i]))                                                     \

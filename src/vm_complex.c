@@ -166,6 +166,7 @@ static Cx step_c(const NbIns *in, const Cx *r, const double *K)
     case NB_OP_SQRSUB: return (A - B) * (A - B);
     case NB_OP_SQRADDK: return (A + KB) * (A + KB);
     case NB_OP_SQRKSUB: return (KB - A) * (KB - A);
+    case NB_OP_SQRMULSUB: return (C - A * B) * (C - A * B);
     case NB_OP_EXPK: return cexpl(A * KB);
     case NB_OP_KDIVADDK: return KB / (A + K[in->c]);
     case NB_OP_DIVADDK: return A / (B + K[in->c]);
@@ -348,6 +349,11 @@ static void step_mpc(NbMpcVm *vm, const NbIns *in)
         break;
     case NB_OP_SQRKSUB:
         mpc_fr_sub(vm->t, KB, A, N);
+        mpc_sqr(D, vm->t, N);
+        break;
+    case NB_OP_SQRMULSUB:
+        mpc_mul(vm->t, A, B, N);
+        mpc_sub(vm->t, C, vm->t, N);
         mpc_sqr(D, vm->t, N);
         break;
     case NB_OP_EXPK:

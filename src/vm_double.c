@@ -79,6 +79,7 @@ static void vm(const NbProgram *p, const double *x, double *out, double *r)
     VM_CASE(SQRSUB) { double t = A - B; D = t * t; VM_NEXT; }
     VM_CASE(SQRADDK) { double t = A + KB; D = t * t; VM_NEXT; }
     VM_CASE(SQRKSUB) { double t = KB - A; D = t * t; VM_NEXT; }
+    VM_CASE(SQRMULSUB) { double t = C - A * B; D = t * t; VM_NEXT; }
     VM_CASE(EXPK) D = exp(A * KB); VM_NEXT;
     VM_CASE(KDIVADDK) D = KB / (A + K[pc->c]); VM_NEXT;
     VM_CASE(DIVADDK) D = A / (B + K[pc->c]); VM_NEXT;

@@ -415,18 +415,30 @@ static void test_fusion(void)
         ok &= p && run1(p, x, 0) == 1 / (1 + exp(-x));
     CHECK(ok, "1/(1+exp(-x)) equals the C expression bit for bit");
     nb_program_free(p);
-    /* (y - x^2)^2 and (x - 1)^2: x^2, (y - x^2)^2, x - 1, (x-1)^2 + acc;
+    /* (y - x^2)^2 and (x - 1)^2: (y - x*x)^2, x - 1, (x-1)^2 + acc;
      * alone, (x - 1)^2 is one SQRADDK */
     Ex r = add2(pw(add2(Y, neg(pw(X, num(2)))), num(2)),
                 pw(add2(num(-1), X), num(2)));
     p = comp(1, &r);
-    CHECK(p && has_op(p, "SQRSUB") && has_op(p, "SQRADD")
-              && nb_program_ninstr(p) == 4,
-          "(y - x^2)^2 + (x - 1)^2 fuses the squares: 4 instructions");
+    CHECK(p && has_op(p, "SQRMULSUB") && has_op(p, "SQRADD")
+              && nb_program_ninstr(p) == 3,
+          "(y - x^2)^2 + (x - 1)^2 fuses the squares: 3 instructions");
     ok = 1;
     for (double x = -3; x <= 3; x += 0.37)
-        ok &= p && run1(p, x, 0.5) == (0.5 - x * x) * (0.5 - x * x) + (x - 1) * (x - 1);
+        for (double y = -1; y <= 9; y += 0.9)
+            ok &= p && run1(p, x, y) == (y - x * x) * (y - x * x) + (x - 1) * (x - 1);
     CHECK(ok, "(y - x^2)^2 + (x - 1)^2 equals the C expression");
+    nb_program_free(p);
+    /* (x^2 - y)^2 is the same opcode, and the same bits */
+    Ex r2 = pw(add2(pw(X, num(2)), neg(Y)), num(2));
+    p = comp(1, &r2);
+    CHECK(p && has_op(p, "SQRMULSUB") && nb_program_ninstr(p) == 1,
+          "(x^2 - y)^2 is one SQRMULSUB");
+    ok = 1;
+    for (double x = -3; x <= 3; x += 0.37)
+        for (double y = -1; y <= 9; y += 0.9)
+            ok &= p && run1(p, x, y) == (x * x - y) * (x * x - y);
+    CHECK(ok, "(x^2 - y)^2 equals the C expression");
     nb_program_free(p);
     Ex sq1 = pw(add2(num(-1), X), num(2));
     p = comp(1, &sq1);

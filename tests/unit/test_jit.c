@@ -188,7 +188,7 @@ static void test_opcodes(void)
         "x", "3", "x + y", "x - y", "x*y", "x/y", "x + 3", "x - 3", "x*3",
         "x/3", "3 - x", "3/x", "-x", "x^2", "sqrt(x)", "x^(-1/2)", "1/sqrt(x)",
         "x*y + z", "z - x*y", "3*x + y", "x^2 + y", "(x-y)^2", "(x+3)^2",
-        "(3-x)^2", "exp(3*x)", "2/(x+3)", "x/(y+3)", "x^y", "x^0.7", "2^x",
+        "(3-x)^2", "(z - x*y)^2", "(y - x^2)^2", "(x^2 - y)^2", "exp(3*x)", "2/(x+3)", "x/(y+3)", "x^y", "x^0.7", "2^x",
         "x^3 + 2*x^2 - x + 5", "x^5 - x", "sin(x)", "cos(x)", "exp(x)",
         "log(x)", "tanh(x)", "1/(1+exp(-x))", "sigmoid(x)", "atan(x)",
         "abs(x)", "relu(x)", "erf(x)", "gamma(x)", "atan2(x, y)", "max(x, y)",
