@@ -18,7 +18,16 @@
  *                        [f, df/dx_1, ..., df/dx_n] (n = nvars), from the
  *                        registers as regs() leaves them: steps while
  *                        every stop rule stays silent (NbGdRun below) —
- *                        descent_double.c. NULL for other output shapes.
+ *                        descent_double.c. NULL for other output shapes;
+ *   block(R, n, spill, K4): n points (a multiple of 4) of vm_block.c's
+ *                        register blocks, four at a time in AVX ymm
+ *                        registers: variable v read from R[v][i], output
+ *                        registers written to R[outreg[o]][i] (not those
+ *                        of variables); spill holds 32 bytes a register
+ *                        past the 13 in ymm, K4 is k4 below. NULL unless
+ *                        every opcode is arithmetic (no call, no RELU)
+ *                        and the machine has AVX. Packed operations round
+ *                        each lane as the scalar ones do: the same bits.
  * r is the caller's scratch (nb_program_scratch doubles), K is p->kd. The
  * code is mapped read+execute (never writable and executable at once) and
  * freed with nb__jit_free().
@@ -70,11 +79,18 @@ typedef struct NbGdRun {
 } NbGdRun;
 
 typedef void (*NbJitGdFn)(double *r, NbGdRun *c, const double *K);
+typedef void (*NbJitBlockFn)(double *const *R, size_t n, double *spill,
+                             const double *k4);
+/* Registers of a program the block entry keeps in ymm; the others spill. */
+#define NB_JIT_BLOCK_YMM 13
 
 struct NbJit {
     NbRunPoint point;       /* both NULL: compiling failed, interpret */
     NbJitFn regs;
     NbJitGdFn gd;           /* NULL: not an [f, grad] program */
+    NbJitBlockFn block;     /* NULL: not arithmetic only, or no AVX */
+    double *k4;             /* block's constants, each four times, then
+                               the sign and magnitude masks, 0 and 1 */
     void *mem;              /* the mapping, len bytes */
     size_t len;
 };

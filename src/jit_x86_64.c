@@ -29,6 +29,7 @@
  */
 #include "jit.h"
 #include "nabla/descent.h"
+#include "vm_block_math.h" /* NB_BLOCK */
 
 NbJit nb__jit_none;
 
@@ -52,7 +53,7 @@ enum { C_SIGN = 0, C_ABS = 16, C_ZERO = 32, C_ONE = 40, C_NZERO = 48,
        CODE_START = 64 };
 
 enum { RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RSI = 6, RDI = 7,
-       R12 = 12, R13 = 13, R14 = 14 };
+       R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14 };
 
 /* SSE2 opcodes after 0F (prefix F2: scalar double; 66: packed) */
 enum { MOVSD_LD = 0x10, MOVSD_ST = 0x11, MOVAPD = 0x28, SQRTSD = 0x51,
@@ -777,7 +778,229 @@ static int emit_gd(Asm *A)
     return 1;
 }
 
-static NbJit *map_code(const Asm *A, size_t regs_off, size_t gd_off)
+/* ---- the block entry (jit.h): four points a vector --------------------------
+ * The same opcodes as emit_ins(), each as AVX packed operations on ymm
+ * registers in the same order, over points i, i+4, ... of vm_block.c's
+ * register blocks. VM register i < NB_JIT_BLOCK_YMM lives in ymm(2 + i),
+ * the rest 32 bytes each in spill (rdx); ymm0, ymm1 hold intermediates,
+ * ymm15 an instruction's result bound for spill. Constants come from K4
+ * (rcx), each four times: VEX memory operands need no alignment. In the
+ * loop rdi is R, rsi the end (bytes), rax the offset of point i; the
+ * first three blocks read or written (variables, then outputs) keep their
+ * bases in r8, r10, r11, the others are loaded into r9 each time.
+ *
+ * POLY stays with vm_block.c: its Horner chain (two dependent operations
+ * a degree) needs many more points in flight than four lanes and one
+ * loop give; poly_block keeps 64. */
+
+#define YT 15
+enum { K4_SIGN, K4_ABS, K4_ZERO, K4_ONE, K4_EXTRA };
+
+/* VEX.256.66.0F op: ymm reg = src1 op m (src1 0 where unused). */
+static void vex(Asm *A, uint8_t op, int reg, int src1, Opd m)
+{
+    int b = m.kind == O_RIP ? 0 : m.reg >> 3;
+    put(A, 0xC4);
+    put(A, (uint8_t)((~reg >> 3 & 1) << 7 | 1 << 6 | (~b & 1) << 5 | 1));
+    put(A, (uint8_t)((~src1 & 15) << 3 | 1 << 2 | 1));
+    put(A, op);
+    modrm(A, reg, m);
+}
+
+/* vmovupd ymm y <-> [base + rax] (op MOVSD_LD or MOVSD_ST) */
+static void vex_at(Asm *A, uint8_t op, int y, int base)
+{
+    put(A, 0xC4);
+    put(A, (uint8_t)((~y >> 3 & 1) << 7 | 1 << 6 | (~base >> 3 & 1) << 5 | 1));
+    put(A, (uint8_t)(15 << 3 | 1 << 2 | 1));
+    put(A, op);
+    put(A, (uint8_t)((y & 7) << 3 | 4));        /* mod 00, SIB */
+    put(A, (uint8_t)(RAX << 3 | (base & 7)));   /* [base + rax*1] */
+}
+
+static Opd YR(uint32_t i)
+{
+    return i < NB_JIT_BLOCK_YMM ? xmm(2 + (int)i)
+                                : mem(RDX, 32 * (i - NB_JIT_BLOCK_YMM));
+}
+
+static Opd K4(uint32_t k) { return mem(RCX, 32 * k); }
+
+/* The ymm holding operand o: its own, or tmp loaded from memory. */
+static int yreg(Asm *A, Opd o, int tmp)
+{
+    if (o.kind == O_XMM)
+        return o.reg;
+    vex(A, MOVSD_LD, tmp, 0, o);
+    return tmp;
+}
+
+/* t = a op b, a through ymm tmp when it is in memory */
+static void vop(Asm *A, uint8_t op, int t, Opd a, Opd b, int tmp)
+{
+    vex(A, op, t, yreg(A, a, tmp), b);
+}
+
+/* t = (ymm s) * (ymm s) */
+static void vsq(Asm *A, int t, int s) { vex(A, MULSD, t, s, xmm(s)); }
+
+/* One instruction as packed operations; 0 for an opcode not translated.
+ * The opcodes are compile_internal.h's C expressions, as in emit_ins(). */
+static int emit_vins(Asm *A, const NbIns *in)
+{
+    const uint32_t kx = (uint32_t)A->p->nkonst;
+    int t = in->d < NB_JIT_BLOCK_YMM ? 2 + (int)in->d : YT;
+    Opd a = YR(in->a), b = YR(in->b), c = YR(in->c);
+    Opd kb = K4(in->b), kc = K4(in->c);
+    switch (in->op) {
+    case NB_OP_MOV: vex(A, MOVSD_LD, t, 0, a); break;
+    case NB_OP_LOADK: vex(A, MOVSD_LD, t, 0, K4(in->a)); break;
+    case NB_OP_ADD: vop(A, ADDSD, t, a, b, 0); break;
+    case NB_OP_SUB: vop(A, SUBSD, t, a, b, 0); break;
+    case NB_OP_MUL: vop(A, MULSD, t, a, b, 0); break;
+    case NB_OP_DIV: vop(A, DIVSD, t, a, b, 0); break;
+    case NB_OP_ADDK: vop(A, ADDSD, t, a, kb, 0); break;
+    case NB_OP_SUBK: vop(A, SUBSD, t, a, kb, 0); break;
+    case NB_OP_MULK: vop(A, MULSD, t, a, kb, 0); break;
+    case NB_OP_DIVK: vop(A, DIVSD, t, a, kb, 0); break;
+    case NB_OP_KSUB: vex(A, MOVSD_LD, 0, 0, kb); vex(A, SUBSD, t, 0, a); break;
+    case NB_OP_KDIV: vex(A, MOVSD_LD, 0, 0, kb); vex(A, DIVSD, t, 0, a); break;
+    case NB_OP_NEG: vop(A, XORPD, t, a, K4(kx + K4_SIGN), 0); break;
+    case NB_OP_ABS: vop(A, ANDPD, t, a, K4(kx + K4_ABS), 0); break;
+    case NB_OP_SQR: vsq(A, t, yreg(A, a, 0)); break;
+    case NB_OP_SQRT: vex(A, SQRTSD, t, 0, a); break;
+    case NB_OP_RSQRT:
+        vop(A, ADDSD, 0, a, K4(kx + K4_ZERO), 0);
+        vex(A, SQRTSD, 0, 0, xmm(0));
+        vex(A, MOVSD_LD, t, 0, K4(kx + K4_ONE));
+        vex(A, DIVSD, t, t, xmm(0));
+        break;
+    case NB_OP_MULADD: vop(A, MULSD, 0, a, b, 0); vex(A, ADDSD, t, 0, c); break;
+    case NB_OP_MULSUB:
+        vop(A, MULSD, 0, a, b, 0);
+        vex(A, SUBSD, t, yreg(A, c, 1), xmm(0));
+        break;
+    case NB_OP_MULKADD: vop(A, MULSD, 0, a, kb, 0); vex(A, ADDSD, t, 0, c); break;
+    case NB_OP_SQRADD: vsq(A, 0, yreg(A, a, 0)); vex(A, ADDSD, t, 0, c); break;
+    case NB_OP_SQRSUB: vop(A, SUBSD, 0, a, b, 0); vsq(A, t, 0); break;
+    case NB_OP_SQRADDK: vop(A, ADDSD, 0, a, kb, 0); vsq(A, t, 0); break;
+    case NB_OP_SQRKSUB:
+        vex(A, MOVSD_LD, 0, 0, kb);
+        vex(A, SUBSD, 0, 0, a);
+        vsq(A, t, 0);
+        break;
+    case NB_OP_SQRMULSUB:
+        vop(A, MULSD, 0, a, b, 0);
+        vex(A, SUBSD, 0, yreg(A, c, 1), xmm(0));
+        vsq(A, t, 0);
+        break;
+    case NB_OP_KDIVADDK:
+        vop(A, ADDSD, 0, a, kc, 0);
+        vex(A, MOVSD_LD, 1, 0, kb);
+        vex(A, DIVSD, t, 1, xmm(0));
+        break;
+    case NB_OP_DIVADDK:
+        vop(A, ADDSD, 0, b, kc, 0);
+        vex(A, DIVSD, t, yreg(A, a, 1), xmm(0));
+        break;
+    default:
+        return 0;
+    }
+    if (t == YT)
+        vex(A, MOVSD_ST, YT, 0, YR(in->d));
+    return 1;
+}
+
+/* The GPR holding the base of register r's block: its own, or r9 loaded
+ * from R now. */
+static int block_base(Asm *A, const uint32_t *arrays, int nheld, uint32_t r)
+{
+    static const int held[3] = {R8, R10, R11};
+    for (int h = 0; h < nheld; h++)
+        if (arrays[h] == r)
+            return held[h];
+    gpr_mem(A, MOV_LD, R9, mem(RDI, 8 * r));
+    return R9;
+}
+
+/* The block entry, or 0: see the section comment. */
+static size_t emit_block(Asm *A)
+{
+    const NbProgram *p = A->p;
+    const NbCode *code = &p->dbl;
+    if (code->nregs > NB_JIT_BLOCK_YMM + NB_BLOCK / 4)  /* spill: 8 KB */
+        return 0;
+    size_t start = A->n;
+    static const int held[3] = {R8, R10, R11};
+    uint32_t arrays[3];         /* the registers whose blocks they hold */
+    int nheld = 0;
+    for (uint32_t v = 0; v < p->nvars && nheld < 3; v++)
+        arrays[nheld++] = v;
+    for (size_t o = 0; o < p->nout && nheld < 3; o++)
+        if (code->outreg[o] >= p->nvars)
+            arrays[nheld++] = code->outreg[o];
+    for (int h = 0; h < nheld; h++)
+        gpr_mem(A, MOV_LD, held[h], mem(RDI, 8 * arrays[h]));
+    put(A, 0x48), put(A, 0xC1), put(A, 0xE6), put(A, 3);   /* shl rsi, 3 */
+    put(A, 0x31), put(A, 0xC0);                             /* xor eax, eax */
+    size_t top = A->n;
+    for (uint32_t v = 0; v < p->nvars; v++) {
+        int y = v < NB_JIT_BLOCK_YMM ? 2 + (int)v : 0;
+        vex_at(A, MOVSD_LD, y, block_base(A, arrays, nheld, v));
+        if (!y)
+            vex(A, MOVSD_ST, 0, 0, YR(v));
+    }
+    for (size_t i = 0; i + 1 < code->nins; i++)
+        if (!emit_vins(A, &code->ins[i])) {
+            A->n = start;
+            return 0;
+        }
+    for (size_t o = 0; o < p->nout; o++) {
+        uint32_t r = code->outreg[o];
+        if (r < p->nvars)
+            continue;           /* R[r] is the caller's variable */
+        int y = yreg(A, YR(r), 0);
+        vex_at(A, MOVSD_ST, y, block_base(A, arrays, nheld, r));
+    }
+    put(A, 0x48), put(A, 0x83), put(A, 0xC0), put(A, 32);  /* add rax, 32 */
+    put(A, 0x48), put(A, 0x39), put(A, 0xF0);              /* cmp rax, rsi */
+    put(A, 0x0F), put(A, 0x82);                            /* jb top */
+    put32(A, (uint32_t)((int64_t)top - (int64_t)(A->n + 4)));
+    put(A, 0xC5), put(A, 0xF8), put(A, 0x77);              /* vzeroupper */
+    put(A, 0xC3);
+    return start;
+}
+
+/* K4 of the block entry (jit.h), or NULL when there is none. */
+static double *block_constants(const NbProgram *p)
+{
+    size_t n = (p->nkonst + K4_EXTRA) * 4;
+    double *k4 = aligned_alloc(32, n * sizeof *k4);
+    if (!k4)
+        abort();
+    const uint64_t sign = 0x8000000000000000u;
+    double extra[K4_EXTRA];
+    memcpy(&extra[K4_SIGN], &sign, sizeof sign);
+    const uint64_t mag = ~sign;
+    memcpy(&extra[K4_ABS], &mag, sizeof mag);
+    extra[K4_ZERO] = 0.0;
+    extra[K4_ONE] = 1.0;
+    for (size_t k = 0; k < p->nkonst + K4_EXTRA; k++)
+        for (int l = 0; l < 4; l++)
+            k4[4 * k + l] = k < p->nkonst ? p->kd[k] : extra[k - p->nkonst];
+    return k4;
+}
+
+static int have_avx(void)
+{
+    static int avx = -1;
+    if (avx < 0)
+        avx = __builtin_cpu_supports("avx") != 0;
+    return avx;
+}
+
+static NbJit *map_code(const Asm *A, size_t regs_off, size_t gd_off,
+                       size_t block_off)
 {
     long pg = sysconf(_SC_PAGESIZE);
     size_t page = pg > 0 ? (size_t)pg : 4096;
@@ -797,10 +1020,13 @@ static NbJit *map_code(const Asm *A, size_t regs_off, size_t gd_off)
     uint8_t *base = mem_;
     /* object pointer to function pointer: POSIX (dlsym) guarantees it */
     void *pt = base + CODE_START, *rg = base + regs_off,
-         *gd = gd_off ? base + gd_off : NULL;
+         *gd = gd_off ? base + gd_off : NULL,
+         *bl = block_off ? base + block_off : NULL;
     memcpy(&j->point, &pt, sizeof pt);
     memcpy(&j->regs, &rg, sizeof rg);
     memcpy(&j->gd, &gd, sizeof gd);
+    memcpy(&j->block, &bl, sizeof bl);
+    j->k4 = bl ? block_constants(A->p) : NULL;
     j->mem = mem_;
     j->len = len;
     return j;
@@ -851,8 +1077,11 @@ NbJit *nb__jit_compile(const NbProgram *p)
     NbJit *j = NULL;
     if (emit_fn(&A, 0)) {
         size_t regs_off = A.n;
-        if (emit_fn(&A, 1))
-            j = map_code(&A, regs_off, emit_gd_entry(&A));
+        if (emit_fn(&A, 1)) {
+            size_t gd_off = emit_gd_entry(&A);
+            j = map_code(&A, regs_off, gd_off,
+                         have_avx() ? emit_block(&A) : 0);
+        }
     }
     free(live);
     free(A.b);
@@ -865,6 +1094,7 @@ void nb__jit_free(NbJit *j)
         return;
     if (j->mem)
         munmap(j->mem, j->len);
+    free(j->k4);
     free(j);
 }
 

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "vm_block_math.h"
+#include "jit.h"
 
 typedef double *restrict Dst;
 typedef const double *restrict Src;
@@ -308,6 +309,40 @@ static int overlaps(const double *d, const double *const *x, size_t nvars,
     return 0;
 }
 
+/* A whole block through the JIT's block entry (jit.h): the output of a
+ * single-output program straight into the caller's array when it may be. */
+static void block_native(const NbProgram *p, const NbJit *j, double **R,
+                         double *scratch, double *const *out, size_t off,
+                         const double *const *x)
+{
+    uint32_t r0 = p->dbl.outreg[0];
+    double *keep = R[r0];
+    int direct = p->nout == 1 && r0 >= p->nvars
+                 && !overlaps(out[0] + off, x, p->nvars, off);
+    if (direct)
+        R[r0] = out[0] + off;
+    j->block(R, NB_BLOCK, scratch, j->k4);
+    R[r0] = keep;
+    if (direct)
+        return;
+    for (size_t o = 0; o < p->nout; o++)
+        memcpy(out[o] + off, R[p->dbl.outreg[o]], NB_BLOCK * sizeof(double));
+}
+
+/* The program's block entry, compiled on its first whole block; NULL
+ * when it has none (jit.h). */
+static const NbJit *native_block(const NbProgram *p, size_t npts)
+{
+#if NB_HAVE_JIT
+    if (npts >= NB_BLOCK) {
+        const NbJit *j = nb__jit_prepare(p);
+        return j && j->block ? j : NULL;
+    }
+#endif
+    (void)p, (void)npts;
+    return NULL;
+}
+
 /* Programs with up to this many registers (most) run on the stack: no
  * allocation per call. */
 #define NB_STACK_REGS 12
@@ -339,6 +374,7 @@ static void run(const NbProgram *p, size_t npts, const double *const *x,
     const NbIns *last = code->ins + code->nins - 1; /* END */
     if (last > code->ins)
         last--;
+    const NbJit *native = native_block(p, npts);
     for (size_t off = 0; off < npts; off += NB_BLOCK) {
         size_t n = npts - off < NB_BLOCK ? npts - off : NB_BLOCK;
         if (nb_interrupted) { /* ^C: the rest is NaN, the caller reports */
@@ -354,6 +390,10 @@ static void run(const NbProgram *p, size_t npts, const double *const *x,
                 R[v] = mem + v * NB_BLOCK;
                 memcpy(R[v], x[v] + off, n * sizeof(double));
             }
+        }
+        if (native && n == NB_BLOCK) {
+            block_native(p, native, R, scratch, out, off, x);
+            continue;
         }
         const NbIns *in = last;
         steps(code->ins, last, R, p->kd, scratch, n, fast);

@@ -19,6 +19,7 @@
 #include "nabla/nabla.h"
 #include "../../src/compile_internal.h"
 #include "../../src/jit.h"
+#include "../../src/vm_block_math.h"
 #include "check.h"
 #include "mini_lower.h"
 #include "same_descent.h"
@@ -438,6 +439,127 @@ static void test_descent(void)
           descents_jitted);
 }
 
+/* --- 6. the block entry: arithmetic programs over whole blocks ------------ */
+
+/* Arithmetic only, every opcode the block entry translates: sums and
+ * products with constants (ADDK ... KDIV, MULADD, MULSUB, MULKADD),
+ * squares and their fusions, k/(a + k), a/(b + k), sqrt, 1/sqrt, abs,
+ * negation. */
+static Ex gen_arith(int depth)
+{
+    if (depth == 0 || rnd(8) == 0)
+        return leaf();
+    Ex a = gen_arith(depth - 1), b = gen_arith(depth - 1);
+    Ex k = number();
+    switch (rnd(12)) {
+    case 0: return node(NB_ADD, 0, 2, (Ex[]){a, b});
+    case 1: return node(NB_ADD, 0, 2, (Ex[]){a, node(NB_MUL, 0, 2, (Ex[]){num(-1), b})});
+    case 2: return node(NB_MUL, 0, 2, (Ex[]){a, rnd(2) ? b : k});
+    case 3: return node(NB_MUL, 0, 2, (Ex[]){rnd(2) ? a : k,
+                                              node(NB_POW, 0, 2, (Ex[]){b, num(-1)})});
+    case 4: return node(NB_ADD, 0, 2, (Ex[]){node(NB_MUL, 0, 2, (Ex[]){a, rnd(2) ? b : k}),
+                                             gen_arith(depth - 1)});
+    case 5: return node(NB_ADD, 0, 2, (Ex[]){gen_arith(depth - 1),
+                                             node(NB_MUL, 0, 3, (Ex[]){num(-1), a, b})});
+    case 6: return node(NB_POW, 0, 2, (Ex[]){rnd(2) ? a : node(NB_ADD, 0, 2, (Ex[]){a, rnd(2) ? k
+                                      : node(NB_MUL, 0, 2, (Ex[]){num(-1), b})}), num(2)});
+    case 7: return node(NB_POW, 0, 2, (Ex[]){node(NB_ADD, 0, 2, (Ex[]){a,
+                            node(NB_MUL, 0, 2, (Ex[]){num(-1), node(NB_POW, 0, 2,
+                                (Ex[]){b, num(2)})})}), num(2)});
+    case 8: return node(NB_POW, 0, 2, (Ex[]){a, nb_num_frac(st, rnd(2) ? 1 : -1, 2)});
+    case 9: return node(NB_FN, NB_FN_ABS, 1, &a);
+    case 10: return node(NB_MUL, 0, 2, (Ex[]){rnd(2) ? k : a, node(NB_POW, 0, 2,
+                             (Ex[]){node(NB_ADD, 0, 2, (Ex[]){b, k}), num(-1)})});
+    default: return node(NB_MUL, 0, 2, (Ex[]){num(-1), a});
+    }
+}
+
+/* nb_run_block_exact over npts points (whole blocks and a partial one)
+ * against the interpreter at each point, bit for bit. */
+static int block_agrees(const NbProgram *p, size_t npts, double *const *x)
+{
+    size_t no = p->nout, nr = nb_program_scratch(p);
+    double **out = malloc(no * sizeof *out), *r = calloc(nr + 1, sizeof *r);
+    double *o1 = calloc(no + 1, sizeof *o1), *xk = calloc(p->nvars + 1, sizeof *xk);
+    for (size_t o = 0; o < no; o++)
+        out[o] = malloc(npts * sizeof *out[o]);
+    nb_run_block_exact(p, npts, (const double *const *)x, out);
+    int ok = 1;
+    for (size_t k = 0; k < npts && ok; k++) {
+        for (size_t v = 0; v < p->nvars; v++)
+            xk[v] = x[v][k];
+        nb__run_double_vm(p, xk, o1, r);
+        for (size_t o = 0; o < no; o++)
+            if (!same_bits(o1[o], out[o][k])) {
+                printf("# point %zu output %zu: vm %a block %a\n", k, o,
+                       o1[o], out[o][k]);
+                ok = 0;
+            }
+    }
+    for (size_t o = 0; o < no; o++)
+        free(out[o]);
+    free(out), free(r), free(o1), free(xk);
+    return ok;
+}
+
+static void test_block(void)
+{
+    const char *vg = getenv("VALGRIND");
+    int nexpr = vg && *vg ? 40 : 400, bad = 0, native = 0, spilled = 0;
+    enum { NP = 2 * NB_BLOCK + 37 };
+    static int seen_block[NB_OP__COUNT];
+    double *x[NVARS];
+    for (int v = 0; v < NVARS; v++)
+        x[v] = malloc(NP * sizeof *x[v]);
+    rng = 777;
+    for (int e = 0; e < nexpr; e++) {
+        Ex outs[16];
+        size_t nout = rnd(4) ? 1 + (size_t)rnd(3) : 16; /* 16: spills */
+        for (size_t o = 0; o < nout; o++)
+            outs[o] = rnd(10) ? gen_arith(2 + rnd(3)) : V[rnd(NVARS)];
+        NbDiag d = NB_DIAG_INIT;
+        NbProgram *p = nb_compile(st, nout, outs, NVARS, V, &d);
+        nb_diag_clear(&d);
+        if (!p)
+            continue;
+        for (int v = 0; v < NVARS; v++)
+            for (int k = 0; k < NP; k++)
+                x[v][k] = point();
+        if (!block_agrees(p, NP, x) && bad++ < 3)
+            print_listing(p);
+        const NbJit *j = nb__jit_prepare(p);
+        if (j && j->block) {
+            native++;
+            spilled += p->dbl.nregs > NB_JIT_BLOCK_YMM;
+            for (const NbIns *in = p->dbl.ins; in->op != NB_OP_END; in++)
+                seen_block[in->op] = 1;
+        }
+        nb_program_free(p);
+    }
+    for (int v = 0; v < NVARS; v++)
+        free(x[v]);
+    CHECK(bad == 0, "%d arithmetic programs over %d points: blocks == "
+          "interpreter bit for bit (%d differ)", nexpr, NP, bad);
+    int avx = __builtin_cpu_supports("avx");
+    CHECK(!have_jit || !avx || (native >= nexpr * 9 / 10 && spilled > 0),
+          "the block entry takes them (%d of %d, %d spilling)", native, nexpr,
+          spilled);
+    static const int ops[] = {NB_OP_ADD, NB_OP_SUB, NB_OP_MUL, NB_OP_DIV,
+        NB_OP_ADDK, NB_OP_MULK, NB_OP_KDIV, NB_OP_NEG, NB_OP_SQR, NB_OP_SQRT,
+        NB_OP_RSQRT, NB_OP_MULADD, NB_OP_MULSUB, NB_OP_MULKADD, NB_OP_SQRADD,
+        NB_OP_SQRSUB, NB_OP_SQRADDK, NB_OP_SQRKSUB, NB_OP_SQRMULSUB,
+        NB_OP_KDIVADDK, NB_OP_DIVADDK, NB_OP_ABS};
+    int missing = 0;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (!seen_block[ops[i]]) {
+            printf("# block entry never ran %s\n", nb_op_names[ops[i]]);
+            missing++;
+        }
+    CHECK(!have_jit || !avx || missing == 0,
+          "every arithmetic opcode ran in the block entry (%d missing)",
+          missing);
+}
+
 int main(void)
 {
     unsigned long seed = check_seed();
@@ -458,6 +580,7 @@ int main(void)
     test_mutants();
     test_coverage();
     test_many();
+    test_block();
     test_lazy();
     nb__jit_after = 1;      /* compile at the first run of each objective */
     test_descent();
