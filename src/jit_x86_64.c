@@ -991,13 +991,8 @@ static double *block_constants(const NbProgram *p)
     return k4;
 }
 
-static int have_avx(void)
-{
-    static int avx = -1;
-    if (avx < 0)
-        avx = __builtin_cpu_supports("avx") != 0;
-    return avx;
-}
+/* libgcc's answer also checks that the system saves the ymm registers. */
+static int have_avx(void) { return __builtin_cpu_supports("avx") != 0; }
 
 static NbJit *map_code(const Asm *A, size_t regs_off, size_t gd_off,
                        size_t block_off)
