@@ -800,8 +800,8 @@ enum { K4_SIGN, K4_ABS, K4_ZERO, K4_ONE, K4_EXTRA };
 static void vex(Asm *A, uint8_t op, int reg, int src1, Opd m)
 {
     int b = m.kind == O_RIP ? 0 : m.reg >> 3;
-    put(A, 0xC4);
-    put(A, (uint8_t)((~reg >> 3 & 1) << 7 | 1 << 6 | (~b & 1) << 5 | 1));
+    put(A, 0xC4);   /* R, X, B inverted; map 0F */
+    put(A, (uint8_t)((reg >> 3 ^ 1) << 7 | 1 << 6 | (b ^ 1) << 5 | 1));
     put(A, (uint8_t)((~src1 & 15) << 3 | 1 << 2 | 1));
     put(A, op);
     modrm(A, reg, m);
@@ -811,7 +811,7 @@ static void vex(Asm *A, uint8_t op, int reg, int src1, Opd m)
 static void vex_at(Asm *A, uint8_t op, int y, int base)
 {
     put(A, 0xC4);
-    put(A, (uint8_t)((~y >> 3 & 1) << 7 | 1 << 6 | (~base >> 3 & 1) << 5 | 1));
+    put(A, (uint8_t)((y >> 3 ^ 1) << 7 | 1 << 6 | (base >> 3 ^ 1) << 5 | 1));
     put(A, (uint8_t)(15 << 3 | 1 << 2 | 1));
     put(A, op);
     put(A, (uint8_t)((y & 7) << 3 | 4));        /* mod 00, SIB */

@@ -12,9 +12,10 @@
  * nb_program_free(); it does not reference the store after compilation.
  * Running a program changes nothing a caller can see: nb_run_double() and
  * nb_run_block() take caller-provided scratch from nb_program_scratch(), so
- * one program can run in several places at once. (After 4096 double runs
- * the program caches native code for itself, published atomically, on
- * x86-64: see src/jit.h; it computes the same bits.) An MPFR or complex VM owns
+ * one program can run in several places at once. (After 4096 double runs,
+ * or at its first whole block, the program caches native code for itself,
+ * published atomically, on x86-64: see src/jit.h; it computes the same
+ * bits.) An MPFR or complex VM owns
  * its registers; free it with its own _free().
  */
 #ifndef NABLA_COMPILE_H
@@ -63,7 +64,8 @@ NbPointFn *nb_program_point_fn(const NbProgram *p);
 
 /* npts points, structure of arrays: x[v][i] is variable v at point i,
  * out[o][i] output o at point i. Works block by block internally (one opcode
- * over a block of points), so dispatch cost vanishes and loops vectorise.
+ * over a block of points), so dispatch cost vanishes and loops vectorise;
+ * a program of arithmetic only runs each whole block as one native loop.
  * Polls nb_interrupted between blocks: once it is set, the points not yet
  * computed get NaN and the call returns.
  *
