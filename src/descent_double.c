@@ -96,7 +96,7 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
     NbGdRun *c = NULL;
     int up = 0, down = 0, pending = -1, stop;
     unsigned long long revbits = 0;
-    long reversals = 0, k, lim = 0;
+    long reversals = 0, k, lim = 0, plim = 0; /* plim: lim but trace points */
     int gvar = 0;   /* some gradient component sits in a variable register */
     /* ss > sthr proves sqrt(ss) >= tol, so gn < tol is false: sthr >= tol^2
      * exactly (tol^2 rounded, then raised by far more than its rounding
@@ -185,17 +185,22 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
             o->progress(o->progress_ctx, k, f, gn);
         if (stop >= 0)
             break;
-        lim = (k / NB_DESCENT_POLL + 1) * NB_DESCENT_POLL;
-        if (lim > tr->next)
-            lim = tr->next;
-        if (lim > steps)
-            lim = steps;
+        plim = (k / NB_DESCENT_POLL + 1) * NB_DESCENT_POLL;
+        if (plim > steps)
+            plim = steps;
+        lim = plim < tr->next ? plim : tr->next;
     step:
-        if (c) {
-            c->f = f, c->ss = ss, c->k = k, c->lim = lim;
+        if (c) {   /* the native loop records the trace points it meets */
+            c->f = f, c->ss = ss, c->k = k, c->lim = plim;
             c->up = up, c->down = down, c->pending = -1;
             c->revbits = revbits, c->reversals = reversals;
+            c->tnext = tr->next, c->tstride = tr->stride;
+            c->tleft = tr->npts < tr->room ? (long)(tr->room - tr->npts) : 0;
+            c->tstep = tr->step + tr->npts, c->tx = tr->x + tr->npts * n;
+            c->tf = tr->f + tr->npts, c->tg = tr->g + tr->npts;
             jit_gd(r, c, p->kd);
+            tr->npts = (size_t)(c->tstep - tr->step);
+            tr->next = c->tnext;
             f = c->f, ss = c->ss, k = c->k;
             up = (int)c->up, down = (int)c->down, pending = (int)c->pending;
             revbits = c->revbits, reversals = c->reversals;

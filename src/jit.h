@@ -64,9 +64,13 @@ typedef void (*NbJitFn)(const double *in, double *out, double *r,
  * down, revbits, reversals), runs the program, sets f, ss = |grad|^2 and
  * ring[(k+1) % NB_JIT_RING], and goes on while k+1 < lim and the quiet
  * test holds (|f| <= dmax, sthr < ss <= dmax, pending < 0, no run of
- * NB_DESCENT_GROW_RUN rises past grow or falls past fall). On return k is
- * the first step it did not take, with the variables and outputs stored
- * in r. x holds 3n doubles after the struct: x(k-1), then scratch. */
+ * NB_DESCENT_GROW_RUN rises past grow or falls past fall). At a quiet
+ * step k == tnext it records the trace point as descent_double.c's plain
+ * append does (k, x, f and sqrt(ss) through the cursors tstep, tx, tf,
+ * tg; tnext = k + tstride), while tleft > 0, and stops there otherwise.
+ * On return k is the first step it did not take, with the variables and
+ * outputs stored in r. x holds 3n doubles after the struct: x(k-1), then
+ * scratch. */
 #define NB_JIT_RING 64
 
 typedef struct NbGdRun {
@@ -74,6 +78,9 @@ typedef struct NbGdRun {
     double f, ss;
     long k, lim, up, down, pending, reversals;
     unsigned long long revbits;
+    long tnext, tstride, tleft;
+    long *tstep;
+    double *tx, *tf, *tg;
     double ring[NB_JIT_RING];
     double x[];
 } NbGdRun;

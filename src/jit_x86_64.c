@@ -525,7 +525,7 @@ static void ucomisd(Asm *A, int x, Opd m) { sse(A, 0x66, 0x2E, x, m); }
 
 /* condition codes of jcc */
 enum { CC_B = 0x2, CC_NE = 0x5, CC_BE = 0x6, CC_A = 0x7, CC_P = 0xA,
-       CC_L = 0xC, CC_GE = 0xD };
+       CC_L = 0xC, CC_GE = 0xD, CC_LE = 0xE };
 
 /* jcc rel32 forward: returns where the displacement goes, for land() */
 static size_t jcc(Asm *A, int cc)
@@ -558,6 +558,19 @@ static void cmp_imm8(Asm *A, Opd m, int8_t v)
     put(A, 0x83);
     modrm(A, 7, m);
     put(A, (uint8_t)v);
+}
+
+/* add qword [m], imm */
+static void add_imm(Asm *A, Opd m, int32_t v)
+{
+    int small = v >= -128 && v < 128;
+    put(A, (uint8_t)(0x48 | (m.reg >> 3)));
+    put(A, small ? 0x83 : 0x81);
+    modrm(A, 0, m);
+    if (small)
+        put(A, (uint8_t)v);
+    else
+        put32(A, (uint32_t)v);
 }
 
 /* mov qword [m], imm32 */
@@ -690,6 +703,43 @@ static size_t run_exit(Asm *A, Opd count, Opd a, Opd b)
     return out;
 }
 
+/* The cursor field m: rax = its value, then m += step. */
+static void cursor(Asm *A, Opd m, int32_t step)
+{
+    gpr_mem(A, MOV_LD, RAX, m);
+    add_imm(A, m, step);
+}
+
+/* At a quiet step k == tnext (r13, ss in xmm15): the trace point, as the
+ * plain append of descent_double.c, or the jump to the exit returned when
+ * there is no room left. */
+static size_t gd_trace(Asm *A, uint32_t n)
+{
+    gpr_mem(A, CMP_LD, R13, GD(tnext));
+    size_t not_due = jcc(A, CC_NE);
+    cmp_imm8(A, GD(tleft), 0);
+    size_t full = jcc(A, CC_LE);
+    cursor(A, GD(tstep), 8);
+    gpr_mem(A, MOV_ST, R13, mem(RAX, 0));
+    cursor(A, GD(tx), (int32_t)(8 * n));
+    for (uint32_t i = 0; i < n; i++)
+        st(A, mem(RAX, 8 * i), in_xmm(A, i, 0));
+    cursor(A, GD(tf), 8);
+    ld(A, 0, GD(f));
+    st(A, mem(RAX, 0), 0);
+    cursor(A, GD(tg), 8);
+    sd(A, SQRTSD, 0, xmm(XT));
+    st(A, mem(RAX, 0), 0);
+    add_imm(A, GD(tleft), -1);
+    gpr_mem(A, MOV_LD, RAX, GD(tstride));
+    put(A, 0x4C);               /* add rax, r13 */
+    put(A, 0x01);
+    put(A, 0xE8);
+    gpr_mem(A, MOV_ST, RAX, GD(tnext));
+    land(A, not_due);
+    return full;
+}
+
 /* After the program: up, down, f, ss, k and the ring; then the exits, the
  * conjuncts of the quiet test. Returns the jumps to the exit. */
 static size_t gd_after(Asm *A, uint32_t n, const uint32_t *out, size_t *exits)
@@ -738,6 +788,7 @@ static size_t gd_after(Asm *A, uint32_t n, const uint32_t *out, size_t *exits)
     exits[ne++] = jcc(A, CC_B);
     exits[ne++] = run_exit(A, GD(up), GD(f), GD(grow));     /* f > grow */
     exits[ne++] = run_exit(A, GD(down), GD(fall), GD(f));   /* fall > f */
+    exits[ne++] = gd_trace(A, n);
     return ne;
 }
 
