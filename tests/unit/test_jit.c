@@ -538,6 +538,32 @@ static void test_block(void)
     }
     for (int v = 0; v < NVARS; v++)
         free(x[v]);
+    /* more variables than ymm registers: some are read into spill slots */
+    enum { NV = 20 };
+    Ex vars[NV], outs[NV];
+    double *xs[NV];
+    for (int v = 0; v < NV; v++) {
+        char name[8];
+        snprintf(name, sizeof name, "w%d", v);
+        vars[v] = nb_sym(st, name);
+        xs[v] = malloc(NP * sizeof *xs[v]);
+        for (int k = 0; k < NP; k++)
+            xs[v][k] = point();
+    }
+    for (int o = 0; o < NV; o++)
+        outs[o] = node(NB_ADD, 0, 2, (Ex[]){node(NB_MUL, 0, 2, (Ex[]){vars[o],
+                       vars[(o * 7 + 3) % NV]}), vars[(o + 11) % NV]});
+    NbDiag d = NB_DIAG_INIT;
+    NbProgram *p = nb_compile(st, NV, outs, NV, vars, &d);
+    nb_diag_clear(&d);
+    const NbJit *j = p ? nb__jit_prepare(p) : NULL;
+    CHECK(p && block_agrees(p, NP, xs) && (!have_jit || !__builtin_cpu_supports("avx")
+                                           || (j && j->block)),
+          "%d variables, %d outputs over %d points: blocks == interpreter",
+          NV, NV, NP);
+    nb_program_free(p);
+    for (int v = 0; v < NV; v++)
+        free(xs[v]);
     CHECK(bad == 0, "%d arithmetic programs over %d points: blocks == "
           "interpreter bit for bit (%d differ)", nexpr, NP, bad);
     int avx = __builtin_cpu_supports("avx");
