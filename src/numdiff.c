@@ -658,41 +658,42 @@ static long step_bits(mpfr_srcptr h0)
 /* The fast path when no h is given: one Richardson step on central
  * differences at h and 2h, with h = 2^(e-1) * 2^-((p+6)/2) (2^(e-1) <=
  * |x0| < 2^e below 1, else e = 1: a power of two, so that x0 +- h are
- * exact when x0 has at most p bits and the quotient divides by a shift)
- * and w = p + (p+6)/2 + 16 working bits, so that rounding stays
- * near 2^-(p+10) and the central difference at h is already near 2^-(p+6):
- * four evaluations. Its estimate, |T(h) - T(2h)|/3 (the error of T(h),
- * which bounds that of the extrapolated value once the h^2 term
- * dominates) plus the rounding bound, must come out below 2^-(p+4)|f'|;
- * otherwise (steps too wide for f, noise) the tableau below takes over.
- * Returns 1 when it answered. */
-static int ridders_fast_mpfr(const NbNdFunc *f, mpfr_srcptr x0,
-                             mpfr_ptr value, mpfr_ptr err)
+ * exact when x0 has at most p bits and the quotient divides by a shift):
+ * the central difference at h is already near 2^-(p+6). Its estimate,
+ * |T(h) - T(2h)|/3 (the error of T(h), which bounds that of the
+ * extrapolated value once the h^2 term dominates) plus the rounding
+ * bound, must come out below 2^-(p+4)|f'|; otherwise (steps too wide for
+ * f, noise) the tableau below takes over.
+ *
+ * The four values come in one of two ways. By divided differences when f
+ * offers them (eval_delta_mpfr): the increments f(x0 +- h) - f(x0) at
+ * p + 32 bits, which do not cancel, and one evaluation of each built-in
+ * function. Else as values at w = p + (p+6)/2 + 16 bits, so that rounding
+ * stays near 2^-(p+10) after the cancellation: four evaluations. */
+static void fast_step(mpfr_ptr h, mpfr_srcptr x0, mpfr_prec_t p)
 {
-    mpfr_prec_t p = mpfr_get_prec(value), w = p + (p + 6) / 2 + 16;
-    mpfr_t h, t1, t2, n1, n2, e, lim;
-    mpfr_inits2(w, h, t1, t2, (mpfr_ptr)0);
-    mpfr_inits2(EST_PREC, n1, n2, e, lim, (mpfr_ptr)0);
     long ex = mpfr_zero_p(x0) || mpfr_get_exp(x0) > 1 ? 1 : mpfr_get_exp(x0);
     mpfr_set_ui_2exp(h, 1, ex - 1 - (long)((p + 6) / 2), MPFR_RNDN);
-    int ok = quotient_mpfr(f, x0, h, &stencils[NB_ND_CENTRAL], 1, t1, n1,
-                           NULL) == 0;
-    mpfr_mul_2ui(h, h, 1, MPFR_RNDN);
-    ok = ok && quotient_mpfr(f, x0, h, &stencils[NB_ND_CENTRAL], 1, t2, n2,
-                             NULL) == 0;
-    if (ok) {
-        mpfr_sub(t2, t1, t2, MPFR_RNDN);          /* T(h) - T(2h) */
-        mpfr_div_ui(t2, t2, 3, MPFR_RNDN);
-        mpfr_add(t1, t1, t2, MPFR_RNDN);          /* (4T(h) - T(2h))/3 */
-        mpfr_abs(e, t2, MPFR_RNDU);
-        mpfr_mul_ui(n1, n1, 4, MPFR_RNDU);        /* noise of 4T(h)/3 */
-        mpfr_add(n1, n1, n2, MPFR_RNDU);
-        mpfr_div_ui(n1, n1, 3, MPFR_RNDU);
-        mpfr_add(e, e, n1, MPFR_RNDU);
-        mpfr_abs(lim, t1, MPFR_RNDN);
-        mpfr_mul_2si(lim, lim, -(long)p - 4, MPFR_RNDN);
-        ok = mpfr_number_p(t1) && mpfr_lessequal_p(e, lim);
-    }
+}
+
+/* Extrapolate T(h) = t1 (noise n1), T(2h) = t2 (n2); 1 and value, err set
+ * when the estimate meets the target. t1, t2, n1 are overwritten. */
+static int fast_accept(mpfr_prec_t p, mpfr_ptr t1, mpfr_ptr n1, mpfr_ptr t2,
+                       mpfr_srcptr n2, mpfr_ptr value, mpfr_ptr err)
+{
+    mpfr_t e, lim;
+    mpfr_inits2(EST_PREC, e, lim, (mpfr_ptr)0);
+    mpfr_sub(t2, t1, t2, MPFR_RNDN);          /* T(h) - T(2h) */
+    mpfr_div_ui(t2, t2, 3, MPFR_RNDN);
+    mpfr_add(t1, t1, t2, MPFR_RNDN);          /* (4T(h) - T(2h))/3 */
+    mpfr_abs(e, t2, MPFR_RNDU);
+    mpfr_mul_ui(n1, n1, 4, MPFR_RNDU);        /* noise of 4T(h)/3 */
+    mpfr_add(n1, n1, n2, MPFR_RNDU);
+    mpfr_div_ui(n1, n1, 3, MPFR_RNDU);
+    mpfr_add(e, e, n1, MPFR_RNDU);
+    mpfr_abs(lim, t1, MPFR_RNDN);
+    mpfr_mul_2si(lim, lim, -(long)p - 4, MPFR_RNDN);
+    int ok = mpfr_number_p(t1) && mpfr_lessequal_p(e, lim);
     if (ok) {
         mpfr_set(value, t1, MPFR_RNDN);
         if (err) {
@@ -701,7 +702,72 @@ static int ridders_fast_mpfr(const NbNdFunc *f, mpfr_srcptr x0,
             mpfr_add(err, e, lim, MPFR_RNDU);
         }
     }
-    mpfr_clears(h, t1, t2, n1, n2, e, lim, (mpfr_ptr)0);
+    mpfr_clears(e, lim, (mpfr_ptr)0);
+    return ok;
+}
+
+/* T(k h) = (df[+] - df[-]) / (2kh) from increments at w bits, and its
+ * rounding noise as quotient_mpfr() bounds it, from |df| instead of |f|. */
+static void delta_quotient(mpfr_ptr t, mpfr_ptr noise, mpfr_srcptr dplus,
+                           mpfr_srcptr dminus, mpfr_srcptr kh)
+{
+    long sh = -(long)mpfr_get_exp(kh);  /* kh = 2^(e-1): 1/(2kh) = 2^-e */
+    mpfr_sub(t, dplus, dminus, MPFR_RNDN);
+    mpfr_mul_2si(t, t, sh, MPFR_RNDN);
+    mpfr_abs(noise, dplus, MPFR_RNDU);
+    mpfr_t m;
+    mpfr_init2(m, EST_PREC);
+    mpfr_abs(m, dminus, MPFR_RNDU);
+    mpfr_add(noise, noise, m, MPFR_RNDU);
+    mpfr_clear(m);
+    mpfr_mul_d(noise, noise, KAPPA, MPFR_RNDU);
+    mpfr_mul_2si(noise, noise, sh + 1 - (long)mpfr_get_prec(t), MPFR_RNDU);
+}
+
+static int ridders_fast_delta(const NbNdFunc *f, mpfr_srcptr x0,
+                              mpfr_ptr value, mpfr_ptr err)
+{
+    mpfr_prec_t p = mpfr_get_prec(value), w = p + 32;
+    mpfr_t h, h2, f0, t1, t2, n1, n2, df[4], dx[4];
+    mpfr_inits2(w, f0, t1, t2, df[0], df[1], df[2], df[3], (mpfr_ptr)0);
+    mpfr_inits2(8, h, h2, dx[0], dx[1], dx[2], dx[3], (mpfr_ptr)0);
+    mpfr_inits2(EST_PREC, n1, n2, (mpfr_ptr)0);
+    fast_step(h, x0, p);
+    mpfr_mul_2ui(h2, h, 1, MPFR_RNDN);
+    mpfr_set(dx[0], h, MPFR_RNDN);
+    mpfr_neg(dx[1], h, MPFR_RNDN);
+    mpfr_set(dx[2], h2, MPFR_RNDN);
+    mpfr_neg(dx[3], h2, MPFR_RNDN);
+    mpfr_ptr dfp[4] = {df[0], df[1], df[2], df[3]};
+    mpfr_srcptr dxp[4] = {dx[0], dx[1], dx[2], dx[3]};
+    int ok = f->eval_delta_mpfr(f->ctx, f0, dfp, x0, dxp, 4) == 0;
+    if (ok) {
+        delta_quotient(t1, n1, df[0], df[1], h);
+        delta_quotient(t2, n2, df[2], df[3], h2);
+        ok = fast_accept(p, t1, n1, t2, n2, value, err);
+    }
+    mpfr_clears(h, h2, f0, t1, t2, n1, n2, df[0], df[1], df[2], df[3], dx[0],
+                dx[1], dx[2], dx[3], (mpfr_ptr)0);
+    return ok;
+}
+
+static int ridders_fast_mpfr(const NbNdFunc *f, mpfr_srcptr x0,
+                             mpfr_ptr value, mpfr_ptr err)
+{
+    if (f->eval_delta_mpfr && ridders_fast_delta(f, x0, value, err))
+        return 1;
+    mpfr_prec_t p = mpfr_get_prec(value), w = p + (p + 6) / 2 + 16;
+    mpfr_t h, t1, t2, n1, n2;
+    mpfr_inits2(w, h, t1, t2, (mpfr_ptr)0);
+    mpfr_inits2(EST_PREC, n1, n2, (mpfr_ptr)0);
+    fast_step(h, x0, p);
+    int ok = quotient_mpfr(f, x0, h, &stencils[NB_ND_CENTRAL], 1, t1, n1,
+                           NULL) == 0;
+    mpfr_mul_2ui(h, h, 1, MPFR_RNDN);
+    ok = ok && quotient_mpfr(f, x0, h, &stencils[NB_ND_CENTRAL], 1, t2, n2,
+                             NULL) == 0;
+    ok = ok && fast_accept(p, t1, n1, t2, n2, value, err);
+    mpfr_clears(h, t1, t2, n1, n2, (mpfr_ptr)0);
     return ok;
 }
 
@@ -863,6 +929,10 @@ struct NbNdProg {
     NbMpcVm *cvm[PROG_VMS];
     mpfr_prec_t vmprec[PROG_VMS], cvmprec[PROG_VMS];
     unsigned vmnext, cvmnext;
+    NbDeltaVm *dvm;           /* the last one made; NULL: none yet */
+    mpfr_prec_t dvmprec;
+    size_t dvmnodes;
+    int nodelta;              /* p has an opcode without an increment rule */
 };
 
 static void *xcalloc(size_t n, size_t size)
@@ -973,6 +1043,30 @@ static void prog_eval_mpc(void *ctx, mpc_ptr r, mpc_srcptr z)
     pf->xcp[pf->var] = pf->xc[pf->var];
 }
 
+static int prog_eval_delta_mpfr(void *ctx, mpfr_ptr f0, mpfr_ptr const *df,
+                                mpfr_srcptr x, mpfr_srcptr const *dx,
+                                size_t n)
+{
+    NbNdProg *pf = ctx;
+    mpfr_prec_t prec = mpfr_get_prec(df[0]);
+    if (pf->nodelta)
+        return -1;
+    if (!pf->dvm || pf->dvmprec != prec || pf->dvmnodes != n) {
+        nb_delta_vm_free(pf->dvm);
+        pf->dvm = nb_delta_vm_new(pf->p, prec, n);
+        pf->dvmprec = prec;
+        pf->dvmnodes = n;
+        if (!pf->dvm) {
+            pf->nodelta = 1;
+            return -1;
+        }
+    }
+    pf->xmp[pf->var] = x;
+    int rc = nb_run_delta(pf->dvm, pf->xmp, pf->var, dx, f0, df);
+    pf->xmp[pf->var] = pf->xm[pf->var];
+    return rc;
+}
+
 static void prog_alloc(NbNdProg *pf)
 {
     size_t nv = pf->nvars, no = pf->nouts;
@@ -1024,7 +1118,8 @@ NbNdProg *nb_nd_prog_new(const NbProgram *p, const double *pointd,
     int analytic = nb_program_is_analytic(p);
     pf->fn = (NbNdFunc){pf, prog_eval_d, prog_eval_mpfr,
                         analytic ? prog_eval_c : NULL,
-                        analytic ? prog_eval_mpc : NULL, prog_eval_many_d};
+                        analytic ? prog_eval_mpc : NULL, prog_eval_many_d,
+                        prog_eval_delta_mpfr};
     return pf;
 }
 
@@ -1036,6 +1131,7 @@ void nb_nd_prog_free(NbNdProg *pf)
         nb_mpfr_vm_free(pf->vm[i]);
         nb_mpc_vm_free(pf->cvm[i]);
     }
+    nb_delta_vm_free(pf->dvm);
     for (size_t i = 0; i < pf->nvars; i++) {
         mpfr_clear(pf->xm[i]);
         mpc_clear(pf->xc[i]);

@@ -83,7 +83,12 @@ int nb_nd_method_order(NbNdMethod m);
  * rounds to r's precision, which is the working precision; eval_c and
  * eval_mpc are NULL when f has no analytic extension. eval_many_d, when
  * not NULL, sets y[i] = f(x[i]) for n points with eval_d's bits (block
- * evaluation: hstudy's sweeps); NULL means eval_d point by point. */
+ * evaluation: hstudy's sweeps); NULL means eval_d point by point.
+ * eval_delta_mpfr, when not NULL, sets f0 = f(x) and df[k] = f(x + dx[k])
+ * - f(x) for n small offsets, each increment to about the precision of
+ * df[k] relative to itself (divided-difference arithmetic, compile.h's
+ * nb_run_delta), returning 0, or -1 when it cannot (then nothing is
+ * promised and the methods evaluate values). */
 typedef struct NbNdFunc {
     void *ctx;
     double (*eval_d)(void *ctx, double x);
@@ -91,6 +96,8 @@ typedef struct NbNdFunc {
     double complex (*eval_c)(void *ctx, double complex z);
     void (*eval_mpc)(void *ctx, mpc_ptr r, mpc_srcptr z);
     void (*eval_many_d)(void *ctx, size_t n, const double *x, double *y);
+    int (*eval_delta_mpfr)(void *ctx, mpfr_ptr f0, mpfr_ptr const *df,
+                           mpfr_srcptr x, mpfr_srcptr const *dx, size_t n);
 } NbNdFunc;
 
 /* Derivative of f at x0 in double. h <= 0 (or NaN) takes the method's

@@ -1,0 +1,667 @@
+/* vm_delta.c — the mp stream in divided-difference arithmetic: a program's
+ * value at a point and its increments f(x + d_k) - f(x) at a few nearby
+ * points, for Ridders' fast path in MPFR (numdiff.c).
+ *
+ * Every register carries its value a at the point and, per node k, its
+ * increment da_k, each rounded to the VM's precision relative to itself.
+ * Each opcode has an increment rule that is an exact identity, so a
+ * difference of nearby values never has to be formed by cancellation:
+ *     (a*b)    a*db + da*(b + db)
+ *     a/b      (da - (a/b)*db) / (b + db)
+ *     exp a    exp(a) * expm1(da)
+ *     log a    log1p(da/a)
+ *     sin a    sin(a)*(cos(da) - 1) + cos(a)*sin(da)
+ *     atan a   atan(da / (1 + a*(a + da)))
+ * and so on below. Two things follow. A central difference from these
+ * increments loses no bits to cancellation, so p + a few guard bits of
+ * working precision give p good bits, where plain values need about 1.5p
+ * (the rounding error of values, divided by a step near 2^(-p/2)). And
+ * each built-in function is evaluated once, at the point; the nodes pay
+ * only a short series in their small offset (MPFR's own sin, expm1 and
+ * atan are slowest exactly there: 16 us for sin(2^-131) at 280 bits,
+ * against 2 us for sin(0.5)).
+ *
+ * The increments are those of the exact function values at the nodes, so
+ * the central difference is the secant slope of f as a finite difference
+ * defines it: its truncation error (h^2 f'''/6) is all there, and Ridders'
+ * extrapolation removes it as usual.
+ *
+ * Opcodes without a rule (POLY, which the mp stream never has, and the
+ * CALL built-ins) make nb_delta_vm_new() return NULL; a run whose values
+ * leave a rule's domain (abs or relu crossing its kink, a base or a power
+ * where the identity needs a positive value, anything not finite) returns
+ * -1. The caller then evaluates values the plain way.
+ */
+#include "compile_internal.h"
+
+#include <stdlib.h>
+
+#include "nabla/limits.h"
+
+/* A register's value and increments; zero: every increment is exactly 0
+ * (constants, the variables held fixed), and d is not read. */
+typedef struct Dv {
+    mpfr_ptr v;
+    mpfr_t *d;
+    int zero;
+} Dv;
+
+struct NbDeltaVm {
+    const NbProgram *p;
+    mpfr_prec_t prec;
+    size_t n;            /* nodes */
+    mpfr_t *val;         /* nregs values */
+    mpfr_t *inc;         /* nregs * n increments */
+    Dv *R;               /* register views */
+    mpfr_t *K;           /* the pool at prec */
+    mpfr_t *tinc;        /* 2 * n increments of the fused opcodes' temps */
+    mpfr_t tval[2];
+    mpfr_t *g;           /* n: exponents for times_expm1() */
+    mpfr_t s, c, t, u, x1, x2, e;    /* scratch of the rules */
+    mpfr_t sstep, spow, sterm, ssum; /* scratch of series() alone */
+    int ok;              /* cleared when a value leaves a rule's domain */
+};
+
+static int has_rule(int op)
+{
+    return op != NB_OP_POLY && op != NB_OP_CALL1 && op != NB_OP_CALL2;
+}
+
+NbDeltaVm *nb_delta_vm_new(const NbProgram *p, mpfr_prec_t prec,
+                           size_t nodes)
+{
+    if (prec < NB_MIN_PRECISION || prec > NB_MAX_PRECISION || nodes == 0)
+        return NULL;
+    for (const NbIns *in = p->mp.ins; in->op != NB_OP_END; in++)
+        if (!has_rule(in->op))
+            return NULL;
+    NbDeltaVm *vm = calloc(1, sizeof *vm);
+    size_t nr = p->mp.nregs ? p->mp.nregs : 1;
+    size_t nk = p->nkonst ? p->nkonst : 1;
+    if (!vm)
+        abort();
+    vm->p = p;
+    vm->prec = prec;
+    vm->n = nodes;
+    vm->val = malloc(nr * sizeof *vm->val);
+    vm->inc = malloc(nr * nodes * sizeof *vm->inc);
+    vm->R = malloc(nr * sizeof *vm->R);
+    vm->K = malloc(nk * sizeof *vm->K);
+    vm->tinc = malloc(2 * nodes * sizeof *vm->tinc);
+    vm->g = malloc(nodes * sizeof *vm->g);
+    if (!vm->val || !vm->inc || !vm->R || !vm->K || !vm->tinc || !vm->g)
+        abort();
+    for (size_t r = 0; r < p->mp.nregs; r++) {
+        mpfr_init2(vm->val[r], prec);
+        for (size_t k = 0; k < nodes; k++)
+            mpfr_init2(vm->inc[r * nodes + k], prec);
+        vm->R[r] = (Dv){vm->val[r], &vm->inc[r * nodes], 1};
+    }
+    for (size_t k = 0; k < p->nkonst; k++) {
+        mpfr_init2(vm->K[k], prec);
+        nb_konst_mpfr(&p->konst[k], vm->K[k]);
+    }
+    for (size_t k = 0; k < 2 * nodes; k++)
+        mpfr_init2(vm->tinc[k], prec);
+    for (size_t k = 0; k < nodes; k++)
+        mpfr_init2(vm->g[k], prec);
+    mpfr_inits2(prec, vm->tval[0], vm->tval[1], vm->s, vm->c, vm->t, vm->u,
+                vm->x1, vm->x2, vm->e, vm->sstep, vm->spow, vm->sterm,
+                vm->ssum, (mpfr_ptr)0);
+    return vm;
+}
+
+void nb_delta_vm_free(NbDeltaVm *vm)
+{
+    if (!vm)
+        return;
+    for (size_t r = 0; r < vm->p->mp.nregs; r++) {
+        mpfr_clear(vm->val[r]);
+        for (size_t k = 0; k < vm->n; k++)
+            mpfr_clear(vm->inc[r * vm->n + k]);
+    }
+    for (size_t k = 0; k < vm->p->nkonst; k++)
+        mpfr_clear(vm->K[k]);
+    for (size_t k = 0; k < 2 * vm->n; k++)
+        mpfr_clear(vm->tinc[k]);
+    for (size_t k = 0; k < vm->n; k++)
+        mpfr_clear(vm->g[k]);
+    mpfr_clears(vm->tval[0], vm->tval[1], vm->s, vm->c, vm->t, vm->u,
+                vm->x1, vm->x2, vm->e, vm->sstep, vm->spow, vm->sterm,
+                vm->ssum, (mpfr_ptr)0);
+    free(vm->val);
+    free(vm->inc);
+    free(vm->R);
+    free(vm->K);
+    free(vm->tinc);
+    free(vm->g);
+    free(vm);
+}
+
+/* ---- small-argument series --------------------------------------------------
+ * Offsets are tiny (2^-130 at 256 bits), where a few terms reach full
+ * precision. From 2^-8 up MPFR's own function is as fast and exact. */
+
+typedef enum Series { S_EXPM1, S_SIN, S_COSM1, S_LOG1P, S_ATAN } Series;
+
+static void series_mpfr(mpfr_ptr r, mpfr_srcptr u, Series s, mpfr_ptr t)
+{
+    const mpfr_rnd_t N = MPFR_RNDN;
+    switch (s) {
+    case S_EXPM1: mpfr_expm1(r, u, N); break;
+    case S_SIN: mpfr_sin(r, u, N); break;
+    case S_COSM1: /* cos u - 1 = -2 sin^2(u/2), without cancellation */
+        mpfr_div_2ui(t, u, 1, N);
+        mpfr_sin(t, t, N);
+        mpfr_sqr(t, t, N);
+        mpfr_mul_si(r, t, -2, N);
+        break;
+    case S_LOG1P: mpfr_log1p(r, u, N); break;
+    case S_ATAN: mpfr_atan(r, u, N); break;
+    }
+}
+
+/* r = s(u). Terms go by a recurrence: multiply by u (or -u, u^2, -u^2)
+ * and divide by a small integer; the sum stops once a term is below its
+ * last bit. */
+static void series(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr u, Series s)
+{
+    const mpfr_rnd_t N = MPFR_RNDN;
+    if (mpfr_zero_p(u) || !mpfr_number_p(u)) {
+        mpfr_set(r, u, N); /* every series is 0 at 0 (cosm1 too: -0*...) */
+        if (s == S_COSM1 && mpfr_zero_p(u))
+            mpfr_set_zero(r, 1);
+        return;
+    }
+    if (mpfr_get_exp(u) > -8) {
+        series_mpfr(r, u, s, vm->sterm);
+        return;
+    }
+    mpfr_ptr term = vm->sterm, sum = vm->ssum, pw = vm->spow,
+             step = vm->sstep;
+    int odd = s == S_SIN || s == S_COSM1 || s == S_ATAN;
+    if (odd)
+        mpfr_sqr(step, u, N);
+    else
+        mpfr_set(step, u, N);
+    if (s == S_SIN || s == S_COSM1 || s == S_ATAN || s == S_LOG1P)
+        mpfr_neg(step, step, N);
+    /* pw: the running power (times 1/j! for the exponential family) */
+    unsigned long j;
+    if (s == S_COSM1) {
+        mpfr_div_si(pw, step, 2, N);     /* -u^2/2 */
+        j = 2;
+    } else {
+        mpfr_set(pw, u, N);
+        j = 1;
+    }
+    mpfr_set(sum, pw, N);
+    mpfr_exp_t stop = mpfr_get_exp(pw) - (mpfr_exp_t)vm->prec - 2;
+    for (;;) {
+        mpfr_mul(pw, pw, step, N);
+        switch (s) {
+        case S_EXPM1: j += 1; mpfr_div_ui(pw, pw, j, N);
+            mpfr_set(term, pw, N); break;
+        case S_SIN: j += 2; mpfr_div_ui(pw, pw, (j - 1) * j, N);
+            mpfr_set(term, pw, N); break;
+        case S_COSM1: j += 2; mpfr_div_ui(pw, pw, (j - 1) * j, N);
+            mpfr_set(term, pw, N); break;
+        case S_LOG1P: j += 1; mpfr_div_ui(term, pw, j, N); break;
+        case S_ATAN: j += 2; mpfr_div_ui(term, pw, j, N); break;
+        }
+        if (mpfr_zero_p(term) || mpfr_get_exp(term) < stop)
+            break;
+        mpfr_add(sum, sum, term, N);
+    }
+    mpfr_set(r, sum, N);
+}
+
+/* ---- the rules --------------------------------------------------------------
+ * r never aliases a or b (the compiler's destination is never an operand,
+ * and the fused opcodes' temporaries are distinct). */
+
+#define EACH(k) for (size_t k = 0; k < vm->n; k++)
+#define N MPFR_RNDN
+
+static void dv_set(NbDeltaVm *vm, Dv *r, const Dv *a, int negate)
+{
+    (negate ? mpfr_neg : mpfr_set)(r->v, a->v, N);
+    r->zero = a->zero;
+    if (!a->zero)
+        EACH(k) (negate ? mpfr_neg : mpfr_set)(r->d[k], a->d[k], N);
+}
+
+/* r = a + sb*b, sb = +-1 */
+static void dv_add(NbDeltaVm *vm, Dv *r, const Dv *a, const Dv *b, int sb)
+{
+    (sb > 0 ? mpfr_add : mpfr_sub)(r->v, a->v, b->v, N);
+    r->zero = a->zero && b->zero;
+    if (r->zero)
+        return;
+    EACH(k) {
+        if (a->zero)
+            (sb > 0 ? mpfr_set : mpfr_neg)(r->d[k], b->d[k], N);
+        else if (b->zero)
+            mpfr_set(r->d[k], a->d[k], N);
+        else
+            (sb > 0 ? mpfr_add : mpfr_sub)(r->d[k], a->d[k], b->d[k], N);
+    }
+}
+
+static void dv_mul(NbDeltaVm *vm, Dv *r, const Dv *a, const Dv *b)
+{
+    mpfr_mul(r->v, a->v, b->v, N);
+    r->zero = a->zero && b->zero;
+    if (r->zero)
+        return;
+    EACH(k) {
+        if (a->zero) {
+            mpfr_mul(r->d[k], a->v, b->d[k], N);
+        } else if (b->zero) {
+            mpfr_mul(r->d[k], a->d[k], b->v, N);
+        } else {
+            mpfr_add(vm->t, b->v, b->d[k], N);
+            mpfr_mul(vm->t, a->d[k], vm->t, N);
+            mpfr_mul(r->d[k], a->v, b->d[k], N);
+            mpfr_add(r->d[k], r->d[k], vm->t, N);
+        }
+    }
+}
+
+static void dv_div(NbDeltaVm *vm, Dv *r, const Dv *a, const Dv *b)
+{
+    mpfr_div(r->v, a->v, b->v, N);
+    r->zero = a->zero && b->zero;
+    if (r->zero)
+        return;
+    EACH(k) {
+        if (b->zero) {
+            mpfr_div(r->d[k], a->d[k], b->v, N);
+            continue;
+        }
+        mpfr_mul(vm->t, r->v, b->d[k], N);
+        if (a->zero)
+            mpfr_neg(vm->t, vm->t, N);
+        else
+            mpfr_sub(vm->t, a->d[k], vm->t, N);
+        mpfr_add(vm->u, b->v, b->d[k], N);
+        mpfr_div(r->d[k], vm->t, vm->u, N);
+    }
+}
+
+static void dv_sqr(NbDeltaVm *vm, Dv *r, const Dv *a)
+{
+    mpfr_sqr(r->v, a->v, N);
+    r->zero = a->zero;
+    if (!a->zero)
+        EACH(k) {
+            mpfr_mul_2ui(vm->t, a->v, 1, N);
+            mpfr_add(vm->t, vm->t, a->d[k], N);
+            mpfr_mul(r->d[k], a->d[k], vm->t, N);
+        }
+}
+
+/* sqrt(a + da) - sqrt(a) = da / (sqrt(a + da) + sqrt(a)); rsqrt: minus
+ * that over sqrt(a) sqrt(a + da). */
+static void dv_sqrt(NbDeltaVm *vm, Dv *r, const Dv *a, int reciprocal)
+{
+    (reciprocal ? mpfr_rec_sqrt : mpfr_sqrt)(r->v, a->v, N);
+    r->zero = a->zero;
+    if (a->zero)
+        return;
+    mpfr_sqrt(vm->s, a->v, N);
+    EACH(k) {
+        mpfr_add(vm->c, a->v, a->d[k], N);
+        mpfr_sqrt(vm->c, vm->c, N);
+        mpfr_add(vm->t, vm->c, vm->s, N);
+        mpfr_div(r->d[k], a->d[k], vm->t, N);
+        if (reciprocal) {
+            mpfr_mul(vm->t, vm->c, vm->s, N);
+            mpfr_div(r->d[k], r->d[k], vm->t, N);
+            mpfr_neg(r->d[k], r->d[k], N);
+        }
+    }
+}
+
+/* r = e * expm1(g_k) for each node, the exponents g_k in vm->g. */
+static void times_expm1(NbDeltaVm *vm, Dv *r, mpfr_srcptr e)
+{
+    EACH(k) {
+        series(vm, vm->c, vm->g[k], S_EXPM1);
+        mpfr_mul(r->d[k], e, vm->c, N);
+    }
+}
+
+static void dv_exp(NbDeltaVm *vm, Dv *r, const Dv *a)
+{
+    mpfr_exp(r->v, a->v, N);
+    r->zero = a->zero;
+    if (a->zero)
+        return;
+    EACH(k) mpfr_set(vm->g[k], a->d[k], N);
+    times_expm1(vm, r, r->v);
+}
+
+/* log1p(da/a) into out[k]: the increment of log a. */
+static void log_inc(NbDeltaVm *vm, mpfr_t *out, const Dv *a)
+{
+    EACH(k) {
+        mpfr_div(vm->c, a->d[k], a->v, N);
+        series(vm, out[k], vm->c, S_LOG1P);
+    }
+}
+
+static void dv_log(NbDeltaVm *vm, Dv *r, const Dv *a)
+{
+    mpfr_log(r->v, a->v, N);
+    r->zero = a->zero;
+    if (!a->zero)
+        log_inc(vm, r->d, a);
+}
+
+/* a^e for a constant e: a^e * expm1(e * log1p(da/a)); a < 0 only for an
+ * integer e (the identity holds as long as |da| < |a|). */
+static void dv_powk(NbDeltaVm *vm, Dv *r, const Dv *a, mpfr_srcptr e)
+{
+    mpfr_pow(r->v, a->v, e, N);
+    r->zero = a->zero;
+    if (a->zero)
+        return;
+    if (mpfr_sgn(a->v) == 0 || (mpfr_sgn(a->v) < 0 && !mpfr_integer_p(e))) {
+        vm->ok = 0;
+        return;
+    }
+    log_inc(vm, vm->g, a);
+    EACH(k) mpfr_mul(vm->g[k], vm->g[k], e, N);
+    times_expm1(vm, r, r->v);
+}
+
+/* a^b in general, a > 0: a^b * expm1(b*dlog + db*(log a + dlog)). */
+static void dv_pow(NbDeltaVm *vm, Dv *r, const Dv *a, const Dv *b)
+{
+    if (b->zero) {
+        dv_powk(vm, r, a, b->v);
+        return;
+    }
+    mpfr_pow(r->v, a->v, b->v, N);
+    r->zero = 0;
+    if (mpfr_sgn(a->v) <= 0) {
+        vm->ok = 0;
+        return;
+    }
+    mpfr_log(vm->s, a->v, N);
+    if (a->zero)
+        EACH(k) mpfr_set_zero(vm->g[k], 1);
+    else
+        log_inc(vm, vm->g, a);
+    EACH(k) {
+        mpfr_add(vm->t, vm->s, vm->g[k], N);
+        mpfr_mul(vm->t, vm->t, b->d[k], N);
+        mpfr_mul(vm->g[k], vm->g[k], b->v, N);
+        mpfr_add(vm->g[k], vm->g[k], vm->t, N);
+    }
+    times_expm1(vm, r, r->v);
+}
+
+/* a^n for a small integer n, by products: (a + da)^m - a^m = da * S_m,
+ * S_(m+1) = (a + da) S_m + a^m, S_1 = 1; for n < 0 then the increment of
+ * 1/P, -dP / (P (P + dP)). Larger |n| go by dv_powk's logarithm. */
+#define POWI_PRODUCTS 16
+
+static void dv_powi(NbDeltaVm *vm, Dv *r, const Dv *a, long n)
+{
+    unsigned long u = n < 0 ? (unsigned long)-n : (unsigned long)n;
+    if (u > POWI_PRODUCTS || a->zero) {
+        mpfr_set_si(vm->e, n, N);
+        dv_powk(vm, r, a, vm->e);
+        return;
+    }
+    mpfr_pow_si(r->v, a->v, n, N);
+    r->zero = 0;
+    if (n < 0)
+        mpfr_pow_ui(vm->x1, a->v, u, N);       /* P */
+    EACH(k) {
+        mpfr_add(vm->c, a->v, a->d[k], N);      /* a + da */
+        mpfr_set_ui(vm->t, 1, N);               /* S_1 */
+        mpfr_set(vm->s, a->v, N);               /* a^m */
+        for (unsigned long m = 1; m < u; m++) {
+            mpfr_mul(vm->t, vm->t, vm->c, N);
+            mpfr_add(vm->t, vm->t, vm->s, N);
+            if (m + 1 < u)
+                mpfr_mul(vm->s, vm->s, a->v, N);
+        }
+        mpfr_mul(r->d[k], a->d[k], vm->t, N);   /* dP */
+        if (n < 0) {
+            mpfr_add(vm->t, vm->x1, r->d[k], N);
+            mpfr_mul(vm->t, vm->t, vm->x1, N);
+            mpfr_div(r->d[k], r->d[k], vm->t, N);
+            mpfr_neg(r->d[k], r->d[k], N);
+        }
+    }
+}
+
+static void dv_sincos(NbDeltaVm *vm, Dv *r, const Dv *a, int cosine)
+{
+    mpfr_sin_cos(vm->s, vm->c, a->v, N);
+    mpfr_set(r->v, cosine ? vm->c : vm->s, N);
+    r->zero = a->zero;
+    if (a->zero)
+        return;
+    EACH(k) {
+        series(vm, vm->x1, a->d[k], S_SIN);
+        series(vm, vm->x2, a->d[k], S_COSM1);
+        if (cosine) {
+            mpfr_mul(vm->x2, vm->x2, vm->c, N);
+            mpfr_mul(vm->x1, vm->x1, vm->s, N);
+            mpfr_sub(r->d[k], vm->x2, vm->x1, N);
+        } else {
+            mpfr_mul(vm->x2, vm->x2, vm->s, N);
+            mpfr_mul(vm->x1, vm->x1, vm->c, N);
+            mpfr_add(r->d[k], vm->x2, vm->x1, N);
+        }
+    }
+}
+
+/* With E = exp(-2|a|): tanh a = sign(a) (1 - E)/(1 + E) and 1 - tanh^2 a
+ * = 4E/(1 + E)^2, free of the cancellation 1 - t^2 has for large |a|;
+ * then tanh(a + da) - tanh a = th (1 - t^2) / (1 + t th), th = tanh da
+ * = expm1(2 da) / (expm1(2 da) + 2). */
+static void dv_tanh(NbDeltaVm *vm, Dv *r, const Dv *a)
+{
+    mpfr_tanh(r->v, a->v, N);
+    r->zero = a->zero;
+    if (a->zero)
+        return;
+    mpfr_abs(vm->s, a->v, N);
+    mpfr_mul_si(vm->s, vm->s, -2, N);
+    mpfr_exp(vm->s, vm->s, N);                  /* E */
+    mpfr_add_ui(vm->c, vm->s, 1, N);
+    mpfr_sqr(vm->c, vm->c, N);
+    mpfr_mul_2ui(vm->s, vm->s, 2, N);
+    mpfr_div(vm->s, vm->s, vm->c, N);           /* 1 - t^2 */
+    EACH(k) {
+        mpfr_mul_2ui(vm->t, a->d[k], 1, N);
+        series(vm, vm->c, vm->t, S_EXPM1);
+        mpfr_add_ui(vm->t, vm->c, 2, N);
+        mpfr_div(vm->c, vm->c, vm->t, N);        /* th */
+        mpfr_mul(vm->t, vm->c, r->v, N);
+        mpfr_add_ui(vm->t, vm->t, 1, N);
+        mpfr_mul(vm->c, vm->c, vm->s, N);
+        mpfr_div(r->d[k], vm->c, vm->t, N);
+    }
+}
+
+/* sigma(a) = 1/(1 + E), E = exp(-a); sigma(a + da) - sigma(a)
+ * = -E m / ((1 + E)(1 + E + E m)), m = expm1(-da). */
+static void dv_sigmoid(NbDeltaVm *vm, Dv *r, const Dv *a)
+{
+    mpfr_neg(vm->s, a->v, N);
+    mpfr_exp(vm->s, vm->s, N);                  /* E */
+    mpfr_add_ui(vm->c, vm->s, 1, N);            /* 1 + E */
+    mpfr_ui_div(r->v, 1, vm->c, N);
+    r->zero = a->zero;
+    if (a->zero)
+        return;
+    EACH(k) {
+        mpfr_neg(vm->t, a->d[k], N);
+        series(vm, vm->x1, vm->t, S_EXPM1);        /* m */
+        mpfr_mul(vm->x1, vm->x1, vm->s, N);         /* E m */
+        mpfr_add(vm->t, vm->c, vm->x1, N);
+        mpfr_mul(vm->t, vm->t, vm->c, N);
+        mpfr_div(vm->t, vm->x1, vm->t, N);
+        mpfr_neg(r->d[k], vm->t, N);
+    }
+}
+
+/* atan(a + da) - atan a = atan(da / (1 + a (a + da))) while the
+ * denominator is positive (always, for |da| small beside 1/|a|). */
+static void dv_atan(NbDeltaVm *vm, Dv *r, const Dv *a)
+{
+    mpfr_atan(r->v, a->v, N);
+    r->zero = a->zero;
+    if (a->zero)
+        return;
+    EACH(k) {
+        mpfr_add(vm->s, a->v, a->d[k], N);
+        mpfr_mul(vm->s, vm->s, a->v, N);
+        mpfr_add_ui(vm->s, vm->s, 1, N);
+        if (mpfr_sgn(vm->s) <= 0) {
+            vm->ok = 0;
+            return;
+        }
+        mpfr_div(vm->s, a->d[k], vm->s, N);
+        series(vm, r->d[k], vm->s, S_ATAN);
+    }
+}
+
+/* abs and relu are linear on each side of 0: fine while no node crosses. */
+static void dv_kink(NbDeltaVm *vm, Dv *r, const Dv *a, int relu)
+{
+    int sg = mpfr_sgn(a->v);
+    if (!a->zero)
+        EACH(k) {
+            mpfr_add(vm->t, a->v, a->d[k], N);
+            if (mpfr_sgn(vm->t) != sg)
+                vm->ok = 0;
+        }
+    if (sg == 0 && !a->zero)
+        vm->ok = 0;
+    if (relu && sg < 0) {
+        mpfr_set_zero(r->v, 1);
+        r->zero = 1;
+        return;
+    }
+    dv_set(vm, r, a, sg < 0);
+}
+
+/* ---- the dispatch loop ---------------------------------------------------- */
+
+/* The fused opcodes' temporaries: T(0), T(1). */
+static Dv temp(NbDeltaVm *vm, int i)
+{
+    return (Dv){vm->tval[i], &vm->tinc[i * vm->n], 1};
+}
+
+static void step(NbDeltaVm *vm, const NbIns *in)
+{
+    Dv *R = vm->R;
+    Dv t0 = temp(vm, 0), t1 = temp(vm, 1);
+    /* operands as their roles say (an index is a register or a constant) */
+#define D (&R[in->d])
+#define A (&R[in->a])
+#define B (&R[in->b])
+#define C (&R[in->c])
+#define KB (&(Dv){vm->K[in->b], NULL, 1})
+#define KC (&(Dv){vm->K[in->c], NULL, 1})
+    switch (in->op) {
+    case NB_OP_MOV: dv_set(vm, D, A, 0); break;
+    case NB_OP_LOADK: dv_set(vm, D, &(Dv){vm->K[in->a], NULL, 1}, 0); break;
+    case NB_OP_ADD: dv_add(vm, D, A, B, 1); break;
+    case NB_OP_SUB: dv_add(vm, D, A, B, -1); break;
+    case NB_OP_MUL: dv_mul(vm, D, A, B); break;
+    case NB_OP_DIV: dv_div(vm, D, A, B); break;
+    case NB_OP_ADDK: dv_add(vm, D, A, KB, 1); break;
+    case NB_OP_SUBK: dv_add(vm, D, A, KB, -1); break;
+    case NB_OP_MULK: dv_mul(vm, D, A, KB); break;
+    case NB_OP_DIVK: dv_div(vm, D, A, KB); break;
+    case NB_OP_KSUB: dv_add(vm, D, KB, A, -1); break;
+    case NB_OP_KDIV: dv_div(vm, D, KB, A); break;
+    case NB_OP_NEG: dv_set(vm, D, A, 1); break;
+    case NB_OP_SQR: dv_sqr(vm, D, A); break;
+    case NB_OP_SQRT: dv_sqrt(vm, D, A, 0); break;
+    case NB_OP_RSQRT: dv_sqrt(vm, D, A, 1); break;
+    case NB_OP_MULADD: dv_mul(vm, &t0, A, B); dv_add(vm, D, &t0, C, 1); break;
+    case NB_OP_MULSUB: dv_mul(vm, &t0, A, B); dv_add(vm, D, C, &t0, -1); break;
+    case NB_OP_MULKADD: dv_mul(vm, &t0, A, KB); dv_add(vm, D, &t0, C, 1);
+        break;
+    case NB_OP_SQRADD: dv_sqr(vm, &t0, A); dv_add(vm, D, &t0, C, 1); break;
+    case NB_OP_SQRSUB: dv_add(vm, &t0, A, B, -1); dv_sqr(vm, D, &t0); break;
+    case NB_OP_SQRADDK: dv_add(vm, &t0, A, KB, 1); dv_sqr(vm, D, &t0); break;
+    case NB_OP_SQRKSUB: dv_add(vm, &t0, KB, A, -1); dv_sqr(vm, D, &t0);
+        break;
+    case NB_OP_SQRMULSUB:
+        dv_mul(vm, &t0, A, B);
+        dv_add(vm, &t1, C, &t0, -1);
+        dv_sqr(vm, D, &t1);
+        break;
+    case NB_OP_EXPK: dv_mul(vm, &t0, A, KB); dv_exp(vm, D, &t0); break;
+    case NB_OP_KDIVADDK: dv_add(vm, &t0, A, KC, 1); dv_div(vm, D, KB, &t0);
+        break;
+    case NB_OP_DIVADDK: dv_add(vm, &t0, B, KC, 1); dv_div(vm, D, A, &t0);
+        break;
+    case NB_OP_POW: dv_pow(vm, D, A, B); break;
+    case NB_OP_POWK: dv_powk(vm, D, A, vm->K[in->b]); break;
+    case NB_OP_KPOW: dv_pow(vm, D, KB, A); break;
+    case NB_OP_POWI:
+        if ((int32_t)in->c == 2)
+            dv_sqr(vm, D, A);
+        else
+            dv_powi(vm, D, A, (long)(int32_t)in->c);
+        break;
+    case NB_OP_SIN: dv_sincos(vm, D, A, 0); break;
+    case NB_OP_COS: dv_sincos(vm, D, A, 1); break;
+    case NB_OP_EXP: dv_exp(vm, D, A); break;
+    case NB_OP_LOG: dv_log(vm, D, A); break;
+    case NB_OP_TANH: dv_tanh(vm, D, A); break;
+    case NB_OP_SIGMOID: dv_sigmoid(vm, D, A); break;
+    case NB_OP_ATAN: dv_atan(vm, D, A); break;
+    case NB_OP_ABS: dv_kink(vm, D, A, 0); break;
+    case NB_OP_RELU: dv_kink(vm, D, A, 1); break;
+    default: vm->ok = 0; break; /* has_rule() keeps the others out */
+    }
+#undef D
+#undef A
+#undef B
+#undef C
+#undef KB
+#undef KC
+}
+
+int nb_run_delta(NbDeltaVm *vm, mpfr_srcptr const *x, size_t var,
+                 mpfr_srcptr const *dx, mpfr_ptr f, mpfr_ptr const *df)
+{
+    const NbProgram *p = vm->p;
+    for (size_t v = 0; v < p->nvars; v++) {
+        Dv *r = &vm->R[v];
+        r->v = (mpfr_ptr)x[v];          /* read only */
+        r->zero = v != var;
+        if (v == var)
+            EACH(k) mpfr_set(r->d[k], dx[k], N);
+    }
+    vm->ok = 1;
+    NbExpRange range = nb_vm_range_enter();
+    for (const NbIns *in = p->mp.ins; in->op != NB_OP_END && vm->ok; in++)
+        step(vm, in);
+    nb_vm_range_leave(range);
+    const Dv *out = &vm->R[p->mp.outreg[0]];
+    int ok = vm->ok && mpfr_number_p(out->v);
+    mpfr_set(f, out->v, N);
+    EACH(k) {
+        if (out->zero)
+            mpfr_set_zero(df[k], 1);
+        else
+            mpfr_set(df[k], out->d[k], N);
+        ok = ok && mpfr_number_p(df[k]);
+    }
+    return ok ? 0 : -1;
+}
