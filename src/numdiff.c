@@ -670,19 +670,40 @@ static long step_bits(mpfr_srcptr h0)
  * p + 32 bits, which do not cancel, and one evaluation of each built-in
  * function. Else as values at w = p + (p+6)/2 + 16 bits, so that rounding
  * stays near 2^-(p+10) after the cancellation: four evaluations. */
-static void fast_step(mpfr_ptr h, mpfr_srcptr x0, mpfr_prec_t p)
+/* log2 of the fast path's h */
+static long fast_step_exp(mpfr_srcptr x0, mpfr_prec_t p)
 {
     long ex = mpfr_zero_p(x0) || mpfr_get_exp(x0) > 1 ? 1 : mpfr_get_exp(x0);
-    mpfr_set_ui_2exp(h, 1, ex - 1 - (long)((p + 6) / 2), MPFR_RNDN);
+    return ex - 1 - (long)((p + 6) / 2);
+}
+
+/* n temporaries, v[i] at prec[i] bits, in one block (MPFR's custom
+ * interface): one malloc where mpfr_init2 makes n, and at 256 bits a
+ * dozen of those cost as much as the arithmetic of a cheap function.
+ * Never mpfr_clear'ed: free the returned block. */
+static void *temps(size_t n, mpfr_ptr const *v, const mpfr_prec_t *prec)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += mpfr_custom_get_size(prec[i]);
+    char *block = malloc(total), *q = block;
+    if (!block)
+        abort(); /* as GMP does on exhaustion */
+    for (size_t i = 0; i < n; i++) {
+        mpfr_custom_init(q, prec[i]);
+        mpfr_custom_init_set(v[i], MPFR_ZERO_KIND, 0, prec[i], q);
+        q += mpfr_custom_get_size(prec[i]);
+    }
+    return block;
 }
 
 /* Extrapolate T(h) = t1 (noise n1), T(2h) = t2 (n2); 1 and value, err set
- * when the estimate meets the target. t1, t2, n1 are overwritten. */
+ * when the estimate meets the target. t1, t2, n1 are overwritten; e and
+ * lim are scratch at EST_PREC. */
 static int fast_accept(mpfr_prec_t p, mpfr_ptr t1, mpfr_ptr n1, mpfr_ptr t2,
-                       mpfr_srcptr n2, mpfr_ptr value, mpfr_ptr err)
+                       mpfr_srcptr n2, mpfr_ptr e, mpfr_ptr lim,
+                       mpfr_ptr value, mpfr_ptr err)
 {
-    mpfr_t e, lim;
-    mpfr_inits2(EST_PREC, e, lim, (mpfr_ptr)0);
     mpfr_sub(t2, t1, t2, MPFR_RNDN);          /* T(h) - T(2h) */
     mpfr_div_ui(t2, t2, 3, MPFR_RNDN);
     mpfr_add(t1, t1, t2, MPFR_RNDN);          /* (4T(h) - T(2h))/3 */
@@ -702,52 +723,49 @@ static int fast_accept(mpfr_prec_t p, mpfr_ptr t1, mpfr_ptr n1, mpfr_ptr t2,
             mpfr_add(err, e, lim, MPFR_RNDU);
         }
     }
-    mpfr_clears(e, lim, (mpfr_ptr)0);
     return ok;
 }
 
-/* T(k h) = (df[+] - df[-]) / (2kh) from increments at w bits, and its
- * rounding noise as quotient_mpfr() bounds it, from |df| instead of |f|. */
-static void delta_quotient(mpfr_ptr t, mpfr_ptr noise, mpfr_srcptr dplus,
-                           mpfr_srcptr dminus, mpfr_srcptr kh)
+/* T(2^k) = (dplus - dminus) / 2^(k+1) from increments at w bits, and its
+ * rounding noise as quotient_mpfr() bounds it, from |df| instead of |f|
+ * (m: scratch at EST_PREC). */
+static void delta_quotient(mpfr_ptr t, mpfr_ptr noise, mpfr_ptr m,
+                           mpfr_srcptr dplus, mpfr_srcptr dminus, long k)
 {
-    long sh = -(long)mpfr_get_exp(kh);  /* kh = 2^(e-1): 1/(2kh) = 2^-e */
     mpfr_sub(t, dplus, dminus, MPFR_RNDN);
-    mpfr_mul_2si(t, t, sh, MPFR_RNDN);
+    mpfr_mul_2si(t, t, -k - 1, MPFR_RNDN);
     mpfr_abs(noise, dplus, MPFR_RNDU);
-    mpfr_t m;
-    mpfr_init2(m, EST_PREC);
     mpfr_abs(m, dminus, MPFR_RNDU);
     mpfr_add(noise, noise, m, MPFR_RNDU);
-    mpfr_clear(m);
     mpfr_mul_d(noise, noise, KAPPA, MPFR_RNDU);
-    mpfr_mul_2si(noise, noise, sh + 1 - (long)mpfr_get_prec(t), MPFR_RNDU);
+    mpfr_mul_2si(noise, noise, -k - (long)mpfr_get_prec(t), MPFR_RNDU);
 }
+
+enum { F0, T1, T2, DF, N1 = DF + 4, N2, M, E, LIM, DX, NTEMPS = DX + 4 };
 
 static int ridders_fast_delta(const NbNdFunc *f, mpfr_srcptr x0,
                               mpfr_ptr value, mpfr_ptr err)
 {
-    mpfr_prec_t p = mpfr_get_prec(value), w = p + 32;
-    mpfr_t h, h2, f0, t1, t2, n1, n2, df[4], dx[4];
-    mpfr_inits2(w, f0, t1, t2, df[0], df[1], df[2], df[3], (mpfr_ptr)0);
-    mpfr_inits2(8, h, h2, dx[0], dx[1], dx[2], dx[3], (mpfr_ptr)0);
-    mpfr_inits2(EST_PREC, n1, n2, (mpfr_ptr)0);
-    fast_step(h, x0, p);
-    mpfr_mul_2ui(h2, h, 1, MPFR_RNDN);
-    mpfr_set(dx[0], h, MPFR_RNDN);
-    mpfr_neg(dx[1], h, MPFR_RNDN);
-    mpfr_set(dx[2], h2, MPFR_RNDN);
-    mpfr_neg(dx[3], h2, MPFR_RNDN);
-    mpfr_ptr dfp[4] = {df[0], df[1], df[2], df[3]};
-    mpfr_srcptr dxp[4] = {dx[0], dx[1], dx[2], dx[3]};
-    int ok = f->eval_delta_mpfr(f->ctx, f0, dfp, x0, dxp, 4) == 0;
-    if (ok) {
-        delta_quotient(t1, n1, df[0], df[1], h);
-        delta_quotient(t2, n2, df[2], df[3], h2);
-        ok = fast_accept(p, t1, n1, t2, n2, value, err);
+    mpfr_prec_t p = mpfr_get_prec(value), w = p + 32, prec[NTEMPS];
+    mpfr_t v[NTEMPS];
+    mpfr_ptr t[NTEMPS];
+    for (int i = 0; i < NTEMPS; i++) {
+        t[i] = v[i];
+        prec[i] = i < N1 ? w : i < DX ? EST_PREC : 2;
     }
-    mpfr_clears(h, h2, f0, t1, t2, n1, n2, df[0], df[1], df[2], df[3], dx[0],
-                dx[1], dx[2], dx[3], (mpfr_ptr)0);
+    void *block = temps(NTEMPS, t, prec);
+    long k = fast_step_exp(x0, p);               /* h = 2^k */
+    for (int i = 0; i < 4; i++)                  /* h, -h, 2h, -2h */
+        mpfr_set_si_2exp(t[DX + i], i & 1 ? -1 : 1, k + i / 2, MPFR_RNDN);
+    mpfr_srcptr dx[4] = {t[DX], t[DX + 1], t[DX + 2], t[DX + 3]};
+    int ok = f->eval_delta_mpfr(f->ctx, t[F0], t + DF, x0, dx, 4) == 0;
+    if (ok) {
+        delta_quotient(t[T1], t[N1], t[M], t[DF], t[DF + 1], k);
+        delta_quotient(t[T2], t[N2], t[M], t[DF + 2], t[DF + 3], k + 1);
+        ok = fast_accept(p, t[T1], t[N1], t[T2], t[N2], t[E], t[LIM], value,
+                         err);
+    }
+    free(block);
     return ok;
 }
 
@@ -757,17 +775,17 @@ static int ridders_fast_mpfr(const NbNdFunc *f, mpfr_srcptr x0,
     if (f->eval_delta_mpfr && ridders_fast_delta(f, x0, value, err))
         return 1;
     mpfr_prec_t p = mpfr_get_prec(value), w = p + (p + 6) / 2 + 16;
-    mpfr_t h, t1, t2, n1, n2;
+    mpfr_t h, t1, t2, n1, n2, e, lim;
     mpfr_inits2(w, h, t1, t2, (mpfr_ptr)0);
-    mpfr_inits2(EST_PREC, n1, n2, (mpfr_ptr)0);
-    fast_step(h, x0, p);
+    mpfr_inits2(EST_PREC, n1, n2, e, lim, (mpfr_ptr)0);
+    mpfr_set_ui_2exp(h, 1, fast_step_exp(x0, p), MPFR_RNDN);
     int ok = quotient_mpfr(f, x0, h, &stencils[NB_ND_CENTRAL], 1, t1, n1,
                            NULL) == 0;
     mpfr_mul_2ui(h, h, 1, MPFR_RNDN);
     ok = ok && quotient_mpfr(f, x0, h, &stencils[NB_ND_CENTRAL], 1, t2, n2,
                              NULL) == 0;
-    ok = ok && fast_accept(p, t1, n1, t2, n2, value, err);
-    mpfr_clears(h, t1, t2, n1, n2, (mpfr_ptr)0);
+    ok = ok && fast_accept(p, t1, n1, t2, n2, e, lim, value, err);
+    mpfr_clears(h, t1, t2, n1, n2, e, lim, (mpfr_ptr)0);
     return ok;
 }
 

@@ -34,6 +34,7 @@
  */
 #include "compile_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "nabla/limits.h"
@@ -462,23 +463,37 @@ static void dv_sincos(NbDeltaVm *vm, Dv *r, const Dv *a, int cosine)
     }
 }
 
-/* With E = exp(-2|a|): tanh a = sign(a) (1 - E)/(1 + E) and 1 - tanh^2 a
- * = 4E/(1 + E)^2, free of the cancellation 1 - t^2 has for large |a|;
- * then tanh(a + da) - tanh a = th (1 - t^2) / (1 + t th), th = tanh da
- * = expm1(2 da) / (expm1(2 da) + 2). */
+/* With E = exp(-2|a|) and M = E - 1 (each the way that keeps its bits:
+ * E from exp when |a| >= 1/2, where M is near -1; M from expm1 below):
+ * tanh a = -sign(a) M/(2 + M) and 1 - tanh^2 a = 4E/(2 + M)^2, free of
+ * the cancellation 1 - t^2 has for large |a| (and one exponential for
+ * both, where mpfr_tanh costs another); then tanh(a + da) - tanh a
+ * = th (1 - t^2)/(1 + t th), th = tanh da = expm1(2 da)/(expm1(2 da) + 2). */
 static void dv_tanh(NbDeltaVm *vm, Dv *r, const Dv *a)
 {
-    mpfr_tanh(r->v, a->v, N);
+    mpfr_ptr E = vm->x1, M = vm->s;
+    mpfr_abs(vm->t, a->v, N);
+    mpfr_mul_si(vm->t, vm->t, -2, N);
+    if (mpfr_cmp_si(vm->t, -1) <= 0) {
+        mpfr_exp(E, vm->t, N);
+        mpfr_sub_ui(M, E, 1, N);
+    } else {
+        series(vm, M, vm->t, S_EXPM1);
+        mpfr_add_ui(E, M, 1, N);
+    }
+    mpfr_add_ui(vm->c, M, 2, N);                 /* 2 + M */
+    if (mpfr_zero_p(a->v))
+        mpfr_set(r->v, a->v, N);
+    else
+        mpfr_div(r->v, M, vm->c, N);
+    if (mpfr_sgn(a->v) > 0)
+        mpfr_neg(r->v, r->v, N);
     r->zero = a->zero;
     if (a->zero)
         return;
-    mpfr_abs(vm->s, a->v, N);
-    mpfr_mul_si(vm->s, vm->s, -2, N);
-    mpfr_exp(vm->s, vm->s, N);                  /* E */
-    mpfr_add_ui(vm->c, vm->s, 1, N);
     mpfr_sqr(vm->c, vm->c, N);
-    mpfr_mul_2ui(vm->s, vm->s, 2, N);
-    mpfr_div(vm->s, vm->s, vm->c, N);           /* 1 - t^2 */
+    mpfr_mul_2ui(vm->s, E, 2, N);
+    mpfr_div(vm->s, vm->s, vm->c, N);            /* 1 - t^2 */
     EACH(k) {
         mpfr_mul_2ui(vm->t, a->d[k], 1, N);
         series(vm, vm->c, vm->t, S_EXPM1);
@@ -513,11 +528,35 @@ static void dv_sigmoid(NbDeltaVm *vm, Dv *r, const Dv *a)
     }
 }
 
+/* atan a from a 53-bit start: y0 = atan of a rounded to double, then
+ * atan a = y0 + atan((a cos y0 - sin y0)/(cos y0 + a sin y0)), the last
+ * argument near 2^-53 and its series short. One sin_cos of a 53-bit
+ * number costs a fifth of mpfr_atan at 288 bits, for an answer within an
+ * ulp or two, which is all the rules need. MPFR's own outside the
+ * doubles' comfortable range. */
+static void fast_atan(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr a)
+{
+    if (!mpfr_regular_p(a) || mpfr_get_exp(a) < -900
+        || mpfr_get_exp(a) > 900 || vm->prec <= 64) {
+        mpfr_atan(r, a, N);
+        return;
+    }
+    mpfr_set_d(vm->x1, atan(mpfr_get_d(a, N)), N);   /* y0, exact */
+    mpfr_sin_cos(vm->s, vm->c, vm->x1, N);
+    mpfr_mul(vm->t, a, vm->c, N);
+    mpfr_sub(vm->t, vm->t, vm->s, N);
+    mpfr_mul(vm->u, a, vm->s, N);
+    mpfr_add(vm->u, vm->u, vm->c, N);
+    mpfr_div(vm->t, vm->t, vm->u, N);
+    series(vm, vm->x2, vm->t, S_ATAN);
+    mpfr_add(r, vm->x1, vm->x2, N);
+}
+
 /* atan(a + da) - atan a = atan(da / (1 + a (a + da))) while the
  * denominator is positive (always, for |da| small beside 1/|a|). */
 static void dv_atan(NbDeltaVm *vm, Dv *r, const Dv *a)
 {
-    mpfr_atan(r->v, a->v, N);
+    fast_atan(vm, r->v, a->v);
     r->zero = a->zero;
     if (a->zero)
         return;
