@@ -59,7 +59,7 @@ struct NbDeltaVm {
     mpfr_t tval[2];
     mpfr_t *g;           /* n: exponents for times_expm1() */
     mpfr_t s, c, t, u, x1, x2, e;    /* scratch of the rules */
-    mpfr_t sstep, spow, sterm, ssum; /* scratch of series() alone */
+    mpfr_t sstep, spow, sterm;       /* scratch of the series alone */
     int ok;              /* cleared when a value leaves a rule's domain */
 };
 
@@ -108,7 +108,7 @@ NbDeltaVm *nb_delta_vm_new(const NbProgram *p, mpfr_prec_t prec,
         mpfr_init2(vm->g[k], prec);
     mpfr_inits2(prec, vm->tval[0], vm->tval[1], vm->s, vm->c, vm->t, vm->u,
                 vm->x1, vm->x2, vm->e, vm->sstep, vm->spow, vm->sterm,
-                vm->ssum, (mpfr_ptr)0);
+                (mpfr_ptr)0);
     return vm;
 }
 
@@ -129,7 +129,7 @@ void nb_delta_vm_free(NbDeltaVm *vm)
         mpfr_clear(vm->g[k]);
     mpfr_clears(vm->tval[0], vm->tval[1], vm->s, vm->c, vm->t, vm->u,
                 vm->x1, vm->x2, vm->e, vm->sstep, vm->spow, vm->sterm,
-                vm->ssum, (mpfr_ptr)0);
+                (mpfr_ptr)0);
     free(vm->val);
     free(vm->inc);
     free(vm->R);
@@ -143,78 +143,87 @@ void nb_delta_vm_free(NbDeltaVm *vm)
  * Offsets are tiny (2^-130 at 256 bits), where a few terms reach full
  * precision. From 2^-8 up MPFR's own function is as fast and exact. */
 
-typedef enum Series { S_EXPM1, S_SIN, S_COSM1, S_LOG1P, S_ATAN } Series;
+typedef enum Series { S_EXPM1, S_LOG1P, S_ATAN } Series;
 
-static void series_mpfr(mpfr_ptr r, mpfr_srcptr u, Series s, mpfr_ptr t)
+/* Below 2^-8 the series; from there MPFR's own function (or 0, NaN, inf
+ * as they are: every series here is 0 at 0). */
+static int series_small(mpfr_srcptr u)
 {
-    const mpfr_rnd_t N = MPFR_RNDN;
-    switch (s) {
-    case S_EXPM1: mpfr_expm1(r, u, N); break;
-    case S_SIN: mpfr_sin(r, u, N); break;
-    case S_COSM1: /* cos u - 1 = -2 sin^2(u/2), without cancellation */
-        mpfr_div_2ui(t, u, 1, N);
-        mpfr_sin(t, t, N);
-        mpfr_sqr(t, t, N);
-        mpfr_mul_si(r, t, -2, N);
-        break;
-    case S_LOG1P: mpfr_log1p(r, u, N); break;
-    case S_ATAN: mpfr_atan(r, u, N); break;
-    }
+    return mpfr_regular_p(u) && mpfr_get_exp(u) <= -8;
 }
 
-/* r = s(u). Terms go by a recurrence: multiply by u (or -u, u^2, -u^2)
- * and divide by a small integer; the sum stops once a term is below its
- * last bit. */
+/* r = expm1(u), log1p(u) or atan(u); r is not u. A term is the last one
+ * times u (or -u, -u^2) over a small integer, the sum stopping once a
+ * term is below the last bit of the first. */
 static void series(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr u, Series s)
 {
     const mpfr_rnd_t N = MPFR_RNDN;
-    if (mpfr_zero_p(u) || !mpfr_number_p(u)) {
-        mpfr_set(r, u, N); /* every series is 0 at 0 (cosm1 too: -0*...) */
-        if (s == S_COSM1 && mpfr_zero_p(u))
-            mpfr_set_zero(r, 1);
+    if (!series_small(u)) {
+        (s == S_EXPM1 ? mpfr_expm1 : s == S_LOG1P ? mpfr_log1p
+                                                  : mpfr_atan)(r, u, N);
         return;
     }
-    if (mpfr_get_exp(u) > -8) {
-        series_mpfr(r, u, s, vm->sterm);
-        return;
-    }
-    mpfr_ptr term = vm->sterm, sum = vm->ssum, pw = vm->spow,
-             step = vm->sstep;
-    int odd = s == S_SIN || s == S_COSM1 || s == S_ATAN;
-    if (odd)
+    mpfr_ptr pw = vm->spow, step = vm->sstep;
+    mpfr_exp_t stop = mpfr_get_exp(u) - (mpfr_exp_t)vm->prec - 2;
+    mpfr_set(r, u, N);
+    if (s == S_ATAN)
         mpfr_sqr(step, u, N);
     else
         mpfr_set(step, u, N);
-    if (s == S_SIN || s == S_COSM1 || s == S_ATAN || s == S_LOG1P)
+    if (s != S_EXPM1)
         mpfr_neg(step, step, N);
-    /* pw: the running power (times 1/j! for the exponential family) */
-    unsigned long j;
-    if (s == S_COSM1) {
-        mpfr_div_si(pw, step, 2, N);     /* -u^2/2 */
-        j = 2;
-    } else {
-        mpfr_set(pw, u, N);
-        j = 1;
-    }
-    mpfr_set(sum, pw, N);
-    mpfr_exp_t stop = mpfr_get_exp(pw) - (mpfr_exp_t)vm->prec - 2;
-    for (;;) {
+    mpfr_set(pw, u, N);
+    for (unsigned long j = s == S_ATAN ? 3 : 2;; j += s == S_ATAN ? 2 : 1) {
         mpfr_mul(pw, pw, step, N);
-        switch (s) {
-        case S_EXPM1: j += 1; mpfr_div_ui(pw, pw, j, N);
-            mpfr_set(term, pw, N); break;
-        case S_SIN: j += 2; mpfr_div_ui(pw, pw, (j - 1) * j, N);
-            mpfr_set(term, pw, N); break;
-        case S_COSM1: j += 2; mpfr_div_ui(pw, pw, (j - 1) * j, N);
-            mpfr_set(term, pw, N); break;
-        case S_LOG1P: j += 1; mpfr_div_ui(term, pw, j, N); break;
-        case S_ATAN: j += 2; mpfr_div_ui(term, pw, j, N); break;
+        if (s == S_EXPM1) {          /* pw = u^j/j! */
+            mpfr_div_ui(pw, pw, j, N);
+            if (mpfr_get_exp(pw) < stop)
+                break;
+            mpfr_add(r, r, pw, N);
+        } else {                     /* pw = (-u)^j or (-u^2)^k u: / j */
+            if (mpfr_get_exp(pw) < stop)
+                break;
+            mpfr_div_ui(vm->sterm, pw, j, N);
+            mpfr_add(r, r, vm->sterm, N);
         }
-        if (mpfr_zero_p(term) || mpfr_get_exp(term) < stop)
-            break;
-        mpfr_add(sum, sum, term, N);
     }
-    mpfr_set(r, sum, N);
+}
+
+/* sn = sin u and cm = cos u - 1 together, from the one sequence u^j/j!:
+ * odd terms to sin, even ones to cos - 1, alternating in sign. */
+static void series_sincos(NbDeltaVm *vm, mpfr_ptr sn, mpfr_ptr cm,
+                          mpfr_srcptr u)
+{
+    const mpfr_rnd_t N = MPFR_RNDN;
+    if (!series_small(u)) {
+        if (mpfr_zero_p(u)) {
+            mpfr_set(sn, u, N);
+            mpfr_set_zero(cm, 1);
+            return;
+        }
+        mpfr_div_2ui(cm, u, 1, N);       /* cos u - 1 = -2 sin^2(u/2) */
+        mpfr_sin(cm, cm, N);
+        mpfr_sqr(cm, cm, N);
+        mpfr_mul_si(cm, cm, -2, N);
+        mpfr_sin(sn, u, N);
+        return;
+    }
+    mpfr_ptr pw = vm->spow;
+    /* the cosine's terms start at u^2/2: its stop is the lower */
+    mpfr_exp_t stop = 2 * mpfr_get_exp(u) - (mpfr_exp_t)vm->prec - 3;
+    mpfr_set(sn, u, N);
+    mpfr_sqr(pw, u, N);
+    mpfr_div_2ui(pw, pw, 1, N);
+    mpfr_neg(cm, pw, N);
+    for (unsigned long j = 3;; j++) {
+        mpfr_mul(pw, pw, u, N);
+        mpfr_div_ui(pw, pw, j, N);
+        if (mpfr_get_exp(pw) < stop)
+            break;
+        mpfr_ptr acc = j & 1 ? sn : cm;
+        /* sin: -u^3/3! + u^5/5! ...; cos - 1: + u^4/4! - u^6/6! ... */
+        ((j / 2) & 1 ? mpfr_sub : mpfr_add)(acc, acc, pw, N);
+    }
 }
 
 /* ---- the rules --------------------------------------------------------------
@@ -294,12 +303,13 @@ static void dv_sqr(NbDeltaVm *vm, Dv *r, const Dv *a)
 {
     mpfr_sqr(r->v, a->v, N);
     r->zero = a->zero;
-    if (!a->zero)
-        EACH(k) {
-            mpfr_mul_2ui(vm->t, a->v, 1, N);
-            mpfr_add(vm->t, vm->t, a->d[k], N);
-            mpfr_mul(r->d[k], a->d[k], vm->t, N);
-        }
+    if (a->zero)
+        return;
+    mpfr_mul_2ui(vm->u, a->v, 1, N);
+    EACH(k) {
+        mpfr_add(vm->t, vm->u, a->d[k], N);
+        mpfr_mul(r->d[k], a->d[k], vm->t, N);
+    }
 }
 
 /* sqrt(a + da) - sqrt(a) = da / (sqrt(a + da) + sqrt(a)); rsqrt: minus
@@ -324,11 +334,11 @@ static void dv_sqrt(NbDeltaVm *vm, Dv *r, const Dv *a, int reciprocal)
     }
 }
 
-/* r = e * expm1(g_k) for each node, the exponents g_k in vm->g. */
-static void times_expm1(NbDeltaVm *vm, Dv *r, mpfr_srcptr e)
+/* r = e * expm1(g_k) for each node. */
+static void times_expm1(NbDeltaVm *vm, Dv *r, mpfr_srcptr e, mpfr_t *g)
 {
     EACH(k) {
-        series(vm, vm->c, vm->g[k], S_EXPM1);
+        series(vm, vm->c, g[k], S_EXPM1);
         mpfr_mul(r->d[k], e, vm->c, N);
     }
 }
@@ -339,8 +349,7 @@ static void dv_exp(NbDeltaVm *vm, Dv *r, const Dv *a)
     r->zero = a->zero;
     if (a->zero)
         return;
-    EACH(k) mpfr_set(vm->g[k], a->d[k], N);
-    times_expm1(vm, r, r->v);
+    times_expm1(vm, r, r->v, a->d);
 }
 
 /* log1p(da/a) into out[k]: the increment of log a. */
@@ -374,7 +383,7 @@ static void dv_powk(NbDeltaVm *vm, Dv *r, const Dv *a, mpfr_srcptr e)
     }
     log_inc(vm, vm->g, a);
     EACH(k) mpfr_mul(vm->g[k], vm->g[k], e, N);
-    times_expm1(vm, r, r->v);
+    times_expm1(vm, r, r->v, vm->g);
 }
 
 /* a^b in general, a > 0: a^b * expm1(b*dlog + db*(log a + dlog)). */
@@ -401,7 +410,7 @@ static void dv_pow(NbDeltaVm *vm, Dv *r, const Dv *a, const Dv *b)
         mpfr_mul(vm->g[k], vm->g[k], b->v, N);
         mpfr_add(vm->g[k], vm->g[k], vm->t, N);
     }
-    times_expm1(vm, r, r->v);
+    times_expm1(vm, r, r->v, vm->g);
 }
 
 /* a^n for a small integer n, by products: (a + da)^m - a^m = da * S_m,
@@ -449,8 +458,7 @@ static void dv_sincos(NbDeltaVm *vm, Dv *r, const Dv *a, int cosine)
     if (a->zero)
         return;
     EACH(k) {
-        series(vm, vm->x1, a->d[k], S_SIN);
-        series(vm, vm->x2, a->d[k], S_COSM1);
+        series_sincos(vm, vm->x1, vm->x2, a->d[k]);
         if (cosine) {
             mpfr_mul(vm->x2, vm->x2, vm->c, N);
             mpfr_mul(vm->x1, vm->x1, vm->s, N);
