@@ -26,7 +26,12 @@
  * from steps h, 2h, ..., 12h for a range of base steps h (or the user's h
  * alone), keeping the entry with the smallest honest estimate; in MPFR
  * from h0/2^i, at as many extra bits as it needs, rounding once to the
- * result's precision. The complex step is Im f(x0 + i*h)/h with h rounded
+ * result's precision; its first try, one Richardson step on T(h) and
+ * T(2h) with h near 2^-(p/2), takes f(x0 +- h) - f(x0), f(x0 +- 2h) -
+ * f(x0) by divided-difference arithmetic when f offers it
+ * (eval_delta_mpfr: the increments come without cancellation, so p + 32
+ * working bits do, and each built-in is evaluated once), else as values
+ * at 1.5p + 19 bits. The complex step is Im f(x0 + i*h)/h with h rounded
  * down to a power of two: no cancellation, so h can be tiny (default 1e-20
  * in double, 2^-(p+8) at p bits).
  *
