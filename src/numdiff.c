@@ -741,7 +741,7 @@ static void delta_quotient(mpfr_ptr t, mpfr_ptr noise, mpfr_ptr m,
     mpfr_mul_2si(noise, noise, -k - (long)mpfr_get_prec(t), MPFR_RNDU);
 }
 
-enum { F0, T1, T2, DF, N1 = DF + 4, N2, M, E, LIM, DX, NTEMPS = DX + 4 };
+enum { T1, T2, DF, N1 = DF + 4, N2, M, E, LIM, DX, NTEMPS = DX + 4 };
 
 static int ridders_fast_delta(const NbNdFunc *f, mpfr_srcptr x0,
                               mpfr_ptr value, mpfr_ptr err)
@@ -758,7 +758,7 @@ static int ridders_fast_delta(const NbNdFunc *f, mpfr_srcptr x0,
     for (int i = 0; i < 4; i++)                  /* h, -h, 2h, -2h */
         mpfr_set_si_2exp(t[DX + i], i & 1 ? -1 : 1, k + i / 2, MPFR_RNDN);
     mpfr_srcptr dx[4] = {t[DX], t[DX + 1], t[DX + 2], t[DX + 3]};
-    int ok = f->eval_delta_mpfr(f->ctx, t[F0], t + DF, x0, dx, 4) == 0;
+    int ok = f->eval_delta_mpfr(f->ctx, NULL, t + DF, x0, dx, 4) == 0;
     if (ok) {
         delta_quotient(t[T1], t[N1], t[M], t[DF], t[DF + 1], k);
         delta_quotient(t[T2], t[N2], t[M], t[DF + 2], t[DF + 3], k + 1);

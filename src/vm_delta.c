@@ -60,12 +60,57 @@ struct NbDeltaVm {
     mpfr_t *g;           /* n: exponents for times_expm1() */
     mpfr_t s, c, t, u, x1, x2, e;    /* scratch of the rules */
     mpfr_t sstep, spow, sterm;       /* scratch of the series alone */
+    unsigned char *lazy; /* per instruction: its value is read by no rule
+                          * when f(x) itself is not wanted (see below) */
     int ok;              /* cleared when a value leaves a rule's domain */
 };
 
 static int has_rule(int op)
 {
     return op != NB_OP_POLY && op != NB_OP_CALL1 && op != NB_OP_CALL2;
+}
+
+/* Increment rules that are linear in the operands' increments read none
+ * of the operands' values: (a + b), a*K, a/K... */
+static int reads_operand_values(int op)
+{
+    switch (op) {
+    case NB_OP_MOV: case NB_OP_LOADK: case NB_OP_ADD: case NB_OP_SUB:
+    case NB_OP_ADDK: case NB_OP_SUBK: case NB_OP_KSUB: case NB_OP_NEG:
+    case NB_OP_MULK: case NB_OP_DIVK: case NB_OP_MULKADD:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+/* Which values a run that does not want f(x) can skip: backwards from
+ * the output, a value is needed when a later rule reads it, or when a
+ * needed value is computed from it. Only log and atan act on it: their
+ * increments, log1p(da/a) and atan(da/(1 + a(a + da))), need a but not
+ * log a or atan a, the costliest values there are (log(1 + x^2) and
+ * atan(x) then evaluate no built-in at all). */
+static void mark_lazy(NbDeltaVm *vm)
+{
+    const NbCode *c = &vm->p->mp;
+    unsigned char *need = calloc(c->nregs ? c->nregs : 1, 1);
+    if (!need)
+        abort();
+    for (size_t i = c->nins; i-- > 0;) {
+        const NbIns *in = &c->ins[i];
+        if (in->op == NB_OP_END)
+            continue;
+        int own = need[in->d];
+        need[in->d] = 0;
+        vm->lazy[i] = !own;
+        if (!own && !reads_operand_values(in->op))
+            continue;
+        const uint32_t ops[3] = {in->a, in->b, in->c};
+        for (int k = 0; k < 3; k++)
+            if (nb_op_sigs[in->op][k] == 'r')
+                need[ops[k]] = 1;
+    }
+    free(need);
 }
 
 NbDeltaVm *nb_delta_vm_new(const NbProgram *p, mpfr_prec_t prec,
@@ -90,8 +135,11 @@ NbDeltaVm *nb_delta_vm_new(const NbProgram *p, mpfr_prec_t prec,
     vm->K = malloc(nk * sizeof *vm->K);
     vm->tinc = malloc(2 * nodes * sizeof *vm->tinc);
     vm->g = malloc(nodes * sizeof *vm->g);
-    if (!vm->val || !vm->inc || !vm->R || !vm->K || !vm->tinc || !vm->g)
+    vm->lazy = malloc(p->mp.nins);
+    if (!vm->val || !vm->inc || !vm->R || !vm->K || !vm->tinc || !vm->g
+        || !vm->lazy)
         abort();
+    mark_lazy(vm);
     for (size_t r = 0; r < p->mp.nregs; r++) {
         mpfr_init2(vm->val[r], prec);
         for (size_t k = 0; k < nodes; k++)
@@ -136,6 +184,7 @@ void nb_delta_vm_free(NbDeltaVm *vm)
     free(vm->K);
     free(vm->tinc);
     free(vm->g);
+    free(vm->lazy);
     free(vm);
 }
 
@@ -320,14 +369,18 @@ static void dv_sqrt(NbDeltaVm *vm, Dv *r, const Dv *a, int reciprocal)
     r->zero = a->zero;
     if (a->zero)
         return;
-    mpfr_sqrt(vm->s, a->v, N);
+    mpfr_srcptr s = r->v;
+    if (reciprocal) {
+        mpfr_sqrt(vm->s, a->v, N);
+        s = vm->s;
+    }
     EACH(k) {
         mpfr_add(vm->c, a->v, a->d[k], N);
         mpfr_sqrt(vm->c, vm->c, N);
-        mpfr_add(vm->t, vm->c, vm->s, N);
+        mpfr_add(vm->t, vm->c, s, N);
         mpfr_div(r->d[k], a->d[k], vm->t, N);
         if (reciprocal) {
-            mpfr_mul(vm->t, vm->c, vm->s, N);
+            mpfr_mul(vm->t, vm->c, s, N);
             mpfr_div(r->d[k], r->d[k], vm->t, N);
             mpfr_neg(r->d[k], r->d[k], N);
         }
@@ -361,9 +414,14 @@ static void log_inc(NbDeltaVm *vm, mpfr_t *out, const Dv *a)
     }
 }
 
-static void dv_log(NbDeltaVm *vm, Dv *r, const Dv *a)
+static void dv_log(NbDeltaVm *vm, Dv *r, const Dv *a, int lazy)
 {
-    mpfr_log(r->v, a->v, N);
+    if (!lazy)
+        mpfr_log(r->v, a->v, N);
+    else if (mpfr_sgn(a->v) > 0)
+        mpfr_set_nan(r->v); /* unread: NaN would show if it were */
+    else
+        vm->ok = 0;         /* log of a <= 0 (or NaN) */
     r->zero = a->zero;
     if (!a->zero)
         log_inc(vm, r->d, a);
@@ -562,9 +620,12 @@ static void fast_atan(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr a)
 
 /* atan(a + da) - atan a = atan(da / (1 + a (a + da))) while the
  * denominator is positive (always, for |da| small beside 1/|a|). */
-static void dv_atan(NbDeltaVm *vm, Dv *r, const Dv *a)
+static void dv_atan(NbDeltaVm *vm, Dv *r, const Dv *a, int lazy)
 {
-    fast_atan(vm, r->v, a->v);
+    if (lazy)
+        mpfr_set_nan(r->v);
+    else
+        fast_atan(vm, r->v, a->v);
     r->zero = a->zero;
     if (a->zero)
         return;
@@ -609,7 +670,7 @@ static Dv temp(NbDeltaVm *vm, int i)
     return (Dv){vm->tval[i], &vm->tinc[i * vm->n], 1};
 }
 
-static void step(NbDeltaVm *vm, const NbIns *in)
+static void step(NbDeltaVm *vm, const NbIns *in, int lazy)
 {
     Dv *R = vm->R;
     Dv t0 = temp(vm, 0), t1 = temp(vm, 1);
@@ -668,10 +729,10 @@ static void step(NbDeltaVm *vm, const NbIns *in)
     case NB_OP_SIN: dv_sincos(vm, D, A, 0); break;
     case NB_OP_COS: dv_sincos(vm, D, A, 1); break;
     case NB_OP_EXP: dv_exp(vm, D, A); break;
-    case NB_OP_LOG: dv_log(vm, D, A); break;
+    case NB_OP_LOG: dv_log(vm, D, A, lazy); break;
     case NB_OP_TANH: dv_tanh(vm, D, A); break;
     case NB_OP_SIGMOID: dv_sigmoid(vm, D, A); break;
-    case NB_OP_ATAN: dv_atan(vm, D, A); break;
+    case NB_OP_ATAN: dv_atan(vm, D, A, lazy); break;
     case NB_OP_ABS: dv_kink(vm, D, A, 0); break;
     case NB_OP_RELU: dv_kink(vm, D, A, 1); break;
     default: vm->ok = 0; break; /* has_rule() keeps the others out */
@@ -698,11 +759,14 @@ int nb_run_delta(NbDeltaVm *vm, mpfr_srcptr const *x, size_t var,
     vm->ok = 1;
     NbExpRange range = nb_vm_range_enter();
     for (const NbIns *in = p->mp.ins; in->op != NB_OP_END && vm->ok; in++)
-        step(vm, in);
+        step(vm, in, !f && vm->lazy[in - p->mp.ins]);
     nb_vm_range_leave(range);
     const Dv *out = &vm->R[p->mp.outreg[0]];
-    int ok = vm->ok && mpfr_number_p(out->v);
-    mpfr_set(f, out->v, N);
+    int ok = vm->ok;
+    if (f) {
+        ok = ok && mpfr_number_p(out->v);
+        mpfr_set(f, out->v, N);
+    }
     EACH(k) {
         if (out->zero)
             mpfr_set_zero(df[k], 1);

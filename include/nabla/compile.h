@@ -109,7 +109,8 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out);
  * outlive the VM. nb_run_delta: 0, or -1 when a value is not finite or
  * leaves a rule's domain (abs or relu crossing 0, a power's base not
  * positive); then the caller evaluates values the plain way. f and df[k]
- * are rounded to their own precisions. */
+ * are rounded to their own precisions; f may be NULL, and then values no
+ * rule reads are not computed (log(1 + x^2) evaluates no logarithm). */
 typedef struct NbDeltaVm NbDeltaVm;
 NbDeltaVm *nb_delta_vm_new(const NbProgram *p, mpfr_prec_t prec,
                            size_t nodes);

@@ -92,8 +92,8 @@ int nb_nd_method_order(NbNdMethod m);
  * eval_delta_mpfr, when not NULL, sets f0 = f(x) and df[k] = f(x + dx[k])
  * - f(x) for n small offsets, each increment to about the precision of
  * df[k] relative to itself (divided-difference arithmetic, compile.h's
- * nb_run_delta), returning 0, or -1 when it cannot (then nothing is
- * promised and the methods evaluate values). */
+ * nb_run_delta; f0 NULL when f(x) is not wanted), returning 0, or -1 when
+ * it cannot (then nothing is promised and the methods evaluate values). */
 typedef struct NbNdFunc {
     void *ctx;
     double (*eval_d)(void *ctx, double x);
