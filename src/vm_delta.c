@@ -473,7 +473,7 @@ static void dv_pow(NbDeltaVm *vm, Dv *r, const Dv *a, const Dv *b)
 
 /* a^n for a small integer n, by products: (a + da)^m - a^m = da * S_m,
  * S_(m+1) = (a + da) S_m + a^m, S_1 = 1; for n < 0 then the increment of
- * 1/P, -dP / (P (P + dP)). Larger |n| go by dv_powk's logarithm. */
+ * 1/P, -dP (1/P) / (P + dP). Larger |n| go by dv_powk's logarithm. */
 #define POWI_PRODUCTS 16
 
 static void dv_powi(NbDeltaVm *vm, Dv *r, const Dv *a, long n)
@@ -499,9 +499,9 @@ static void dv_powi(NbDeltaVm *vm, Dv *r, const Dv *a, long n)
                 mpfr_mul(vm->s, vm->s, a->v, N);
         }
         mpfr_mul(r->d[k], a->d[k], vm->t, N);   /* dP */
-        if (n < 0) {
+        if (n < 0) { /* -dP (1/P) / (P + dP): no P^2 to overflow */
             mpfr_add(vm->t, vm->x1, r->d[k], N);
-            mpfr_mul(vm->t, vm->t, vm->x1, N);
+            mpfr_mul(r->d[k], r->d[k], r->v, N);
             mpfr_div(r->d[k], r->d[k], vm->t, N);
             mpfr_neg(r->d[k], r->d[k], N);
         }
@@ -573,7 +573,8 @@ static void dv_tanh(NbDeltaVm *vm, Dv *r, const Dv *a)
 }
 
 /* sigma(a) = 1/(1 + E), E = exp(-a); sigma(a + da) - sigma(a)
- * = -E m / ((1 + E)(1 + E + E m)), m = expm1(-da). */
+ * = -(E/(1 + E)) m / (1 + E + E m), m = expm1(-da): E/(1 + E) = 1 -
+ * sigma(a) first, so that no E^2 overflows where the result would not. */
 static void dv_sigmoid(NbDeltaVm *vm, Dv *r, const Dv *a)
 {
     mpfr_neg(vm->s, a->v, N);
@@ -583,12 +584,13 @@ static void dv_sigmoid(NbDeltaVm *vm, Dv *r, const Dv *a)
     r->zero = a->zero;
     if (a->zero)
         return;
+    mpfr_div(vm->u, vm->s, vm->c, N);           /* 1 - sigma */
     EACH(k) {
         mpfr_neg(vm->t, a->d[k], N);
         series(vm, vm->x1, vm->t, S_EXPM1);        /* m */
-        mpfr_mul(vm->x1, vm->x1, vm->s, N);         /* E m */
-        mpfr_add(vm->t, vm->c, vm->x1, N);
-        mpfr_mul(vm->t, vm->t, vm->c, N);
+        mpfr_mul(vm->x2, vm->x1, vm->s, N);         /* E m */
+        mpfr_add(vm->t, vm->c, vm->x2, N);          /* 1 + E + E m */
+        mpfr_mul(vm->x1, vm->x1, vm->u, N);
         mpfr_div(vm->t, vm->x1, vm->t, N);
         mpfr_neg(r->d[k], vm->t, N);
     }
@@ -757,10 +759,19 @@ int nb_run_delta(NbDeltaVm *vm, mpfr_srcptr const *x, size_t var,
             EACH(k) mpfr_set(r->d[k], dx[k], N);
     }
     vm->ok = 1;
+    /* An overflow or underflow anywhere refuses the run: a rule's own
+     * intermediates (a product of two large values) can leave the range
+     * where the values of f would not, and an increment flushed to 0 would
+     * pass every later check. The caller's flags are kept. */
+    mpfr_flags_t flags = mpfr_flags_save();
+    mpfr_flags_clear(MPFR_FLAGS_OVERFLOW | MPFR_FLAGS_UNDERFLOW);
     NbExpRange range = nb_vm_range_enter();
     for (const NbIns *in = p->mp.ins; in->op != NB_OP_END && vm->ok; in++)
         step(vm, in, !f && vm->lazy[in - p->mp.ins]);
     nb_vm_range_leave(range);
+    if (mpfr_flags_test(MPFR_FLAGS_OVERFLOW | MPFR_FLAGS_UNDERFLOW))
+        vm->ok = 0;
+    mpfr_flags_restore(flags, MPFR_FLAGS_ALL);
     const Dv *out = &vm->R[p->mp.outreg[0]];
     int ok = vm->ok;
     if (f) {

@@ -65,6 +65,31 @@ static inline Ex polynomial(Ex b)
     return node(NB_ADD, 0, n, t);
 }
 
+static inline Ex pow_n(Ex b, long n)
+{
+    return node(NB_POW, 0, 2, (Ex[]){b, num(n)});
+}
+
+/* (a + t)^2 with t, by k: a number (SQRADDK, SQRKSUB), sign*b (SQRSUB),
+ * sign*b*c (SQRMULSUB), sign*b^2 (SQRMULSUB with a square). */
+static inline Ex square_shape(Ex a, Ex b, Ex c, int k, long sign)
+{
+    Ex t = k == 0 ? number()
+         : node(NB_MUL, 0, 2, (Ex[]){num(sign), k == 2
+                ? node(NB_MUL, 0, 2, (Ex[]){b, c}) : k == 3 ? pow_n(b, 2) : b});
+    return pow_n(node(NB_ADD, 0, 2, (Ex[]){a, t}), 2);
+}
+
+/* exp(k a) (EXPK) or k / (a + k) (KDIVADDK) */
+static inline Ex expk_or_kdivaddk(Ex a)
+{
+    if (rnd(2))
+        return node(NB_FN, NB_FN_EXP, 1,
+                    (Ex[]){node(NB_MUL, 0, 2, (Ex[]){number(), a})});
+    return node(NB_MUL, 0, 2, (Ex[]){number(),
+        pow_n(node(NB_ADD, 0, 2, (Ex[]){a, number()}), -1)});
+}
+
 /* Equal bits, or both NaN: C does not fix which operand's NaN an
  * operation propagates (the compiler may commute a + b), so a NaN's sign
  * and payload are not part of the result. -0 and +0 do differ. */

@@ -45,25 +45,11 @@ static Ex gen(int depth)
         return node(NB_ADD, 0, 2, (Ex[]){
             node(NB_MUL, 0, 2, (Ex[]){a, rnd(2) ? gen(depth - 1) : number()}),
             gen(depth - 1)});
-    case 4: { /* (a - b)^2, (a + k)^2, (a - b c)^2, (a - b^2)^2: SQRSUB,
-               * SQRADDK, SQRKSUB, SQRMULSUB */
-        Ex b = gen(depth - 1);
-        int k = rnd(4);
-        if (k == 2)
-            b = node(NB_MUL, 0, 2, (Ex[]){b, gen(depth - 1)});
-        else if (k == 3)
-            b = node(NB_POW, 0, 2, (Ex[]){b, num(2)});
-        return node(NB_POW, 0, 2, (Ex[]){
-            node(NB_ADD, 0, 2, (Ex[]){a, k == 0 ? number()
-                : node(NB_MUL, 0, 2, (Ex[]){num(-1), b})}),
-            num(2)});
-    }
+    case 4: /* (a - b)^2, (a + k)^2, (a - b c)^2, (a - b^2)^2: SQRSUB,
+             * SQRADDK, SQRKSUB, SQRMULSUB */
+        return square_shape(a, gen(depth - 1), gen(depth - 1), rnd(4), -1);
     case 5: /* exp(k a): EXPK; k / (a + k): KDIVADDK */
-        return rnd(2) ? node(NB_FN, NB_FN_EXP, 1,
-                             (Ex[]){node(NB_MUL, 0, 2, (Ex[]){number(), a})})
-                      : node(NB_MUL, 0, 2, (Ex[]){number(), node(NB_POW, 0, 2,
-                            (Ex[]){node(NB_ADD, 0, 2, (Ex[]){a, number()}),
-                                   num(-1)})});
+        return expk_or_kdivaddk(a);
     case 6: /* sqrt is a power of 1/2 in a program */
         return rnd(9) ? node(NB_FN, fns[rnd(12)], 1, &a)
                       : node(NB_POW, 0, 2, (Ex[]){a, nb_num_frac(st, 1, 2)});
