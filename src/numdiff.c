@@ -13,6 +13,7 @@
 #include "nabla/numdiff.h"
 #include "nabla/eval.h"
 #include "nabla/print.h"
+#include "nabla/limits.h"
 
 #include <assert.h>
 #include <float.h>
@@ -655,21 +656,6 @@ static long step_bits(mpfr_srcptr h0)
     return e < 0 ? -e : 0;
 }
 
-/* The fast path when no h is given: one Richardson step on central
- * differences at h and 2h, with h = 2^(e-1) * 2^-((p+6)/2) (2^(e-1) <=
- * |x0| < 2^e below 1, else e = 1: a power of two, so that x0 +- h are
- * exact when x0 has at most p bits and the quotient divides by a shift):
- * the central difference at h is already near 2^-(p+6). Its estimate,
- * |T(h) - T(2h)|/3 (the error of T(h), which bounds that of the
- * extrapolated value once the h^2 term dominates) plus the rounding
- * bound, must come out below 2^-(p+4)|f'|; otherwise (steps too wide for
- * f, noise) the tableau below takes over.
- *
- * The four values come in one of two ways. By divided differences when f
- * offers them (eval_delta_mpfr): the increments f(x0 +- h) - f(x0) at
- * p + 32 bits, which do not cancel, and one evaluation of each built-in
- * function. Else as values at w = p + (p+6)/2 + 16 bits, so that rounding
- * stays near 2^-(p+10) after the cancellation: four evaluations. */
 /* log2 of the fast path's h */
 static long fast_step_exp(mpfr_srcptr x0, mpfr_prec_t p)
 {
@@ -769,6 +755,21 @@ static int ridders_fast_delta(const NbNdFunc *f, mpfr_srcptr x0,
     return ok;
 }
 
+/* The fast path when no h is given: one Richardson step on central
+ * differences at h and 2h, with h = 2^(e-1) * 2^-((p+6)/2) (2^(e-1) <=
+ * |x0| < 2^e below 1, else e = 1: a power of two, so that x0 +- h are
+ * exact when x0 has at most p bits and the quotient divides by a shift):
+ * the central difference at h is already near 2^-(p+6). Its estimate,
+ * |T(h) - T(2h)|/3 (the error of T(h), which bounds that of the
+ * extrapolated value once the h^2 term dominates) plus the rounding
+ * bound, must come out below 2^-(p+4)|f'|; otherwise (steps too wide for
+ * f, noise) the tableau below takes over.
+ *
+ * The four values come in one of two ways. By divided differences when f
+ * offers them (eval_delta_mpfr): the increments f(x0 +- h) - f(x0) at
+ * p + 32 bits, which do not cancel, and one evaluation of each built-in
+ * function. Else as values at w = p + (p+6)/2 + 16 bits, so that rounding
+ * stays near 2^-(p+10) after the cancellation: four evaluations. */
 static int ridders_fast_mpfr(const NbNdFunc *f, mpfr_srcptr x0,
                              mpfr_ptr value, mpfr_ptr err)
 {
@@ -1074,8 +1075,9 @@ static int prog_eval_delta_mpfr(void *ctx, mpfr_ptr f0, mpfr_ptr const *df,
         pf->dvm = nb_delta_vm_new(pf->p, prec, n);
         pf->dvmprec = prec;
         pf->dvmnodes = n;
-        if (!pf->dvm) {
-            pf->nodelta = 1;
+        if (!pf->dvm) { /* no rule for an opcode, or prec out of range */
+            pf->nodelta = prec >= NB_MIN_PRECISION
+                          && prec <= NB_MAX_PRECISION;
             return -1;
         }
     }
