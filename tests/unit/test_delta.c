@@ -1,18 +1,24 @@
 /* test_delta.c — divided-difference arithmetic (src/vm_delta.c).
  *
- * Random programs over every opcode that has an increment rule, at
- * random points, precisions and offsets (from 2^-131, Ridders' step at
- * 256 bits, up to 2^-3, where the series give way to MPFR's own
- * functions). The reference increment f(x + d) - f(x) is the difference
- * of two values from the MPFR VM at w + 2000 bits, so its own error is far
- * below the w-bit increments'. Each increment must be within 2^(24-w) of
- * it, relative: a few roundings per opcode, times the conditioning of
- * programs of this size. A wrong rule is off by the rule's error, not by
- * roundings: a dropped second-order term shows at 2^-3 as a relative
- * error near 2^-3.
+ * Random programs over every opcode that has an increment rule (and
+ * mutants of them with opcodes the compiler seldom emits), at random
+ * points, precisions and offsets (from 2^-131, Ridders' step at 256 bits,
+ * up to 2^-3, where the series give way to MPFR's own functions). The
+ * reference increment f(x + d) - f(x) is the difference of two values
+ * from the MPFR VM at w + 2000 bits (or 4 or 16 times that where it
+ * cancels), so its own error is far below the w-bit increments'. Each
+ * increment must be within 2^(24-w) of it, relative: a few roundings per
+ * opcode, times the conditioning of programs of this size. Where a
+ * program is worse conditioned than that, the error must fall with 1024
+ * more bits as rounding errors do; a wrong rule is off by the rule's
+ * error at every precision (a dropped second-order term shows at 2^-3 as
+ * a relative error near 2^-3).
  *
- * Then the edges: a kink crossed, a base not positive, NaN, and a
- * built-in without a rule.
+ * Then: each run again without f(x) (the same increments), single
+ * operations without any gate (a few ulps), the edges (a kink crossed, a
+ * base not positive, NaN, underflow, a built-in without a rule), and
+ * every opcode applied to log and atan, whose values a run without f(x)
+ * skips.
  */
 #include <mpfr.h>
 #include <stdio.h>
@@ -113,9 +119,8 @@ static void refs_clear(Refs *r)
 /* d = f(x + dx e_var) - f(x), f0 = f(x), with w + 64 good bits in d:
  * the difference of two values at the first reference precision where
  * it does not cancel too far (a tiny term beside a large one); f1 = f(x +
- * dx e_var). 1 when
- * resolved; 2 when d is exactly 0 as `ours` is (f does not depend on the
- * variable there); 0 when no level resolves it. */
+ * dx e_var). 1 when resolved; 2 when d is exactly 0 as `ours` is (f does
+ * not depend on the variable there); 0 when no level resolves it. */
 static int reference(Refs *r, mpfr_prec_t w, mpfr_srcptr const *x,
                      size_t var, mpfr_srcptr dx, mpfr_srcptr ours,
                      mpfr_ptr d, mpfr_ptr f0, mpfr_ptr f1)
