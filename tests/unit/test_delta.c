@@ -62,8 +62,11 @@ static Ex gen(int depth)
     case 4: /* SQRADD; SQRSUB, SQRADDK, SQRKSUB, SQRMULSUB */
         if (rnd(5) == 0)
             return node(NB_ADD, 0, 2, (Ex[]){pow_n(a, 2), gen(depth - 1)});
-        return square_shape(a, gen(depth - 1), gen(depth - 1), rnd(4),
-                            rnd(2) ? -1 : 1);
+        {   /* one draw at a time: argument order is unspecified in C */
+            Ex b = gen(depth - 1), c = gen(depth - 1);
+            int k = rnd(4);
+            return square_shape(a, b, c, k, rnd(2) ? -1 : 1);
+        }
     case 5: /* EXPK, KDIVADDK; DIVADDK */
         if (rnd(3))
             return expk_or_kdivaddk(a);

@@ -45,9 +45,12 @@ static Ex gen(int depth)
         return node(NB_ADD, 0, 2, (Ex[]){
             node(NB_MUL, 0, 2, (Ex[]){a, rnd(2) ? gen(depth - 1) : number()}),
             gen(depth - 1)});
-    case 4: /* (a - b)^2, (a + k)^2, (a - b c)^2, (a - b^2)^2: SQRSUB,
-             * SQRADDK, SQRKSUB, SQRMULSUB */
-        return square_shape(a, gen(depth - 1), gen(depth - 1), rnd(4), -1);
+    case 4: { /* (a - b)^2, (a + k)^2, (a - b c)^2, (a - b^2)^2: SQRSUB,
+               * SQRADDK, SQRKSUB, SQRMULSUB; one draw at a time, as the
+               * order of a call's arguments is unspecified in C */
+        Ex b = gen(depth - 1), c = gen(depth - 1);
+        return square_shape(a, b, c, rnd(4), -1);
+    }
     case 5: /* exp(k a): EXPK; k / (a + k): KDIVADDK */
         return expk_or_kdivaddk(a);
     case 6: /* sqrt is a power of 1/2 in a program */
