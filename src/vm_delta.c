@@ -60,6 +60,7 @@ struct NbDeltaVm {
     mpfr_t *g;           /* n: exponents for times_expm1() */
     mpfr_t s, c, t, u, x1, x2, e;    /* scratch of the rules */
     mpfr_t sstep, spow, sterm;       /* scratch of the series alone */
+    mpfr_t tail;                     /* a series' tail, 64 bits */
     unsigned char *lazy; /* per instruction: its value is read by no rule
                           * when f(x) itself is not wanted (see below) */
     int ok;              /* cleared when a value leaves a rule's domain */
@@ -157,6 +158,7 @@ NbDeltaVm *nb_delta_vm_new(const NbProgram *p, mpfr_prec_t prec,
     mpfr_inits2(prec, vm->tval[0], vm->tval[1], vm->s, vm->c, vm->t, vm->u,
                 vm->x1, vm->x2, vm->e, vm->sstep, vm->spow, vm->sterm,
                 (mpfr_ptr)0);
+    mpfr_init2(vm->tail, 64);
     return vm;
 }
 
@@ -177,7 +179,7 @@ void nb_delta_vm_free(NbDeltaVm *vm)
         mpfr_clear(vm->g[k]);
     mpfr_clears(vm->tval[0], vm->tval[1], vm->s, vm->c, vm->t, vm->u,
                 vm->x1, vm->x2, vm->e, vm->sstep, vm->spow, vm->sterm,
-                (mpfr_ptr)0);
+                vm->tail, (mpfr_ptr)0);
     free(vm->val);
     free(vm->inc);
     free(vm->R);
@@ -190,9 +192,22 @@ void nb_delta_vm_free(NbDeltaVm *vm)
 
 /* ---- small-argument series --------------------------------------------------
  * Offsets are tiny (2^-130 at 256 bits), where a few terms reach full
- * precision. From 2^-8 up MPFR's own function is as fast and exact. */
+ * precision. From 2^-8 up MPFR's own function is as fast and exact.
+ *
+ * Only the first terms need all w bits: at 256 bits u^3/6 is 2^-262 of u,
+ * so its top 30 bits are all that reach the sum. Terms from 2^-(w-40) of
+ * the first down (the tail) are summed in double, as m^j 2^(je) with
+ * u = m 2^e, and added once: three MPFR calls where each term costs two
+ * (a product and a division at w bits, 60-80 ns). The tail's own error,
+ * some j 2^-53 of it (u^j from u rounded to double), stays below
+ * 2^-(w+8) of the first term for the usual j = 3, 2^-(w+3) at worst. */
 
-typedef enum Series { S_EXPM1, S_LOG1P, S_ATAN } Series;
+typedef enum Series { S_EXPM1, S_LOG1P, S_ATAN, S_SIN, S_COSM1 } Series;
+
+enum {
+    TAIL_BITS = 40,    /* a tail starts 2^-(w - TAIL_BITS) below the first */
+    TAIL_MAX_POWER = 24 /* beyond: m^j and 1/j! leave double's comfort */
+};
 
 /* Below 2^-8 the series; from there MPFR's own function (or 0, NaN, inf
  * as they are: every series here is 0 at 0). */
@@ -201,11 +216,88 @@ static int series_small(mpfr_srcptr u)
     return mpfr_regular_p(u) && mpfr_get_exp(u) <= -8;
 }
 
-/* r = expm1(u), log1p(u) or atan(u); r is not u. A term is the last one
- * times u (or -u, -u^2) over a small integer, the sum stopping once a
- * term is below the last bit of the first; the first is u itself, and
- * the second is added to it as the sum is begun (at 2^-131 most series
- * end at the third: every MPFR call saved is 5% of a node). */
+/* The power of u where the tail of a series with first term u^first and
+ * powers dj apart begins, or 0 for none (long series, or a tail whose
+ * scale 2^(je) would underflow: the full terms then go on as before). */
+static long tail_power(const NbDeltaVm *vm, mpfr_srcptr u, long first,
+                       long dj)
+{
+    long e = (long)mpfr_get_exp(u);        /* |u| < 2^e, e <= -8 */
+    long w = (long)vm->prec - TAIL_BITS;
+    long j = first + (w > 0 ? (w + -e - 1) / -e : 1);
+    if ((j - first) % dj)
+        j++;
+    if (j > TAIL_MAX_POWER || (j + 1) * e < (long)mpfr_get_emin() + 64)
+        return 0;
+    return j;
+}
+
+/* The coefficient of u^j in series s, and the factor that takes the term
+ * of u^j to that of u^(j + dj), over u^dj. */
+static double coefficient(Series s, long j)
+{
+    double a = 1;
+    switch (s) {
+    case S_EXPM1:
+    case S_SIN:
+    case S_COSM1:
+        for (long i = 2; i <= j; i++)
+            a /= (double)i;
+        return s == S_EXPM1 || ((j - (s == S_SIN)) / 2) % 2 == 0 ? a : -a;
+    case S_LOG1P:
+        return (j % 2 ? 1 : -1) / (double)j;
+    case S_ATAN:
+        return ((j - 1) / 2 % 2 ? -1 : 1) / (double)j;
+    }
+    return a;
+}
+
+static double ratio(Series s, long j)
+{
+    switch (s) {
+    case S_EXPM1: return 1 / (double)(j + 1);
+    case S_LOG1P: return -(double)j / (double)(j + 1);
+    case S_ATAN: return -(double)j / (double)(j + 2);
+    default: return -1 / ((double)(j + 1) * (double)(j + 2));
+    }
+}
+
+/* r += the terms of s from u^j0 on, summed in double (see above). */
+static void add_tail(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr u, Series s,
+                     long j0)
+{
+    long e, dj = s == S_EXPM1 || s == S_LOG1P ? 1 : 2;
+    double m = mpfr_get_d_2exp(&e, u, MPFR_RNDN), mj = 1;
+    for (long i = 0; i < j0; i++)
+        mj *= m;
+    /* (m 2^e)^dj: the factor from one term to the next, times the
+     * ratio; 0 where it underflows, and so would the rest of the tail */
+    double step = e * dj > -1000 ? ldexp(dj == 1 ? m : m * m, (int)(e * dj))
+                                 : 0;
+    double term = coefficient(s, j0) * mj, sum = 0;
+    for (long j = j0;; j += dj) {
+        sum += term;
+        term *= step * ratio(s, j);
+        if (fabs(term) <= 0x1p-56 * fabs(sum))
+            break;
+    }
+    mpfr_set_d(vm->tail, sum, MPFR_RNDN);
+    mpfr_mul_2si(vm->tail, vm->tail, j0 * e, MPFR_RNDN);
+    mpfr_add(r, r, vm->tail, MPFR_RNDN);
+}
+
+/* q = pw / j, by a shift for 2 and 4 (the common short series) */
+static void div_index(mpfr_ptr q, mpfr_srcptr pw, unsigned long j)
+{
+    if (j == 2 || j == 4)
+        mpfr_div_2ui(q, pw, j / 2, MPFR_RNDN);
+    else
+        mpfr_div_ui(q, pw, j, MPFR_RNDN);
+}
+
+/* r = expm1(u), log1p(u) or atan(u); r is not u. The first term is u;
+ * each next one is the last times u (or -u, -u^2) over a small integer,
+ * until the tail, or until a term is below the last bit of the first. */
 static void series(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr u, Series s)
 {
     const mpfr_rnd_t N = MPFR_RNDN;
@@ -214,55 +306,35 @@ static void series(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr u, Series s)
                                                   : mpfr_atan)(r, u, N);
         return;
     }
+    long dj = s == S_ATAN ? 2 : 1, tail = tail_power(vm, u, 1, dj);
+    mpfr_exp_t stop = mpfr_get_exp(u) - (mpfr_exp_t)vm->prec - 2;
     mpfr_ptr pw = vm->spow, term = vm->sterm;
     mpfr_srcptr step = u;                     /* pw *= step each term */
-    mpfr_exp_t stop = mpfr_get_exp(u) - (mpfr_exp_t)vm->prec - 2;
-    unsigned long j = 2, dj = 1;
     if (s == S_ATAN) {                        /* (-u^2)^k u / (2k + 1) */
         mpfr_sqr(vm->sstep, u, N);
         mpfr_neg(vm->sstep, vm->sstep, N);
         step = vm->sstep;
-        mpfr_mul(pw, u, step, N);
-        j = 3, dj = 2;
-    } else {                                  /* u^2: the second power */
-        mpfr_sqr(pw, u, N);
-        if (s == S_LOG1P) {                   /* (-u)^j / j */
-            mpfr_neg(vm->sstep, u, N);
-            step = vm->sstep;
-        }
+    } else if (s == S_LOG1P) {                /* (-u)^(j-1) u / j */
+        mpfr_neg(vm->sstep, u, N);
+        step = vm->sstep;
     }
-    /* pw: u^j/j! (expm1), else the power alone, divided on the side */
-    mpfr_ptr t = s == S_EXPM1 ? pw : term;
-    if (j == 2)
-        mpfr_div_2ui(t, pw, 1, N);
-    else
-        mpfr_div_ui(t, pw, j, N);
-    if (s == S_LOG1P)
-        mpfr_neg(t, t, N);                    /* -u^2/2 */
-    if (mpfr_get_exp(t) < stop) {
-        mpfr_set(r, u, N);
-        return;
-    }
-    mpfr_add(r, u, t, N);
-    if (s == S_LOG1P)
-        mpfr_neg(pw, pw, N);                  /* (-u)^2 = u^2: sign of pw */
-    for (j += dj;; j += dj) {
+    /* pw: u^j/j! for expm1, else the signed power, divided on the side */
+    mpfr_set(r, u, N);
+    mpfr_set(pw, u, N);
+    for (long j = 1 + dj; !tail || j < tail; j += dj) {
         mpfr_mul(pw, pw, step, N);
-        if (s == S_EXPM1) {
-            mpfr_div_ui(pw, pw, j, N);
-        } else {
-            if (mpfr_get_exp(pw) < stop)
-                break;
-            mpfr_div_ui(term, pw, j, N);
-        }
+        mpfr_ptr t = s == S_EXPM1 ? pw : term;
+        div_index(t, pw, (unsigned long)j);
         if (mpfr_get_exp(t) < stop)
-            break;
+            return;
         mpfr_add(r, r, t, N);
     }
+    add_tail(vm, r, u, s, tail);
 }
 
 /* sn = sin u and cm = cos u - 1 together, from the one sequence u^j/j!:
- * odd terms to sin, even ones to cos - 1, alternating in sign. */
+ * odd terms to sin, even ones to cos - 1, alternating in sign; then the
+ * two tails, which begin one power apart. */
 static void series_sincos(NbDeltaVm *vm, mpfr_ptr sn, mpfr_ptr cm,
                           mpfr_srcptr u)
 {
@@ -281,21 +353,24 @@ static void series_sincos(NbDeltaVm *vm, mpfr_ptr sn, mpfr_ptr cm,
         return;
     }
     mpfr_ptr pw = vm->spow;
+    long tail = tail_power(vm, u, 1, 2);  /* of sin; cos - 1's is next */
     /* the cosine's terms start at u^2/2: its stop is the lower */
     mpfr_exp_t stop = 2 * mpfr_get_exp(u) - (mpfr_exp_t)vm->prec - 3;
     mpfr_set(sn, u, N);
     mpfr_sqr(pw, u, N);
     mpfr_div_2ui(pw, pw, 1, N);
     mpfr_neg(cm, pw, N);
-    for (unsigned long j = 3;; j++) {
+    for (long j = 3; !tail || j < tail; j++) {
         mpfr_mul(pw, pw, u, N);
-        mpfr_div_ui(pw, pw, j, N);
+        div_index(pw, pw, (unsigned long)j);
         if (mpfr_get_exp(pw) < stop)
-            break;
+            return;
         mpfr_ptr acc = j & 1 ? sn : cm;
         /* sin: -u^3/3! + u^5/5! ...; cos - 1: + u^4/4! - u^6/6! ... */
         ((j / 2) & 1 ? mpfr_sub : mpfr_add)(acc, acc, pw, N);
     }
+    add_tail(vm, sn, u, S_SIN, tail);
+    add_tail(vm, cm, u, S_COSM1, tail + 1);
 }
 
 /* ---- the rules --------------------------------------------------------------
