@@ -629,10 +629,12 @@ static void dv_sincos(NbDeltaVm *vm, Dv *r, const Dv *a, int cosine)
 
 /* With E = exp(-2|a|) and M = E - 1 (each the way that keeps its bits:
  * E from exp when |a| >= 1/2, where M is near -1; M from expm1 below):
- * tanh a = -sign(a) M/(2 + M) and 1 - tanh^2 a = 4E/(2 + M)^2, free of
- * the cancellation 1 - t^2 has for large |a| (and one exponential for
- * both, where mpfr_tanh costs another); then tanh(a + da) - tanh a
- * = th (1 - t^2)/(1 + t th), th = tanh da = expm1(2 da)/(expm1(2 da) + 2). */
+ * tanh a = -sign(a) M/(2 + M), 1 - tanh^2 a = 4E/(2 + M)^2 and 1 + tanh a
+ * = 2E/(2 + M) below 0, 2/(2 + M) above, all free of the cancellation
+ * 1 - t^2 and 1 + t have for large |a| (and one exponential for all,
+ * where mpfr_tanh costs another). With em = expm1(2 da), tanh da =
+ * em/(em + 2), so tanh(a + da) - tanh a = tanh da (1 - t^2)/(1 + t tanh
+ * da) = em (1 - t^2) / (2 + em (1 + t)): one division per node. */
 static void dv_tanh(NbDeltaVm *vm, Dv *r, const Dv *a)
 {
     mpfr_ptr E = vm->x1, M = vm->s;
@@ -655,16 +657,19 @@ static void dv_tanh(NbDeltaVm *vm, Dv *r, const Dv *a)
     r->zero = a->zero;
     if (a->zero)
         return;
+    if (mpfr_sgn(a->v) < 0)
+        mpfr_mul_2ui(vm->u, E, 1, N);
+    else
+        mpfr_set_ui(vm->u, 2, N);
+    mpfr_div(vm->u, vm->u, vm->c, N);            /* 1 + t */
     mpfr_sqr(vm->c, vm->c, N);
     mpfr_mul_2ui(vm->s, E, 2, N);
     mpfr_div(vm->s, vm->s, vm->c, N);            /* 1 - t^2 */
     EACH(k) {
         mpfr_mul_2ui(vm->t, a->d[k], 1, N);
-        series(vm, vm->c, vm->t, S_EXPM1);
-        mpfr_add_ui(vm->t, vm->c, 2, N);
-        mpfr_div(vm->c, vm->c, vm->t, N);        /* th */
-        mpfr_mul(vm->t, vm->c, r->v, N);
-        mpfr_add_ui(vm->t, vm->t, 1, N);
+        series(vm, vm->c, vm->t, S_EXPM1);       /* em */
+        mpfr_mul(vm->t, vm->c, vm->u, N);
+        mpfr_add_ui(vm->t, vm->t, 2, N);
         mpfr_mul(vm->c, vm->c, vm->s, N);
         mpfr_div(r->d[k], vm->c, vm->t, N);
     }
