@@ -7,7 +7,9 @@
  *   richardson-256   Ridders in MPFR at 256 bits, one case per function of
  *                    the reference set, against mpmath.diff at 256 bits
  *                    (bench/mpmath_diff.py, run by python3 when mpmath is
- *                    there; skipped otherwise), both timed in this run.
+ *                    there; skipped otherwise), both timed in this run;
+ *                    -generic: the same at points near those, with all
+ *                    256 bits in use (the fair figure: see below).
  *   richardson-double / gsl-central   accuracy on the reference set of
  *                    tests/oracle/data/numdiff_ref.h, against GSL's
  *                    gsl_deriv_central when libgsl can be loaded at run
@@ -20,6 +22,7 @@
  *   RESULT numdiff richardson-256 <case> nabla <us> us within-1ulp
  *          mpmath <us> us ratio <mpmath/nabla>
  *   RATIO numdiff richardson-256 mpmath/nabla geometric-mean <r> min <r>
+ *   (and the same two with richardson-256-generic, agrees-with-mpmath)
  *   RESULT numdiff richardson-double nabla <worst rel err> <us per call>
  *   RESULT numdiff gsl-central gsl <worst rel err> <us per call>
  *   RESULT numdiff estimate-honesty <engine> <under> <min ratio> <max ratio>
@@ -70,16 +73,24 @@ static void bench_hstudy(int runs)
 }
 
 /* ---- richardson at 256 bits against mpmath.diff ---------------------------
- * One case per function of the reference set (its first point). mpmath
- * runs in bench/mpmath_diff.py, started once with every case, in the same
- * run; its digits are checked against the reference too. */
+ * One case per function of the reference set, timed twice: at its first
+ * point (0.5, 0.75, -2, 3...), where nabla's answer is checked against the
+ * reference to 1 ulp, and at a generic point near it, x0 (1 + sqrt(2)/1024)
+ * to 256 bits, where both answers are checked against each other. The
+ * generic points are the fair figure: short binary fractions such as 0.5
+ * land exactly on the grid of mpfn's tables (src/mpfn.c), where exp and
+ * sin_cos skip their series. mpmath runs in bench/mpmath_diff.py, started
+ * once per set with every case, in the same run. */
 
 #define MP_BITS 256
 
 typedef struct MpCase {
     size_t ref;          /* index in nd_refs */
+    char x0[128];        /* the point, 80 digits for the generic ones */
     double nabla_us, mpmath_us;
-    int nabla_ok;        /* within 1 ulp at MP_BITS bits */
+    double nabla_d, mpmath_d;   /* f'(x0) to 17 digits, for agreement */
+    int nabla_ok;        /* within 1 ulp of the reference (reference
+                          * points), 1e-15 of mpmath's (generic ones) */
 } MpCase;
 
 /* Is v within 1 ulp (at v's precision) of the reference f'? */
@@ -96,15 +107,18 @@ static int within_ulp(mpfr_srcptr v, const NdRef *r)
     return ok;
 }
 
-static double nabla_rich_us(NbStore *st, const NdRef *r, int runs, int *ok)
+/* Time richardson on case c at its point; its value into c->nabla_d
+ * and, at a reference point, the 1-ulp check into c->nabla_ok. */
+static void nabla_rich(NbStore *st, MpCase *c, int generic, int runs)
 {
+    const NdRef *r = &nd_refs[c->ref];
     const NbExpr *f = mini_parse(st, r->nabla);
     const NbExpr *x = nb_sym(st, "x");
     NbDiag d = NB_DIAG_INIT;
     NbProgram *p = nb_compile(st, 1, &f, 1, &x, &d);
     mpfr_t x0, v, e;
     mpfr_inits2(MP_BITS, x0, v, e, (mpfr_ptr)0);
-    mpfr_set_str(x0, r->x0, 10, MPFR_RNDN);
+    mpfr_set_str(x0, c->x0, 10, MPFR_RNDN);
     mpfr_srcptr pm[1] = {x0};
     double xd = mpfr_get_d(x0, MPFR_RNDN), t[BENCH_MAX_RUNS];
     NbNdProg *pf = nb_nd_prog_new(p, &xd, pm);
@@ -116,20 +130,37 @@ static double nabla_rich_us(NbStore *st, const NdRef *r, int runs, int *ok)
             nb_nd_mpfr(fn, x0, NULL, NB_ND_RICHARDSON, v, e, NULL);
         t[k] = (bench_now() - t0) / calls;
     }
-    *ok = within_ulp(v, r);
+    c->nabla_d = mpfr_get_d(v, MPFR_RNDN);
+    c->nabla_ok = generic || within_ulp(v, r);
+    c->nabla_us = 1e6 * bench_median(t, runs);
     nb_nd_prog_free(pf);
     nb_program_free(p);
     nb_diag_clear(&d);
     mpfr_clears(x0, v, e, (mpfr_ptr)0);
-    return 1e6 * bench_median(t, runs);
 }
 
-/* Fill mpmath_us of every case from one run of the script; 0 if it ran. */
+/* x0 (1 + sqrt(2)/1024) at 256 bits, as 80 digits (which read back at
+ * 256 bits give the same number, in nabla and in mpmath alike). */
+static void generic_point(char *out, size_t size, const char *x0)
+{
+    mpfr_t a, g;
+    mpfr_inits2(MP_BITS, a, g, (mpfr_ptr)0);
+    mpfr_set_str(a, x0, 10, MPFR_RNDN);
+    mpfr_sqrt_ui(g, 2, MPFR_RNDN);
+    mpfr_div_2ui(g, g, 10, MPFR_RNDN);
+    mpfr_add_ui(g, g, 1, MPFR_RNDN);
+    mpfr_mul(a, a, g, MPFR_RNDN);
+    mpfr_snprintf(out, size, "%.80Re", a);
+    mpfr_clears(a, g, (mpfr_ptr)0);
+}
+
+/* Fill mpmath_us and mpmath_d of every case from one run of the script;
+ * 0 if it ran. */
 static int mpmath_run(MpCase *c, size_t n)
 {
     size_t len = 256;
     for (size_t i = 0; i < n; i++)
-        len += strlen(nd_refs[c[i].ref].nabla) + 40;
+        len += strlen(nd_refs[c[i].ref].nabla) + strlen(c[i].x0) + 8;
     char *cmd = malloc(len);
     if (!cmd)
         abort();
@@ -138,40 +169,41 @@ static int mpmath_run(MpCase *c, size_t n)
                      dir ? dir : ".", MP_BITS);
     for (size_t i = 0; i < n; i++)
         k += snprintf(cmd + k, len - (size_t)k, " '%s@%s'",
-                      nd_refs[c[i].ref].nabla, nd_refs[c[i].ref].x0);
+                      nd_refs[c[i].ref].nabla, c[i].x0);
     snprintf(cmd + k, len - (size_t)k, " 2>/dev/null");
     FILE *p = popen(cmd, "r");
     free(cmd);
     int rc = p ? 0 : -1;
-    char digits[64];
     for (size_t i = 0; p && i < n && rc == 0; i++)
-        if (fscanf(p, "%lf %63s", &c[i].mpmath_us, digits) != 2)
+        if (fscanf(p, "%lf %lf", &c[i].mpmath_us, &c[i].mpmath_d) != 2)
             rc = -1;
     if (!p || pclose(p) != 0)
         rc = -1;
     return rc;
 }
 
-static void bench_richardson_256(int runs)
+/* One set of cases (the reference points, or the generic ones): the
+ * per-case lines and the geometric mean. */
+static void richardson_set(NbStore *st, MpCase *c, size_t n, int generic,
+                           int runs)
 {
-    MpCase c[NREFS];
-    size_t n = 0;
-    NbStore *st = nb_store_new();
-    for (size_t i = 0; i < NREFS; i++)
-        if (i == 0 || strcmp(nd_refs[i].name, nd_refs[i - 1].name) != 0)
-            c[n++] = (MpCase){i, 0, 0, 0};
+    const char *set = generic ? "richardson-256-generic" : "richardson-256";
     for (size_t i = 0; i < n; i++)
-        c[i].nabla_us = nabla_rich_us(st, &nd_refs[c[i].ref], runs,
-                                      &c[i].nabla_ok);
+        nabla_rich(st, &c[i], generic, runs);
     int have = mpmath_run(c, n) == 0;
     double logsum = 0, lo = INFINITY;
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
         const NdRef *r = &nd_refs[c[i].ref];
+        if (generic && have)
+            c[i].nabla_ok = fabs(c[i].nabla_d - c[i].mpmath_d)
+                            <= 1e-15 * fabs(c[i].mpmath_d);
         bad += !c[i].nabla_ok;
-        printf("RESULT numdiff richardson-256 %s@%s nabla %.1f us %s",
-               r->name, r->x0, c[i].nabla_us,
-               c[i].nabla_ok ? "within-1ulp" : "NOT-within-1ulp");
+        printf("RESULT numdiff %s %s@%.10g nabla %.1f us %s", set, r->name,
+               strtod(c[i].x0, NULL), c[i].nabla_us,
+               !c[i].nabla_ok ? "WRONG"
+               : generic      ? (have ? "agrees-with-mpmath" : "unchecked")
+                              : "within-1ulp");
         if (have) {
             double q = c[i].mpmath_us / c[i].nabla_us;
             printf(" mpmath %.1f us ratio %.1f", c[i].mpmath_us, q);
@@ -180,13 +212,31 @@ static void bench_richardson_256(int runs)
         }
         printf("\n");
     }
-    printf("RESULT numdiff richardson-256 nabla %zu functions, %d not "
-           "within 1 ulp\n", n, bad);
+    printf("RESULT numdiff %s nabla %zu functions, %d %s\n", set, n, bad,
+           generic ? "disagreeing with mpmath beyond 1e-15"
+                   : "not within 1 ulp");
     if (have)
-        printf("RATIO numdiff richardson-256 mpmath/nabla geometric-mean "
-               "%.1f min %.1f (>= 20 wanted)\n", exp(logsum / (double)n), lo);
+        printf("RATIO numdiff %s mpmath/nabla geometric-mean %.1f min %.1f "
+               "(>= 20 wanted)\n", set, exp(logsum / (double)n), lo);
     else
-        printf("SKIP numdiff richardson-256 mpmath (no python3 with mpmath)\n");
+        printf("SKIP numdiff %s mpmath (no python3 with mpmath)\n", set);
+}
+
+static void bench_richardson_256(int runs)
+{
+    MpCase c[NREFS];
+    size_t n = 0;
+    NbStore *st = nb_store_new();
+    for (size_t i = 0; i < NREFS; i++)
+        if (i == 0 || strcmp(nd_refs[i].name, nd_refs[i - 1].name) != 0) {
+            c[n] = (MpCase){.ref = i};
+            snprintf(c[n].x0, sizeof c[n].x0, "%s", nd_refs[i].x0);
+            n++;
+        }
+    richardson_set(st, c, n, 0, runs);
+    for (size_t i = 0; i < n; i++)
+        generic_point(c[i].x0, sizeof c[i].x0, nd_refs[c[i].ref].x0);
+    richardson_set(st, c, n, 1, runs);
     nb_store_free(st);
 }
 

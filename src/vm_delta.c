@@ -37,7 +37,11 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "mpfn.h"
 #include "nabla/limits.h"
+
+/* Integer powers up to this go by products (dv_powi), beyond by log. */
+#define POWI_PRODUCTS 16
 
 /* A register's value and increments; zero: every increment is exactly 0
  * (constants, the variables held fixed), and d is not read. */
@@ -61,6 +65,8 @@ struct NbDeltaVm {
     mpfr_t s, c, t, u, x1, x2, e;    /* scratch of the rules */
     mpfr_t sstep, spow, sterm;       /* scratch of the series alone */
     mpfr_t tail;                     /* a series' tail, 64 bits */
+    NbMpfn *fn;          /* fast exp, log, sin_cos at prec; NULL: MPFR's */
+    mpfr_t bk[POWI_PRODUCTS];        /* dv_powi's coefficients */
     unsigned char *lazy; /* per instruction: its value is read by no rule
                           * when f(x) itself is not wanted (see below) */
     int ok;              /* cleared when a value leaves a rule's domain */
@@ -141,6 +147,9 @@ NbDeltaVm *nb_delta_vm_new(const NbProgram *p, mpfr_prec_t prec,
         || !vm->lazy)
         abort();
     mark_lazy(vm);
+    vm->fn = nb_mpfn_new(prec);
+    for (int i = 0; i < POWI_PRODUCTS; i++)
+        mpfr_init2(vm->bk[i], prec);
     for (size_t r = 0; r < p->mp.nregs; r++) {
         mpfr_init2(vm->val[r], prec);
         for (size_t k = 0; k < nodes; k++)
@@ -187,6 +196,9 @@ void nb_delta_vm_free(NbDeltaVm *vm)
     free(vm->tinc);
     free(vm->g);
     free(vm->lazy);
+    nb_mpfn_free(vm->fn);
+    for (int i = 0; i < POWI_PRODUCTS; i++)
+        mpfr_clear(vm->bk[i]);
     free(vm);
 }
 
@@ -380,6 +392,33 @@ static void series_sincos(NbDeltaVm *vm, mpfr_ptr sn, mpfr_ptr cm,
 #define EACH(k) for (size_t k = 0; k < vm->n; k++)
 #define N MPFR_RNDN
 
+/* The built-ins at x0: mpfn's where it has a context (a few ulps at
+ * prec, 2-3 times faster than MPFR's correctly rounded ones), else
+ * MPFR's. r never aliases a. */
+static void fn_exp(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr a)
+{
+    if (vm->fn)
+        nb_mpfn_exp(vm->fn, r, a);
+    else
+        mpfr_exp(r, a, N);
+}
+
+static void fn_log(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr a)
+{
+    if (vm->fn)
+        nb_mpfn_log(vm->fn, r, a);
+    else
+        mpfr_log(r, a, N);
+}
+
+static void fn_sin_cos(NbDeltaVm *vm, mpfr_ptr s, mpfr_ptr c, mpfr_srcptr a)
+{
+    if (vm->fn)
+        nb_mpfn_sin_cos(vm->fn, s, c, a);
+    else
+        mpfr_sin_cos(s, c, a, N);
+}
+
 static void dv_set(NbDeltaVm *vm, Dv *r, const Dv *a, int negate)
 {
     (negate ? mpfr_neg : mpfr_set)(r->v, a->v, N);
@@ -496,7 +535,7 @@ static void times_expm1(NbDeltaVm *vm, Dv *r, mpfr_srcptr e, mpfr_t *g)
 
 static void dv_exp(NbDeltaVm *vm, Dv *r, const Dv *a)
 {
-    mpfr_exp(r->v, a->v, N);
+    fn_exp(vm, r->v, a->v);
     r->zero = a->zero;
     if (a->zero)
         return;
@@ -515,7 +554,7 @@ static void log_inc(NbDeltaVm *vm, mpfr_t *out, const Dv *a)
 static void dv_log(NbDeltaVm *vm, Dv *r, const Dv *a, int lazy)
 {
     if (!lazy)
-        mpfr_log(r->v, a->v, N);
+        fn_log(vm, r->v, a->v);
     else if (mpfr_sgn(a->v) > 0)
         mpfr_set_nan(r->v); /* unread: NaN would show if it were */
     else
@@ -555,7 +594,7 @@ static void dv_pow(NbDeltaVm *vm, Dv *r, const Dv *a, const Dv *b)
         vm->ok = 0;
         return;
     }
-    mpfr_log(vm->s, a->v, N);
+    fn_log(vm, vm->s, a->v);
     if (a->zero)
         EACH(k) mpfr_set_zero(vm->g[k], 1);
     else
@@ -569,11 +608,12 @@ static void dv_pow(NbDeltaVm *vm, Dv *r, const Dv *a, const Dv *b)
     times_expm1(vm, r, r->v, vm->g);
 }
 
-/* a^n for a small integer n, by products: (a + da)^m - a^m = da * S_m,
- * S_(m+1) = (a + da) S_m + a^m, S_1 = 1; for n < 0 then the increment of
- * 1/P, -dP (1/P) / (P + dP). Larger |n| go by dv_powk's logarithm. */
-#define POWI_PRODUCTS 16
-
+/* a^n for a small integer n, by products (POWI_PRODUCTS above): (a +
+ * da)^u - a^u = da S, S =
+ * sum over k = 1..u of C(u,k) a^(u-k) da^(k-1), by Horner's rule in da
+ * from coefficients formed once (2u - 1 operations a node); for n < 0
+ * then the increment of 1/P, -dP (1/P) / (P + dP). Larger |n| go by
+ * dv_powk's logarithm. */
 static void dv_powi(NbDeltaVm *vm, Dv *r, const Dv *a, long n)
 {
     unsigned long u = n < 0 ? (unsigned long)-n : (unsigned long)n;
@@ -586,17 +626,28 @@ static void dv_powi(NbDeltaVm *vm, Dv *r, const Dv *a, long n)
     r->zero = 0;
     if (n < 0)
         mpfr_pow_ui(vm->x1, a->v, u, N);       /* P */
+    /* bk[k] = C(u,k) a^(u-k), k = 1..u-1 (bk[u] = 1 is implicit) */
+    mpfr_t *bk = vm->bk;
+    unsigned long binom = 1;
+    mpfr_set(vm->s, a->v, N);                   /* a^m */
+    for (unsigned long m = 1; m < u; m++) {
+        binom = binom * (u - m + 1) / m;        /* C(u,m), exact */
+        mpfr_mul_ui(bk[u - m], vm->s, binom, N);
+        if (m + 1 < u)
+            mpfr_mul(vm->s, vm->s, a->v, N);
+    }
     EACH(k) {
-        mpfr_add(vm->c, a->v, a->d[k], N);      /* a + da */
-        mpfr_set_ui(vm->t, 1, N);               /* S_1 */
-        mpfr_set(vm->s, a->v, N);               /* a^m */
-        for (unsigned long m = 1; m < u; m++) {
-            mpfr_mul(vm->t, vm->t, vm->c, N);
-            mpfr_add(vm->t, vm->t, vm->s, N);
-            if (m + 1 < u)
-                mpfr_mul(vm->s, vm->s, a->v, N);
+        mpfr_srcptr da = a->d[k];
+        if (u == 1) {
+            mpfr_set(r->d[k], da, N);
+        } else {
+            mpfr_add(vm->t, bk[u - 1], da, N);
+            for (unsigned long j = u - 2; j >= 1; j--) {
+                mpfr_mul(vm->t, vm->t, da, N);
+                mpfr_add(vm->t, vm->t, bk[j], N);
+            }
+            mpfr_mul(r->d[k], vm->t, da, N);    /* dP */
         }
-        mpfr_mul(r->d[k], a->d[k], vm->t, N);   /* dP */
         if (n < 0) { /* -dP (1/P) / (P + dP): no P^2 to overflow */
             mpfr_add(vm->t, vm->x1, r->d[k], N);
             mpfr_mul(r->d[k], r->d[k], r->v, N);
@@ -608,7 +659,7 @@ static void dv_powi(NbDeltaVm *vm, Dv *r, const Dv *a, long n)
 
 static void dv_sincos(NbDeltaVm *vm, Dv *r, const Dv *a, int cosine)
 {
-    mpfr_sin_cos(vm->s, vm->c, a->v, N);
+    fn_sin_cos(vm, vm->s, vm->c, a->v);
     mpfr_set(r->v, cosine ? vm->c : vm->s, N);
     r->zero = a->zero;
     if (a->zero)
@@ -641,7 +692,7 @@ static void dv_tanh(NbDeltaVm *vm, Dv *r, const Dv *a)
     mpfr_abs(vm->t, a->v, N);
     mpfr_mul_si(vm->t, vm->t, -2, N);
     if (mpfr_cmp_si(vm->t, -1) <= 0) {
-        mpfr_exp(E, vm->t, N);
+        fn_exp(vm, E, vm->t);
         mpfr_sub_ui(M, E, 1, N);
     } else {
         series(vm, M, vm->t, S_EXPM1);
@@ -680,8 +731,8 @@ static void dv_tanh(NbDeltaVm *vm, Dv *r, const Dv *a)
  * sigma(a) first, so that no E^2 overflows where the result would not. */
 static void dv_sigmoid(NbDeltaVm *vm, Dv *r, const Dv *a)
 {
-    mpfr_neg(vm->s, a->v, N);
-    mpfr_exp(vm->s, vm->s, N);                  /* E */
+    mpfr_neg(vm->t, a->v, N);
+    fn_exp(vm, vm->s, vm->t);                   /* E */
     mpfr_add_ui(vm->c, vm->s, 1, N);            /* 1 + E */
     mpfr_ui_div(r->v, 1, vm->c, N);
     r->zero = a->zero;
@@ -701,9 +752,9 @@ static void dv_sigmoid(NbDeltaVm *vm, Dv *r, const Dv *a)
 
 /* atan a from a 53-bit start: y0 = atan of a rounded to double, then
  * atan a = y0 + atan((a cos y0 - sin y0)/(cos y0 + a sin y0)), the last
- * argument near 2^-53 and its series short. One sin_cos of a 53-bit
- * number costs a fifth of mpfr_atan at 288 bits, for an answer within an
- * ulp or two, which is all the rules need. MPFR's own outside the
+ * argument near 2^-53 and its series short. One sin_cos (mpfn's) costs
+ * a sixth of mpfr_atan at 288 bits, for an answer within an ulp or two,
+ * which is all the rules need. MPFR's own outside the
  * doubles' comfortable range. */
 static void fast_atan(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr a)
 {
@@ -713,7 +764,7 @@ static void fast_atan(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr a)
         return;
     }
     mpfr_set_d(vm->x1, atan(mpfr_get_d(a, N)), N);   /* y0, exact */
-    mpfr_sin_cos(vm->s, vm->c, vm->x1, N);
+    fn_sin_cos(vm, vm->s, vm->c, vm->x1);
     mpfr_mul(vm->t, a, vm->c, N);
     mpfr_sub(vm->t, vm->t, vm->s, N);
     mpfr_mul(vm->u, a, vm->s, N);
