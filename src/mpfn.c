@@ -37,7 +37,11 @@ typedef struct Table {
     int shift, width; /* width: values per entry */
 } Table;
 
-typedef enum Fn { F_EXP, F_LOG, F_LOG1P, F_SIN_COS } Fn;
+/* What a table holds: F_EXP_DIV exp over the series' denominator (which
+ * saves a division a call); F_SIN_COS_DIV sin and cos over cos's
+ * denominator, then over sin's. */
+typedef enum Fn { F_EXP, F_EXP_DIV, F_LOG, F_LOG1P, F_SIN_COS,
+                  F_SIN_COS_DIV } Fn;
 
 struct NbMpfn {
     mpfr_prec_t wi;
@@ -47,7 +51,7 @@ struct NbMpfn {
     unsigned long cexp[MAX_FACT + 1], csin[MAX_FACT], ccos[MAX_FACT],
         clog[MAX_FACT];
     unsigned long dexp, dsin, dcos, dlog;
-    Table exp1, exp2, log1, log2, sc1, sc2;
+    Table exp1, exp2, exp3, log1, log2, sc1, sc2;
     mpfr_t ln2, halfpi, red;          /* at wi + RED_GUARD */
     mpfr_t r, t, acc, pw[5], x[4];    /* at wi */
 };
@@ -90,9 +94,20 @@ static mpfr_t *entry(NbMpfn *fn, Table *tb, long j, Fn f)
         mpfr_set_si_2exp(fn->t, j, -tb->shift, N); /* exact */
         switch (f) {
         case F_EXP: mpfr_exp(v[0], fn->t, N); break;
+        case F_EXP_DIV:
+            mpfr_exp(v[0], fn->t, N);
+            mpfr_div_ui(v[0], v[0], fn->dexp, N);
+            break;
         case F_LOG: mpfr_log(v[0], fn->t, N); break;
         case F_LOG1P: mpfr_log1p(v[0], fn->t, N); break;
         case F_SIN_COS: mpfr_sin_cos(v[0], v[1], fn->t, N); break;
+        case F_SIN_COS_DIV:
+            mpfr_sin_cos(v[0], v[1], fn->t, N);
+            mpfr_div_ui(v[2], v[0], fn->dsin, N);
+            mpfr_div_ui(v[3], v[1], fn->dsin, N);
+            mpfr_div_ui(v[0], v[0], fn->dcos, N);
+            mpfr_div_ui(v[1], v[1], fn->dcos, N);
+            break;
         }
         tb->have[i] = 1;
     }
@@ -216,9 +231,10 @@ NbMpfn *nb_mpfn_new(mpfr_prec_t prec)
     if (prec < 64)
         return NULL; /* MPFR's own are about as fast there */
     mpfr_prec_t wi = prec + GUARD;
-    /* after the lookups |r| <= 2^-17 (plus a hair): 16 bits per power
-     * of r, 32 per power of r^2 */
-    int nexp = terms_needed(wi, 16, lg_fact, MAX_FACT + 1);
+    /* after the lookups |r| <= 2^-25 for exp (three), 2^-17 for the
+     * others (two), plus a hair: 24 or 16 bits per power of r, 32 per
+     * power of r^2 */
+    int nexp = terms_needed(wi, 24, lg_fact, MAX_FACT + 1);
     int nsc = terms_needed(wi, 32, lg_fact2, MAX_FACT / 2);
     int nlog = terms_needed(wi, 32, lg_odd, MAX_FACT);
     if (!nexp && !nsc && !nlog)
@@ -238,16 +254,18 @@ NbMpfn *nb_mpfn_new(mpfr_prec_t prec)
     mpfr_inits2(wi, fn->r, fn->t, fn->acc, fn->pw[0], fn->pw[1], fn->pw[2],
                 fn->pw[3], fn->pw[4], fn->x[0], fn->x[1], fn->x[2], fn->x[3],
                 (mpfr_ptr)0);
-    /* |r| <= ln2/2 = 0.347 (x 256 = 88.7); then 2^-9 (x 2^16 = 128) */
+    /* |r| <= ln2/2 = 0.347 (x 256 = 88.7); then 2^-9 (x 2^16 = 128),
+     * 2^-17 (x 2^24 = 128) */
     table_init(&fn->exp1, -90, 90, 8, 1);
     table_init(&fn->exp2, -130, 130, 16, 1);
+    table_init(&fn->exp3, -130, 130, 24, 1);
     /* m in [0.75, 1.5) (x 256: 192..384); then |u| <= 1/384 (x 2^16 =
      * 171) */
     table_init(&fn->log1, 191, 385, 8, 1);
     table_init(&fn->log2, -173, 173, 16, 1);
     /* |r| <= pi/4 = 0.785 (x 256 = 201.1) */
     table_init(&fn->sc1, -203, 203, 8, 2);
-    table_init(&fn->sc2, -130, 130, 16, 2);
+    table_init(&fn->sc2, -130, 130, 16, 4);
     return fn;
 }
 
@@ -257,6 +275,7 @@ void nb_mpfn_free(NbMpfn *fn)
         return;
     table_free(&fn->exp1);
     table_free(&fn->exp2);
+    table_free(&fn->exp3);
     table_free(&fn->log1);
     table_free(&fn->log2);
     table_free(&fn->sc1);
@@ -279,9 +298,9 @@ static long peel(NbMpfn *fn, int shift)
 
 /* ---- exp ------------------------------------------------------------------ */
 
-/* exp a = 2^k exp(j1/2^8) exp(j2/2^16) exp(r), |r| <= 2^-17. The
- * reduction a - k ln2 is exact to 2^-(wi + 15) absolute, which is
- * exp's relative error: no cancellation can hurt. */
+/* exp a = 2^k exp(j1/2^8) exp(j2/2^16) exp(j3/2^24) exp(r), |r| <=
+ * 2^-25. The reduction a - k ln2 is exact to 2^-(wi + 15) absolute,
+ * which is exp's relative error: no cancellation can hurt. */
 void nb_mpfn_exp(NbMpfn *fn, mpfr_ptr r, mpfr_srcptr a)
 {
     if (!fn->nexp || !mpfr_regular_p(a) || mpfr_get_exp(a) > MAX_EXP) {
@@ -292,10 +311,11 @@ void nb_mpfn_exp(NbMpfn *fn, mpfr_ptr r, mpfr_srcptr a)
     mpfr_mul_si(fn->red, fn->ln2, k, N);
     mpfr_sub(fn->red, a, fn->red, N);
     mpfr_set(fn->r, fn->red, N);
-    long j1 = peel(fn, 8), j2 = peel(fn, 16);
+    long j1 = peel(fn, 8), j2 = peel(fn, 16), j3 = peel(fn, 24);
     mpfr_t *e1 = entry(fn, &fn->exp1, j1, F_EXP);
     mpfr_t *e2 = e1 ? entry(fn, &fn->exp2, j2, F_EXP) : NULL;
-    if (!e2) {
+    mpfr_t *e3 = e2 ? entry(fn, &fn->exp3, j3, F_EXP_DIV) : NULL;
+    if (!e3) {
         mpfr_exp(r, a, N);
         return;
     }
@@ -304,7 +324,7 @@ void nb_mpfn_exp(NbMpfn *fn, mpfr_ptr r, mpfr_srcptr a)
     rect_sum(fn, fn->cexp, fn->nexp);
     mpfr_mul(fn->acc, fn->acc, e1[0], N);
     mpfr_mul(fn->acc, fn->acc, e2[0], N);
-    mpfr_div_ui(fn->acc, fn->acc, fn->dexp, N);
+    mpfr_mul(fn->acc, fn->acc, e3[0], N);        /* and / dexp */
     mpfr_mul_2si(r, fn->acc, k, N);
 }
 
@@ -397,7 +417,7 @@ void nb_mpfn_sin_cos(NbMpfn *fn, mpfr_ptr s, mpfr_ptr c, mpfr_srcptr a)
     mpfr_set(fn->r, fn->red, N);
     long j1 = peel(fn, 8), j2 = peel(fn, 16);
     mpfr_t *t1 = entry(fn, &fn->sc1, j1, F_SIN_COS);
-    mpfr_t *t2 = t1 ? entry(fn, &fn->sc2, j2, F_SIN_COS) : NULL;
+    mpfr_t *t2 = t1 ? entry(fn, &fn->sc2, j2, F_SIN_COS_DIV) : NULL;
     if (!t2) {
         mpfr_sin_cos(s, c, a, N);
         return;
@@ -406,11 +426,15 @@ void nb_mpfn_sin_cos(NbMpfn *fn, mpfr_ptr s, mpfr_ptr c, mpfr_srcptr a)
     mpfr_neg(fn->pw[1], fn->pw[1], N);          /* -r^2 */
     powers(fn);
     rect_sum(fn, fn->csin, fn->nsc);
-    mpfr_mul(fn->x[0], fn->acc, fn->r, N);
-    mpfr_div_ui(fn->x[0], fn->x[0], fn->dsin, N);            /* sin r */
-    rect_sum(fn, fn->ccos, fn->nsc);
-    mpfr_div_ui(fn->x[1], fn->acc, fn->dcos, N);             /* cos r */
-    add_angles(fn, fn->x[2], fn->x[3], t2[0], t2[1], fn->x[0], fn->x[1]);
+    mpfr_mul(fn->x[0], fn->acc, fn->r, N);           /* sin r, x dsin */
+    rect_sum(fn, fn->ccos, fn->nsc);                 /* cos r, x dcos */
+    /* t2 holds (sin, cos)(j2/2^16) over dcos, then over dsin */
+    mpfr_mul(fn->x[2], t2[0], fn->acc, N);
+    mpfr_mul(fn->t, t2[3], fn->x[0], N);
+    mpfr_add(fn->x[2], fn->x[2], fn->t, N);
+    mpfr_mul(fn->x[3], t2[1], fn->acc, N);
+    mpfr_mul(fn->t, t2[2], fn->x[0], N);
+    mpfr_sub(fn->x[3], fn->x[3], fn->t, N);
     add_angles(fn, fn->x[0], fn->x[1], t1[0], t1[1], fn->x[2], fn->x[3]);
     /* the quadrant: (sin, cos)(k pi/2 + x) */
     mpfr_srcptr sx = fn->x[0], cx = fn->x[1];

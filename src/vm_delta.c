@@ -65,6 +65,7 @@ struct NbDeltaVm {
     mpfr_t s, c, t, u, x1, x2, e;    /* scratch of the rules */
     mpfr_t sstep, spow, sterm;       /* scratch of the series alone */
     mpfr_t tail;                     /* a series' tail, 64 bits */
+    mpfr_t ia;                       /* log_inc's 1/a */
     NbMpfn *fn;          /* fast exp, log, sin_cos at prec; NULL: MPFR's */
     mpfr_t bk[POWI_PRODUCTS];        /* dv_powi's coefficients */
     unsigned char *lazy; /* per instruction: its value is read by no rule
@@ -168,6 +169,7 @@ NbDeltaVm *nb_delta_vm_new(const NbProgram *p, mpfr_prec_t prec,
                 vm->x1, vm->x2, vm->e, vm->sstep, vm->spow, vm->sterm,
                 (mpfr_ptr)0);
     mpfr_init2(vm->tail, 64);
+    mpfr_init2(vm->ia, prec);
     return vm;
 }
 
@@ -188,7 +190,7 @@ void nb_delta_vm_free(NbDeltaVm *vm)
         mpfr_clear(vm->g[k]);
     mpfr_clears(vm->tval[0], vm->tval[1], vm->s, vm->c, vm->t, vm->u,
                 vm->x1, vm->x2, vm->e, vm->sstep, vm->spow, vm->sterm,
-                vm->tail, (mpfr_ptr)0);
+                vm->tail, vm->ia, (mpfr_ptr)0);
     free(vm->val);
     free(vm->inc);
     free(vm->R);
@@ -214,7 +216,10 @@ void nb_delta_vm_free(NbDeltaVm *vm)
  * some j 2^-53 of it (u^j from u rounded to double), stays below
  * 2^-(w+8) of the first term for the usual j = 3, 2^-(w+3) at worst. */
 
-typedef enum Series { S_EXPM1, S_LOG1P, S_ATAN, S_SIN, S_COSM1 } Series;
+/* expm1, log1p, atan; sin and cos - 1 (series_sincos); (1 + u)^(1/2) - 1
+ * and (1 + u)^(-1/2) - 1 (sqrt and rsqrt), binomial series */
+typedef enum Series { S_EXPM1, S_LOG1P, S_ATAN, S_SIN, S_COSM1, S_SQRT1PM1,
+                      S_RSQRT1PM1 } Series;
 
 enum {
     TAIL_BITS = 40,    /* a tail starts 2^-(w - TAIL_BITS) below the first */
@@ -260,6 +265,12 @@ static double coefficient(Series s, long j)
         return (j % 2 ? 1 : -1) / (double)j;
     case S_ATAN:
         return ((j - 1) / 2 % 2 ? -1 : 1) / (double)j;
+    case S_SQRT1PM1:
+    case S_RSQRT1PM1: /* C(e, j) = e (e - 1) ... (e - j + 1) / j! */
+        for (long i = 0; i < j; i++)
+            a *= ((s == S_SQRT1PM1 ? 0.5 : -0.5) - (double)i)
+                 / (double)(i + 1);
+        return a;
     }
     return a;
 }
@@ -270,6 +281,8 @@ static double ratio(Series s, long j)
     case S_EXPM1: return 1 / (double)(j + 1);
     case S_LOG1P: return -(double)j / (double)(j + 1);
     case S_ATAN: return -(double)j / (double)(j + 2);
+    case S_SQRT1PM1: return (0.5 - (double)j) / (double)(j + 1);
+    case S_RSQRT1PM1: return (-0.5 - (double)j) / (double)(j + 1);
     default: return -1 / ((double)(j + 1) * (double)(j + 2));
     }
 }
@@ -278,7 +291,7 @@ static double ratio(Series s, long j)
 static void add_tail(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr u, Series s,
                      long j0)
 {
-    long e, dj = s == S_EXPM1 || s == S_LOG1P ? 1 : 2;
+    long e, dj = s == S_ATAN || s == S_SIN || s == S_COSM1 ? 2 : 1;
     double m = mpfr_get_d_2exp(&e, u, MPFR_RNDN), mj = 1;
     for (long i = 0; i < j0; i++)
         mj *= m;
@@ -307,15 +320,37 @@ static void div_index(mpfr_ptr q, mpfr_srcptr pw, unsigned long j)
         mpfr_div_ui(q, pw, j, MPFR_RNDN);
 }
 
-/* r = expm1(u), log1p(u) or atan(u); r is not u. The first term is u;
- * each next one is the last times u (or -u, -u^2) over a small integer,
- * until the tail, or until a term is below the last bit of the first. */
+/* (1 + u)^(+-1/2) - 1 where u is not small: u / (sqrt(1 + u) + 1), and
+ * for the reciprocal -u / (sqrt(1 + u) (sqrt(1 + u) + 1)); no
+ * cancellation either way (NaN below -1, as the function). */
+static void sqrt1pm1(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr u,
+                     int reciprocal)
+{
+    mpfr_add_ui(vm->sstep, u, 1, MPFR_RNDN);
+    mpfr_sqrt(vm->sstep, vm->sstep, MPFR_RNDN);
+    mpfr_add_ui(vm->spow, vm->sstep, 1, MPFR_RNDN);
+    if (reciprocal) {
+        mpfr_mul(vm->spow, vm->spow, vm->sstep, MPFR_RNDN);
+        mpfr_neg(vm->spow, vm->spow, MPFR_RNDN);
+    }
+    mpfr_div(r, u, vm->spow, MPFR_RNDN);
+}
+
+/* r = expm1(u), log1p(u), atan(u) or (1 + u)^(+-1/2) - 1; r is not u.
+ * The first term is u (u/2, -u/2 for the binomials); each next one is
+ * the last times u (or -u, -u^2) over a small integer (times (3 - 2j)/2
+ * or -(2j - 1)/2 for the binomials), until the tail, or until a term is
+ * below the last bit of the first. */
 static void series(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr u, Series s)
 {
     const mpfr_rnd_t N = MPFR_RNDN;
+    int binomial = s == S_SQRT1PM1 || s == S_RSQRT1PM1;
     if (!series_small(u)) {
-        (s == S_EXPM1 ? mpfr_expm1 : s == S_LOG1P ? mpfr_log1p
-                                                  : mpfr_atan)(r, u, N);
+        if (binomial)
+            sqrt1pm1(vm, r, u, s == S_RSQRT1PM1);
+        else
+            (s == S_EXPM1 ? mpfr_expm1 : s == S_LOG1P ? mpfr_log1p
+                                                      : mpfr_atan)(r, u, N);
         return;
     }
     long dj = s == S_ATAN ? 2 : 1, tail = tail_power(vm, u, 1, dj);
@@ -330,13 +365,26 @@ static void series(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr u, Series s)
         mpfr_neg(vm->sstep, u, N);
         step = vm->sstep;
     }
-    /* pw: u^j/j! for expm1, else the signed power, divided on the side */
-    mpfr_set(r, u, N);
-    mpfr_set(pw, u, N);
+    /* pw: u^j/j! for expm1, the term itself for the binomials, else the
+     * signed power, divided on the side */
+    if (binomial) {
+        mpfr_div_2ui(r, u, 1, N);
+        if (s == S_RSQRT1PM1)
+            mpfr_neg(r, r, N);
+        mpfr_set(pw, r, N);
+    } else {
+        mpfr_set(r, u, N);
+        mpfr_set(pw, u, N);
+    }
     for (long j = 1 + dj; !tail || j < tail; j += dj) {
         mpfr_mul(pw, pw, step, N);
-        mpfr_ptr t = s == S_EXPM1 ? pw : term;
-        div_index(t, pw, (unsigned long)j);
+        mpfr_ptr t = s == S_EXPM1 || binomial ? pw : term;
+        if (binomial) { /* times (e - j + 1)/j, e = +-1/2 */
+            mpfr_mul_si(pw, pw, s == S_SQRT1PM1 ? 3 - 2 * j : 1 - 2 * j, N);
+            mpfr_div_ui(pw, pw, 2 * (unsigned long)j, N);
+        } else {
+            div_index(t, pw, (unsigned long)j);
+        }
         if (mpfr_get_exp(t) < stop)
             return;
         mpfr_add(r, r, t, N);
@@ -498,29 +546,25 @@ static void dv_sqr(NbDeltaVm *vm, Dv *r, const Dv *a)
     }
 }
 
-/* sqrt(a + da) - sqrt(a) = da / (sqrt(a + da) + sqrt(a)); rsqrt: minus
- * that over sqrt(a) sqrt(a + da). */
+/* sqrt(a + da) - sqrt(a) = sqrt(a) ((1 + u)^(1/2) - 1), u = da/a, and
+ * likewise 1/sqrt with the exponent -1/2: a binomial series in u, by one
+ * division per opcode rather than a square root and a division a node.
+ * At a = 0 (where u is not defined) sqrt's increment is sqrt(da). */
 static void dv_sqrt(NbDeltaVm *vm, Dv *r, const Dv *a, int reciprocal)
 {
     (reciprocal ? mpfr_rec_sqrt : mpfr_sqrt)(r->v, a->v, N);
     r->zero = a->zero;
     if (a->zero)
         return;
-    mpfr_srcptr s = r->v;
-    if (reciprocal) {
-        mpfr_sqrt(vm->s, a->v, N);
-        s = vm->s;
+    if (mpfr_zero_p(a->v)) {
+        EACH(k) (reciprocal ? mpfr_rec_sqrt : mpfr_sqrt)(r->d[k], a->d[k], N);
+        return;
     }
+    mpfr_ui_div(vm->ia, 1, a->v, N);
     EACH(k) {
-        mpfr_add(vm->c, a->v, a->d[k], N);
-        mpfr_sqrt(vm->c, vm->c, N);
-        mpfr_add(vm->t, vm->c, s, N);
-        mpfr_div(r->d[k], a->d[k], vm->t, N);
-        if (reciprocal) {
-            mpfr_mul(vm->t, vm->c, s, N);
-            mpfr_div(r->d[k], r->d[k], vm->t, N);
-            mpfr_neg(r->d[k], r->d[k], N);
-        }
+        mpfr_mul(vm->c, a->d[k], vm->ia, N);
+        series(vm, vm->t, vm->c, reciprocal ? S_RSQRT1PM1 : S_SQRT1PM1);
+        mpfr_mul(r->d[k], vm->t, r->v, N);
     }
 }
 
@@ -545,8 +589,9 @@ static void dv_exp(NbDeltaVm *vm, Dv *r, const Dv *a)
 /* log1p(da/a) into out[k]: the increment of log a. */
 static void log_inc(NbDeltaVm *vm, mpfr_t *out, const Dv *a)
 {
+    mpfr_ui_div(vm->ia, 1, a->v, N);   /* one division, not one a node */
     EACH(k) {
-        mpfr_div(vm->c, a->d[k], a->v, N);
+        mpfr_mul(vm->c, a->d[k], vm->ia, N);
         series(vm, out[k], vm->c, S_LOG1P);
     }
 }

@@ -499,7 +499,9 @@ static void test_single(void)
                pow_n(x, -1), node(NB_POW, 0, 2, (Ex[]){x,
                    nb_num_frac(st, 1, 2)}),
                node(NB_POW, 0, 2, (Ex[]){x, nb_num_frac(st, 3, 2)}),
-               node(NB_POW, 0, 2, (Ex[]){num(2), x})};
+               node(NB_POW, 0, 2, (Ex[]){num(2), x}),
+               node(NB_POW, 0, 2, (Ex[]){x, nb_num_frac(st, -1, 2)}),
+               pow_n(x, 5), pow_n(x, -5)};
     size_t nf = sizeof fs / sizeof fs[0];
     double worst = -INFINITY;
     int bad = 0, n = 0;
