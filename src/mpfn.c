@@ -58,13 +58,21 @@ struct NbMpfn {
 
 /* ---- tables ------------------------------------------------------------- */
 
+/* The table's arrays are allocated on its first lookup: a program with
+ * no log pays nothing for log's tables. */
 static void table_init(Table *tb, long lo, long hi, int shift, int width)
 {
     tb->lo = lo;
     tb->n = hi - lo + 1;
     tb->shift = shift;
     tb->width = width;
-    tb->v = malloc((size_t)(tb->n * width) * sizeof *tb->v);
+    tb->v = NULL;
+    tb->have = NULL;
+}
+
+static void table_alloc(Table *tb)
+{
+    tb->v = malloc((size_t)(tb->n * tb->width) * sizeof *tb->v);
     tb->have = calloc((size_t)tb->n, 1);
     if (!tb->v || !tb->have)
         abort(); /* as GMP does on exhaustion */
@@ -72,7 +80,7 @@ static void table_init(Table *tb, long lo, long hi, int shift, int width)
 
 static void table_free(Table *tb)
 {
-    for (long i = 0; i < tb->n; i++)
+    for (long i = 0; tb->have && i < tb->n; i++)
         if (tb->have[i])
             for (int k = 0; k < tb->width; k++)
                 mpfr_clear(tb->v[i * tb->width + k]);
@@ -87,6 +95,8 @@ static mpfr_t *entry(NbMpfn *fn, Table *tb, long j, Fn f)
     long i = j - tb->lo;
     if (i < 0 || i >= tb->n)
         return NULL;
+    if (!tb->v)
+        table_alloc(tb);
     mpfr_t *v = &tb->v[i * tb->width];
     if (!tb->have[i]) {
         for (int k = 0; k < tb->width; k++)

@@ -67,6 +67,7 @@ struct NbDeltaVm {
     mpfr_t tail;                     /* a series' tail, 64 bits */
     mpfr_t ia;                       /* log_inc's 1/a */
     NbMpfn *fn;          /* fast exp, log, sin_cos at prec; NULL: MPFR's */
+    int fn_tried;        /* fn made (or found impossible) on first need */
     mpfr_t bk[POWI_PRODUCTS];        /* dv_powi's coefficients */
     unsigned char *lazy; /* per instruction: its value is read by no rule
                           * when f(x) itself is not wanted (see below) */
@@ -148,7 +149,6 @@ NbDeltaVm *nb_delta_vm_new(const NbProgram *p, mpfr_prec_t prec,
         || !vm->lazy)
         abort();
     mark_lazy(vm);
-    vm->fn = nb_mpfn_new(prec);
     for (int i = 0; i < POWI_PRODUCTS; i++)
         mpfr_init2(vm->bk[i], prec);
     for (size_t r = 0; r < p->mp.nregs; r++) {
@@ -442,10 +442,19 @@ static void series_sincos(NbDeltaVm *vm, mpfr_ptr sn, mpfr_ptr cm,
 
 /* The built-ins at x0: mpfn's where it has a context (a few ulps at
  * prec, 2-3 times faster than MPFR's correctly rounded ones), else
- * MPFR's. r never aliases a. */
+ * MPFR's. r never aliases a. The context is made on first need. */
+static NbMpfn *fast_fns(NbDeltaVm *vm)
+{
+    if (!vm->fn_tried) {
+        vm->fn = nb_mpfn_new(vm->prec);
+        vm->fn_tried = 1;
+    }
+    return vm->fn;
+}
+
 static void fn_exp(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr a)
 {
-    if (vm->fn)
+    if (fast_fns(vm))
         nb_mpfn_exp(vm->fn, r, a);
     else
         mpfr_exp(r, a, N);
@@ -453,7 +462,7 @@ static void fn_exp(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr a)
 
 static void fn_log(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr a)
 {
-    if (vm->fn)
+    if (fast_fns(vm))
         nb_mpfn_log(vm->fn, r, a);
     else
         mpfr_log(r, a, N);
@@ -461,7 +470,7 @@ static void fn_log(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr a)
 
 static void fn_sin_cos(NbDeltaVm *vm, mpfr_ptr s, mpfr_ptr c, mpfr_srcptr a)
 {
-    if (vm->fn)
+    if (fast_fns(vm))
         nb_mpfn_sin_cos(vm->fn, s, c, a);
     else
         mpfr_sin_cos(s, c, a, N);
