@@ -664,15 +664,18 @@ static long fast_step_exp(mpfr_srcptr x0, mpfr_prec_t p)
 }
 
 /* n temporaries, v[i] at prec[i] bits, in one block (MPFR's custom
- * interface): one malloc where mpfr_init2 makes n, and at 256 bits a
- * dozen of those cost as much as the arithmetic of a cheap function.
- * Never mpfr_clear'ed: free the returned block. */
-static void *temps(size_t n, mpfr_ptr const *v, const mpfr_prec_t *prec)
+ * interface): one allocation where mpfr_init2 makes n, and at 256 bits a
+ * dozen of those cost as much as the arithmetic of a cheap function. The
+ * block is buf when it fits in size bytes (no allocation at all), else
+ * malloc'ed. Never mpfr_clear'ed: free the returned pointer (NULL when
+ * buf was used). */
+static void *temps(size_t n, mpfr_ptr const *v, const mpfr_prec_t *prec,
+                   char *buf, size_t size)
 {
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += mpfr_custom_get_size(prec[i]);
-    char *block = malloc(total), *q = block;
+    char *block = total <= size ? buf : malloc(total), *q = block;
     if (!block)
         abort(); /* as GMP does on exhaustion */
     for (size_t i = 0; i < n; i++) {
@@ -680,7 +683,7 @@ static void *temps(size_t n, mpfr_ptr const *v, const mpfr_prec_t *prec)
         mpfr_custom_init_set(v[i], MPFR_ZERO_KIND, 0, prec[i], q);
         q += mpfr_custom_get_size(prec[i]);
     }
-    return block;
+    return block == buf ? NULL : block;
 }
 
 /* Extrapolate T(h) = t1 (noise n1), T(2h) = t2 (n2); 1 and value, err set
@@ -741,7 +744,8 @@ static int ridders_fast_delta(const NbNdFunc *f, mpfr_srcptr x0,
         t[i] = v[i];
         prec[i] = i < N1 ? w : i < DX ? EST_PREC : 2;
     }
-    void *block = temps(NTEMPS, t, prec);
+    _Alignas(mp_limb_t) char stack[2048];
+    void *block = temps(NTEMPS, t, prec, stack, sizeof stack);
     long k = fast_step_exp(x0, p);               /* h = 2^k */
     for (int i = 0; i < 4; i++)                  /* h, -h, 2h, -2h */
         mpfr_set_si_2exp(t[DX + i], i & 1 ? -1 : 1, k + i / 2, MPFR_RNDN);

@@ -62,6 +62,7 @@ struct NbDeltaVm {
     mpfr_t *tinc;        /* 2 * n increments of the fused opcodes' temps */
     mpfr_t tval[2];
     mpfr_t *g;           /* n: exponents for times_expm1() */
+    mpfr_t *xin;         /* n: the run's offsets, shallow copies of dx */
     mpfr_t s, c, t, u, x1, x2, e;    /* scratch of the rules */
     mpfr_t sstep, spow, sterm;       /* scratch of the series alone */
     mpfr_t tail;                     /* a series' tail, 64 bits */
@@ -144,9 +145,10 @@ NbDeltaVm *nb_delta_vm_new(const NbProgram *p, mpfr_prec_t prec,
     vm->K = malloc(nk * sizeof *vm->K);
     vm->tinc = malloc(2 * nodes * sizeof *vm->tinc);
     vm->g = malloc(nodes * sizeof *vm->g);
+    vm->xin = malloc(nodes * sizeof *vm->xin);
     vm->lazy = malloc(p->mp.nins);
     if (!vm->val || !vm->inc || !vm->R || !vm->K || !vm->tinc || !vm->g
-        || !vm->lazy)
+        || !vm->xin || !vm->lazy)
         abort();
     mark_lazy(vm);
     for (int i = 0; i < POWI_PRODUCTS; i++)
@@ -197,6 +199,7 @@ void nb_delta_vm_free(NbDeltaVm *vm)
     free(vm->K);
     free(vm->tinc);
     free(vm->g);
+    free(vm->xin);
     free(vm->lazy);
     nb_mpfn_free(vm->fn);
     for (int i = 0; i < POWI_PRODUCTS; i++)
@@ -959,12 +962,16 @@ int nb_run_delta(NbDeltaVm *vm, mpfr_srcptr const *x, size_t var,
                  mpfr_srcptr const *dx, mpfr_ptr f, mpfr_ptr const *df)
 {
     const NbProgram *p = vm->p;
+    /* The variables are read only (no instruction writes registers
+     * 0..nvars-1): x and the offsets are read in place, the offsets as
+     * struct copies of the caller's (no limbs copied). */
+    EACH(k) vm->xin[k][0] = *dx[k];
     for (size_t v = 0; v < p->nvars; v++) {
         Dv *r = &vm->R[v];
-        r->v = (mpfr_ptr)x[v];          /* read only */
+        r->v = (mpfr_ptr)x[v];
         r->zero = v != var;
         if (v == var)
-            EACH(k) mpfr_set(r->d[k], dx[k], N);
+            r->d = vm->xin;
     }
     vm->ok = 1;
     /* An overflow or underflow anywhere refuses the run: a rule's own
