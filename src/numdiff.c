@@ -697,9 +697,9 @@ static int fast_accept(mpfr_prec_t p, mpfr_ptr t1, mpfr_ptr n1, mpfr_ptr t2,
     mpfr_div_ui(t2, t2, 3, MPFR_RNDN);
     mpfr_add(t1, t1, t2, MPFR_RNDN);          /* (4T(h) - T(2h))/3 */
     mpfr_abs(e, t2, MPFR_RNDU);
-    mpfr_mul_ui(n1, n1, 4, MPFR_RNDU);        /* noise of 4T(h)/3 */
-    mpfr_add(n1, n1, n2, MPFR_RNDU);
-    mpfr_div_ui(n1, n1, 3, MPFR_RNDU);
+    /* the noise of (4T(h) - T(2h))/3, (4 n1 + n2)/3 <= 2 max(n1, n2) */
+    mpfr_max(n1, n1, n2, MPFR_RNDU);
+    mpfr_mul_2ui(n1, n1, 1, MPFR_RNDU);
     mpfr_add(e, e, n1, MPFR_RNDU);
     mpfr_abs(lim, t1, MPFR_RNDN);
     mpfr_mul_2si(lim, lim, -(long)p - 4, MPFR_RNDN);
@@ -716,23 +716,30 @@ static int fast_accept(mpfr_prec_t p, mpfr_ptr t1, mpfr_ptr n1, mpfr_ptr t2,
 }
 
 /* T(2^k) = (dplus - dminus) / 2^(k+1) from increments at w bits, and its
- * rounding noise as quotient_mpfr() bounds it, from |df| instead of |f|
- * (m: scratch at EST_PREC). */
-static void delta_quotient(mpfr_ptr t, mpfr_ptr noise, mpfr_ptr m,
-                           mpfr_srcptr dplus, mpfr_srcptr dminus, long k)
+ * rounding noise as quotient_mpfr() bounds it, KAPPA eps (|d+| + |d-|) /
+ * 2^k, from |df| instead of |f|: here rounded up to a power of two (|d|
+ * < 2^EXP(d), so the sum is below 2^(max + 1)), which costs one MPFR call
+ * where the sum cost five, and at most doubles a bound some 2^26 below
+ * the estimate's target. */
+static void delta_quotient(mpfr_ptr t, mpfr_ptr noise, mpfr_srcptr dplus,
+                           mpfr_srcptr dminus, long k)
 {
     mpfr_sub(t, dplus, dminus, MPFR_RNDN);
     mpfr_mul_2si(t, t, -k - 1, MPFR_RNDN);
-    mpfr_abs(noise, dplus, MPFR_RNDU);
-    mpfr_abs(m, dminus, MPFR_RNDU);
-    mpfr_add(noise, noise, m, MPFR_RNDU);
-    /* times KAPPA, eps = 2^-prec(t) and 2^-k: one shift, as KAPPA is 2
-     * (mpfr_mul_d cost a third of this function) */
+    if (mpfr_zero_p(dplus) && mpfr_zero_p(dminus)) {
+        mpfr_set_zero(noise, 1);
+        return;
+    }
+    long ex = mpfr_zero_p(dplus)    ? mpfr_get_exp(dminus)
+              : mpfr_zero_p(dminus) ? mpfr_get_exp(dplus)
+              : mpfr_get_exp(dplus) > mpfr_get_exp(dminus)
+                  ? mpfr_get_exp(dplus) : mpfr_get_exp(dminus);
     _Static_assert((int)KAPPA == 2, "KAPPA is 2 where it is a shift");
-    mpfr_mul_2si(noise, noise, 1 - k - (long)mpfr_get_prec(t), MPFR_RNDU);
+    mpfr_set_ui_2exp(noise, 1, ex + 1 + 1 - k - (long)mpfr_get_prec(t),
+                     MPFR_RNDU);
 }
 
-enum { T1, T2, DF, N1 = DF + 4, N2, M, E, LIM, DX, NTEMPS = DX + 4 };
+enum { T1, T2, DF, N1 = DF + 4, N2, E, LIM, DX, NTEMPS = DX + 4 };
 
 static int ridders_fast_delta(const NbNdFunc *f, mpfr_srcptr x0,
                               mpfr_ptr value, mpfr_ptr err)
@@ -752,8 +759,8 @@ static int ridders_fast_delta(const NbNdFunc *f, mpfr_srcptr x0,
     mpfr_srcptr dx[4] = {t[DX], t[DX + 1], t[DX + 2], t[DX + 3]};
     int ok = f->eval_delta_mpfr(f->ctx, NULL, t + DF, x0, dx, 4) == 0;
     if (ok) {
-        delta_quotient(t[T1], t[N1], t[M], t[DF], t[DF + 1], k);
-        delta_quotient(t[T2], t[N2], t[M], t[DF + 2], t[DF + 3], k + 1);
+        delta_quotient(t[T1], t[N1], t[DF], t[DF + 1], k);
+        delta_quotient(t[T2], t[N2], t[DF + 2], t[DF + 3], k + 1);
         ok = fast_accept(p, t[T1], t[N1], t[T2], t[N2], t[E], t[LIM], value,
                          err);
     }
