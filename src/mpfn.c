@@ -241,12 +241,15 @@ NbMpfn *nb_mpfn_new(mpfr_prec_t prec)
     if (prec < 64)
         return NULL; /* MPFR's own are about as fast there */
     mpfr_prec_t wi = prec + GUARD;
-    /* after the lookups |r| <= 2^-25 for exp (three), 2^-17 for the
-     * others (two), plus a hair: 24 or 16 bits per power of r, 32 per
-     * power of r^2 */
-    int nexp = terms_needed(wi, 24, lg_fact, MAX_FACT + 1);
-    int nsc = terms_needed(wi, 32, lg_fact2, MAX_FACT / 2);
-    int nlog = terms_needed(wi, 32, lg_odd, MAX_FACT);
+    /* Bits gained per term: after the lookups |r| <= 2^-25 (exp, three
+     * of them) or 2^-17 (sin_cos, two), and log's z = u/(2 + u) <= 2^-18,
+     * each bound exceeded by at most 2^-35 of itself (the nearest j is
+     * picked from r rounded to double): 24.9 bits per power of r for
+     * exp, 33.9 per power of r^2 for sin_cos, 35.9 per power of z^2 for
+     * log; terms_needed() keeps 4 bits to spare on top. */
+    int nexp = terms_needed(wi, 24.9, lg_fact, MAX_FACT + 1);
+    int nsc = terms_needed(wi, 33.9, lg_fact2, MAX_FACT / 2);
+    int nlog = terms_needed(wi, 35.9, lg_odd, MAX_FACT);
     if (!nexp && !nsc && !nlog)
         return NULL;
     NbMpfn *fn = calloc(1, sizeof *fn);
