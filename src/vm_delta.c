@@ -65,7 +65,8 @@ struct NbDeltaVm {
     mpfr_t *xin;         /* n: the run's offsets, shallow copies of dx */
     mpfr_t s, c, t, u, x1, x2, e;    /* scratch of the rules */
     mpfr_t sstep, spow, sterm;       /* scratch of the series alone */
-    mpfr_t tail;                     /* a series' tail, 64 bits */
+    mpfr_t tail;                     /* a series' tail (at prec, as the sum:
+                                      * MPFR adds equal precisions 4x faster) */
     mpfr_t ia;                       /* log_inc's 1/a */
     NbMpfn *fn;          /* fast exp, log, sin_cos at prec; NULL: MPFR's */
     int fn_tried;        /* fn made (or found impossible) on first need */
@@ -170,7 +171,7 @@ NbDeltaVm *nb_delta_vm_new(const NbProgram *p, mpfr_prec_t prec,
     mpfr_inits2(prec, vm->tval[0], vm->tval[1], vm->s, vm->c, vm->t, vm->u,
                 vm->x1, vm->x2, vm->e, vm->sstep, vm->spow, vm->sterm,
                 (mpfr_ptr)0);
-    mpfr_init2(vm->tail, 64);
+    mpfr_init2(vm->tail, prec);
     mpfr_init2(vm->ia, prec);
     return vm;
 }
