@@ -53,7 +53,9 @@ struct NbMpfn {
     unsigned long dexp, dsin, dcos, dlog;
     Table exp1, exp2, exp3, log1, log2, sc1, sc2;
     mpfr_t ln2, halfpi, red;          /* at wi + RED_GUARD */
-    mpfr_t r, t, acc, pw[5], x[4];    /* at wi */
+    mpfr_t r, t, acc, x[4];           /* at wi */
+    mpz_t pz[5], A, one;              /* fixed point over 2^(wi + 8) */
+    mpz_ptr P[5];
 };
 
 /* ---- tables ------------------------------------------------------------- */
@@ -126,33 +128,51 @@ static mpfr_t *entry(NbMpfn *fn, Table *tb, long j, Fn f)
 
 /* ---- series ------------------------------------------------------------- */
 
-/* acc = sum over i < n of c[i] x^i, with pw[k] = x^k for k = 1..4:
- * groups of four terms, each a sum of products by small integers, joined
- * by Horner's rule in x^4 (rectangular splitting: n/4 full products
- * where Horner's rule alone takes n). */
+/* The series are summed in fixed point, as integers over 2^F, F = wi +
+ * 8: the terms are products by small integers (mpz_addmul_ui, one pass
+ * over the limbs), where MPFR rounds and aligns each product and each
+ * sum. Every truncation costs at most 2^-F, times a coefficient below
+ * 2^62 against a sum above the same coefficient: 2^-(wi + 6) relative. */
+
+/* P[k] = x^k 2^F for k = 1..4, x = pw1 (|x| < 1). */
+static void powers(NbMpfn *fn, mpfr_srcptr pw1)
+{
+    mpz_ptr *P = fn->P;
+    long F = (long)fn->wi + 8;
+    mpfr_exp_t ex = mpfr_get_z_2exp(P[1], pw1);   /* x = P[1] 2^ex */
+    if (ex + F >= 0)
+        mpz_mul_2exp(P[1], P[1], (mp_bitcnt_t)(ex + F));
+    else
+        mpz_tdiv_q_2exp(P[1], P[1], (mp_bitcnt_t)-(ex + F));
+    mpz_mul(P[2], P[1], P[1]);
+    mpz_tdiv_q_2exp(P[2], P[2], (mp_bitcnt_t)F);
+    mpz_mul(P[3], P[2], P[1]);
+    mpz_tdiv_q_2exp(P[3], P[3], (mp_bitcnt_t)F);
+    mpz_mul(P[4], P[2], P[2]);
+    mpz_tdiv_q_2exp(P[4], P[4], (mp_bitcnt_t)F);
+}
+
+/* acc = sum over i < n of c[i] x^i, from the powers above: groups of four
+ * terms joined by Horner's rule in x^4 (rectangular splitting: n/4 full
+ * products where Horner's rule alone takes n). */
 static void rect_sum(NbMpfn *fn, const unsigned long *c, int n)
 {
+    mpz_ptr *P = fn->P, A = fn->A;
+    long F = (long)fn->wi + 8;
     int top = (n - 1) / 4;
     for (int g = top; g >= 0; g--) {
         if (g == top) {
-            mpfr_set_ui(fn->acc, c[4 * g], N);
+            mpz_set_ui(A, c[4 * g]);
+            mpz_mul_2exp(A, A, (mp_bitcnt_t)F);
         } else {
-            mpfr_mul(fn->acc, fn->acc, fn->pw[4], N);
-            mpfr_add_ui(fn->acc, fn->acc, c[4 * g], N);
+            mpz_mul(A, A, P[4]);
+            mpz_tdiv_q_2exp(A, A, (mp_bitcnt_t)F);
+            mpz_addmul_ui(A, fn->one, c[4 * g]);
         }
-        for (int k = 1; k < 4 && 4 * g + k < n; k++) {
-            mpfr_mul_ui(fn->t, fn->pw[k], c[4 * g + k], N);
-            mpfr_add(fn->acc, fn->acc, fn->t, N);
-        }
+        for (int k = 1; k < 4 && 4 * g + k < n; k++)
+            mpz_addmul_ui(A, P[k], c[4 * g + k]);
     }
-}
-
-/* pw[1..4] = x^1..x^4 from pw[1] */
-static void powers(NbMpfn *fn)
-{
-    mpfr_sqr(fn->pw[2], fn->pw[1], N);
-    mpfr_mul(fn->pw[3], fn->pw[2], fn->pw[1], N);
-    mpfr_sqr(fn->pw[4], fn->pw[2], N);
+    mpfr_set_z_2exp(fn->acc, A, -F, N);
 }
 
 /* The fewest terms n with 2^-(n*bits) * weight(n) below 2^-(wi + 4),
@@ -264,9 +284,15 @@ NbMpfn *nb_mpfn_new(mpfr_prec_t prec)
     mpfr_const_log2(fn->ln2, N);
     mpfr_const_pi(fn->halfpi, N);
     mpfr_div_2ui(fn->halfpi, fn->halfpi, 1, N);
-    mpfr_inits2(wi, fn->r, fn->t, fn->acc, fn->pw[0], fn->pw[1], fn->pw[2],
-                fn->pw[3], fn->pw[4], fn->x[0], fn->x[1], fn->x[2], fn->x[3],
-                (mpfr_ptr)0);
+    mpfr_inits2(wi, fn->r, fn->t, fn->acc, fn->x[0], fn->x[1], fn->x[2],
+                fn->x[3], (mpfr_ptr)0);
+    for (int k = 0; k < 5; k++) {
+        mpz_init2(fn->pz[k], (mp_bitcnt_t)(2 * wi + 160));
+        fn->P[k] = fn->pz[k];
+    }
+    mpz_init2(fn->A, (mp_bitcnt_t)(2 * wi + 160));
+    mpz_init_set_ui(fn->one, 1);
+    mpz_mul_2exp(fn->one, fn->one, (mp_bitcnt_t)wi + 8);
     /* |r| <= ln2/2 = 0.347 (x 256 = 88.7); then 2^-9 (x 2^16 = 128),
      * 2^-17 (x 2^24 = 128) */
     table_init(&fn->exp1, -90, 90, 8, 1);
@@ -294,8 +320,11 @@ void nb_mpfn_free(NbMpfn *fn)
     table_free(&fn->sc1);
     table_free(&fn->sc2);
     mpfr_clears(fn->ln2, fn->halfpi, fn->red, fn->r, fn->t, fn->acc,
-                fn->pw[0], fn->pw[1], fn->pw[2], fn->pw[3], fn->pw[4],
                 fn->x[0], fn->x[1], fn->x[2], fn->x[3], (mpfr_ptr)0);
+    for (int k = 0; k < 5; k++)
+        mpz_clear(fn->pz[k]);
+    mpz_clear(fn->A);
+    mpz_clear(fn->one);
     free(fn);
 }
 
@@ -332,8 +361,7 @@ void nb_mpfn_exp(NbMpfn *fn, mpfr_ptr r, mpfr_srcptr a)
         mpfr_exp(r, a, N);
         return;
     }
-    mpfr_set(fn->pw[1], fn->r, N);
-    powers(fn);
+    powers(fn, fn->r);
     rect_sum(fn, fn->cexp, fn->nexp);
     mpfr_mul(fn->acc, fn->acc, e1[0], N);
     mpfr_mul(fn->acc, fn->acc, e2[0], N);
@@ -378,8 +406,8 @@ void nb_mpfn_log(NbMpfn *fn, mpfr_ptr r, mpfr_srcptr a)
     mpfr_div_ui(fn->r, fn->r, (unsigned long)(65536 + j2), N);   /* u */
     mpfr_add_ui(fn->t, fn->r, 2, N);
     mpfr_div(fn->x[0], fn->r, fn->t, N);                         /* z */
-    mpfr_sqr(fn->pw[1], fn->x[0], N);
-    powers(fn);
+    mpfr_sqr(fn->t, fn->x[0], N);
+    powers(fn, fn->t);
     rect_sum(fn, fn->clog, fn->nlog);
     mpfr_mul(fn->acc, fn->acc, fn->x[0], N);
     mpfr_div_ui(fn->acc, fn->acc, fn->dlog, N);
@@ -435,9 +463,9 @@ void nb_mpfn_sin_cos(NbMpfn *fn, mpfr_ptr s, mpfr_ptr c, mpfr_srcptr a)
         mpfr_sin_cos(s, c, a, N);
         return;
     }
-    mpfr_sqr(fn->pw[1], fn->r, N);
-    mpfr_neg(fn->pw[1], fn->pw[1], N);          /* -r^2 */
-    powers(fn);
+    mpfr_sqr(fn->t, fn->r, N);
+    mpfr_neg(fn->t, fn->t, N);                  /* -r^2 */
+    powers(fn, fn->t);
     rect_sum(fn, fn->csin, fn->nsc);
     mpfr_mul(fn->x[0], fn->acc, fn->r, N);           /* sin r, x dsin */
     rect_sum(fn, fn->ccos, fn->nsc);                 /* cos r, x dcos */

@@ -273,8 +273,8 @@ int main(void)
         nb_mpfn_free(fn);
     }
     CHECK(bad == 0, "%d results of exp, log, sin and cos at 64..350 bits: "
-          "within %d ulps of MPFR's, worst exp %.2f, log %.2f, sin %.2f, "
-          "cos %.2f", count, ULPS, worst[EXP], worst[LOG], worst[SIN],
+          "within %d ulps of MPFR's, worst exp %.3g, log %.3g, sin %.3g, "
+          "cos %.3g", count, ULPS, worst[EXP], worst[LOG], worst[SIN],
           worst[COS]);
     mpfr_free_cache();
     return check_done();
