@@ -756,24 +756,25 @@ static void dv_tanh(NbDeltaVm *vm, Dv *r, const Dv *a)
         series(vm, M, vm->t, S_EXPM1);
         mpfr_add_ui(E, M, 1, N);
     }
-    mpfr_add_ui(vm->c, M, 2, N);                 /* 2 + M */
+    mpfr_add_ui(vm->c, M, 2, N);
+    mpfr_ui_div(vm->c, 1, vm->c, N);             /* 1/(2 + M): one division */
     if (mpfr_zero_p(a->v))
         mpfr_set(r->v, a->v, N);
     else
-        mpfr_div(r->v, M, vm->c, N);
+        mpfr_mul(r->v, M, vm->c, N);
     if (mpfr_sgn(a->v) > 0)
         mpfr_neg(r->v, r->v, N);
     r->zero = a->zero;
     if (a->zero)
         return;
     if (mpfr_sgn(a->v) < 0)
-        mpfr_mul_2ui(vm->u, E, 1, N);
+        mpfr_mul(vm->u, E, vm->c, N);
     else
-        mpfr_set_ui(vm->u, 2, N);
-    mpfr_div(vm->u, vm->u, vm->c, N);            /* 1 + t */
+        mpfr_set(vm->u, vm->c, N);
+    mpfr_mul_2ui(vm->u, vm->u, 1, N);            /* 1 + t */
     mpfr_sqr(vm->c, vm->c, N);
-    mpfr_mul_2ui(vm->s, E, 2, N);
-    mpfr_div(vm->s, vm->s, vm->c, N);            /* 1 - t^2 */
+    mpfr_mul(vm->s, E, vm->c, N);
+    mpfr_mul_2ui(vm->s, vm->s, 2, N);            /* 1 - t^2 */
     EACH(k) {
         mpfr_mul_2ui(vm->t, a->d[k], 1, N);
         series(vm, vm->c, vm->t, S_EXPM1);       /* em */
@@ -786,7 +787,8 @@ static void dv_tanh(NbDeltaVm *vm, Dv *r, const Dv *a)
 
 /* sigma(a) = 1/(1 + E), E = exp(-a); sigma(a + da) - sigma(a)
  * = -(E/(1 + E)) m / (1 + E + E m), m = expm1(-da): E/(1 + E) = 1 -
- * sigma(a) first, so that no E^2 overflows where the result would not. */
+ * sigma(a) = E sigma(a) first, so that no E^2 overflows where the result
+ * would not. */
 static void dv_sigmoid(NbDeltaVm *vm, Dv *r, const Dv *a)
 {
     mpfr_neg(vm->t, a->v, N);
@@ -796,7 +798,7 @@ static void dv_sigmoid(NbDeltaVm *vm, Dv *r, const Dv *a)
     r->zero = a->zero;
     if (a->zero)
         return;
-    mpfr_div(vm->u, vm->s, vm->c, N);           /* 1 - sigma */
+    mpfr_mul(vm->u, vm->s, r->v, N);            /* 1 - sigma = E sigma */
     EACH(k) {
         mpfr_neg(vm->t, a->d[k], N);
         series(vm, vm->x1, vm->t, S_EXPM1);        /* m */
