@@ -7,7 +7,8 @@
  *   richardson-256   Ridders in MPFR at 256 bits, one case per function of
  *                    the reference set, against mpmath.diff at 256 bits
  *                    (bench/mpmath_diff.py, run by python3 when mpmath is
- *                    there; skipped otherwise), both timed in this run;
+ *                    there, or by $MPMATH_PYTHON; skipped otherwise), both
+ *                    timed in this run;
  *                    -generic: the same at points near those, with all
  *                    256 bits in use (the fair figure: see below).
  *   richardson-double / gsl-central   accuracy on the reference set of
@@ -154,26 +155,28 @@ static void generic_point(char *out, size_t size, const char *x0)
     mpfr_clears(a, g, (mpfr_ptr)0);
 }
 
-/* Fill mpmath_us and mpmath_d of every case from one run of the script;
- * 0 if it ran. */
-static int mpmath_run(MpCase *c, size_t n)
+/* Fill mpmath_us and mpmath_d of every case from one run of the script,
+ * and backend with mpmath's integer backend; 0 if it ran. */
+static int mpmath_run(MpCase *c, size_t n, char *backend)
 {
-    size_t len = 256;
+    size_t len = 512;
     for (size_t i = 0; i < n; i++)
         len += strlen(nd_refs[c[i].ref].nabla) + strlen(c[i].x0) + 8;
+    if (getenv("MPMATH_PYTHON"))
+        len += strlen(getenv("MPMATH_PYTHON"));
     char *cmd = malloc(len);
     if (!cmd)
         abort();
-    const char *dir = getenv("SRCDIR");
-    int k = snprintf(cmd, len, "python3 %s/bench/mpmath_diff.py %d 20",
-                     dir ? dir : ".", MP_BITS);
+    const char *dir = getenv("SRCDIR"), *py = getenv("MPMATH_PYTHON");
+    int k = snprintf(cmd, len, "%s %s/bench/mpmath_diff.py %d 20",
+                     py && *py ? py : "python3", dir ? dir : ".", MP_BITS);
     for (size_t i = 0; i < n; i++)
         k += snprintf(cmd + k, len - (size_t)k, " '%s@%s'",
                       nd_refs[c[i].ref].nabla, c[i].x0);
     snprintf(cmd + k, len - (size_t)k, " 2>/dev/null");
     FILE *p = popen(cmd, "r");
     free(cmd);
-    int rc = p ? 0 : -1;
+    int rc = p && fscanf(p, " backend %31s", backend) == 1 ? 0 : -1;
     for (size_t i = 0; p && i < n && rc == 0; i++)
         if (fscanf(p, "%lf %lf", &c[i].mpmath_us, &c[i].mpmath_d) != 2)
             rc = -1;
@@ -190,7 +193,10 @@ static void richardson_set(NbStore *st, MpCase *c, size_t n, int generic,
     const char *set = generic ? "richardson-256-generic" : "richardson-256";
     for (size_t i = 0; i < n; i++)
         nabla_rich(st, &c[i], generic, runs);
-    int have = mpmath_run(c, n) == 0;
+    char backend[32] = "";
+    int have = mpmath_run(c, n, backend) == 0;
+    if (have)
+        printf("RESULT numdiff %s mpmath-backend %s\n", set, backend);
     double logsum = 0, lo = INFINITY;
     int bad = 0;
     for (size_t i = 0; i < n; i++) {

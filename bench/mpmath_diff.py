@@ -4,7 +4,9 @@
 # functions written in nabla's syntax, CPU time per call.
 #
 # Usage: mpmath_diff.py PREC CALLS 'f(x)@x0' ...
-# Prints one line per function: "<us per call> <17 digits of f'(x0)>".
+# Prints "backend <python|gmpy|...>" (mpmath's integer arithmetic: with
+# gmpy2 installed it is faster), then one line per function: "<us per
+# call> <17 digits of f'(x0)>".
 # Called by bench/bench_numdiff.c; exits 2 when mpmath is missing.
 import sys
 import time
@@ -22,6 +24,7 @@ NAMES = {n: getattr(mpmath, n) for n in
 def main():
     prec, calls = int(sys.argv[1]), int(sys.argv[2])
     mpmath.mp.prec = prec
+    print("backend %s" % mpmath.libmp.BACKEND)
     for item in sys.argv[3:]:
         text, x0 = item.rsplit("@", 1)
         f = eval("lambda x: " + text.replace("^", "**"), dict(NAMES))

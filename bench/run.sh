@@ -11,7 +11,10 @@
 # BENCH_REPS, BENCH_POINTS (double evaluation: points per round, split over
 # the repetitions; default 10 million), BENCH_PEER_POINTS (muparser and
 # libmatheval, default a tenth), BENCH_MPFR_POINTS (at 53 bits; a quarter
-# of that at 256 bits, an eighth at 1024).
+# of that at 256 bits, an eighth at 1024), MPMATH_PYTHON (the interpreter
+# that runs mpmath, default python3: mpmath's own pure-Python integers
+# unless that Python has gmpy2, which makes mpmath.diff about 2x faster;
+# the bench prints which backend it measured).
 #
 # Adding an item: write bench/NAME.c printing lines
 #     RESULT <group> <item> <engine> <ns per operation> <checksum>
