@@ -104,7 +104,8 @@ void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out);
  * df[k] = f(x + dx[k] e_var) - f(x) at `nodes` nearby points along
  * variable var, each to about prec bits relative to itself (no
  * cancellation between nearby values; each built-in function evaluated
- * once, at x). nb_delta_vm_new: NULL when p has an opcode without an
+ * once, at x, to a few ulps: exp, log, sin and cos by src/mpfn.c, not
+ * correctly rounded). nb_delta_vm_new: NULL when p has an opcode without an
  * increment rule (the CALL built-ins) or prec is out of range; p must
  * outlive the VM. nb_run_delta: 0, or -1 when a value is not finite or
  * leaves a rule's domain (abs or relu crossing 0, a power's base not
