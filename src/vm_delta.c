@@ -68,7 +68,7 @@ struct NbDeltaVm {
     mpfr_t s, c, t, u, x1, x2, e;    /* scratch of the rules */
     mpfr_t sstep, spow, sterm;       /* scratch of the series alone */
     mpfr_t tail;                     /* a series' tail (at prec, as the sum:
-                                      * MPFR adds equal precisions 4x faster) */
+                                      * MPFR adds equal precisions faster) */
     mpfr_t ia;                       /* log_inc's 1/a */
     NbMpfn *fn;          /* fast exp, log, sin_cos at prec; NULL: MPFR's */
     int fn_tried;        /* fn made (or found impossible) on first need */
@@ -217,8 +217,9 @@ void nb_delta_vm_free(NbDeltaVm *vm)
  * Only the first terms need all w bits: at 256 bits u^3/6 is 2^-262 of u,
  * so its top 30 bits are all that reach the sum. Terms from 2^-(w-40) of
  * the first down (the tail) are summed in double, as m^j 2^(je) with
- * u = m 2^e, and added once: three MPFR calls where each term costs two
- * (a product and a division at w bits, 60-80 ns). The tail's own error,
+ * u = m 2^e, and added once: four cheap MPFR calls for the whole tail,
+ * where each term costs two (a product and a division at w bits, 60-80
+ * ns). The tail's own error,
  * some j 2^-53 of it (u^j from u rounded to double), stays below
  * 2^-(w+8) of the first term for the usual j = 3, 2^-(w+3) at worst. */
 
@@ -344,9 +345,9 @@ static void sqrt1pm1(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr u,
 
 /* r = expm1(u), log1p(u), atan(u) or (1 + u)^(+-1/2) - 1; r is not u.
  * The first term is u (u/2, -u/2 for the binomials); each next one is
- * the last times u (or -u, -u^2) over a small integer (times (3 - 2j)/2
- * or -(2j - 1)/2 for the binomials), until the tail, or until a term is
- * below the last bit of the first. */
+ * the last times u (or -u, -u^2) over a small integer (times u (3 -
+ * 2j)/(2j) or u (1 - 2j)/(2j) for the binomials), until the tail, or
+ * until a term is below the last bit of the first. */
 static void series(NbDeltaVm *vm, mpfr_ptr r, mpfr_srcptr u, Series s)
 {
     const mpfr_rnd_t N = MPFR_RNDN;
@@ -564,15 +565,19 @@ static void dv_sqr(NbDeltaVm *vm, Dv *r, const Dv *a)
 /* sqrt(a + da) - sqrt(a) = sqrt(a) ((1 + u)^(1/2) - 1), u = da/a, and
  * likewise 1/sqrt with the exponent -1/2: a binomial series in u, by one
  * division per opcode rather than a square root and a division a node.
- * At a = 0 (where u is not defined) sqrt's increment is sqrt(da). */
+ * At a = 0 (where u is not defined) sqrt's increment is sqrt(da), and
+ * 1/sqrt's is infinite: the run is refused, as for any infinite value. */
 static void dv_sqrt(NbDeltaVm *vm, Dv *r, const Dv *a, int reciprocal)
 {
     (reciprocal ? mpfr_rec_sqrt : mpfr_sqrt)(r->v, a->v, N);
     r->zero = a->zero;
     if (a->zero)
         return;
-    if (mpfr_zero_p(a->v)) {
-        EACH(k) (reciprocal ? mpfr_rec_sqrt : mpfr_sqrt)(r->d[k], a->d[k], N);
+    if (mpfr_zero_p(a->v)) { /* 1/sqrt: an infinite value, refused */
+        if (reciprocal)
+            vm->ok = 0;
+        else
+            EACH(k) mpfr_sqrt(r->d[k], a->d[k], N);
         return;
     }
     mpfr_ui_div(vm->ia, 1, a->v, N);
@@ -668,12 +673,11 @@ static void dv_pow(NbDeltaVm *vm, Dv *r, const Dv *a, const Dv *b)
     times_expm1(vm, r, r->v, vm->g);
 }
 
-/* a^n for a small integer n, by products (POWI_PRODUCTS above): (a +
- * da)^u - a^u = da S, S =
- * sum over k = 1..u of C(u,k) a^(u-k) da^(k-1), by Horner's rule in da
- * from coefficients formed once (2u - 1 operations a node); for n < 0
- * then the increment of 1/P, -dP (1/P) / (P + dP). Larger |n| go by
- * dv_powk's logarithm. */
+/* a^n for a small integer n, by products (POWI_PRODUCTS above):
+ * (a + da)^u - a^u = da S, S = the sum over k = 1..u of C(u,k) a^(u-k)
+ * da^(k-1), by Horner's rule in da from coefficients formed once (2u - 1
+ * operations a node); for n < 0 then the increment of 1/P, -dP (1/P) /
+ * (P + dP). Larger |n| go by dv_powk's logarithm. */
 static void dv_powi(NbDeltaVm *vm, Dv *r, const Dv *a, long n)
 {
     unsigned long u = n < 0 ? (unsigned long)-n : (unsigned long)n;

@@ -409,6 +409,8 @@ static void test_random(void)
 
 /* nb_run_delta's answer for f of x alone at x0 with offsets +-d, +-2d
  * (all exact doubles); *inc gets the first increment. */
+static int run1_without_f; /* run1 asks for no f(x): the lazy runs */
+
 static int run1(Ex f, double x0, double d, double *inc, double *val)
 {
     NbDiag dg = NB_DIAG_INIT;
@@ -429,7 +431,7 @@ static int run1(Ex f, double x0, double d, double *inc, double *val)
         mpfr_srcptr xs[NVARS] = {x[0], x[1]};
         mpfr_srcptr dxs[NODES] = {dx[0], dx[1], dx[2], dx[3]};
         mpfr_ptr dfs[NODES] = {df[0], df[1], df[2], df[3]};
-        rc = nb_run_delta(vm, xs, 0, dxs, f0, dfs);
+        rc = nb_run_delta(vm, xs, 0, dxs, run1_without_f ? NULL : f0, dfs);
         *inc = mpfr_get_d(df[0], MPFR_RNDN);
         *val = mpfr_get_d(f0, MPFR_RNDN);
         for (int v = 0; v < NVARS; v++)
@@ -462,6 +464,17 @@ static void test_edges(void)
           "log of a negative number: NaN, refused");
     CHECK(run1(node(NB_POW, 0, 2, (Ex[]){x, nb_num_frac(st, 1, 2)}), -1,
                0x1p-60, &inc, &val) == -1, "sqrt of a negative number");
+    /* at x = 0 every node of x^2 is above 0: sqrt's increments are |d|,
+     * 1/sqrt's infinite, refused even when f(x) is not asked for */
+    Ex x2 = pow_n(x, 2);
+    run1_without_f = 1;
+    CHECK(run1(node(NB_POW, 0, 2, (Ex[]){x2, nb_num_frac(st, 1, 2)}), 0,
+               0x1p-60, &inc, &val) == 0 && inc == 0x1p-60,
+          "sqrt(x^2) at 0: increment |d| = %g", inc);
+    CHECK(run1(node(NB_POW, 0, 2, (Ex[]){x2, nb_num_frac(st, -1, 2)}), 0,
+               0x1p-60, &inc, &val) == -1,
+          "1/sqrt(x^2) at 0: an infinite value, refused without f(x) too");
+    run1_without_f = 0;
     CHECK(run1(node(NB_POW, 0, 2, (Ex[]){num(-2), x}), 2, 0x1p-60, &inc,
                &val) == -1, "(-2)^x: no positive base for the logarithm");
     CHECK(run1(fn1(NB_FN_ATAN, x), 1, 1.5, &inc, &val) == -1,
