@@ -1,5 +1,5 @@
-/* mpfn.c — exp, log and sin_cos at medium precision: two table lookups
- * and a short series by rectangular splitting (see mpfn.h).
+/* mpfn.c — exp, log and sin_cos at medium precision: two or three table
+ * lookups and a short series by rectangular splitting (see mpfn.h).
  *
  * Error budget: every operation below rounds at wi = prec + GUARD bits,
  * some thirty of them on the longest path, and the reductions lose at
@@ -8,6 +8,7 @@
  * tests/unit/test_mpfn.c holds every path to 4 ulps against MPFR. */
 #include "mpfn.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -25,7 +26,9 @@ enum {
     GUARD = 16,      /* working bits beyond the result's */
     RED_GUARD = 32,  /* more for k ln2 and k pi/2, k up to 2^17 */
     MAX_EXP = 16,    /* fast only for |a| < 2^16 (exp, sin_cos) */
-    MAX_FACT = 20    /* 20! is the last factorial an unsigned long holds */
+    /* the last factorial an unsigned long holds: 20! in 64 bits, 12! in
+     * 32 (where sin_cos then falls back to MPFR beyond ~230 bits) */
+    MAX_FACT = ULONG_MAX > 0xffffffffUL ? 20 : 12
 };
 
 /* f(j 2^-shift) for j in [lo, lo + n), each computed by MPFR the first
