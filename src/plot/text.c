@@ -46,7 +46,7 @@ struct NbTextCanvas {
     int color;
     uint32_t *px;           /* composited colour of each sub-pixel */
     uint32_t *fillpx;       /* monochrome: colours of fills only */
-    unsigned char *ink;     /* monochrome: strokes and circles */
+    unsigned char *ink;     /* painted by a stroke or circle */
     Cell *cell;
     int cx0, cy0, cx1, cy1; /* clip, sub-pixels, [x0, x1) x [y0, y1) */
     int err;
@@ -115,11 +115,9 @@ static void put(NbTextCanvas *tc, int x, int y, NbColor c, int ink)
         return;
     size_t i = (size_t)y * tc->W + x;
     tc->px[i] = blend(c, tc->px[i]);
-    if (tc->color)
-        return;
     if (ink)
         tc->ink[i] = 1;
-    else
+    else if (!tc->color)
         tc->fillpx[i] = blend(c, tc->fillpx[i]);
 }
 
@@ -488,11 +486,10 @@ NbTextCanvas *nb_text_canvas_new(int cols, int rows, int color)
     tc->color = color;
     tc->px = malloc(n * sizeof *tc->px);
     tc->cell = calloc((size_t)cols * rows, sizeof *tc->cell);
-    if (!color) {
+    tc->ink = calloc(n, 1);
+    if (!color)
         tc->fillpx = malloc(n * sizeof *tc->fillpx);
-        tc->ink = calloc(n, 1);
-    }
-    if (!tc->px || !tc->cell || (!color && (!tc->fillpx || !tc->ink))) {
+    if (!tc->px || !tc->cell || !tc->ink || (!color && !tc->fillpx)) {
         nb_text_canvas_free(tc);
         return NULL;
     }
@@ -531,17 +528,26 @@ static void cell_pixels(const NbTextCanvas *tc, const uint32_t *buf, int col,
             out[dy * 2 + dx] = buf[(size_t)(row * 4 + dy) * tc->W + col * 2 + dx];
 }
 
-/* The most frequent of a cell's 8 colours; a tie goes to the lighter one
- * (dark lines on a light ground stay ink), then to the first met. */
+/* The background of a cell: the most frequent colour among its
+ * sub-pixels that no line or marker painted (what lies under the lines:
+ * white, a fill), or among all 8 when lines cover the cell; a tie goes to
+ * the lighter colour (dark lines on a light ground stay ink). */
 static uint32_t dominant(const NbTextCanvas *tc, int col, int row)
 {
     uint32_t p[8], best = 0;
-    int bestn = 0;
+    int bestn = 0, under = 0;
+    unsigned char ink[8];
     cell_pixels(tc, tc->px, col, row, p);
     for (int i = 0; i < 8; i++) {
+        ink[i] = tc->ink[(size_t)(row * 4 + i / 2) * tc->W + col * 2 + i % 2];
+        under += !ink[i];
+    }
+    for (int i = 0; i < 8; i++) {
         int n = 0;
+        if (under && ink[i])
+            continue;
         for (int j = 0; j < 8; j++)
-            n += p[j] == p[i];
+            n += p[j] == p[i] && !(under && ink[j]);
         if (n > bestn || (n == bestn && luma(p[i]) > luma(best))) {
             best = p[i];
             bestn = n;
@@ -571,8 +577,9 @@ static unsigned color_cell(const NbTextCanvas *tc, int col, int row,
     return bits;
 }
 
-/* A cell in monochrome: strokes and circles, and the sub-pixels where the
- * fill colour changes towards the right or below (fill boundaries). */
+/* A cell in monochrome: strokes and circles, and the fill boundaries,
+ * always on the filled side: a filled sub-pixel whose right or lower
+ * neighbour differs, or whose left or upper neighbour is unfilled. */
 static unsigned mono_cell(const NbTextCanvas *tc, int col, int row)
 {
     unsigned bits = 0;
@@ -581,8 +588,11 @@ static unsigned mono_cell(const NbTextCanvas *tc, int col, int row)
             int x = col * 2 + dx, y = row * 4 + dy;
             size_t i = (size_t)y * tc->W + x;
             uint32_t c = tc->fillpx[i];
-            int edge = (x + 1 < tc->W && tc->fillpx[i + 1] != c) ||
-                       (y + 1 < tc->H && tc->fillpx[i + tc->W] != c);
+            int edge = c != WHITE &&
+                       ((x + 1 < tc->W && tc->fillpx[i + 1] != c) ||
+                        (y + 1 < tc->H && tc->fillpx[i + tc->W] != c) ||
+                        (x > 0 && tc->fillpx[i - 1] == WHITE) ||
+                        (y > 0 && tc->fillpx[i - tc->W] == WHITE));
             if (tc->ink[i] || edge)
                 bits |= dot_bit[dy][dx];
         }
