@@ -114,12 +114,13 @@ int nb_canvas_write_file(NbDrawFn draw, void *arg, const char *path,
                          NbDiag *d)
 {
     int fmt = nb_plot_format_of(path);
-    if (fmt < 0) {
-        const char *e = path ? extension(path) : "";
-        return nb_diag_set(d, NB_ERR_ARGS,
-                           "unknown picture format '%s%s' (use .svg, .png "
-                           "or .pdf)", *e ? "." : "", e), -1;
-    }
+    if (fmt < 0 && path && *extension(path))
+        return nb_diag_set(d, NB_ERR_ARGS, "unknown picture format '.%s' "
+                           "(use .svg, .png or .pdf)", extension(path)), -1;
+    if (fmt < 0)
+        return nb_diag_set(d, NB_ERR_ARGS, "picture file '%s' has no "
+                           "extension (use .svg, .png or .pdf)",
+                           path ? path : ""), -1;
     size_t n = strlen(path);
     char *tmp = malloc(n + 8);
     if (!tmp)
