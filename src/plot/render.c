@@ -91,6 +91,26 @@ static void text(const NbCanvas *c, double x, double y, const char *s,
         c->text(c->ctx, x, y, s, &t);
 }
 
+/* A centred label (titles, axis labels) kept within [lo, hi] along its
+ * reading direction (x for angle 0, y for angle 90): moved inward, and
+ * its font shrunk when it is longer than the whole span. */
+static void fit_text(const NbCanvas *c, double x, double y, const char *s,
+                     NbTextStyle t, double lo, double hi)
+{
+    if (!s || !*s)
+        return;
+    double w = nb_text_width(s, t.size, t.bold);
+    if (w > hi - lo && hi > lo) {
+        t.size *= (hi - lo) / w;
+        w = hi - lo;
+    }
+    if (t.angle == 0)
+        x = clampd(x, lo + w / 2, hi - w / 2);
+    else
+        y = clampd(y, lo + w / 2, hi - w / 2);
+    c->text(c->ctx, x, y, s, &t);
+}
+
 /* A growable path; oom set when memory ran out (the path is then not
  * drawn: a figure loses a layer rather than the program aborting). */
 typedef struct Pbuf {
@@ -922,11 +942,14 @@ static void draw_frame(const NbCanvas *c, const Lay *l)
     draw_ticks(c, l);
     double yl = a->x - TICK_LEN - TICK_PAD - l->y.lab_w - LABEL_PAD -
                 text_h(FS_LABEL);
-    text(c, yl, a->y + a->h / 2, p->ylabel, tstyle(FS_LABEL, 0, 0, -1, 90));
+    const Box *cl = &l->cell;
+    fit_text(c, yl, a->y + a->h / 2, p->ylabel, tstyle(FS_LABEL, 0, 0, -1, 90),
+             cl->y, cl->y + cl->h);
     double xl = a->y + a->h + TICK_LEN + TICK_PAD + text_h(FS_TICK) + LABEL_PAD;
-    text(c, a->x + a->w / 2, xl, p->xlabel, tstyle(FS_LABEL, 0, 0, -1, 0));
-    text(c, a->x + a->w / 2, a->y - TITLE_PAD - nb_text_descent(FS_TITLE),
-         p->title, tstyle(FS_TITLE, 1, 0, 1, 0));
+    fit_text(c, a->x + a->w / 2, xl, p->xlabel, tstyle(FS_LABEL, 0, 0, -1, 0),
+             cl->x, cl->x + cl->w);
+    fit_text(c, a->x + a->w / 2, a->y - TITLE_PAD - nb_text_descent(FS_TITLE),
+             p->title, tstyle(FS_TITLE, 1, 0, 1, 0), cl->x, cl->x + cl->w);
 }
 
 /* --- colourbar -------------------------------------------------------------*/
@@ -969,10 +992,10 @@ static void draw_colorbar(const NbCanvas *c, const Lay *l)
         nb_plot_tick_label(l->c.t[i], l->c.step, l->c.log, buf, sizeof buf);
         text(c, x + TICK_LEN + TICK_PAD, y, buf, tstyle(FS_TICK, 0, -1, 0, 0));
     }
-    double lx = x + TICK_LEN + TICK_PAD + l->c.lab_w + LABEL_PAD +
-                text_h(FS_LABEL);
-    text(c, lx, bar.y + bar.h / 2, ly->contour.cbar_label,
-         tstyle(FS_LABEL, 0, 0, -1, 90));
+    /* turned 90 degrees, the label's top faces left: anchored there */
+    double lx = x + TICK_LEN + TICK_PAD + l->c.lab_w + LABEL_PAD;
+    fit_text(c, lx, bar.y + bar.h / 2, ly->contour.cbar_label,
+             tstyle(FS_LABEL, 0, 0, -1, 90), l->cell.y, l->cell.y + l->cell.h);
 }
 
 /* --- a 2-D panel ------------------------------------------------------------*/
@@ -1306,8 +1329,8 @@ static void draw_panel3d(const NbCanvas *c, const NbPanel *p, Box cell)
     const char *labels[3] = { p->xlabel, p->ylabel, p->zlabel };
     for (int k = 0; k < 3; k++)
         draw_axis3d(c, &v, &ax[k], k, labels[k]);
-    text(c, cell.x + cell.w / 2, cell.y + PANEL_PAD + nb_text_ascent(FS_TITLE),
-         p->title, tstyle(FS_TITLE, 1, 0, 1, 0));
+    fit_text(c, cell.x + cell.w / 2, cell.y + PANEL_PAD + nb_text_ascent(FS_TITLE),
+             p->title, tstyle(FS_TITLE, 1, 0, 1, 0), cell.x, cell.x + cell.w);
     c->end_group(c->ctx);
 }
 
@@ -1363,8 +1386,9 @@ void nb_render_figure(const NbFigure *f, const NbCanvas *c)
         lay[i] = lay_zero;
     layout_figure(f, lay, cells);
     if (f->title && *f->title)
-        text(c, f->w / 2, OUTER_PAD + nb_text_ascent(FS_SUPTITLE), f->title,
-             tstyle(FS_SUPTITLE, 1, 0, 1, 0));
+        fit_text(c, f->w / 2, OUTER_PAD + nb_text_ascent(FS_SUPTITLE),
+                 f->title, tstyle(FS_SUPTITLE, 1, 0, 1, 0), OUTER_PAD,
+                 f->w - OUTER_PAD);
     for (int i = 0; i < f->rows * f->cols; i++) {
         if (f->panels[i].kind == NB_PANEL_3D)
             draw_panel3d(c, &f->panels[i], cells[i]);

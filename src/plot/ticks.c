@@ -161,6 +161,21 @@ static int step_decimals(double step)
     return 20;
 }
 
+/* "1.0e+06" -> "1e+06", "2.50e+05" -> "2.5e+05": the mantissa's trailing
+ * zeros say nothing once the exponent differs between ticks. */
+static void strip_mantissa(char *s)
+{
+    char *e = strchr(s, 'e'), *dot = strchr(s, '.');
+    if (!e || !dot || dot > e)
+        return;
+    char *z = e;
+    while (z > dot + 1 && z[-1] == '0')
+        z--;
+    if (z == dot + 1)
+        z = dot;
+    memmove(z, e, strlen(e) + 1);
+}
+
 void nb_plot_tick_label(double v, double step, int log, char *buf,
                         size_t size)
 {
@@ -188,6 +203,7 @@ void nb_plot_tick_label(double v, double step, int log, char *buf,
         int e = (int)floor(log10(fabs(v)) + 1e-9);
         int md = e + d < 0 ? 0 : e + d;
         snprintf(tmp, sizeof tmp, "%.*e", md > 15 ? 15 : md, v);
+        strip_mantissa(tmp);
     } else {
         snprintf(tmp, sizeof tmp, "%.*f", d < 0 ? 0 : d, v);
     }

@@ -412,6 +412,32 @@ static void test_contour_colorbar(void)
     nb_figure_free(f);
 }
 
+/* Two panels with colourbars side by side, a title longer than a panel,
+ * labels on both: nothing spills into the neighbour or off the figure. */
+static void test_two_colorbars(void)
+{
+    NbFigure *f = nb_figure_new(1, 2, 640, 300);
+    enum { N = 21 };
+    static double z[N * N];
+    for (int i = 0; i < N * N; i++)
+        z[i] = (i % N) * 1000.0 + (double)(i / N);
+    double lev[5] = { 100, 1000, 5000, 10000, 20000 };
+    NbContourStyle cs = { 1, NB_CMAP_BLUES, 0, { 0, 0, 0, 0 }, 0, 0, 1, 1,
+                          "a colourbar label" };
+    for (int p = 0; p < 2; p++) {
+        nb_layer_contour(f, p, N, N, 0, 1e6, -1e-4, 1e-4, z, 5, lev, &cs);
+        nb_panel_set_labels(f, p, "a rather long x label for this panel",
+                            "the y label");
+        nb_panel_set_title(f, p, "A title much longer than the panel it is written over");
+    }
+    nb_figure_set_title(f, "And a suptitle that is longer than the whole figure is wide, surely");
+    Rec *r = record(f, color(0, 0, 0));
+    check_common(r, "two colourbars");
+    check_no_overlap(r, "two colourbars");
+    free(r);
+    nb_figure_free(f);
+}
+
 static void test_log_axes(void)
 {
     NbFigure *f = nb_figure_new(1, 1, 0, 0);
@@ -488,6 +514,7 @@ int main(void)
     test_legend_moves();
     test_grid_panels();
     test_contour_colorbar();
+    test_two_colorbars();
     test_log_axes();
     test_surface_and_text();
     test_empty();
