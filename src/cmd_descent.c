@@ -34,8 +34,10 @@
 
 static const char *const keywords[] = {
     "start", "rate", "steps", "tol", "method", "every", "gradient", "beta",
-    "beta1", "beta2", "eps", "c", "shrink", "h", NULL,
+    "beta1", "beta2", "eps", "c", "shrink", "h", "to", "curve", "scale",
+    "width", "height", NULL,
 };
+#define NKEYWORDS (sizeof keywords / sizeof keywords[0] - 1)
 
 /* What a list argument varies. */
 typedef enum { VARY_NONE, VARY_RATE, VARY_METHOD, VARY_START } Vary;
@@ -121,6 +123,29 @@ static int unit_open(double v) { return v > 0 && v < 1; }
 static int unit_halfopen(double v) { return v >= 0 && v < 1; }
 static int count(double v) { return v >= 0 && v <= MAX_STEPS && v == floor(v); }
 static int count1(double v) { return v >= 1 && v <= MAX_STEPS && v == floor(v); }
+
+static int picture_size(double v)
+{
+    return v >= NB_PLOT_MIN_SIZE && v <= NB_PLOT_MAX_SIZE;
+}
+
+/* true or false (1 or 0). */
+static int kw_flag(Ctx *c, const NbArg *k, int *out, NbDiag *d)
+{
+    const NbExpr *e = k->value;
+    if (e && e->kind == NB_SYM && (strcmp(e->u.name, "true") == 0 ||
+                                   strcmp(e->u.name, "false") == 0)) {
+        *out = e->u.name[0] == 't';
+        return 0;
+    }
+    if (e && e != NB_NOTHING && (nb_is_zero(e) || nb_is_one(e))) {
+        *out = nb_is_one(e);
+        return 0;
+    }
+    nb_diag_set(d, NB_ERR_TYPE, "%s must be true or false", k->name);
+    nb_diag_locate(d, c->a->file, k->pos, NULL, 0);
+    return -1;
+}
 
 static int kw_string(Ctx *c, const NbArg *k, const NbExpr *e, const char **out,
                      NbDiag *d)
@@ -331,11 +356,22 @@ static int parse_numbers(Ctx *c, NbDiag *d)
     return 0;
 }
 
+/* descend's keywords, and a range for each of f's variables (x=-3..3),
+ * which sets the box of its picture. */
+static int check_keywords(Ctx *c, NbDiag *d)
+{
+    const char **allowed = xcalloc(NKEYWORDS + c->n + 1, sizeof *allowed);
+    memcpy(allowed, keywords, NKEYWORDS * sizeof *allowed);
+    for (size_t i = 0; i < c->n; i++)
+        allowed[NKEYWORDS + i] = c->names[i];
+    int rc = nb_args_check_keywords(c->a, allowed, d);
+    free(allowed);
+    return rc;
+}
+
 static int parse_args(Ctx *c, NbDiag *d)
 {
     const NbArgs *a = c->a;
-    if (nb_args_check_keywords(a, keywords, d))
-        return -1;
     if (a->npos < 1 || a->npos > 2) {
         nb_diag_set(d, NB_ERR_ARGS, "descend takes f and a start point, then "
                     "keywords: descend(f, start, rate=0.1, ...)");
@@ -355,6 +391,8 @@ static int parse_args(Ctx *c, NbDiag *d)
     c->vars = xcalloc(c->n, sizeof *c->vars);
     for (size_t i = 0; i < c->n; i++)
         c->vars[i] = vars[i], c->names[i] = vars[i]->u.name;
+    if (check_keywords(c, d) || nb_picture_check_to(a, d))
+        return -1;
     return parse_rates(c, d) || parse_methods(c, d) || parse_starts(c, d) ||
            parse_gradient(c, d) || parse_numbers(c, d);
 }
@@ -717,6 +755,68 @@ static void ctx_free(Ctx *c)
     free(c->methods);
 }
 
+/* x=a..b for variable j of f: the picture's box in that dimension. */
+static int picture_range(Ctx *c, size_t j, double r[2], NbDiag *d)
+{
+    const NbArg *k = j < c->n ? nb_args_kw(c->a, c->names[j]) : NULL;
+    r[0] = r[1] = 0;
+    if (!k)
+        return 0;
+    const NbExpr *e = k->value;
+    if (!e || e->kind != NB_VEC || e->n != 2 ||
+        value_double(c, e->args[0], k, &r[0], d) ||
+        value_double(c, e->args[1], k, &r[1], d) || !(r[0] < r[1]) ||
+        !isfinite(r[0]) || !isfinite(r[1])) {
+        if (d->code == NB_OK)
+            nb_diag_set(d, NB_ERR_ARGS, "%s must be a range low..high, such "
+                        "as %s=-3..3", c->names[j], c->names[j]);
+        nb_diag_locate(d, c->a->file, k->pos, NULL, 0);
+        return -1;
+    }
+    return 0;
+}
+
+/* to=: the runs' picture, written and shown (plot_descent.c). */
+static int draw(Ctx *c, NbDescentResult **rs, size_t nr, NbDiag *d)
+{
+    const NbArgs *a = c->a;
+    if (!nb_args_kw(a, "to"))
+        return 0;
+    NbDescentPic p = {c->body, c->vars, c->n, nr,
+                      (const NbDescentResult *const *)rs, NULL, 0, 0,
+                      {{0, 0}, {0, 0}}};
+    double w = 0, h = 0;
+    const NbArg *k;
+    const char *scale = NULL;
+    if (((k = nb_args_kw(a, "curve")) && kw_flag(c, k, &p.curve, d)) ||
+        ((k = nb_args_kw(a, "scale")) && kw_string(c, k, k->value, &scale, d)) ||
+        kw_number(c, "width", &w, picture_size, "from 50 to 8000", d) ||
+        kw_number(c, "height", &h, picture_size, "from 50 to 8000", d) ||
+        picture_range(c, 0, p.range[0], d) || picture_range(c, 1, p.range[1], d))
+        return -1;
+    if (scale && strcmp(scale, "log") != 0 && strcmp(scale, "linear") != 0) {
+        nb_diag_set(d, NB_ERR_ARGS, "scale must be \"linear\" or \"log\"");
+        nb_diag_locate(d, a->file, nb_args_kw(a, "scale")->pos, NULL, 0);
+        return -1;
+    }
+    p.log = scale && scale[1] == 'o';
+    char **labels = xcalloc(nr, sizeof *labels);
+    for (size_t i = 0; i < nr; i++)
+        labels[i] = c->vary != VARY_NONE ? run_label(c, i, 0)
+                    : nb_cell("%s, rate %g", nb_descent_method_name(
+                                  (NbDescentMethod)c->methods[0]), c->rates[0]);
+    p.labels = (const char *const *)labels;
+    NbFigure *f = nb_descent_figure(c->s, &p, w, h, d);
+    for (size_t i = 0; i < nr; i++)
+        free(labels[i]);
+    free(labels);
+    if (!f) {
+        nb_diag_locate(d, a->file, a->call_pos, NULL, 0);
+        return -1;
+    }
+    return nb_picture_write_show(c->s, a, f, d);
+}
+
 /* Run every descent, print, keep the last path; the value or NULL. */
 static const NbExpr *descend_all(Ctx *c, const NbObjective *obj, NbDiag *d)
 {
@@ -742,7 +842,7 @@ static const NbExpr *descend_all(Ctx *c, const NbObjective *obj, NbDiag *d)
         if (last->verdict == NB_VERDICT_INTERRUPTED)
             nb_diag_set(d, NB_ERR_INTERRUPTED, "descend interrupted at step %ld",
                         last->steps);
-        else if (done == nr)
+        else if (done == nr && draw(c, rs, done, d) == 0)
             value = c->a->value_unused ? NB_NOTHING
                                        : final_value(c, rs[best_run(rs, nr)]);
     }

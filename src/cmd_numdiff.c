@@ -610,139 +610,6 @@ static void hstudy_notes(NbTable *t, const NbHstudy *hs, const char *to)
     }
 }
 
-/* ---- hstudy's picture ----------------------------------------------------------
- * A standalone log-log SVG of abs_error against h, one line per method and
- * precision (colour: method; dash: precision), with decade ticks, labels,
- * legend and title (SPEC §6). Zero errors sit on the bottom edge. Until
- * the plot module offers a shared renderer, this is hstudy's own. */
-
-#define SVG_W 760
-#define SVG_H 480
-#define SVG_L 80   /* plot box: left, top, right, bottom edges */
-#define SVG_T 40
-#define SVG_R 560
-#define SVG_B 420
-
-typedef struct SvgBox {
-    double x0, x1, y0, y1;   /* log10 ranges */
-} SvgBox;
-
-static void svg_range(const NbHstudy *hs, SvgBox *b)
-{
-    b->x0 = b->y0 = INFINITY;
-    b->x1 = b->y1 = -INFINITY;
-    for (size_t i = 0; i < hs->nseries; i++)
-        for (size_t r = 0; r < hs->series[i].nrows; r++) {
-            const NbHstudyRow *row = &hs->series[i].rows[r];
-            b->x0 = fmin(b->x0, floor(log10(row->h)));
-            b->x1 = fmax(b->x1, ceil(log10(row->h)));
-            if (row->abs_error > 0 && isfinite(row->abs_error)) {
-                b->y0 = fmin(b->y0, floor(log10(row->abs_error)));
-                b->y1 = fmax(b->y1, ceil(log10(row->abs_error)));
-            }
-        }
-    if (!(b->x1 > b->x0))
-        b->x1 = b->x0 + 1;
-    if (!(b->y0 < INFINITY)) {
-        b->y0 = -1;
-        b->y1 = 0;
-    }
-    if (!(b->y1 > b->y0))
-        b->y1 = b->y0 + 1;
-}
-
-static double svg_x(const SvgBox *b, double h)
-{
-    return SVG_L + (log10(h) - b->x0) / (b->x1 - b->x0) * (SVG_R - SVG_L);
-}
-
-static double svg_y(const SvgBox *b, double e)
-{
-    double l = e > 0 && isfinite(e) ? log10(e) : b->y0;
-    return SVG_B - (l - b->y0) / (b->y1 - b->y0) * (SVG_B - SVG_T);
-}
-
-/* Decade ticks on both axes, at most about 12 labels each. */
-static void svg_axes(FILE *o, const SvgBox *b)
-{
-    fprintf(o, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-            "fill=\"none\" stroke=\"#333\"/>\n", SVG_L, SVG_T, SVG_R - SVG_L,
-            SVG_B - SVG_T);
-    int sx = (int)ceil((b->x1 - b->x0) / 12), sy = (int)ceil((b->y1 - b->y0) / 12);
-    for (double k = b->x0; k <= b->x1 + 1e-9; k += sx) {
-        double x = svg_x(b, pow(10, k));
-        fprintf(o, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-                "stroke=\"#ddd\"/><text x=\"%.1f\" y=\"%d\" font-size=\"11\" "
-                "text-anchor=\"middle\">1e%g</text>\n", x, SVG_T, x, SVG_B, x,
-                SVG_B + 16, k);
-    }
-    for (double k = b->y0; k <= b->y1 + 1e-9; k += sy) {
-        double y = svg_y(b, pow(10, k));
-        fprintf(o, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
-                "stroke=\"#ddd\"/><text x=\"%d\" y=\"%.1f\" font-size=\"11\" "
-                "text-anchor=\"end\">1e%g</text>\n", SVG_L, y, SVG_R, y,
-                SVG_L - 6, y + 4, k);
-    }
-    fprintf(o, "<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">"
-            "step h</text>\n", (SVG_L + SVG_R) / 2, SVG_B + 40);
-    fprintf(o, "<text x=\"20\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\" "
-            "transform=\"rotate(-90 20 %d)\">absolute error</text>\n",
-            (SVG_T + SVG_B) / 2, (SVG_T + SVG_B) / 2);
-}
-
-static void svg_series(FILE *o, const SvgBox *b, const NbHstudySeries *s,
-                       size_t idx, int pi)
-{
-    /* ORDER NB_ND */
-    static const char *const colour[NB_ND__COUNT] = {
-        "#1f77b4", "#17becf", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"};
-    static const char *const dash[3] = {"", "6,3", "2,3"};
-    const char *da = dash[pi % 3];
-    fprintf(o, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"%s%s%s "
-            "points=\"", colour[s->method], *da ? " stroke-dasharray=\"" : "",
-            da, *da ? "\"" : "");
-    for (size_t r = 0; r < s->nrows; r++)
-        if (isfinite(s->rows[r].abs_error))
-            fprintf(o, "%.1f,%.1f ", svg_x(b, s->rows[r].h),
-                    svg_y(b, s->rows[r].abs_error));
-    fprintf(o, "\"/>\n");
-    char *p = prec_text(s->prec);
-    double ly = SVG_T + 14 + 16.0 * (double)idx;
-    fprintf(o, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" "
-            "stroke-width=\"2\"%s%s%s/><text x=\"%d\" y=\"%.1f\" font-size=\"11\">"
-            "%s %s</text>\n", SVG_R + 16, ly, SVG_R + 46, ly, colour[s->method],
-            *da ? " stroke-dasharray=\"" : "", da, *da ? "\"" : "", SVG_R + 52,
-            ly + 4, nb_nd_method_name(s->method), p);
-    free(p);
-}
-
-static int hstudy_svg(const char *path, const NbHstudy *hs, NbDiag *d)
-{
-    FILE *o = fopen(path, "w");
-    if (!o)
-        return nb_diag_set(d, NB_ERR_IO, "cannot write '%s': %s", path,
-                           strerror(errno)), -1;
-    SvgBox b;
-    svg_range(hs, &b);
-    fprintf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-            "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n"
-            "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-            "<text x=\"%d\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">"
-            "Error of numeric derivatives versus step h</text>\n", SVG_W,
-            SVG_H, SVG_W, SVG_H, (SVG_L + SVG_R) / 2);
-    svg_axes(o, &b);
-    int pi = 0; /* the precision's index: series come per precision */
-    for (size_t i = 0; i < hs->nseries; i++) {
-        pi += i > 0 && hs->series[i].prec != hs->series[i - 1].prec;
-        svg_series(o, &b, &hs->series[i], i, pi);
-    }
-    fprintf(o, "</svg>\n");
-    int bad = ferror(o);
-    if (fclose(o) != 0 || bad)
-        return nb_diag_set(d, NB_ERR_IO, "cannot write '%s'", path), -1;
-    return 0;
-}
-
 /* Text: the table, then the summary as a second aligned table. */
 static void hstudy_print_text(NbSession *s, const NbHstudy *hs, NbTable *rows,
                               const char *to)
@@ -788,6 +655,20 @@ static void hstudy_print(NbSession *s, const NbHstudy *hs, const char *to)
     nb_table_free(t);
 }
 
+/* to=: the error-versus-h picture (plot_hstudy.c), written and shown. */
+static int hstudy_draw(NbSession *s, const NbArgs *a, const NbHstudy *hs,
+                       const NbExpr *body, NbDiag *d)
+{
+    char *name = nb_plot_label(body);
+    NbFigure *f = nb_hstudy_figure(hs, name);
+    free(name);
+    if (!f) {
+        nb_diag_set(d, NB_ERR_TOO_LARGE, "out of memory for the picture");
+        return -1;
+    }
+    return nb_picture_write_show(s, a, f, d);
+}
+
 static const NbExpr *cmd_hstudy(NbSession *s, const NbArgs *a, NbDiag *d)
 {
     const NbExpr *body;
@@ -821,19 +702,19 @@ static const NbExpr *cmd_hstudy(NbSession *s, const NbArgs *a, NbDiag *d)
         nb_diag_set(d, NB_ERR_TYPE, "x0 must be a number");
         return fail_at(a, a->pos[1].pos, d);
     }
+    if (nb_picture_check_to(a, d))
+        return NULL;
     const NbArg *to = nb_args_kw(a, "to");
     const char *path = to ? arg_word(to) : NULL;
-    if (to && (!path || to->value->kind != NB_STR)) {
-        nb_diag_set(d, NB_ERR_TYPE, "to must be a file name in quotes");
-        return fail_at(a, to->pos, d);
-    }
     NbHstudy hs;
     int rc = nb_hstudy_run(nb_session_store(s), body, vars[0], x0, &o, &hs, d);
-    if (rc == 0 && path && hstudy_svg(path, &hs, d))
-        rc = err_at(a, to->pos, d);
     if (rc == 0)
         hstudy_print(s, &hs, path);
+    if (rc == 0 && path)
+        rc = hstudy_draw(s, a, &hs, body, d);
     nb_hstudy_free(&hs);
+    if (rc && d->file)
+        return NULL;
     return rc == 0 ? NB_NOTHING : fail_at(a, a->call_pos, d);
 }
 

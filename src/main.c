@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <mpfr.h>
 
 #include "nabla/nabla.h"
 #include "repl.h"
+#include "term.h"
 
 enum { OPT_PRECISION = 256, OPT_DIGITS, OPT_FORMAT, OPT_NO_COLOR,
        OPT_KEEP_GOING };
@@ -110,6 +112,42 @@ static int finish_output(int status)
     return status ? status : 1;
 }
 
+/* --no-color was given (it turns off colour in pictures too). */
+static int no_color_option;
+
+/* Pictures at the terminal (SPEC §6). The protocol is asked for at the
+ * first picture, not at start-up: the query may wait up to 100 ms, and
+ * most sessions draw nothing. */
+typedef struct TermShow {
+    int detected;
+    NbTermProto proto;
+    int color;
+} TermShow;
+
+static int show_at_terminal(void *ctx, const NbFigure *f, NbPlotsMode mode)
+{
+    TermShow *t = ctx;
+    if (!t->detected) {
+        t->proto = nb_term_detect(STDIN_FILENO, STDOUT_FILENO,
+                                  NB_TERM_QUERY_MS);
+        t->detected = 1;
+    }
+    (void)mode;
+    fflush(stdout);
+    return nb_term_show(f, t->proto, stdout, t->color);
+}
+
+/* The width text pictures take: the terminal's, else $COLUMNS, else 80. */
+static int columns_of_stdout(void)
+{
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *c = getenv("COLUMNS");
+    long v = c ? strtol(c, NULL, 10) : 0;
+    return v >= 20 && v <= 1000 ? (int)v : 80;
+}
+
 static void parse_option(int c, NbSessionOpts *o, Run *r, char **argv)
 {
     int ok;
@@ -119,7 +157,7 @@ static void parse_option(int c, NbSessionOpts *o, Run *r, char **argv)
     case 'i': r->interactive = optarg; break;
     case 'q': o->quiet = 1; break;
     case 'k': o->keep_going = 1; break;
-    case OPT_NO_COLOR: o->color = 0; break;
+    case OPT_NO_COLOR: o->color = 0; no_color_option = 1; break;
     case OPT_PRECISION:
         o->prec = strcmp(optarg, "double") == 0
                       ? NB_PREC_DOUBLE
@@ -262,10 +300,17 @@ int main(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     nb_progress_enable(!o.quiet);
+    TermShow ts = {0, NB_TERM_TEXT, !(nc && *nc) && !no_color_option};
+    o.term_cols = columns_of_stdout();
+    if (isatty(STDOUT_FILENO)) {
+        o.show_picture = show_at_terminal;
+        o.show_ctx = &ts;
+    }
     NbSession *s = nb_session_new(&o);
     int status = run_all(s, &r);
     nb_session_free(s);
     free(r.src);
     mpfr_free_cache();
+    nb_plot_font_cleanup();
     return finish_output(status);
 }

@@ -109,6 +109,7 @@ void nb_session_free(NbSession *s)
     free(s->scratch);
     free(s->path_coords);
     free(s->path_f);
+    nb_pictures_free(s);
     nb_eval_cache_free(s->cache);
     nb_store_free(s->st);
     free(s);
@@ -291,6 +292,9 @@ static char *quoted(const char *str)
 static char *text_of(NbSession *s, const NbExpr *e)
 {
     NbPrintOpts po = {s->o.digits};
+    NbFigure *pic = nb_session_picture(s, e);
+    if (pic)
+        return nb_picture_text(pic);
     if (e->kind == NB_STR)
         return quoted(e->u.name);
     if (wants_fraction(s, e))
@@ -310,7 +314,7 @@ char *nb_session_display(NbSession *s, const NbExpr *e, int decimal, NbDiag *d)
 
 static void json_expr(NbSession *s, const NbExpr *e)
 {
-    if (e->kind == NB_STR) {
+    if (e->kind == NB_STR && !nb_session_picture(s, e)) {
         nb_json_string(s->o.out, e->u.name);
         return;
     }
@@ -335,6 +339,9 @@ static int print_value(NbSession *s, const NbExpr *e, NbPos pos, NbDiag *d)
     const NbExpr *v = shown(s, e, d);
     if (!v)
         return nb_lower_fail(s, d, pos), ST_FAIL;
+    NbFigure *pic = nb_session_picture(s, v);
+    if (pic && s->o.format == NB_FORMAT_TEXT && nb_session_show(s, pic))
+        return ST_OK;
     if (s->o.format == NB_FORMAT_JSON) {
         fputs("{\"value\": ", s->o.out);
         json_expr(s, v);
@@ -343,7 +350,7 @@ static int print_value(NbSession *s, const NbExpr *e, NbPos pos, NbDiag *d)
     }
     /* A string result (latex(), ccode()) is text to paste elsewhere: raw.
      * Inside vectors strings stay quoted so the vector reads back. */
-    char *t = v->kind == NB_STR ? strdup(v->u.name) : text_of(s, v);
+    char *t = v->kind == NB_STR && !pic ? strdup(v->u.name) : text_of(s, v);
     if (s->o.format == NB_FORMAT_CSV)
         nb_csv_field(s->o.out, t);
     else
@@ -495,7 +502,8 @@ static int set_precision(NbSession *s, const NbAst *a, NbDiag *d)
 
 static int set_setting(NbSession *s, const NbAst *a, NbDiag *d)
 {
-    static const char *const names[] = {"precision", "digits", "format"};
+    static const char *const names[] = {"precision", "digits", "format",
+                                        "plots"};
     if (a->nwords != 2) {
         nb_diag_set(d, NB_ERR_ARGS,
                     "set expects a setting and a value, e.g. 'set precision 256'");
@@ -523,8 +531,18 @@ static int set_setting(NbSession *s, const NbAst *a, NbDiag *d)
         nb_diag_set(d, NB_ERR_ARGS, "format must be text, csv or json");
         return word_error(s, a, 1, d);
     }
+    if (strcmp(key, names[3]) == 0) {
+        static const char *const modes[] = {"auto", "image", "text", "off"};
+        for (int i = 0; i < 4; i++)
+            if (strcmp(w, modes[i]) == 0) {
+                s->o.plots = (NbPlotsMode)i;
+                return ST_OK;
+            }
+        nb_diag_set(d, NB_ERR_ARGS, "plots must be auto, image, text or off");
+        return word_error(s, a, 1, d);
+    }
     const char *best = NULL;
-    for (size_t i = 0; i < 3 && !best; i++)
+    for (size_t i = 0; i < 4 && !best; i++)
         if (strncmp(key, names[i], 3) == 0 || strstr(names[i], key))
             best = names[i];
     if (best)
@@ -532,7 +550,7 @@ static int set_setting(NbSession *s, const NbAst *a, NbDiag *d)
                     key, best);
     else
         nb_diag_set(d, NB_ERR_UNKNOWN,
-                    "unknown setting '%s' (settings: precision, digits, format)", key);
+                    "unknown setting '%s' (settings: precision, digits, format, plots)", key);
     return word_error(s, a, 0, d);
 }
 
@@ -709,6 +727,7 @@ static int run_one(NbSession *s, NbParser *p)
     nb_arena_free(&arena);
     nb_eval_cache_clear(s->cache);
     free_tmpfns(s);
+    nb_pictures_collect(s);
     s->top = NULL;
     s->top_is_statement = 0;
     return rc;

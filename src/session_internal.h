@@ -58,6 +58,10 @@ struct NbSession {
 
     size_t path_nvars, path_npts;
     double *path_coords, *path_f;
+
+    NbFigure **figs;        /* pictures held as values (picture.c) */
+    const NbExpr **fig_vals;
+    size_t nfigs, figs_cap, fig_serial;
 };
 
 /* lower.c */
@@ -80,6 +84,14 @@ int nb_read_file(const char *path, char **text, size_t *len, const char **why);
  * exact values in decimal or fraction form as `decimal` says (NbVar,
  * NbFnRec). NULL when the evaluation fails (d set). Caller frees. */
 char *nb_session_display(NbSession *s, const NbExpr *e, int decimal, NbDiag *d);
+
+/* picture.c: after a statement, free the pictures no variable holds; at
+ * the end, all of them. Show a picture as `set plots` says (1 when it was
+ * drawn). A picture value's text when it is not drawn (malloc'd). */
+void nb_pictures_collect(NbSession *s);
+void nb_pictures_free(NbSession *s);
+int nb_session_show(NbSession *s, const NbFigure *f);
+char *nb_picture_text(const NbFigure *f);
 
 /* help.c: `help` (topic NULL) and `help NAME` on the session's out. */
 int nb_session_help(NbSession *s, const char *topic, NbDiag *d);

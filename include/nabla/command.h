@@ -13,6 +13,8 @@
 
 #include "nabla/session.h"
 #include "nabla/ast.h"
+#include "nabla/descent.h"
+#include "nabla/plot.h"
 
 /* A user function: name(params) = body. */
 typedef struct NbUserFn {
@@ -85,5 +87,57 @@ void nb_session_set_path(NbSession *s, size_t nvars, size_t npts,
                          const double *coords, const double *fvals);
 int nb_session_get_path(NbSession *s, size_t *nvars, size_t *npts,
                         const double **coords, const double **fvals);
+
+/* Pictures (picture.c). A picture command builds its figure, then ends
+ * with nb_picture_finish(), which takes the figure: writes it to the to=
+ * file when given, and either shows it (the call is a whole statement:
+ * returns NB_NOTHING) or returns it as a value (`p = plot(...)`), or NULL
+ * with d set. nb_picture_check_to() checks a to= keyword before any work
+ * (a file name with a known extension). nb_session_picture() is the figure
+ * a value names (owned by the session), or NULL. */
+const NbExpr *nb_picture_finish(NbSession *s, const NbArgs *a,
+                                NbFigure *f, NbDiag *d);
+int nb_picture_check_to(const NbArgs *a, NbDiag *d);
+NbFigure *nb_session_picture(NbSession *s, const NbExpr *e);
+int nb_session_picture_tag(const NbExpr *e);
+/* For commands that draw besides printing (descend, hstudy): write f to
+ * the to= file and show it as `set plots` says; takes f. 0, or -1 with d
+ * set (located at the to= keyword). */
+int nb_picture_write_show(NbSession *s, const NbArgs *a, NbFigure *f,
+                          NbDiag *d);
+
+/* An expression as a picture's label: x² + y², sigmoid(x)·sigmoid(−x)
+ * (cmd_plot.c; malloc'd). */
+char *nb_plot_label(const NbExpr *e);
+/* Equal axis scales on the panel when box (x0, x1, y0, y1) is within a
+ * factor 2 of square. */
+void nb_plot_equal_if_square(NbFigure *f, int panel, const double box[4]);
+
+/* A descent path on panel `panel` of f (plot_descent.c): the line of
+ * steps, the start and the end; coords holds npts points of 2 values. */
+int nb_plot_add_path(NbFigure *f, int panel, size_t npts,
+                     const double *coords, const char *label);
+
+/* descend(..., to=)'s picture (plot_descent.c): one panel per run with its
+ * path over f (filled contours for two variables, f's curve for one), in
+ * the box of range[] when range[j][0] < range[j][1], else one that holds
+ * the paths; with curve, the learning curves of all runs in one panel.
+ * w, h: the size asked (0: default). NULL with d set. */
+typedef struct NbDescentPic {
+    const NbExpr *body;
+    const NbExpr *const *vars;
+    size_t n, nruns;
+    const NbDescentResult *const *runs;
+    const char *const *labels;   /* per run, or NULL */
+    int curve, log;              /* learning curves; log-spaced levels */
+    double range[2][2];
+} NbDescentPic;
+NbFigure *nb_descent_figure(NbSession *s, const NbDescentPic *p, double w,
+                            double h, NbDiag *d);
+
+/* hstudy(..., to=)'s picture (plot_hstudy.c): error versus h, log-log;
+ * fname names f in the title. NULL when memory ran out. */
+struct NbHstudy;
+NbFigure *nb_hstudy_figure(const struct NbHstudy *hs, const char *fname);
 
 #endif

@@ -207,4 +207,8 @@ unsigned char *nb_figure_png(const NbFigure *f, double scale, size_t *len);
 int nb_figure_write_text(const NbFigure *f, int cols, int rows, int color,
                          FILE *out);
 
+/* Free the font faces the PNG backend loaded (once per process, on first
+ * use) and cairo's caches: call at exit only, for leak checkers. */
+void nb_plot_font_cleanup(void);
+
 #endif

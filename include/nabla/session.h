@@ -31,8 +31,16 @@
 #include "nabla/expr.h"
 #include "nabla/diag.h"
 #include "nabla/table.h"
+#include "nabla/plot.h"
 
 typedef struct NbSession NbSession;
+
+/* Where pictures go besides a to= file (SPEC §6, `set plots`): auto draws
+ * them at an interactive terminal only (through show_picture), image the
+ * same, text always as text on out (even into a pipe: asked for), off never. */
+typedef enum NbPlotsMode {
+    NB_PLOTS_AUTO, NB_PLOTS_IMAGE, NB_PLOTS_TEXT, NB_PLOTS_OFF
+} NbPlotsMode;
 
 typedef struct NbSessionOpts {
     long prec;          /* NB_PREC_DOUBLE or MPFR bits */
@@ -42,6 +50,13 @@ typedef struct NbSessionOpts {
     int quiet;
     int color;
     int echo;           /* print assignments (the prompt does) */
+    NbPlotsMode plots;
+    int term_cols;      /* width of out in columns for text pictures; 0: 80 */
+    /* The program's way to show a picture on the terminal it runs at (an
+     * image protocol, or text sized to the window): set only when out is
+     * an interactive terminal. Returns 0 when it showed the picture. */
+    int (*show_picture)(void *ctx, const NbFigure *f, NbPlotsMode mode);
+    void *show_ctx;
     FILE *out, *err;
 } NbSessionOpts;
 

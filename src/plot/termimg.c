@@ -144,7 +144,7 @@ int nb_termimg_sixel(FILE *out, const uint32_t *argb, int w, int h)
     (void)argb;
     (void)w;
     (void)h;
-    return -1;
+    return 1;
 }
 #endif
 
@@ -153,7 +153,7 @@ int nb_figure_write_sixel(const NbFigure *f, double scale, FILE *out)
     int w = 0, h = 0;
     uint32_t *px = nb_figure_raster(f, scale, &w, &h);
     if (!px)
-        return -1;
+        return 1;
     int rc = nb_termimg_sixel(out, px, w, h);
     free(px);
     return rc;

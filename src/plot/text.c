@@ -246,7 +246,7 @@ static Edge *edges_of(const NbTextCanvas *tc, const NbPath *p, size_t *ne)
 static void tc_fill(void *ctx, const NbPath *p, NbColor c)
 {
     NbTextCanvas *tc = ctx;
-    size_t ne, hits = 0;
+    size_t ne = 0, hits = 0;
     Edge *e = edges_of(tc, p, &ne);
     double *xs = malloc((ne + 1) * sizeof *xs);
     double bx0 = INFINITY, bx1 = -INFINITY, by0 = INFINITY, by1 = -INFINITY;

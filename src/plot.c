@@ -1,1 +1,0 @@
-/* plot.c — pictures (SPEC §6): not built yet. */
