@@ -253,6 +253,22 @@ static int cell_border(Tracer *t, size_t i, size_t j, const unsigned char c[4],
     return 0;
 }
 
+/* 1 when grid points i .. i+7 of rows j and j+1 (no holes in the grid)
+ * all have the same class, so cells i .. i+6 emit nothing: all below, or
+ * all above and (for a region) none on the grid border. */
+static int skip7(const Tracer *t, size_t v, size_t i, size_t j, int region)
+{
+    uint64_t a, b;
+    memcpy(&a, t->cls + v, 8);
+    memcpy(&b, t->cls + v + t->nx, 8);
+    if (a != b)
+        return 0;
+    if (a == 0)
+        return 1;
+    return a == UINT64_C(0x0101010101010101)
+           && (!region || (i > 0 && j > 0 && j + 2 < t->ny && i + 8 < t->nx));
+}
+
 /* Emit every cell's segments, row by row (so the output is deterministic). */
 static int scan_cells(Tracer *t, int region)
 {
@@ -261,6 +277,10 @@ static int scan_cells(Tracer *t, int region)
     for (size_t j = 0; j + 1 < ny; j++) {
         for (size_t i = 0; i + 1 < nx; i++) {
             size_t v = j * nx + i;
+            if (!t->holes && i + 8 <= nx && skip7(t, v, i, j, region)) {
+                i += 6;             /* cells i .. i+6: nothing to emit */
+                continue;
+            }
             unsigned char c[4] = { t->cls[v], t->cls[v + 1],
                                    t->cls[v + nx + 1], t->cls[v + nx] };
             if ((c[0] | c[1] | c[2] | c[3]) & 2)
