@@ -12,8 +12,9 @@
  * Painting order in a 2-D panel: filled contours, grid lines, the other
  * layers in the order they were added (clipped to the plot area), the
  * axes box with its ticks and labels, the legend, the colourbar.
- * A 3-D panel (surface) is an orthographic view like mplot3d's: grey back
- * panes with grid lines, quads painted far to near, three labelled axes.
+ * A 3-D panel (surface) is an orthographic view like mplot3d's, its
+ * geometry from surface.c: grey back panes with grid lines, quads painted
+ * far to near, three labelled axes.
  */
 #include <float.h>
 #include <math.h>
@@ -22,6 +23,7 @@
 #include "canvas.h"
 #include "contour.h"
 #include "figure_internal.h"
+#include "surface.h"
 
 /* --- layout constants: font sizes, and lengths derived from them -------*/
 #define FS_TICK 11.0
@@ -299,12 +301,13 @@ static void auto_limits(const NbPanel *p, int ax, double setlo, double sethi,
 }
 
 /* Ticks for axis a on len pixels: matplotlib's tick budget (an axis of
- * length L gets at most L / (3 em) intervals along x, L / (2 em) along y,
- * 9 at most), lowered until the measured labels fit side by side. */
-static void axis_ticks(Axis *a, double len, int horizontal)
+ * length L gets at most L / (ems em) intervals: 3 along x, 2 along y;
+ * 9 at most), lowered until the measured labels fit side by side
+ * (horizontal: by their widths, else by their height). */
+static void axis_ticks(Axis *a, double len, double ems, int horizontal)
 {
     double em = FS_TICK;
-    size_t nb = (size_t)clampd(floor(len / ((horizontal ? 3 : 2) * em)), 2, 9);
+    size_t nb = (size_t)clampd(floor(len / (ems * em)), 2, 9);
     for (size_t max_n = nb + 1; max_n >= 3; max_n--) {
         a->nt = nb_plot_ticks(a->lo, a->hi, a->log, max_n, a->t, MAX_TICKS);
         a->step = a->nt > 1 ? a->t[1] - a->t[0] : a->hi - a->lo;
@@ -399,10 +402,10 @@ static void layout_panel(Lay *l, const NbPanel *p, Box cell)
     for (int pass = 0; pass < 2; pass++) {
         double w = fmax(cell.w - l->ml - l->mr, 10);
         double h = fmax(cell.h - l->mt - l->mb, 10);
-        axis_ticks(&l->x, w, 1);
-        axis_ticks(&l->y, h, 0);
+        axis_ticks(&l->x, w, 3, 1);
+        axis_ticks(&l->y, h, 2, 0);
         if (l->cbar)
-            axis_ticks(&l->c, h, 0);
+            axis_ticks(&l->c, h, 2, 0);
         measure_margins(l);
     }
 }
@@ -1047,229 +1050,125 @@ static void draw_panel2d(const NbCanvas *c, const Lay *l, double fw,
     c->end_group(c->ctx);
 }
 
-/* --- 3-D surface ------------------------------------------------------------*/
+/* --- 3-D surface (geometry from surface.c) ---------------------------------*/
 
-typedef struct View {
-    double r[3], u[3], d[3];    /* screen right, up, towards the eye */
-    double lo[3], hi[3];        /* data box */
-    double sc, cx, cy;          /* normalised -> pixels */
-    double ncx, ncy;            /* projected box centre (normalised) */
-} View;
-
-/* Normalised coordinates: the box is 1 x 1 x 0.75 (mplot3d's aspect
- * 4:4:3) centred at 0. */
-static void norm3(const View *v, const double p[3], double q[3])
+/* Data coordinates of box corner k (bits: x, y, z at hi). */
+static void corner_data(const NbSurfView *v, int k, double p[3])
 {
-    static const double asp[3] = { 1, 1, 0.75 };
-    for (int i = 0; i < 3; i++)
-        q[i] = ((p[i] - v->lo[i]) / (v->hi[i] - v->lo[i]) - 0.5) * asp[i];
+    for (int a = 0; a < 3; a++)
+        p[a] = (k >> a & 1) ? v->hi[a] : v->lo[a];
 }
 
-static double dot3(const double a[3], const double b[3])
+/* A grid of at most SURF_MAX_QUADS + 1 points a side, bilinearly
+ * resampled at uniform positions when the given one is finer (mplot3d
+ * strides its grid to 50 rows and columns the same way): a 1000 x 1000
+ * surface would be a million quads that no reader can tell apart. */
+static double *resample(const NbLayer *ly, size_t *mx, size_t *my)
 {
-    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-}
-
-/* Data point -> pixels (orthographic), and its depth towards the eye. */
-static void proj(const View *v, const double p[3], double *x, double *y,
-                 double *depth)
-{
-    double q[3];
-    norm3(v, p, q);
-    *x = v->cx + v->sc * (dot3(q, v->r) - v->ncx);
-    *y = v->cy - v->sc * (dot3(q, v->u) - v->ncy);
-    if (depth)
-        *depth = dot3(q, v->d);
-}
-
-/* The eye direction from elevation and azimuth as mplot3d defines them,
- * the screen axes, and a scale fitting the box's 8 corners into area. */
-static void view_setup(View *v, const NbPanel *p, Box area)
-{
-    double e = p->elev * M_PI / 180, a = p->azim * M_PI / 180;
-    double d[3] = { cos(e) * cos(a), cos(e) * sin(a), sin(e) };
-    double r[3] = { -sin(a), cos(a), 0 };
-    double u[3] = { -sin(e) * cos(a), -sin(e) * sin(a), cos(e) };
-    memcpy(v->d, d, sizeof d);
-    memcpy(v->r, r, sizeof r);
-    memcpy(v->u, u, sizeof u);
-    double x0 = HUGE_VAL, x1 = -HUGE_VAL, y0 = HUGE_VAL, y1 = -HUGE_VAL;
-    for (int k = 0; k < 8; k++) {
-        double c[3] = { k & 1 ? v->hi[0] : v->lo[0], k & 2 ? v->hi[1] : v->lo[1],
-                        k & 4 ? v->hi[2] : v->lo[2] }, q[3];
-        norm3(v, c, q);
-        x0 = fmin(x0, dot3(q, r));
-        x1 = fmax(x1, dot3(q, r));
-        y0 = fmin(y0, dot3(q, u));
-        y1 = fmax(y1, dot3(q, u));
-    }
-    v->sc = fmin(area.w / (x1 - x0), area.h / (y1 - y0));
-    v->ncx = (x0 + x1) / 2;
-    v->ncy = (y0 + y1) / 2;
-    v->cx = area.x + area.w / 2;
-    v->cy = area.y + area.h / 2;
-}
-
-typedef struct Quad { double depth, t; double x[4], y[4]; } Quad;
-
-static int cmp_quad(const void *a, const void *b)
-{
-    double da = ((const Quad *)a)->depth, db = ((const Quad *)b)->depth;
-    return (da > db) - (da < db);
-}
-
-/* The surface's quads (at most SURF_MAX_QUADS per side: the grid is
- * strided like mplot3d's rcount/ccount), far to near, each filled by the
- * colormap at its mean height, edged thinly in a darker shade. */
-static void draw_surface(const NbCanvas *c, const View *v, const NbLayer *ly)
-{
-    size_t si = (ly->nx - 2) / SURF_MAX_QUADS + 1;
-    size_t sj = (ly->ny - 2) / SURF_MAX_QUADS + 1;
-    size_t qn = ((ly->nx - 2) / si + 1) * ((ly->ny - 2) / sj + 1), n = 0;
-    Quad *q = malloc(qn * sizeof *q);
-    if (!q)
-        return;
-    double zr = v->hi[2] - v->lo[2];
-    for (size_t j = 0; j + 1 < ly->ny; j += sj)
-        for (size_t i = 0; i + 1 < ly->nx; i += si) {
-            size_t i1 = i + si < ly->nx ? i + si : ly->nx - 1;
-            size_t j1 = j + sj < ly->ny ? j + sj : ly->ny - 1;
-            size_t ci[4] = { i, i1, i1, i }, cj[4] = { j, j, j1, j1 };
-            double zs = 0, ds = 0;
-            int ok = n < qn;
-            for (int k = 0; ok && k < 4; k++) {
-                double z = ly->z[cj[k] * ly->nx + ci[k]], dep;
-                double p[3] = { ly->x0 + (double)ci[k] * (ly->x1 - ly->x0) / (double)(ly->nx - 1),
-                                ly->y0 + (double)cj[k] * (ly->y1 - ly->y0) / (double)(ly->ny - 1), z };
-                ok = isfinite(z);
-                proj(v, p, &q[n].x[k], &q[n].y[k], &dep);
-                zs += z;
-                ds += dep;
-            }
-            if (!ok)
-                continue;
-            q[n].depth = ds / 4;
-            q[n++].t = (zs / 4 - v->lo[2]) / zr;
+    size_t nx = ly->nx < SURF_MAX_QUADS + 1 ? ly->nx : SURF_MAX_QUADS + 1;
+    size_t ny = ly->ny < SURF_MAX_QUADS + 1 ? ly->ny : SURF_MAX_QUADS + 1;
+    double *z = malloc(nx * ny * sizeof *z);
+    if (!z)
+        return NULL;
+    for (size_t j = 0; j < ny; j++)
+        for (size_t i = 0; i < nx; i++) {
+            double fi = (double)i * (double)(ly->nx - 1) / (double)(nx - 1);
+            double fj = (double)j * (double)(ly->ny - 1) / (double)(ny - 1);
+            size_t i0 = (size_t)fi, j0 = (size_t)fj;
+            size_t i1 = i0 + 1 < ly->nx ? i0 + 1 : i0;
+            size_t j1 = j0 + 1 < ly->ny ? j0 + 1 : j0;
+            double u = fi - (double)i0, w = fj - (double)j0;
+            const double *s = ly->z;
+            double a = s[j0 * ly->nx + i0], b = s[j0 * ly->nx + i1];
+            double c = s[j1 * ly->nx + i0], d = s[j1 * ly->nx + i1];
+            /* exact grid points keep their value even beside a hole */
+            z[j * nx + i] = u == 0 && w == 0 ? a
+                : (1 - w) * ((1 - u) * a + u * b) + w * ((1 - u) * c + u * d);
         }
-    qsort(q, n, sizeof *q, cmp_quad);
+    *mx = nx;
+    *my = ny;
+    return z;
+}
+
+/* The surface's quads far to near, each filled by the colormap at its
+ * mean height and edged thinly in a darker shade of it. */
+static void draw_surface(const NbCanvas *c, const NbSurfView *v,
+                         const NbLayer *ly)
+{
+    size_t nx, ny, n = 0;
+    double *z = resample(ly, &nx, &ny);
+    NbSurfQuad *q = NULL;
+    if (!z || nb_surface_quads(v, nx, ny, ly->x0, ly->x1, ly->y0, ly->y1, z,
+                               &q, &n) != 0) {
+        free(z);
+        return;
+    }
     unsigned char ops[4] = { NB_MOVE, NB_LINE, NB_LINE, NB_LINE_CLOSE };
+    double zr = v->hi[2] - v->lo[2];
     for (size_t k = 0; k < n; k++) {
-        NbPath p = { 4, q[k].x, q[k].y, ops };
-        NbColor col = nb_colormap(ly->cmap, q[k].t);
+        NbPath p = { 4, q[k].px, q[k].py, ops };
+        NbColor col = nb_colormap(ly->cmap, zr > 0 ? (q[k].z - v->lo[2]) / zr : 0.5);
         NbColor ec = { col.r * 0.8, col.g * 0.8, col.b * 0.8, 1 };
         NbStroke st = { ec, 0.3, 0, 1 };
         c->fill(c->ctx, &p, col);
         c->stroke(c->ctx, &p, &st);
     }
     free(q);
+    free(z);
 }
 
-/* A box corner from per-axis choices (0: lo, 1: hi). */
-static void corner(const View *v, int a, int b, int cc, double p[3])
-{
-    p[0] = a ? v->hi[0] : v->lo[0];
-    p[1] = b ? v->hi[1] : v->lo[1];
-    p[2] = cc ? v->hi[2] : v->lo[2];
-}
-
-/* The three back panes (grey) with grid lines at the ticks. */
-static void draw_panes(const NbCanvas *c, const View *v, Axis ax[3])
+/* The three back panes (light grey) with grid lines at the ticks of the
+ * two axes lying in each. */
+static void draw_panes(const NbCanvas *c, const NbSurfView *v,
+                       const NbSurfFrame *fr, const Axis ax[3])
 {
     static const NbColor pane = { 0.95, 0.95, 0.95, 1 };
     static const NbColor pedge = { 0.85, 0.85, 0.85, 1 };
     for (int k = 0; k < 3; k++) {
-        int back = v->d[k] > 0 ? 0 : 1;   /* the face turned away */
-        int a = (k + 1) % 3, b = (k + 2) % 3;
         Pbuf pb = { 0 };
-        for (int s = 0; s < 4; s++) {
-            int sel[3];
-            sel[k] = back;
-            sel[a] = s == 1 || s == 2;
-            sel[b] = s >= 2;
-            double p[3], x, y;
-            corner(v, sel[0], sel[1], sel[2], p);
-            proj(v, p, &x, &y, NULL);
-            pb_add(&pb, x, y, s == 0 ? NB_MOVE : s == 3 ? NB_LINE_CLOSE : NB_LINE);
-        }
+        for (int s = 0; s < 4; s++)
+            pb_add(&pb, fr->corner[fr->pane[k][s]][0],
+                   fr->corner[fr->pane[k][s]][1],
+                   s == 0 ? NB_MOVE : s == 3 ? NB_LINE_CLOSE : NB_LINE);
         NbStroke st = { pedge, 0.8, 0, 0 };
         pb_fill(c, &pb, pane);
         pb_stroke(c, &pb, &st);
         pb_free(&pb);
-        for (int g = 0; g < 2; g++) {
-            int ga = g ? b : a, gb = g ? a : b;   /* lines at ga's ticks */
+        double side = fr->pane_side[k] ? v->hi[k] : v->lo[k];
+        for (int g = 1; g <= 2; g++) {
+            int ga = (k + g) % 3, gb = (k + 3 - g) % 3;   /* lines at ga's ticks */
             for (size_t t = 0; t < ax[ga].nt; t++) {
                 double p0[3], p1[3], x0, y0, x1, y1;
-                p0[k] = p1[k] = back ? v->hi[k] : v->lo[k];
+                p0[k] = p1[k] = side;
                 p0[ga] = p1[ga] = ax[ga].t[t];
                 p0[gb] = v->lo[gb];
                 p1[gb] = v->hi[gb];
-                proj(v, p0, &x0, &y0, NULL);
-                proj(v, p1, &x1, &y1, NULL);
+                nb_surf_project(v, p0, &x0, &y0, NULL);
+                nb_surf_project(v, p1, &x1, &y1, NULL);
                 segment(c, x0, y0, x1, y1, GRID_C, 0.8);
             }
         }
     }
 }
 
-/* The edge carrying axis k's ticks: x and y on the floor at the front
- * side of the other horizontal axis; z on the vertical edge furthest
- * left on screen. e0, e1: the selection (0/1 per axis) of its ends. */
-static void axis_edge(const View *v, int k, int e0[3], int e1[3])
+/* Ticks, labels and the axis label of axis k along its tick edge, written
+ * outward from the box as far as their size needs; the z label turned to
+ * read upwards like the y label of a 2-D panel. */
+static void draw_axis3d(const NbCanvas *c, const NbSurfView *v,
+                        const NbSurfFrame *fr, const Axis *a, int k,
+                        const char *label)
 {
-    if (k < 2) {
-        int o = 1 - k;
-        e0[2] = e1[2] = 0;
-        e0[o] = e1[o] = v->d[o] > 0 ? 1 : 0;
-        e0[k] = 0;
-        e1[k] = 1;
-        return;
-    }
-    double best = HUGE_VAL;
-    for (int s = 0; s < 4; s++) {
-        double p[3], x, y;
-        corner(v, s & 1, s >> 1, 0, p);
-        proj(v, p, &x, &y, NULL);
-        if (x < best) {
-            best = x;
-            e0[0] = e1[0] = s & 1;
-            e0[1] = e1[1] = s >> 1;
-        }
-    }
-    e0[2] = 0;
-    e1[2] = 1;
-}
-
-/* Ticks, labels and the axis label of axis k, written outward from the
- * box (away from its projected centre), as far as their size needs. */
-static void draw_axis3d(const NbCanvas *c, const View *v, const Axis *a,
-                        int k, const char *label)
-{
-    int e0[3], e1[3];
-    axis_edge(v, k, e0, e1);
-    double p0[3], p1[3], x0, y0, x1, y1;
-    corner(v, e0[0], e0[1], e0[2], p0);
-    corner(v, e1[0], e1[1], e1[2], p1);
-    proj(v, p0, &x0, &y0, NULL);
-    proj(v, p1, &x1, &y1, NULL);
-    segment(c, x0, y0, x1, y1, BLACK, 0.8);
-    double len = hypot(x1 - x0, y1 - y0);
-    double nx = -(y1 - y0) / len, ny = (x1 - x0) / len;
-    double mx = (x0 + x1) / 2 - v->cx, my = (y0 + y1) / 2 - v->cy;
-    if (nx * mx + ny * my < 0) {
-        nx = -nx;
-        ny = -ny;
-    }
-    if (k == 2) {           /* z: ticks point straight left */
-        nx = -1;
-        ny = 0;
-    }
-    double th = text_h(FS_TICK), far = 0;
+    const double *c0 = fr->corner[fr->edge[k][0]], *c1 = fr->corner[fr->edge[k][1]];
+    segment(c, c0[0], c0[1], c1[0], c1[1], BLACK, 0.8);
+    double nx = fr->out[k][0], ny = fr->out[k][1];
+    double p0[3], th = text_h(FS_TICK), far = 0;
+    corner_data(v, fr->edge[k][0], p0);
     char buf[64];
     for (size_t i = 0; i < a->nt; i++) {
         double p[3], x, y;
         memcpy(p, p0, sizeof p);
         p[k] = a->t[i];
-        proj(v, p, &x, &y, NULL);
+        nb_surf_project(v, p, &x, &y, NULL);
         segment(c, x, y, x + nx * TICK_LEN, y + ny * TICK_LEN, BLACK, 0.8);
         nb_plot_tick_label(a->t[i], a->step, 0, buf, sizeof buf);
         double w = nb_text_width(buf, FS_TICK, 0);
@@ -1278,57 +1177,69 @@ static void draw_axis3d(const NbCanvas *c, const View *v, const Axis *a,
         far = fmax(far, off + ext);
         text(c, x + nx * off, y + ny * off, buf, tstyle(FS_TICK, 0, 0, 0, 0));
     }
-    double lw = label ? nb_text_width(label, FS_LABEL, 0) : 0;
-    double off = far + LABEL_PAD + fabs(nx) * lw / 2 +
-                 fabs(ny) * text_h(FS_LABEL) / 2;
-    double ang = k == 2 ? 90 : 0;
-    if (k == 2)
-        off = far + LABEL_PAD + text_h(FS_LABEL) / 2;
-    text(c, (x0 + x1) / 2 + nx * off, (y0 + y1) / 2 + ny * off, label,
-         tstyle(FS_LABEL, 0, 0, 0, ang));
+    if (!label || !*label)
+        return;
+    int turn = k == 2 && fabs(nx) > fabs(ny);
+    double lw = nb_text_width(label, FS_LABEL, 0), lh = text_h(FS_LABEL);
+    double ext = turn ? lh / 2 : fabs(nx) * lw / 2 + fabs(ny) * lh / 2;
+    double off = far + LABEL_PAD + ext;
+    text(c, (c0[0] + c1[0]) / 2 + nx * off, (c0[1] + c1[1]) / 2 + ny * off,
+         label, tstyle(FS_LABEL, 0, 0, 0, turn ? 90 : 0));
 }
 
-/* A 3-D panel: limits (tight on the grids' ranges), the view fitted into
- * the cell less room for the labels, panes, surfaces, axes, title. */
-static void draw_panel3d(const NbCanvas *c, const NbPanel *p, Box cell)
+/* The z range of a panel's surfaces (finite values). */
+static void surface_zrange(const NbPanel *p, Axis *a)
 {
-    View v;
-    Axis ax[3];
-    memset(ax, 0, sizeof ax);
-    auto_limits(p, 0, p->xlo, p->xhi, &ax[0]);
-    auto_limits(p, 1, p->ylo, p->yhi, &ax[1]);
     Range zr = { HUGE_VAL, -HUGE_VAL };
     for (size_t k = 0; k < p->nlayers; k++)
         if (p->layers[k].kind == NB_LAYER_SURFACE)
             for (size_t i = 0; i < p->layers[k].nx * p->layers[k].ny; i++)
                 range_add(&zr, p->layers[k].z[i], 0);
-    ax[2].lo = range_ok(&zr) ? zr.lo : 0;
-    ax[2].hi = range_ok(&zr) ? zr.hi : 1;
-    if (!(ax[2].hi > ax[2].lo)) {
-        ax[2].lo -= 0.5;
-        ax[2].hi += 0.5;
+    a->lo = range_ok(&zr) ? zr.lo : 0;
+    a->hi = range_ok(&zr) ? zr.hi : 1;
+    if (!(a->hi > a->lo)) {
+        a->lo -= 0.5;
+        a->hi += 0.5;
     }
+}
+
+/* A 3-D panel: limits (tight on the grids' ranges), the box fitted into
+ * the cell less room for tick and axis labels (below the front edges and
+ * beside the side ones; above the back corners only the title), panes,
+ * surfaces, axes, title. */
+static void draw_panel3d(const NbCanvas *c, const NbPanel *p, Box cell)
+{
+    Axis ax[3];
+    memset(ax, 0, sizeof ax);
+    auto_limits(p, 0, p->xlo, p->xhi, &ax[0]);
+    auto_limits(p, 1, p->ylo, p->yhi, &ax[1]);
+    ax[0].log = ax[1].log = 0;
+    surface_zrange(p, &ax[2]);
     double top = p->title && *p->title ? TITLE_PAD + text_h(FS_TITLE) : 0;
     double m = TICK_LEN + TICK_PAD + 3.5 * FS_TICK + LABEL_PAD + text_h(FS_LABEL);
-    /* the labels hang below the front edges and left of the z axis;
-     * above the back corners there is only the title */
-    Box area = { cell.x + m, cell.y + top + PANEL_PAD, cell.w - 2 * m,
-                 cell.h - top - PANEL_PAD - m };
+    double lo[3] = { ax[0].lo, ax[1].lo, ax[2].lo };
+    double hi[3] = { ax[0].hi, ax[1].hi, ax[2].hi };
+    NbSurfView v;
+    NbSurfFrame fr;
+    if (nb_surf_view(&v, p->elev, p->azim, lo, hi, cell.x + m,
+                     cell.y + top + PANEL_PAD, fmax(cell.w - 2 * m, 1),
+                     fmax(cell.h - top - PANEL_PAD - m, 1)) != 0)
+        return;
+    nb_surf_frame(&v, &fr);
     for (int k = 0; k < 3; k++) {
-        v.lo[k] = ax[k].lo;
-        v.hi[k] = ax[k].hi;
+        const double *c0 = fr.corner[fr.edge[k][0]], *c1 = fr.corner[fr.edge[k][1]];
+        /* edges run aslant: sparser ticks, as mplot3d has */
+        axis_ticks(&ax[k], fmax(hypot(c1[0] - c0[0], c1[1] - c0[1]), 20), 3,
+                   0);
     }
-    view_setup(&v, p, area);
-    for (int k = 0; k < 3; k++)
-        axis_ticks(&ax[k], v.sc * 0.9, 0);
     c->group(c->ctx, "axes3d");
-    draw_panes(c, &v, ax);
+    draw_panes(c, &v, &fr, ax);
     for (size_t k = 0; k < p->nlayers; k++)
         if (p->layers[k].kind == NB_LAYER_SURFACE)
             draw_surface(c, &v, &p->layers[k]);
     const char *labels[3] = { p->xlabel, p->ylabel, p->zlabel };
     for (int k = 0; k < 3; k++)
-        draw_axis3d(c, &v, &ax[k], k, labels[k]);
+        draw_axis3d(c, &v, &fr, &ax[k], k, labels[k]);
     fit_text(c, cell.x + cell.w / 2, cell.y + PANEL_PAD + nb_text_ascent(FS_TITLE),
              p->title, tstyle(FS_TITLE, 1, 0, 1, 0), cell.x, cell.x + cell.w);
     c->end_group(c->ctx);
