@@ -18,11 +18,15 @@ check_out numdiff-hstudy-json 0 '{"command": "hstudy", "rows": [
   {"prec": "double", "method": "forward", "h": 0.05, "value": 6.049999999999969, "abs_error": 0.05, "rel_error": 0.00833}
 ], "summary": {"exact": 6, "double.forward.best_h": 0.05, "double.forward.best_error": 0.05, "double.forward.predicted_h": 6.32e-8, "double.forward.predicted_error": 1.26e-7, "notes": ["double forward: observed best h is 5.9 decades from the predicted h*"]}}' \
     -- nb --format=json -e 'hstudy(x^2, 3, methods=["forward"], prec=double, h=[0.5, 0.05])'
-# to="file.svg": a standalone SVG, one line per method and precision
+# to="file.svg": a standalone SVG, one line per method and precision (4),
+# the O(h) reference slope of the forward difference (the central
+# difference of x^2 has no truncation error: no O(h^2) slope to show), and
+# the predicted best h of the two forward series (the central model needs
+# a nonzero third derivative) as markers
 svg=$(mktemp /tmp/nabla-numdiff-XXXXXX.svg)
 nb -e "hstudy(x^2, 3, prec=[double, 113], methods=[\"forward\", \"central\"], to=\"$svg\")" >/dev/null 2>&1
-check_out numdiff-hstudy-svg 0 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"760\" height=\"480\" viewBox=\"0 0 760 480\" font-family=\"sans-serif\">
-4 </svg>" -- sh -c "head -1 '$svg'; printf '%s ' \$(grep -c '<polyline' '$svg'); tail -1 '$svg'"
+check_out numdiff-hstudy-svg 0 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"500\" viewBox=\"0 0 720 500\" font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\" fill-rule=\"evenodd\">
+5 2 </svg>" -- sh -c "sed -n 2p '$svg'; printf '%s ' \$(grep -c 'class=\"line\"' '$svg') \$(grep -c 'class=\"markers\"' '$svg'); tail -1 '$svg'"
 rm -f "$svg"
 check_err numdiff-hstudy-svg-unwritable 1 "-e:1:16: error: cannot write '/nonexistent/h.svg': No such file or directory
     hstudy(x^2, 3, to=\"/nonexistent/h.svg\")
