@@ -26,11 +26,13 @@ int nb_termimg_iterm2(FILE *out, const unsigned char *png, size_t len,
                       int wpx, int hpx);
 
 /* Sixel (libsixel, 256 colours) of premultiplied ARGB32 pixels, row stride
- * w, composited over white. -1 also when built without libsixel. */
+ * w, composited over white. 1, nothing written, when built without
+ * libsixel. */
 int nb_termimg_sixel(FILE *out, const uint32_t *argb, int w, int h);
 
 /* The figure as sixel at scale device pixels per CSS pixel (through
- * nb_figure_raster). */
+ * nb_figure_raster). 1, nothing written, when there are no pixels (no
+ * cairo) or no libsixel. */
 int nb_figure_write_sixel(const NbFigure *f, double scale, FILE *out);
 
 /* Standard base64 (RFC 4648, padded) of len bytes into dst, which holds

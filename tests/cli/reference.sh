@@ -11,7 +11,9 @@ else
     diff "$SRCDIR/doc/reference.md" "$tmp" | head -10
 fi
 
-grep '^  example: ' "$tmp" | sed 's/^  example: //' | while IFS= read -r ex; do
+# in a folder of their own: picture examples write files (to="c.svg")
+ref_dir=$(mktemp -d)
+grep '^  example: ' "$tmp" | sed 's/^  example: //' | (cd "$ref_dir" && while IFS= read -r ex; do
     case "$ex" in
     *" -> "*)
         stmt=${ex%% -> *}
@@ -22,5 +24,6 @@ grep '^  example: ' "$tmp" | sed 's/^  example: //' | while IFS= read -r ex; do
         check_cmd "help example runs: $ex" -- nb -e "$ex"
         ;;
     esac
-done
+done)
+rm -rf "$ref_dir"
 rm -f "$tmp"
