@@ -369,6 +369,22 @@ static int check_keywords(Ctx *c, NbDiag *d)
     return rc;
 }
 
+/* A path is drawn for one or two variables; more: learning curves only.
+ * Said before any step is run. */
+static int check_picture(Ctx *c, NbDiag *d)
+{
+    const NbArg *to = nb_args_kw(c->a, "to"), *curve = nb_args_kw(c->a, "curve");
+    int want_curve = 0;
+    if (!to || c->n <= 2 || (curve && kw_flag(c, curve, &want_curve, d) == 0 &&
+                             want_curve))
+        return d->code == NB_OK ? 0 : -1;
+    nb_diag_set(d, NB_ERR_ARGS, "a descent's picture shows one or two "
+                "variables (this f has %zu); curve=true draws the learning "
+                "curves", c->n);
+    nb_diag_locate(d, c->a->file, to->pos, NULL, 0);
+    return -1;
+}
+
 static int parse_args(Ctx *c, NbDiag *d)
 {
     const NbArgs *a = c->a;
@@ -391,7 +407,8 @@ static int parse_args(Ctx *c, NbDiag *d)
     c->vars = xcalloc(c->n, sizeof *c->vars);
     for (size_t i = 0; i < c->n; i++)
         c->vars[i] = vars[i], c->names[i] = vars[i]->u.name;
-    if (check_keywords(c, d) || nb_picture_check_to(a, d))
+    if (check_keywords(c, d) || nb_picture_check_to(a, d) ||
+        check_picture(c, d))
         return -1;
     return parse_rates(c, d) || parse_methods(c, d) || parse_starts(c, d) ||
            parse_gradient(c, d) || parse_numbers(c, d);

@@ -87,19 +87,12 @@ static int kw_text(const NbArgs *a, const char *name, const char **out,
     return fail(a, k->pos, d);
 }
 
-/* true/false (or 1/0) keyword; dflt when absent. A bare positional word
- * of the same name (plot(f, logy)) also sets it. */
+/* true/false (or 1/0) keyword; dflt when absent. */
 static int kw_flag(const NbArgs *a, const char *name, int dflt, int *out,
                    NbDiag *d)
 {
     const NbArg *k = nb_args_kw(a, name);
     *out = dflt;
-    for (size_t i = 0; i < a->npos; i++) {
-        const NbExpr *e = a->pos[i].value;
-        if (!a->pos[i].fn && is_value(e) && e->kind == NB_SYM &&
-            strcmp(e->u.name, name) == 0)
-            *out = 1;
-    }
     if (!k)
         return 0;
     const char *w = kw_word(a, name);
@@ -113,14 +106,6 @@ static int kw_flag(const NbArgs *a, const char *name, int dflt, int *out,
     }
     nb_diag_set(d, NB_ERR_TYPE, "%s must be true or false", name);
     return fail(a, k->pos, d);
-}
-
-/* Is positional argument i a flag word (logx, logy) rather than data? */
-static int is_flag_word(const NbArg *arg)
-{
-    const NbExpr *e = arg->value;
-    return !arg->fn && is_value(e) && e->kind == NB_SYM &&
-           (strcmp(e->u.name, "logx") == 0 || strcmp(e->u.name, "logy") == 0);
 }
 
 /* An integer keyword in [lo, hi]; dflt when absent. */
@@ -198,18 +183,20 @@ static size_t var_ranges(const NbArgs *a, const char *const *own,
     return n;
 }
 
-/* Unknown keywords are errors, except variable ranges (nvar of them). */
+/* Unknown keywords are errors, except variable ranges (nvar of them):
+ * a keyword that is not the command's own and not a range is checked
+ * alone, so the message names it and suggests the closest keyword. */
 static int check_keywords(const NbArgs *a, const char *const *own,
                           size_t nvar, const char *usage, NbDiag *d)
 {
     const NbArg *r[8];
     size_t n = var_ranges(a, own, r, 8);
     for (size_t i = 0; i < n && i < 8; i++)
-        if (!r[i]->is_range && !(is_value(r[i]->value) &&
-                                 r[i]->value->kind == NB_VEC)) {
-            /* not a range: an unknown keyword; let the shared check
-             * suggest the closest one */
-            return nb_args_check_keywords(a, own, d);
+        if (!r[i]->is_range) {
+            NbArgs one = *a;
+            one.nkw = 1;
+            one.kw = (NbArg *)r[i];
+            return nb_args_check_keywords(&one, own, d);
         }
     if (n != nvar) {
         nb_diag_set(d, NB_ERR_ARGS, "%s: give %s", usage,
@@ -541,8 +528,10 @@ static int add_tangents(NbSession *s, const NbArgs *a, NbFigure *f,
 {
     double at[MAX_TANGENTS];
     size_t n;
-    if (tangent_points(s, a, at, &n, d) || n == 0)
-        return n == 0 ? 0 : -1;
+    if (tangent_points(s, a, at, &n, d))
+        return -1;
+    if (n == 0)
+        return 0;
     NbStore *st = nb_session_store(s);
     const NbArg *k = nb_args_kw(a, "tangent");
     const NbExpr *df = nb_diff(st, fn->body, var, d);
@@ -615,8 +604,6 @@ static int plot_curves(NbSession *s, const NbArgs *a, NbFigure *f,
     int first = 1;
     for (size_t i = 0; i < a->npos; i++) {
         const NbArg *arg = &a->pos[i];
-        if (is_flag_word(arg))
-            continue;
         if (!arg->fn && is_point_list(arg->value)) {
             if (add_points(s, a, arg, f, idx++, d))
                 return -1;
