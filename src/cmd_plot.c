@@ -22,6 +22,7 @@
 #define DEFAULT_GRID 200        /* contour grid points per side */
 #define DEFAULT_SURFACE_GRID 40 /* surface quads per side + 1 */
 #define DEFAULT_LEVELS 20
+#define DEFAULT_LOG_LEVELS 30   /* 1, 2, 5 in each decade over ~10 decades */
 #define FIELD_ARROWS 15         /* gradient arrows per side */
 #define MAX_CURVES 20           /* curves in one plot() */
 #define MAX_TANGENTS 20
@@ -762,7 +763,8 @@ static int levels_of(NbSession *s, const NbArgs *a, const Grid *g, int log,
         return 0;
     }
     long n;
-    if (kw_count(s, a, "levels", 1, NB_PLOT_MAX_LEVELS, DEFAULT_LEVELS, &n, d))
+    if (kw_count(s, a, "levels", 1, NB_PLOT_MAX_LEVELS,
+                 log ? DEFAULT_LOG_LEVELS : DEFAULT_LEVELS, &n, d))
         return -1;
     double lo, hi;
     zrange(g, log, &lo, &hi);
@@ -881,9 +883,10 @@ static int add_field(NbSession *s, const NbArgs *a, NbFigure *f, const Fn *fn,
         dx[i] *= 0.9 / big;
         dy[i] *= 0.9 / big;
     }
+    /* no legend entry: arrows cover the whole panel, and a legend would
+     * hide some; the picture's title says what they are */
     NbArrowStyle as = {descent ? (NbColor){0.1, 0.55, 0.1, 1}
-                               : (NbColor){0.8, 0.1, 0.1, 1}, 1.2,
-                       descent ? "−∇f (descent direction)" : "∇f (gradient)"};
+                               : (NbColor){0.8, 0.1, 0.1, 1}, 1.2, NULL};
     if (n && nb_layer_arrows(f, 0, n, x, y, dx, dy, &as) < 0)
         return out_of_memory(a, d);
     return 0;
@@ -907,9 +910,13 @@ static int add_minimum(const NbArgs *a, NbFigure *f, const Grid *g,
     double y = g->y0 + (g->y1 - g->y0) * (double)(best / g->nx) /
                (double)(g->ny - 1);
     NbMarkerStyle ms = {NB_MARKER_STAR, 16, {1, 1, 1, 1}, {0, 0, 0, 1},
-                        "lowest point of the grid"};
-    return nb_layer_markers(f, 0, 1, &x, &y, &ms) < 0 ? out_of_memory(a, d)
-                                                       : 0;
+                        NULL};
+    double dy = (g->y1 - g->y0) * 0.04;
+    if (nb_layer_markers(f, 0, 1, &x, &y, &ms) < 0 ||
+        nb_layer_text(f, 0, x, y + dy, "minimum", (NbColor){0, 0, 0, 1}, 11,
+                      0) < 0)
+        return out_of_memory(a, d);
+    return 0;
 }
 
 /* point=[a, b]: the point, and its partial derivatives as arrows along

@@ -19,6 +19,7 @@
 
 #define PATH_GRID 160            /* contour grid behind a path */
 #define PATH_LEVELS 20
+#define PATH_LOG_LEVELS 30       /* log spacing: 1, 2, 5 in each decade */
 
 /* The bounding box of the finite path points of every run in dimension j,
  * skipping points that ran 1000 times farther than the start is from 0. */
@@ -98,7 +99,8 @@ static int contour_panel(NbFigure *f, int panel, const NbProgram *prog,
             }
         if (!(lo < hi))
             hi = lo + 1;
-        size_t nlev = isfinite(lo) ? nb_plot_levels(lo, hi, PATH_LEVELS, log,
+        size_t nlev = isfinite(lo) ? nb_plot_levels(lo, hi, log ? PATH_LOG_LEVELS
+                                                    : PATH_LEVELS, log,
                                                     lev, NB_PLOT_MAX_LEVELS)
                                    : 0;
         NbContourStyle cs = {1, NB_CMAP_BLUES, 0, {0, 0, 0, 0}, 0, 0,
