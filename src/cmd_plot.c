@@ -24,8 +24,6 @@
 #define DEFAULT_LEVELS 20
 #define DEFAULT_LOG_LEVELS 30   /* 1, 2, 5 in each decade over ~10 decades */
 #define FIELD_ARROWS 15         /* gradient arrows per side */
-#define MAX_CURVES 20           /* curves in one plot() */
-#define MAX_TANGENTS 20
 
 /* ---- argument helpers ------------------------------------------------------ */
 
@@ -506,9 +504,9 @@ static int tangent_points(NbSession *s, const NbArgs *a, double *at,
         return 0;
     const NbExpr *e = k->value;
     if (is_value(e) && e->kind == NB_VEC) {
-        if (e->n > MAX_TANGENTS) {
+        if (e->n > NB_PLOT_MAX_TANGENTS) {
             nb_diag_set(d, NB_ERR_ARGS, "at most %d tangent points",
-                        MAX_TANGENTS);
+                        NB_PLOT_MAX_TANGENTS);
             return fail(a, k->pos, d);
         }
         for (size_t i = 0; i < e->n; i++)
@@ -527,7 +525,7 @@ static int add_tangents(NbSession *s, const NbArgs *a, NbFigure *f,
                         const Fn *fn, const NbExpr *var, double lo, double hi,
                         NbDiag *d)
 {
-    double at[MAX_TANGENTS];
+    double at[NB_PLOT_MAX_TANGENTS];
     size_t n;
     if (tangent_points(s, a, at, &n, d))
         return -1;
@@ -610,9 +608,9 @@ static int plot_curves(NbSession *s, const NbArgs *a, NbFigure *f,
                 return -1;
             continue;
         }
-        if (++ncurves > MAX_CURVES) {
+        if (++ncurves > NB_PLOT_MAX_CURVES) {
             nb_diag_set(d, NB_ERR_ARGS, "at most %d curves in one plot",
-                        MAX_CURVES);
+                        NB_PLOT_MAX_CURVES);
             return fail(a, arg->pos, d);
         }
         Fn fn;
@@ -1195,7 +1193,8 @@ const NbCommand nb_cmds_plot[] = {
      "Draws functions of one variable over a range: curves sampled where "
      "they bend, broken at poles. tangent=a or tangent=[a1, a2] adds tangent "
      "lines and marks where they touch; a list of [x, y] pairs adds data "
-     "points. y=c..d fixes the y range; logx, logy log axes; title=, "
+     "points. y=c..d fixes the y range; logx=true, logy=true log axes; "
+     "title=, "
      "xlabel=, ylabel=, width=, height= (pixels), samples=N (at most "
      "100000). to=\"name.svg\" (or .png, .pdf) writes a file; at a terminal "
      "the picture is drawn under the prompt; p = plot(...) keeps it for "

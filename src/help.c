@@ -14,10 +14,14 @@ typedef struct Topic {
 
 /* Statements that are not in any table: they are part of the grammar. */
 static const Topic statements[] = {
-    {"set", "set precision BITS|double, set digits N, set format text|csv|json",
+    {"set", "set precision BITS|double, set digits N, set format "
+     "text|csv|json, set plots auto|image|text|off",
      "Change a setting: the working precision (double: hardware doubles; "
      "BITS: MPFR with that many bits), the significant digits shown for "
-     "floats (0: shortest round-trip), the format of tables and results."},
+     "floats (0: shortest round-trip), the format of tables and results, "
+     "and where pictures are drawn besides their to= file: auto (at an "
+     "interactive terminal, as an image where the terminal shows images, "
+     "else as text), image, text (also into a pipe), off."},
     {"help", "help [NAME]", "List everything, or describe NAME."},
     {"load", "load \"file.nabla\"", "Run a script file in this session."},
     {"vars", "vars", "List the variables and their values."},

@@ -32,6 +32,8 @@
 #define NB_PLOT_MAX_POINTS 1000000     /* points in one line or marker layer */
 #define NB_PLOT_MAX_ARROWS 10000       /* arrows in one quiver layer */
 #define NB_PLOT_MAX_SIZE 8000          /* pixels per side of a figure */
+#define NB_PLOT_MAX_CURVES 20          /* curves in one plot() */
+#define NB_PLOT_MAX_TANGENTS 20        /* tangent points in one plot() */
 #define NB_PLOT_MIN_SIZE 50
 
 typedef struct NbColor { double r, g, b, a; } NbColor;   /* 0..1 each */
