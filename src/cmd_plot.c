@@ -434,7 +434,8 @@ static int set_texts(const NbArgs *a, NbFigure *f, const char *title,
 /* ---- plot ------------------------------------------------------------------ */
 
 static const char *const plot_kw[] = {"title", "xlabel", "ylabel", "to",
-    "width", "height", "tangent", "y", "logx", "logy", "samples", NULL};
+    "width", "height", "tangent", "y", "logx", "logy", "samples", "labels",
+    NULL};
 
 /* Data points: a vector of [x, y] pairs. */
 static int is_point_list(const NbExpr *e)
@@ -447,8 +448,31 @@ static int is_point_list(const NbExpr *e)
     return 1;
 }
 
+/* labels=["f", "f'", ...]: the legend's names, one per positional
+ * argument; NULL when not given. */
+static int labels_of(const NbArgs *a, const NbExpr **out, NbDiag *d)
+{
+    const NbArg *k = nb_args_kw(a, "labels");
+    *out = NULL;
+    if (!k)
+        return 0;
+    const NbExpr *e = k->value;
+    int ok = is_value(e) && e->kind == NB_VEC && e->n == a->npos;
+    for (size_t i = 0; ok && i < e->n; i++)
+        ok = e->args[i]->kind == NB_STR &&
+             !nb_session_picture_tag(e->args[i]);
+    if (!ok) {
+        nb_diag_set(d, NB_ERR_ARGS, "labels must be a list of %zu name%s in "
+                    "quotes, one for each curve or list of points", a->npos,
+                    a->npos == 1 ? "" : "s");
+        return fail(a, k->pos, d);
+    }
+    *out = e;
+    return 0;
+}
+
 static int add_points(NbSession *s, const NbArgs *a, const NbArg *arg,
-                      NbFigure *f, size_t idx, NbDiag *d)
+                      NbFigure *f, size_t idx, const char *label, NbDiag *d)
 {
     const NbExpr *e = arg->value;
     if (e->n > NB_PLOT_MAX_POINTS) {
@@ -462,7 +486,7 @@ static int add_points(NbSession *s, const NbArgs *a, const NbArg *arg,
         rc = to_double(s, a, e->args[i]->args[0], arg->pos, &x[i], d) ||
              to_double(s, a, e->args[i]->args[1], arg->pos, &y[i], d);
     NbMarkerStyle ms = {NB_MARKER_CIRCLE, 8, nb_color_cycle(idx),
-                        {0, 0, 0, 0}, "data"};
+                        {0, 0, 0, 0}, label ? label : "data"};
     if (rc == 0 && nb_layer_markers(f, 0, e->n, x, y, &ms) < 0)
         rc = out_of_memory(a, d);
     free(x);
@@ -596,15 +620,18 @@ static int plot_curves(NbSession *s, const NbArgs *a, NbFigure *f,
                        double *ylo, double *yhi, NbDiag *d)
 {
     long samples;
-    if (kw_count(s, a, "samples", 2, NB_PLOT_MAX_SAMPLES, 2000, &samples, d))
+    const NbExpr *labels;
+    if (kw_count(s, a, "samples", 2, NB_PLOT_MAX_SAMPLES, 2000, &samples, d) ||
+        labels_of(a, &labels, d))
         return -1;
     const NbExpr *var = nb_sym(nb_session_store(s), range->name);
     size_t idx = 0, ncurves = 0;
     int first = 1;
     for (size_t i = 0; i < a->npos; i++) {
         const NbArg *arg = &a->pos[i];
+        const char *label = labels ? labels->args[i]->u.name : NULL;
         if (!arg->fn && is_point_list(arg->value)) {
-            if (add_points(s, a, arg, f, idx++, d))
+            if (add_points(s, a, arg, f, idx++, label, d))
                 return -1;
             continue;
         }
@@ -614,8 +641,11 @@ static int plot_curves(NbSession *s, const NbArgs *a, NbFigure *f,
             return fail(a, arg->pos, d);
         }
         Fn fn;
-        if (fn_of(s, a, arg, 1, "plot", &fn, d) ||
-            fn_compile(s, a, arg, &fn, 1, &var, d) ||
+        if (fn_of(s, a, arg, 1, "plot", &fn, d) == 0 && label) {
+            free(fn.label);
+            fn.label = strdup(label);
+        }
+        if (d->code != NB_OK || fn_compile(s, a, arg, &fn, 1, &var, d) ||
             add_curve(a, f, &fn, idx++, lo, hi, logx, samples, ylo, yhi, d) ||
             (first && add_tangents(s, a, f, &fn, fn.nvars ? fn.vars[0] : var,
                                    lo, hi, d))) {
@@ -636,7 +666,7 @@ static int plot_curves(NbSession *s, const NbArgs *a, NbFigure *f,
 /* plot's keywords when its variable is y: y= is then the variable's
  * range, not the limits of the y axis. */
 static const char *const plot_kw_y[] = {"title", "xlabel", "ylabel", "to",
-    "width", "height", "tangent", "logx", "logy", "samples", NULL};
+    "width", "height", "tangent", "logx", "logy", "samples", "labels", NULL};
 
 static const NbExpr *cmd_plot(NbSession *s, const NbArgs *a, NbDiag *d)
 {
@@ -1193,8 +1223,9 @@ const NbCommand nb_cmds_plot[] = {
      "Draws functions of one variable over a range: curves sampled where "
      "they bend, broken at poles. tangent=a or tangent=[a1, a2] adds tangent "
      "lines and marks where they touch; a list of [x, y] pairs adds data "
-     "points. y=c..d fixes the y range; logx=true, logy=true log axes; "
-     "title=, "
+     "points. labels=[\"f\", \"f'\"] names the curves in the legend (by "
+     "default their expressions). y=c..d fixes the y range; logx=true, "
+     "logy=true log axes; title=, "
      "xlabel=, ylabel=, width=, height= (pixels), samples=N (at most "
      "100000). to=\"name.svg\" (or .png, .pdf) writes a file; at a terminal "
      "the picture is drawn under the prompt; p = plot(...) keeps it for "

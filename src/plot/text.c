@@ -88,9 +88,12 @@ static long luma(uint32_t p)   /* 0 .. 255000 */
     return 213L * (p >> 16 & 255) + 715L * (p >> 8 & 255) + 72L * (p & 255);
 }
 
-/* Monochrome leaves out faint neutral strokes (grid lines): greys lighter
- * than mid-grey once composited over white. Coloured lines always count. */
-static int mono_visible(NbColor c)
+/* Faint neutral strokes (grid lines: greys lighter than mid-grey once
+ * composited over white) are left out, in colour too: at braille
+ * resolution a grid line takes whole cells from the curves it crosses (a
+ * cell has one ink colour), and the tick labels already say where the
+ * values are. Coloured lines always count. */
+static int visible_stroke(NbColor c)
 {
     uint32_t p = blend(c, WHITE);
     int r = p >> 16 & 255, g = p >> 8 & 255, b = p & 255;
@@ -172,7 +175,7 @@ static void tc_stroke(void *ctx, const NbPath *path, const NbStroke *s)
     double w = s->width * tc->sx;
     Pen p = {tc, s->color, w < 1.5 ? 1 : (int)lround(w), 1, 0, 0, 0,
              -1, -1};
-    if (!tc->color && !mono_visible(s->color))
+    if (!visible_stroke(s->color))
         return;
     if (s->dashed == 1) {
         p.on = 2.5;
@@ -401,7 +404,8 @@ static void tc_text(void *ctx, double x, double y, const char *s,
         span += up ? 1 : w[i];
     if (!isfinite(x + y) || n == 0)
         return;
-    double along = (up ? y : x) / (up ? NB_TEXT_CELL_H : NB_TEXT_CELL_W);
+    double cw = 2 / tc->sx, ch = 4 / tc->sy;   /* CSS pixels a cell */
+    double along = (up ? y : x) / (up ? ch : cw);
     int lim = up ? tc->rows : tc->cols;
     int first = t->halign < 0 ? (int)lround(along)
                 : t->halign > 0 ? (int)lround(along) - span
@@ -412,7 +416,7 @@ static void tc_text(void *ctx, double x, double y, const char *s,
         first = lim - span;
     if (first < 0)
         first = 0;
-    double across = up ? (x + off) / NB_TEXT_CELL_W : (y + off) / NB_TEXT_CELL_H;
+    double across = up ? (x + off) / cw : (y + off) / ch;
     int fixed = (int)floor(across), fmax_ = up ? tc->cols : tc->rows;
     fixed = fixed < 0 ? 0 : fixed >= fmax_ ? fmax_ - 1 : fixed;
     for (int i = 0, pos = first; i < n && pos < lim; i++) {
@@ -665,8 +669,8 @@ int nb_text_canvas_emit(const NbTextCanvas *tc, FILE *out)
 int nb_figure_write_text(const NbFigure *f, int cols, int rows, int color,
                          FILE *out)
 {
-    if (!f || cols < 8 || rows < 4 || cols * NB_TEXT_CELL_W > NB_PLOT_MAX_SIZE ||
-        rows * NB_TEXT_CELL_H > NB_PLOT_MAX_SIZE)
+    if (!f || cols < 8 || rows < 4 || cols * NB_TEXT_FIG_CELL_W > NB_PLOT_MAX_SIZE ||
+        rows * NB_TEXT_FIG_CELL_H > NB_PLOT_MAX_SIZE)
         return -1;
     NbFigure *g = malloc(sizeof *g);
     NbTextCanvas *tc = nb_text_canvas_new(cols, rows, color);
@@ -674,8 +678,10 @@ int nb_figure_write_text(const NbFigure *f, int cols, int rows, int color,
     if (g && tc) {
         NbCanvas c;
         *g = *f;
-        g->w = (double)cols * NB_TEXT_CELL_W;
-        g->h = (double)rows * NB_TEXT_CELL_H;
+        g->w = (double)cols * NB_TEXT_FIG_CELL_W;
+        g->h = (double)rows * NB_TEXT_FIG_CELL_H;
+        tc->sx = 2.0 / NB_TEXT_FIG_CELL_W;
+        tc->sy = 4.0 / NB_TEXT_FIG_CELL_H;
         nb_text_canvas_bind(tc, &c);
         nb_render_figure(g, &c);
         rc = nb_text_canvas_emit(tc, out);

@@ -15,6 +15,12 @@
  * is 4 x 4 CSS pixels. */
 #define NB_TEXT_CELL_W 8
 #define NB_TEXT_CELL_H 16
+/* A figure (nb_figure_write_text) is laid out at 7 x 14 CSS pixels a
+ * cell: a character of its 11-12 pixel text (DejaVu's digits are 0.64 em)
+ * is about 7 pixels wide, so a label laid out in pixels takes the cells
+ * it is given, and the legend's box holds its labels. */
+#define NB_TEXT_FIG_CELL_W 7
+#define NB_TEXT_FIG_CELL_H 14
 
 typedef struct NbTextCanvas NbTextCanvas;
 
