@@ -560,23 +560,29 @@ static uint32_t dominant(const NbTextCanvas *tc, int col, int row)
     return best;
 }
 
-/* A cell in colour: its background, ink colour and braille bits. */
+/* A cell in colour: its background, ink colour and braille bits. Only
+ * what a line or marker painted becomes dots; where fills alone meet (the
+ * bands of filled contours) the cell takes its dominant colour whole:
+ * dots there would draw every band's edge as noise. */
 static unsigned color_cell(const NbTextCanvas *tc, int col, int row,
                            uint32_t *bg, uint32_t *fg)
 {
     uint32_t p[8];
     unsigned bits = 0;
     long far = -1;
+    unsigned char ink[8];
     cell_pixels(tc, tc->px, col, row, p);
+    for (int i = 0; i < 8; i++)
+        ink[i] = tc->ink[(size_t)(row * 4 + i / 2) * tc->W + col * 2 + i % 2];
     *bg = dominant(tc, col, row);
     *fg = *bg;
     for (int i = 0; i < 8; i++)
-        if (dist2(p[i], *bg) > far) {
+        if (ink[i] && dist2(p[i], *bg) > far) {
             far = dist2(p[i], *bg);
             *fg = p[i];
         }
     for (int i = 0; i < 8; i++)
-        if (p[i] != *bg && dist2(p[i], *fg) <= dist2(p[i], *bg))
+        if (ink[i] && p[i] != *bg && dist2(p[i], *fg) <= dist2(p[i], *bg))
             bits |= dot_bit[i / 2][i % 2];
     return bits;
 }
