@@ -1085,6 +1085,20 @@ static int contour_layers(NbSession *s, const NbArgs *a, NbFigure *f,
            add_point(s, a, f, fn, g, d) || add_path_kw(s, a, f, d);
 }
 
+/* The end of a grid command: free the function and the grid; the
+ * figure goes to nb_picture_finish, or is freed when rc says failed. */
+static const NbExpr *finish_grid(NbSession *s, const NbArgs *a, NbFigure *f,
+                                 Fn *fn, Grid *g, int rc, NbDiag *d)
+{
+    fn_free(fn);
+    free(g->z);
+    if (rc) {
+        nb_figure_free(f);
+        return NULL;
+    }
+    return nb_picture_finish(s, a, f, d);
+}
+
 static const NbExpr *cmd_contour(NbSession *s, const NbArgs *a, NbDiag *d)
 {
     Fn fn;
@@ -1105,13 +1119,7 @@ static const NbExpr *cmd_contour(NbSession *s, const NbArgs *a, NbDiag *d)
         rc = set_texts(a, f, fn.label, g.ranges[0]->name, g.ranges[1]->name,
                        d);
     }
-    fn_free(&fn);
-    free(g.z);
-    if (rc) {
-        nb_figure_free(f);
-        return NULL;
-    }
-    return nb_picture_finish(s, a, f, d);
+    return finish_grid(s, a, f, &fn, &g, rc, d);
 }
 
 /* ---- surface ----------------------------------------------------------------- */
@@ -1147,13 +1155,7 @@ static const NbExpr *cmd_surface(NbSession *s, const NbArgs *a, NbDiag *d)
     if (rc == 0)
         rc = set_texts(a, f, fn.label, g.ranges[0]->name, g.ranges[1]->name,
                        d);
-    fn_free(&fn);
-    free(g.z);
-    if (rc) {
-        nb_figure_free(f);
-        return NULL;
-    }
-    return nb_picture_finish(s, a, f, d);
+    return finish_grid(s, a, f, &fn, &g, rc, d);
 }
 
 /* ---- figure: pictures side by side ------------------------------------------- */
