@@ -184,13 +184,23 @@ static int learning_curves(NbFigure *f, const NbDescentPic *p)
             free(y);
             return -1;
         }
+        long zero = -1;   /* the step where f reached 0 exactly */
         for (size_t i = 0; i < res->npts; i++) {
             x[i] = (double)res->pt_step[i];
             y[i] = logy && !(res->pt_f[i] > 0) ? NAN : res->pt_f[i];
+            if (zero < 0 && res->pt_f[i] == 0)
+                zero = res->pt_step[i];
         }
+        /* a log axis cannot show f = 0: the legend says where it got there */
+        char *label = NULL;
+        const char *name = p->labels ? p->labels[r] : "f";
+        if (logy && zero >= 0 && asprintf(&label, "%s (f = 0 at step %ld)",
+                                          name, zero) < 0)
+            label = NULL;
         NbLineStyle ls = {nb_color_cycle(r), 0, 0, NB_MARKER_NONE, 0,
-                          p->labels ? p->labels[r] : "f"};
+                          label ? label : name};
         int rc = nb_layer_line(f, 0, res->npts, x, y, &ls);
+        free(label);
         free(x);
         free(y);
         if (rc < 0)
