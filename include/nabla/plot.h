@@ -119,7 +119,8 @@ int nb_layer_markers(NbFigure *f, int p, size_t n, const double *x,
  * (j the row, from y0 up); non-finite values are holes. levels: the nlev
  * level values, increasing. Filled: the regions between levels are painted
  * with the colormap (below the first level and above the last are painted
- * too, with the end colours); lines: one traced line per level, coloured by
+ * too: with colours of their own when values lie beyond the levels, else
+ * with the end colours); lines: one traced line per level, coloured by
  * the colormap, or all in line_color when its alpha is > 0. A colourbar
  * with cbar_label is drawn beside the panel when colorbar is set. log_scale:
  * levels are spaced (and the colourbar ticked) logarithmically. */

@@ -376,6 +376,8 @@ int nb_layer_contour(NbFigure *f, int p, size_t nx, size_t ny, double x0,
         l->nlev = nlev;
         ok = (l->levels = dup_doubles(levels, nlev)) != NULL;
     }
+    for (size_t i = 0; ok && i < nx * ny && !l->beyond; i++)
+        l->beyond = z[i] < levels[0] || z[i] > levels[nlev - 1];
     return commit_layer(f, p, l, ok);
 }
 

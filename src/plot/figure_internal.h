@@ -26,6 +26,9 @@ typedef struct NbLayer {
     size_t nlev;
     double *levels;            /* owned */
     NbContourStyle contour;
+    int beyond;                /* CONTOUR: values below the first level or
+                                  above the last: the outer regions get
+                                  colours of their own */
     NbColormap cmap;           /* SURFACE */
     /* TEXT */
     char *text;

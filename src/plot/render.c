@@ -574,16 +574,22 @@ static void contour_to_px(const Lay *l, const NbLayer *ly,
 /* The colour t of the region above level i (i = -1: the whole field),
  * the bands between levels spanning the colormap, the regions below the
  * first and above the last level taking the end colours. */
-static double band_t(long i, size_t nlev)
+/* The colormap position of region i (between levels i and i + 1; -1
+ * below the first). When values lie beyond the levels (levels given
+ * inside the data's range) the nlev + 1 regions all get colours of their
+ * own; else the regions between levels span the colormap and the two
+ * outer ones, (nearly) empty, share the end colours. */
+static double band_t(const NbLayer *ly, long i)
 {
-    if (nlev <= 2)
-        return (double)(i + 1) / (double)nlev;
+    size_t nlev = ly->nlev;
+    if (nlev <= 2 || ly->beyond)
+        return clampd((double)(i + 1) / (double)nlev, 0, 1);
     return clampd((double)i, 0, (double)(nlev - 2)) / (double)(nlev - 2);
 }
 
 static NbColor band_color(const NbLayer *ly, long i)
 {
-    NbColor col = nb_colormap(ly->contour.cmap, band_t(i, ly->nlev));
+    NbColor col = nb_colormap(ly->contour.cmap, band_t(ly, i));
     col.a = ly->contour.alpha;
     return col;
 }
@@ -609,7 +615,7 @@ static void draw_filled(const NbCanvas *c, const Lay *l, const NbLayer *ly)
 {
     int opaque = ly->contour.alpha >= 1;
     for (long i = -1; i < (long)ly->nlev; i++) {
-        if (i >= 0 && band_t(i, ly->nlev) == band_t(i - 1, ly->nlev))
+        if (i >= 0 && band_t(ly, i) == band_t(ly, i - 1))
             continue;             /* same colour as the region below */
         Pbuf b = { 0 };
         double lv = i < 0 ? -INFINITY : ly->levels[i];
@@ -617,7 +623,7 @@ static void draw_filled(const NbCanvas *c, const Lay *l, const NbLayer *ly)
         if (ok && !opaque) {
             long j = i + 1;
             while (j < (long)ly->nlev &&
-                   band_t(j, ly->nlev) == band_t(i, ly->nlev))
+                   band_t(ly, j) == band_t(ly, i))
                 j++;
             if (j < (long)ly->nlev)
                 ok = region_px(l, ly, ly->levels[j], &b) == 0;
@@ -636,23 +642,49 @@ static NbColor line_color(const NbLayer *ly, size_t i)
     return nb_colormap(ly->contour.cmap, t);
 }
 
-/* Emit subpath [s, e) of b into o, leaving out the points within r of
- * point m (the label's gap). A closed subpath is walked cyclically from m
- * back to m, so the gap is one cut and the rest one open polyline. */
+/* Where segment p -> q crosses the circle of radius r about (cx, cy),
+ * one end inside and one outside: the point on the segment at distance r
+ * (the root of |p + t (q - p) - c| = r in [0, 1]). */
+static void circle_cut(double px_, double py_, double qx, double qy,
+                       double cx, double cy, double r, double *x, double *y)
+{
+    double dx = qx - px_, dy = qy - py_, fx = px_ - cx, fy = py_ - cy;
+    double a = dx * dx + dy * dy, bb = 2 * (fx * dx + fy * dy);
+    double cc = fx * fx + fy * fy - r * r;
+    double disc = sqrt(fmax(bb * bb - 4 * a * cc, 0));
+    double t = a > 0 ? (-bb + (cc < 0 ? disc : -disc)) / (2 * a) : 0;
+    t = clampd(t, 0, 1);
+    *x = px_ + t * dx;
+    *y = py_ + t * dy;
+}
+
+/* Emit subpath [s, e) of b into o with a gap of radius r about point m
+ * (the label's): segments that cross the circle are cut where they cross
+ * it, so the gap is as wide as the label however coarse the line. A
+ * closed subpath is walked cyclically from m back to m, so the gap is one
+ * cut and the rest one open polyline. */
 static void emit_gapped(const Pbuf *b, size_t s, size_t e, size_t m,
                         double r, Pbuf *o)
 {
     int closed = b->ops[e - 1] == NB_LINE_CLOSE;
     size_t n = e - s, steps = closed ? n + 1 : n;
-    int down = 0;
+    int down = 0, was_in = 0;
+    double cx = b->x[m], cy = b->y[m], lx = 0, ly = 0, x, y;
     for (size_t k = 0; k < steps; k++) {
         size_t i = closed ? s + (m - s + k) % n : s + k;
-        if (hypot(b->x[i] - b->x[m], b->y[i] - b->y[m]) < r) {
-            down = 0;
-            continue;
+        int in = hypot(b->x[i] - cx, b->y[i] - cy) < r;
+        if (k > 0 && in != was_in) {
+            circle_cut(lx, ly, b->x[i], b->y[i], cx, cy, r, &x, &y);
+            pb_add(o, x, y, down ? NB_LINE : NB_MOVE);
+            down = !in;
         }
-        pb_add(o, b->x[i], b->y[i], down ? NB_LINE : NB_MOVE);
-        down = 1;
+        if (!in) {
+            pb_add(o, b->x[i], b->y[i], down ? NB_LINE : NB_MOVE);
+            down = 1;
+        }
+        was_in = in;
+        lx = b->x[i];
+        ly = b->y[i];
     }
 }
 
