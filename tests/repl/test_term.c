@@ -27,6 +27,31 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* Children that did not exit 0: a sanitizer or valgrind report in a
+ * child shows in its exit status only (--error-exitcode). */
+static int bad_children;
+
+static void note_exit(int st)
+{
+    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+        bad_children++;
+}
+
+/* Wait for the child until end (ms), so valgrind can finish its report,
+ * then kill it. */
+static void reap(pid_t pid, double end)
+{
+    int st = 0;
+    pid_t w;
+    while ((w = waitpid(pid, &st, WNOHANG)) == 0 && now_ms() < end)
+        usleep(10000);
+    if (w == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &st, 0);
+    }
+    note_exit(st);
+}
+
 static void clean_env(void)
 {
     unsetenv("NABLA_TERM_PROTO");
@@ -50,6 +75,7 @@ static void child_detect(int slave, int wfd)
 {
     Report r;
     struct termios before, after, raw;
+    memset(&r, 0, sizeof r);    /* the padding goes down the pipe too */
     tcgetattr(slave, &before);
     double t0 = now_ms();
     r.proto = nb_term_detect(slave, slave, 100);
@@ -80,6 +106,7 @@ static int fake_terminal(const char *answer, Report *r, char *echoed, size_t cap
     struct winsize ws = {24, 80, 0, 0};
     if (openpty(&master, &slave, NULL, NULL, &ws) != 0 || pipe(pfd) != 0)
         return 0;
+    fflush(stdout);     /* valgrind's exit flushes the child's copy */
     pid_t pid = fork();
     if (pid == 0) {
         close(master);
@@ -116,10 +143,7 @@ static int fake_terminal(const char *answer, Report *r, char *echoed, size_t cap
             break;
     }
     ssize_t got = read(pfd[0], r, sizeof *r);
-    int st;
-    if (got != (ssize_t)sizeof *r)
-        kill(pid, SIGKILL);
-    waitpid(pid, &st, 0);
+    reap(pid, got == (ssize_t)sizeof *r ? now_ms() + 10000 : 0);
     close(master);
     close(pfd[0]);
     return got == (ssize_t)sizeof *r ? (asked ? 1 : 2) : 0;
@@ -213,6 +237,7 @@ static size_t show_on_pty(const NbFigure *f, NbTermProto proto, struct winsize w
     tcgetattr(slave, &tio);
     tio.c_oflag &= ~(tcflag_t)OPOST;   /* newlines as sent */
     tcsetattr(slave, TCSANOW, &tio);
+    fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
         close(master);
@@ -224,7 +249,9 @@ static size_t show_on_pty(const NbFigure *f, NbTermProto proto, struct winsize w
     while (now_ms() < end && len + 1 < cap) {
         struct pollfd p = {master, POLLIN, 0};
         if (poll(&p, 1, 100) <= 0) {
-            if (waitpid(pid, NULL, WNOHANG) == pid) {
+            int st;
+            if (waitpid(pid, &st, WNOHANG) == pid) {
+                note_exit(st);
                 pid = -1;
                 break;
             }
@@ -236,10 +263,8 @@ static size_t show_on_pty(const NbFigure *f, NbTermProto proto, struct winsize w
         len += (size_t)n;
     }
     buf[len] = '\0';
-    if (pid > 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-    }
+    if (pid > 0)
+        reap(pid, now_ms() + 10000);
     close(master);
     return len;
 }
@@ -302,5 +327,6 @@ int main(void)
     test_env();
     test_query();
     test_show();
+    CHECK(bad_children == 0, "every child exited 0 (%d did not)", bad_children);
     return check_done();
 }
