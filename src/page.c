@@ -17,7 +17,6 @@
 #include <string.h>
 #include <cmark.h>
 
-#include "config.h"
 
 typedef enum ItemKind {
     IT_TEXT,     /* text output: escaped into <pre class="out"> */
@@ -708,7 +707,7 @@ static const char css[] =
     "p.warn{background:#fdf6e7;border-color:#d48806}\n"
     "p.bad,p.stopped{background:#fdf1f1;border-color:#c62828}\n"
     "figure{margin:1rem 0}\n"
-    "figure svg{display:block;width:100%;max-width:100%;height:auto}\n"
+    "figure svg{display:block;max-width:100%;height:auto;margin:0 auto}\n"
     ".math{overflow-x:auto;margin:.4rem 0 .8rem}\n"
     "math{font-size:1.12em}\n"
     "hr.source{margin:2.5rem 0;border:0;border-top:3px double #c9ced4}\n"
@@ -727,7 +726,7 @@ static void html_head(W *w, const char *title)
           "initial-scale=1\">\n"
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
           "'none'; style-src 'unsafe-inline'; img-src data:\">\n"
-          "<meta name=\"generator\" content=\"nabla " PACKAGE_VERSION "\">\n"
+          "<meta name=\"generator\" content=\"nabla\">\n"
           "<title>", out);
     html_text(out, title, strlen(title));
     fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n",

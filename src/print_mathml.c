@@ -333,13 +333,16 @@ static void split_product(const NbExpr *e, mpq_t coef, Parts *p)
     qsort(p->den, p->nden, sizeof *p->den, cmp_class);
 }
 
-/* Between two factors: a middle dot before a number, else invisible. */
+/* Between two factors: a middle dot before a number, else invisible
+ * (with a thin space before a function's name, as TeX sets x sin x). */
 static void put_sep(Out *o, int first, const NbExpr *next)
 {
     if (first)
         return;
     if (next && (next->kind == NB_NUM || next->kind == NB_FLT))
         nb_buf_put(&o->b, CDOT);
+    else if (next && next->kind == NB_FN && next->fn != NB_FN_EXP)
+        nb_buf_put(&o->b, TIMES "<mspace width=\"0.17em\"/>");
     else
         nb_buf_put(&o->b, TIMES);
 }
