@@ -702,6 +702,7 @@ static const char css[] =
     "td.ok{color:#1e7d32;font-weight:bold}td.bad{color:#c62828;font-weight:bold}\n"
     "p.sum{margin:.1rem 0;font-size:.92em;color:#444}\n"
     "p.note,p.stopped{margin:.5rem 0;padding:.35rem .7rem;border-radius:4px;"
+    "font-size:.92em;"
     "background:#f4f5f7;border-left:4px solid #9aa3ad}\n"
     "p.ok{background:#eef8f0;border-color:#2e7d32}\n"
     "p.warn{background:#fdf6e7;border-color:#d48806}\n"

@@ -311,22 +311,29 @@ void nb_html_escape(FILE *out, const char *s)
     }
 }
 
-/* Words that give a note its colour, most severe first: a failure beats
- * a "converged" that the same comparison note may also contain. */
+/* A note's colour is the class of the verdict word that comes first in
+ * it: "rate 0.9: stopped at the step limit ...; the path oscillates"
+ * is a warning, "diverged at step 19" a failure, "gradcheck: PASS" fine. */
 const char *nb_note_class(const char *note)
 {
-    static const char *const bad[] = {"diverged", "FAIL", "unbounded",
-        "saddle", "maximum", "oscillat", "left the domain", "stalled", NULL};
-    static const char *const warn[] = {"stopped", "step limit", "plateau",
-        "no progress", "interrupted", "local minimum", NULL};
-    static const char *const ok[] = {"converged", "PASS", "minimum", NULL};
-    const char *const *lists[3] = {bad, warn, ok};
-    static const char *const names[3] = {"bad", "warn", "ok"};
-    for (int k = 0; k < 3; k++)
-        for (const char *const *w = lists[k]; *w; w++)
-            if (strstr(note, *w))
-                return names[k];
-    return NULL;
+    static const struct { const char *word, *cls; } words[] = {
+        {"diverged", "bad"}, {"FAIL", "bad"}, {"unbounded", "bad"},
+        {"saddle", "bad"}, {"maximum", "bad"}, {"oscillat", "bad"},
+        {"left the domain", "bad"}, {"stalled", "bad"},
+        {"stopped", "warn"}, {"step limit", "warn"}, {"plateau", "warn"},
+        {"no progress", "warn"}, {"interrupted", "warn"},
+        {"local minimum", "warn"},
+        {"converged", "ok"}, {"PASS", "ok"}, {"minimum", "ok"},
+    };
+    const char *best = NULL, *cls = NULL;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        const char *at = strstr(note, words[i].word);
+        if (at && (!best || at < best)) {
+            best = at;
+            cls = words[i].cls;
+        }
+    }
+    return cls;
 }
 
 /* A PASS or FAIL cell is coloured like a verdict. */

@@ -53,7 +53,8 @@ void nb_csv_field(FILE *out, const char *s);
 /* s as HTML text or attribute value: & < > " ' as character references. */
 void nb_html_escape(FILE *out, const char *s);
 /* "ok", "warn", "bad" for a note that states a verdict (converged, PASS;
- * stopped at the step limit; diverged, FAIL, a saddle point), else NULL. */
+ * stopped at the step limit; diverged, FAIL, a saddle point): the class
+ * of the verdict word that comes first in it; NULL when there is none. */
 const char *nb_note_class(const char *note);
 
 #endif
