@@ -35,7 +35,7 @@
 static const char *const keywords[] = {
     "start", "rate", "steps", "tol", "method", "every", "gradient", "beta",
     "beta1", "beta2", "eps", "c", "shrink", "h", "to", "curve", "scale",
-    "width", "height", NULL,
+    "width", "height", "plot", "animate", NULL,
 };
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0] - 1)
 
@@ -374,7 +374,13 @@ static int check_keywords(Ctx *c, NbDiag *d)
 static int check_picture(Ctx *c, NbDiag *d)
 {
     const NbArg *to = nb_args_kw(c->a, "to"), *curve = nb_args_kw(c->a, "curve");
-    int want_curve = 0;
+    const NbArg *plot = nb_args_kw(c->a, "plot"), *anim = nb_args_kw(c->a, "animate");
+    int want_curve = 0, want_plot = 0, want_anim = 0;
+    if ((plot && kw_flag(c, plot, &want_plot, d)) ||
+        (anim && kw_flag(c, anim, &want_anim, d)))
+        return -1;
+    if (!to && want_plot)
+        to = plot;
     if (!to || c->n <= 2 || (curve && kw_flag(c, curve, &want_curve, d) == 0 &&
                              want_curve))
         return d->code == NB_OK ? 0 : -1;
@@ -604,7 +610,7 @@ static void print_path(Ctx *c, const NbDescentResult *r)
     char *verdict = nb_descent_verdict_text(r, c->names);
     nb_table_note(t, verdict);
     free(verdict);
-    nb_table_print(t, so->format, nb_session_out(c->s), nb_session_err(c->s));
+    nb_session_table(c->s, t);
     nb_table_free(t);
     free(cols);
 }
@@ -726,8 +732,7 @@ static void print_comparison(Ctx *c, NbDescentResult **rs, size_t nr)
         free(v);
     }
     note_minima(c, t, rs, nr);
-    const NbSessionOpts *so = nb_session_opts(c->s);
-    nb_table_print(t, so->format, nb_session_out(c->s), nb_session_err(c->s));
+    nb_session_table(c->s, t);
     nb_table_free(t);
     free(cols);
 }
@@ -797,15 +802,19 @@ static int picture_range(Ctx *c, size_t j, double r[2], NbDiag *d)
 static int draw(Ctx *c, NbDescentResult **rs, size_t nr, NbDiag *d)
 {
     const NbArgs *a = c->a;
-    if (!nb_args_kw(a, "to"))
+    int plot = 0;
+    const NbArg *k = nb_args_kw(a, "plot");
+    if (k && kw_flag(c, k, &plot, d))
+        return -1;
+    if (!nb_args_kw(a, "to") && !plot)
         return 0;
     NbDescentPic p = {c->body, c->vars, c->n, nr,
                       (const NbDescentResult *const *)rs, NULL, 0, 0,
-                      {{0, 0}, {0, 0}}};
+                      {{0, 0}, {0, 0}}, nb_session_in_page(c->s)};
     double w = 0, h = 0;
-    const NbArg *k;
     const char *scale = NULL;
-    if (((k = nb_args_kw(a, "curve")) && kw_flag(c, k, &p.curve, d)) ||
+    if (((k = nb_args_kw(a, "animate")) && kw_flag(c, k, &p.animate, d)) ||
+        ((k = nb_args_kw(a, "curve")) && kw_flag(c, k, &p.curve, d)) ||
         ((k = nb_args_kw(a, "scale")) && kw_string(c, k, k->value, &scale, d)) ||
         kw_number(c, "width", &w, picture_size, "from 50 to 8000", d) ||
         kw_number(c, "height", &h, picture_size, "from 50 to 8000", d) ||
@@ -909,9 +918,12 @@ const NbCommand nb_cmds_descent[] = {
      "and name the lowest minimum found. Returns the final point. "
      "to=\"path.svg\" (or .png, .pdf) draws each run's path over f "
      "(contours for two variables, the curve for one), one panel per run; "
-     "x=a..b, y=c..d set the box, scale=\"log\" spaces the contours "
-     "logarithmically, curve=true draws the learning curves instead "
-     "(f versus step, log y). "
+     "plot=true draws it without a file (at the terminal as set plots "
+     "says, in a page inline); x=a..b, y=c..d set the box, scale=\"log\" "
+     "spaces the contours logarithmically, curve=true draws the learning "
+     "curves instead (f versus step, log y); animate=true rolls a ball "
+     "along each path, step by step, in SVG (pages do it unless "
+     "animate=false). "
      "Rosenbrock from [-1, 1] reaches |grad| < 1e-10 in: newton 20 "
      "iterations, bfgs 19, momentum rate=0.001 5283 steps, nesterov "
      "rate=0.001 5305, adam rate=0.001 8656, backtracking 23822, gd "

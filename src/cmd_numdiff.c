@@ -449,7 +449,7 @@ static const NbExpr *cmd_nderiv(NbSession *s, const NbArgs *a, NbDiag *d)
 /* ---- hstudy ---------------------------------------------------------------- */
 
 static const char *const hstudy_kw[] = {"h", "per_decade", "methods", "prec",
-                                        "to", "digits", NULL};
+                                        "to", "digits", "plot", NULL};
 
 static int hstudy_h(NbSession *s, const NbArgs *a, NbHstudyOpts *o, NbDiag *d)
 {
@@ -617,7 +617,7 @@ static void hstudy_print_text(NbSession *s, const NbHstudy *hs, NbTable *rows,
     static const char *const cols[7] = {"prec", "method", "best_h",
         "best_error", "predicted_h", "predicted_error", ""};
     FILE *out = nb_session_out(s);
-    nb_table_print(rows, NB_FORMAT_TEXT, out, nb_session_err(s));
+    nb_session_table(s, rows);
     fprintf(out, "\nexact f'(x0) = %s (symbolic, evaluated at %ld bits and "
             "checked %d bits higher)\n\n", hs->exact ? hs->exact : "?",
             hs->ref_bits, 64);
@@ -634,7 +634,7 @@ static void hstudy_print_text(NbSession *s, const NbHstudy *hs, NbTable *rows,
             free(cells[c]);
     }
     hstudy_notes(sum, hs, to);
-    nb_table_print(sum, NB_FORMAT_TEXT, out, nb_session_err(s));
+    nb_session_table(s, sum);
     nb_table_free(sum);
 }
 
@@ -650,7 +650,7 @@ static void hstudy_print(NbSession *s, const NbHstudy *hs, const char *to)
     } else {
         hstudy_summary_keys(t, hs);
         hstudy_notes(t, hs, to);
-        nb_table_print(t, fmt, nb_session_out(s), nb_session_err(s));
+        nb_session_table(s, t);
     }
     nb_table_free(t);
 }
@@ -704,13 +704,23 @@ static const NbExpr *cmd_hstudy(NbSession *s, const NbArgs *a, NbDiag *d)
     }
     if (nb_picture_check_to(a, d))
         return NULL;
-    const NbArg *to = nb_args_kw(a, "to");
+    const NbArg *to = nb_args_kw(a, "to"), *plot = nb_args_kw(a, "plot");
     const char *path = to ? arg_word(to) : NULL;
+    int draw = path != NULL;
+    if (plot) {   /* plot=true: drawn without a file (terminal, page) */
+        const NbExpr *v = plot->value;
+        int t = v && v->kind == NB_SYM && strcmp(v->u.name, "true") == 0;
+        if (!t && !(v && v->kind == NB_SYM && strcmp(v->u.name, "false") == 0)) {
+            nb_diag_set(d, NB_ERR_TYPE, "plot must be true or false");
+            return fail_at(a, plot->pos, d);
+        }
+        draw |= t;
+    }
     NbHstudy hs;
     int rc = nb_hstudy_run(nb_session_store(s), body, vars[0], x0, &o, &hs, d);
     if (rc == 0)
         hstudy_print(s, &hs, path);
-    if (rc == 0 && path)
+    if (rc == 0 && draw)
         rc = hstudy_draw(s, a, &hs, body, d);
     nb_hstudy_free(&hs);
     if (rc && d->file)
@@ -911,8 +921,7 @@ static const NbExpr *cmd_gradcheck(NbSession *s, const NbArgs *a, NbDiag *d)
         if (rc == 0) {
             gc_verdict(t, &r, npts,
                        nb_session_opts(s)->format == NB_FORMAT_TEXT);
-            nb_table_print(t, nb_session_opts(s)->format, nb_session_out(s),
-                           nb_session_err(s));
+            nb_session_table(s, t);
             res = NB_NOTHING;
         }
         nb_table_free(t);
@@ -950,7 +959,8 @@ const NbCommand nb_cmds_numdiff[] = {
      "precision the observed best h and error beside the optimum the "
      "truncation + rounding model predicts from f'', f''' and f^(5). "
      "to=\"h.svg\" also draws error versus h, log-log, one line per method "
-     "and precision.",
+     "and precision; plot=true draws it without a file (at the terminal as "
+     "set plots says, in a page inline).",
      "hstudy(x^2, 3, methods=[\"forward\", \"central\"], prec=double)"},
     {"gradcheck", cmd_gradcheck,
      "gradcheck(f, points, grad=g, h=1e-5, tol=1e-6)",

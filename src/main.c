@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <libgen.h>
 #include <sys/ioctl.h>
 #include <mpfr.h>
 
 #include "nabla/nabla.h"
+#include "nabla/page.h"
 #include "repl.h"
 #include "term.h"
 
@@ -30,6 +32,7 @@ static const struct option long_options[] = {
     {"precision", required_argument, NULL, OPT_PRECISION},
     {"digits", required_argument, NULL, OPT_DIGITS},
     {"format", required_argument, NULL, OPT_FORMAT},
+    {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"keep-going", no_argument, NULL, 'k'},
@@ -53,8 +56,12 @@ static void print_help(FILE *out)
           "                            working precision (default: double)\n"
           "      --digits=N            significant digits shown for floats\n"
           "                            (default 0: shortest round-trip)\n"
-          "      --format=text|csv|json\n"
-          "                            how tables and results are printed\n"
+          "      --format=text|csv|json|html|markdown\n"
+          "                            how tables and results are printed;\n"
+          "                            html and markdown write the script as\n"
+          "                            a page: prose from #' lines, code,\n"
+          "                            results and pictures\n"
+          "  -o, --output=FILE         write the page to FILE (not stdout)\n"
           "  -q, --quiet               no banner or progress messages\n"
           "      --no-color            no colour in diagnostics (also NO_COLOR)\n"
           "  -k, --keep-going          continue a script after an error\n"
@@ -94,6 +101,8 @@ typedef struct Run {
     Source *src;
     size_t nsrc;
     const char *interactive;
+    int page;                /* 1 + NbPageFormat when writing a page */
+    const char *output;      /* -o */
 } Run;
 
 /* Results that could not be written are a failure (stdout to /dev/full). */
@@ -172,9 +181,14 @@ static void parse_option(int c, NbSessionOpts *o, Run *r, char **argv)
             die_usage("invalid digits '%s' (a number from 0 to 10000)", optarg);
         break;
     case OPT_FORMAT:
-        if (nb_format_parse(optarg, &o->format))
-            die_usage("invalid format '%s' (text, csv or json)", optarg);
+        r->page = 0;
+        if (strcmp(optarg, "html") == 0 || strcmp(optarg, "markdown") == 0)
+            r->page = 1 + (optarg[0] == 'm' ? NB_PAGE_MARKDOWN : NB_PAGE_HTML);
+        else if (nb_format_parse(optarg, &o->format))
+            die_usage("invalid format '%s' (text, csv, json, html or markdown)",
+                      optarg);
         break;
+    case 'o': r->output = optarg; break;
     case 'h':
         print_help(stdout);
         exit(finish_output(0));
@@ -267,6 +281,94 @@ static int run_all(NbSession *s, const Run *r)
     return rc == 1 ? 1 : status;
 }
 
+/* --format=html|markdown: the page to build, after checking the options
+ * make sense for one (a script to read, no prompt). */
+static NbPage *check_page(const Run *r)
+{
+    if (!r->page) {
+        if (r->output)
+            die_usage("%s writes a page: use it with --format=html or "
+                      "--format=markdown", "-o");
+        return NULL;
+    }
+    const char *f = r->page - 1 == NB_PAGE_HTML ? "html" : "markdown";
+    if (r->interactive)
+        die_usage("--format=%s writes a page of a script and cannot stay at "
+                  "the prompt (-i)", f);
+    if (!r->nsrc && isatty(STDIN_FILENO))
+        die_usage("--format=%s writes a page of a script: give a FILE, -e "
+                  "STATEMENTS, or a script on standard input", f);
+    return nb_page_new((NbPageFormat)(r->page - 1));
+}
+
+/* The page's pictures (Markdown): BASE-1.svg ... in DIR, BASE the output's
+ * name without its extension, or the first script's, or "page". */
+static char *picture_base(const Run *r, char **dir)
+{
+    const char *from = r->output;
+    for (size_t i = 0; !from && i < r->nsrc; i++)
+        if (!r->src[i].is_eval)
+            from = r->src[i].text;
+    char *tmp = strdup(from ? from : "page"), *tmp2 = strdup(from ? from : ".");
+    if (!tmp || !tmp2)
+        abort();
+    char *b = strdup(basename(tmp));
+    *dir = strdup(r->output ? dirname(tmp2) : "");
+    free(tmp);
+    free(tmp2);
+    if (!b || !*dir)
+        abort();
+    char *dot = strrchr(b, '.');
+    if (dot && dot != b)
+        *dot = '\0';
+    return b;
+}
+
+/* Write the page to stdout, or to -o through a temporary file renamed
+ * over it (a failed write leaves nothing). The script's status, or 1 when
+ * the page could not be written. */
+static int write_page(NbPage *page, const Run *r, int status)
+{
+    char *dir, *base = picture_base(r, &dir), *tmp = NULL;
+    NbDiag d = NB_DIAG_INIT;
+    FILE *out = stdout;
+    int rc = -1;
+    if (r->output) {
+        if (asprintf(&tmp, "%s.tmpXXXXXX", r->output) < 0)
+            abort();
+        int fd = mkstemp(tmp);
+        out = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!out) {
+            fprintf(stderr, "nabla: error: cannot write '%s': %s\n",
+                    r->output, strerror(errno));
+            if (fd >= 0)
+                close(fd), unlink(tmp);
+            free(tmp), free(dir), free(base);
+            return status ? status : 1;
+        }
+    }
+    rc = nb_page_write(page, out, dir, base, &d);
+    if (r->output) {
+        int bad = fclose(out) != 0 || rc != 0;
+        if (!bad && rename(tmp, r->output) != 0)
+            bad = 1;
+        if (bad) {
+            unlink(tmp);
+            if (d.code == NB_OK)
+                fprintf(stderr, "nabla: error: cannot write '%s': %s\n",
+                        r->output, strerror(errno ? errno : EIO));
+        }
+        rc = bad ? -1 : 0;
+    }
+    if (d.code != NB_OK)
+        fprintf(stderr, "nabla: error: %s\n", d.msg);
+    nb_diag_clear(&d);
+    free(tmp);
+    free(dir);
+    free(base);
+    return rc == 0 || status ? status : 1;
+}
+
 /* Scripts: the first Ctrl-C stops the running computation (it polls
  * nb_interrupted) and the run ends with "interrupted", status 1; a second
  * one, if the computation does not stop, ends nabla at once. */
@@ -285,12 +387,12 @@ int main(int argc, char **argv)
     nb_session_opts_default(&o);
     const char *nc = getenv("NO_COLOR");
     o.color = !(nc && *nc) && isatty(STDERR_FILENO);
-    Run r = {calloc((size_t)argc + 1, sizeof(Source)), 0, NULL};
+    Run r = {calloc((size_t)argc + 1, sizeof(Source)), 0, NULL, 0, NULL};
     if (!r.src)
         abort();
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "-:e:i:qkhV", long_options, NULL)) != -1)
+    while ((c = getopt_long(argc, argv, "-:e:i:o:qkhV", long_options, NULL)) != -1)
         parse_option(c, &o, &r, argv);
     for (int i = optind; i < argc; i++) /* file names after "--" */
         r.src[r.nsrc++] = (Source){0, argv[i]};
@@ -306,9 +408,18 @@ int main(int argc, char **argv)
         o.show_picture = show_at_terminal;
         o.show_ctx = &ts;
     }
+    NbPage *page = check_page(&r);
+    if (page) {
+        o.page = page;
+        o.show_picture = NULL;
+        o.format = NB_FORMAT_TEXT;
+    }
     NbSession *s = nb_session_new(&o);
     int status = run_all(s, &r);
     nb_session_free(s);
+    if (page)
+        status = write_page(page, &r, status);
+    nb_page_free(page);
     free(r.src);
     mpfr_free_cache();
     nb_plot_font_cleanup();

@@ -51,6 +51,8 @@ struct NbParser {
     long nodes;       /* against NB_MAX_AST_NODES */
     int failed;
     int resume_here;  /* recovery restarts at the current token */
+    size_t prev_end_byte;      /* just past the last consumed token */
+    size_t span_start, span_end; /* the last statement's bytes (pages) */
 };
 
 /* ---- tokens ---------------------------------------------------------- */
@@ -59,6 +61,7 @@ static void next(NbParser *p)
 {
     p->prev_kind = p->tok.kind;
     p->prev_end = p->tok.end;
+    p->prev_end_byte = p->tok.start + p->tok.len;
     p->have_prev = 1;
     if (p->has_ahead) {
         p->tok = p->ahead;
@@ -856,14 +859,28 @@ int nb_parser_next(NbParser *p, NbArena *arena, NbAst **out, NbDiag *d)
     p->prev_kind = NB_TK_NEWLINE;
     if (p->tok.kind == NB_TK_EOF)
         return 0;
+    p->span_start = p->tok.start;
     NbAst *st = statement(p);
     if (st) {
+        p->span_end = p->prev_end_byte;
         *out = st;
         return 1;
     }
     assert(p->failed);
+    int resumed = p->resume_here;
     recover(p);
+    p->span_end = resumed || p->tok.start < p->span_start ? p->prev_end_byte
+                                                         : p->tok.start;
+    if (p->span_end <= p->span_start)
+        p->span_end = p->span_start + 1 <= p->len ? p->span_start + 1
+                                                  : p->span_start;
     return -1;
+}
+
+void nb_parser_span(const NbParser *p, size_t *start, size_t *end)
+{
+    *start = p->span_start;
+    *end = p->span_end;
 }
 
 /* ---- the prompt ------------------------------------------------------ */

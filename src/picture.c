@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "session_internal.h"
+#include "nabla/page.h"
 
 #define PIC_TAG "\001picture "
 
@@ -119,6 +120,8 @@ int nb_session_show(NbSession *s, const NbFigure *f)
     NbPlotsMode m = s->o.plots;
     if (m == NB_PLOTS_OFF)
         return 0;
+    if (s->o.page)   /* every picture goes into a page */
+        return nb_page_picture(s->o.page, f) == 0;
     if (m != NB_PLOTS_TEXT && s->o.show_picture)
         return s->o.show_picture(s->o.show_ctx, f, m) == 0;
     if (m == NB_PLOTS_TEXT || m == NB_PLOTS_IMAGE) {

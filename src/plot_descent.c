@@ -152,13 +152,19 @@ static int path_panel(NbFigure *f, int panel, const NbDescentPic *p,
         char *cl = nb_plot_label(p->body);
         rc = contour_panel(f, panel, prog, box, p->log, p->nruns == 1, cl);
         free(cl);
+        int first = nb_panel_layers(f, panel);
         if (rc == 0)
             rc = nb_plot_add_path(f, panel, res->npts, res->pt_x, NULL);
+        if (rc == 0 && p->animate)
+            nb_layer_set_animated(f, panel, first, 1);
         nb_panel_set_ylim(f, panel, box[2], box[3]);
         nb_plot_equal_if_square(f, panel, box);
         nb_panel_set_labels(f, panel, p->vars[0]->u.name, p->vars[1]->u.name);
     } else if (rc == 0) {
+        int first = nb_panel_layers(f, panel);
         rc = curve_panel(f, panel, prog, box, res);
+        if (rc == 0 && p->animate)   /* f's curve, then the path */
+            nb_layer_set_animated(f, panel, first + 1, 1);
         nb_panel_set_labels(f, panel, p->vars[0]->u.name, "f");
     }
     nb_panel_set_xlim(f, panel, box[0], box[1]);

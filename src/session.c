@@ -20,6 +20,7 @@
 #include "session_internal.h"
 #include "nabla/builtins.h"
 #include "nabla/limits.h"
+#include "nabla/page.h"
 #include "nabla/parse.h"
 #include "nabla/print.h"
 
@@ -121,6 +122,15 @@ NbSessionOpts *nb_session_opts_mut(NbSession *s) { return &s->o; }
 FILE *nb_session_out(NbSession *s) { return s->o.out; }
 FILE *nb_session_err(NbSession *s) { return s->o.err; }
 long nb_session_prec(const NbSession *s) { return s->o.prec; }
+int nb_session_in_page(const NbSession *s) { return s->o.page != NULL; }
+
+void nb_session_table(NbSession *s, const NbTable *t)
+{
+    if (s->o.page)
+        nb_page_table(s->o.page, t);
+    else
+        nb_table_print(t, s->o.format, s->o.out, s->o.err);
+}
 
 /* --- bindings ------------------------------------------------------------- */
 
@@ -356,6 +366,13 @@ static int print_value(NbSession *s, const NbExpr *e, NbPos pos, NbDiag *d)
     else
         fputs(t, s->o.out);
     fputc('\n', s->o.out);
+    if (s->o.page && !pic && v->kind != NB_STR && !is_value(v)) {
+        /* a symbolic result: also as a formula */
+        NbPrintOpts po = {s->o.digits};
+        char *m = nb_print_mathml(v, &po);
+        nb_page_math(s->o.page, m, t);
+        free(m);
+    }
     free(t);
     return ST_OK;
 }
@@ -676,6 +693,17 @@ static void report(NbSession *s, const NbDiag *d)
 {
     char *buf = NULL;
     size_t len = 0;
+    if (s->o.page) {
+        FILE *pm = open_memstream(&buf, &len);
+        if (pm) {
+            nb_diag_print(d, pm);
+            fclose(pm);
+            nb_page_error(s->o.page, buf);
+            free(buf);
+            buf = NULL;
+            len = 0;
+        }
+    }
     FILE *m = s->o.color ? open_memstream(&buf, &len) : NULL;
     if (!m) {
         nb_diag_print(d, s->o.err);
@@ -709,6 +737,15 @@ static int run_one(NbSession *s, NbParser *p)
     NbAst *ast = NULL;
     int r = nb_parser_next(p, &arena, &ast, &d);
     s->decimal = 0;
+    /* a page records the statements of the sources it was given, with
+     * what a load runs as the output of the load */
+    FILE *saved_out = s->o.out;
+    int paged = s->o.page && s->load_depth == 0 && r != 0;
+    if (paged) {
+        size_t a, b;
+        nb_parser_span(p, &a, &b);
+        s->o.out = nb_page_statement(s->o.page, a, b);
+    }
     int rc = r < 0 ? ST_FAIL : r == 0 ? -1 : run_statement(s, ast, &d);
     if (rc == ST_OK && nb_interrupted) {
         nb_diag_set(&d, NB_ERR_INTERRUPTED, "interrupted");
@@ -730,6 +767,10 @@ static int run_one(NbSession *s, NbParser *p)
     nb_pictures_collect(s);
     s->top = NULL;
     s->top_is_statement = 0;
+    if (paged) {
+        nb_page_statement_end(s->o.page);
+        s->o.out = saved_out;
+    }
     return rc;
 }
 
@@ -738,24 +779,32 @@ int nb_session_run(NbSession *s, const char *name, const char *text,
 {
     Where saved = {s->file, s->src, s->srclen};
     NbParser *p = nb_parser_new(name, text, len);
-    int status = 0;
+    int status = 0, stopped = 0;
+    int paged = s->o.page && s->load_depth == 0;
     s->file = name;
     s->src = text;
     s->srclen = len;
+    if (paged)
+        nb_page_source(s->o.page, name, text, len);
     for (;;) {
         int rc = run_one(s, p);
         if (rc < 0)
             break;
         if (rc == NB_SESSION_QUIT) {
             status = NB_SESSION_QUIT;
+            stopped = 2;
             break;
         }
         if (rc == ST_OK)
             continue;
         status = 1;
-        if (!s->o.keep_going || nb_interrupted)
+        if (!s->o.keep_going || nb_interrupted) {
+            stopped = 1;
             break;
+        }
     }
+    if (paged)
+        nb_page_source_end(s->o.page, stopped);
     fflush(s->o.out);
     nb_parser_free(p);
     s->file = saved.file;

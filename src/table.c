@@ -295,6 +295,148 @@ static void print_text(const NbTable *t, FILE *out)
     free(right);
 }
 
+/* --- HTML and Markdown (pages) ------------------------------------------------- */
+
+void nb_html_escape(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        case '\'': fputs("&#39;", out); break;
+        default: fputc(*s, out);
+        }
+    }
+}
+
+/* A note's colour is the class of the verdict word that comes first in
+ * it: "rate 0.9: stopped at the step limit ...; the path oscillates"
+ * is a warning, "diverged at step 19" a failure, "gradcheck: PASS" fine. */
+const char *nb_note_class(const char *note)
+{
+    static const struct { const char *word, *cls; } words[] = {
+        {"diverged", "bad"}, {"FAIL", "bad"}, {"unbounded", "bad"},
+        {"saddle", "bad"}, {"maximum", "bad"}, {"oscillat", "bad"},
+        {"left the domain", "bad"}, {"stalled", "bad"},
+        {"stopped", "warn"}, {"step limit", "warn"}, {"plateau", "warn"},
+        {"no progress", "warn"}, {"interrupted", "warn"},
+        {"local minimum", "warn"},
+        {"converged", "ok"}, {"PASS", "ok"}, {"minimum", "ok"},
+    };
+    const char *best = NULL, *cls = NULL;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        const char *at = strstr(note, words[i].word);
+        if (at && (!best || at < best)) {
+            best = at;
+            cls = words[i].cls;
+        }
+    }
+    return cls;
+}
+
+/* A PASS or FAIL cell is coloured like a verdict. */
+static void html_cell(FILE *out, const char *tag, const char *v, int right)
+{
+    const char *cls = strcmp(v, "PASS") == 0 ? "ok"
+                    : strcmp(v, "FAIL") == 0 ? "bad" : NULL;
+    fprintf(out, "<%s", tag);
+    if (right || cls)
+        fprintf(out, " class=\"%s%s%s\"", right ? "n" : "",
+                right && cls ? " " : "", cls ? cls : "");
+    fputc('>', out);
+    nb_html_escape(out, v);
+    fprintf(out, "</%s>", tag);
+}
+
+static void html_note(FILE *out, const char *cls, const char *text)
+{
+    fprintf(out, "<p class=\"%s\">", cls);
+    nb_html_escape(out, text);
+    fputs("</p>\n", out);
+}
+
+static void print_html(const NbTable *t, FILE *out)
+{
+    int *right = calloc(t->ncols + 1, sizeof *right);
+    if (!right)
+        abort();
+    for (size_t c = 0; c < t->ncols; c++)
+        right[c] = numeric_column(t, c);
+    if (t->ncols) {
+        fputs("<div class=\"tbl\"><table>\n<thead><tr>", out);
+        for (size_t c = 0; c < t->ncols; c++)
+            html_cell(out, "th", t->cols[c], right[c]);
+        fputs("</tr></thead>\n<tbody>\n", out);
+        for (size_t r = 0; r < t->nrows; r++) {
+            fputs("<tr>", out);
+            for (size_t c = 0; c < t->ncols; c++)
+                html_cell(out, "td", cell(t, r, c), right[c]);
+            fputs("</tr>\n", out);
+        }
+        fputs("</tbody></table></div>\n", out);
+    }
+    for (size_t i = 0; i < t->nsummary; i++) {
+        char *line = nb_cell("%s: %s", t->summary[i].key, t->summary[i].value);
+        html_note(out, "sum", line);
+        free(line);
+    }
+    for (size_t i = 0; i < t->nnotes; i++) {
+        const char *k = nb_note_class(t->notes[i]);
+        char cls[16];
+        snprintf(cls, sizeof cls, "note%s%s", k ? " " : "", k ? k : "");
+        html_note(out, cls, t->notes[i]);
+    }
+    free(right);
+}
+
+/* Markdown text: the characters that could start markup escaped with a
+ * backslash (CommonMark allows it before any ASCII punctuation). */
+static void md_escape(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (strchr("\\`*_[]<>|&#~!", *s))
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+}
+
+static void print_markdown(const NbTable *t, FILE *out)
+{
+    if (t->ncols) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            fputs("| ", out);
+            md_escape(out, t->cols[c]);
+            fputc(' ', out);
+        }
+        fputs("|\n", out);
+        for (size_t c = 0; c < t->ncols; c++)
+            fputs(numeric_column(t, c) ? "|---:" : "|:---", out);
+        fputs("|\n", out);
+        for (size_t r = 0; r < t->nrows; r++) {
+            for (size_t c = 0; c < t->ncols; c++) {
+                fputs("| ", out);
+                md_escape(out, cell(t, r, c));
+                fputc(' ', out);
+            }
+            fputs("|\n", out);
+        }
+    }
+    for (size_t i = 0; i < t->nsummary; i++) {
+        fputs(i == 0 && t->ncols ? "\n" : "", out);
+        md_escape(out, t->summary[i].key);
+        fputs(": ", out);
+        md_escape(out, t->summary[i].value);
+        fputs("  \n", out);
+    }
+    for (size_t i = 0; i < t->nnotes; i++) {
+        fputs("\n> ", out);
+        md_escape(out, t->notes[i]);
+        fputc('\n', out);
+    }
+}
+
 /* --- CSV and JSON ------------------------------------------------------------ */
 
 static void csv_line(FILE *out, size_t n, char *const *v)
@@ -363,6 +505,8 @@ void nb_table_print(const NbTable *t, NbFormat fmt, FILE *out, FILE *err)
     switch (fmt) {
     case NB_FORMAT_CSV: print_csv(t, out, err); break;
     case NB_FORMAT_JSON: print_json(t, out); break;
+    case NB_FORMAT_HTML: print_html(t, out); break;
+    case NB_FORMAT_MARKDOWN: print_markdown(t, out); break;
     default: print_text(t, out); break;
     }
 }

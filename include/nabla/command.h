@@ -67,6 +67,11 @@ const NbCommand *nb_command_lookup(const char *name);
 
 /* Helpers for command implementations (session.c). */
 FILE *nb_session_out(NbSession *s);
+/* Print a command's table in the session's format, or put it in the page
+ * being built (as an HTML or Markdown table). */
+void nb_session_table(NbSession *s, const NbTable *t);
+/* 1 when the session builds a page (pictures animate there). */
+int nb_session_in_page(const NbSession *s);
 FILE *nb_session_err(NbSession *s);
 long nb_session_prec(const NbSession *s);
 /* Keyword argument by name, or NULL. Unknown keywords are an error: call
@@ -131,6 +136,7 @@ typedef struct NbDescentPic {
     const char *const *labels;   /* per run, or NULL */
     int curve, log;              /* learning curves; log-spaced levels */
     double range[2][2];
+    int animate;                 /* a ball rolls along each path (SVG) */
 } NbDescentPic;
 NbFigure *nb_descent_figure(NbSession *s, const NbDescentPic *p, double w,
                             double h, NbDiag *d);

@@ -35,6 +35,11 @@ void nb_parser_free(NbParser *p);
  * keeps going gets the following statements. Empty statements are skipped. */
 int nb_parser_next(NbParser *p, NbArena *arena, NbAst **out, NbDiag *d);
 
+/* The bytes [*start, *end) of the statement the last nb_parser_next()
+ * returned or failed on, from its first token to the end of its last
+ * (for a page: the statement's code, and the prose around it). */
+void nb_parser_span(const NbParser *p, size_t *start, size_t *end);
+
 /* For the prompt: 1 when text ends inside an open bracket or string, or with
  * a '\' continuation, so another line must be read before parsing. */
 int nb_source_incomplete(const char *text, size_t len);

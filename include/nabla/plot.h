@@ -106,6 +106,15 @@ typedef struct NbLineStyle {
 int nb_layer_line(NbFigure *f, int p, size_t n, const double *x,
                   const double *y, const NbLineStyle *s);
 
+/* The number of layers on panel p so far (-1: no such panel). */
+int nb_panel_layers(const NbFigure *f, int p);
+/* Line layer `layer` of panel p animated (on) or not: in SVG a dot moves
+ * along the line from point to point, a step a beat, then rests at the
+ * end, with SVG's own animation (no script); the line itself is drawn as
+ * always, so the still frame (print, PNG, viewers without animation) is
+ * the whole line. 0, or -1 when the layer is not a line. */
+int nb_layer_set_animated(NbFigure *f, int p, int layer, int on);
+
 typedef struct NbMarkerStyle {
     NbMarker marker;
     double size;             /* diameter in pixels; 0: 9 */
@@ -201,6 +210,12 @@ int nb_plot_format_of(const char *path);
 int nb_figure_write(const NbFigure *f, const char *path, NbDiag *d);
 /* SVG to a stream (deterministic bytes). 0, or -1 on a write error. */
 int nb_figure_write_svg(const NbFigure *f, FILE *out);
+/* The same drawing as an <svg> element to go inside an HTML page: no XML
+ * declaration and no namespace attribute (HTML gives <svg> its namespace),
+ * every id (the clip paths) prefixed with id_prefix so that several
+ * pictures can share one document. */
+int nb_figure_write_svg_inline(const NbFigure *f, const char *id_prefix,
+                               FILE *out);
 /* PNG bytes (scale: device pixels per CSS pixel). malloc'd; NULL when
  * cairo is not available or memory ran out. */
 unsigned char *nb_figure_png(const NbFigure *f, double scale, size_t *len);

@@ -1,4 +1,4 @@
-/* print.h — expressions and numbers as text: infix, LaTeX, C.
+/* print.h — expressions and numbers as text: infix, LaTeX, MathML, C.
  *
  * Infix output has minimal parentheses, no `1*`, `+0`, `x^1` or `--`; a sum
  * with negative terms prints with `-`; x^(1/2) prints as sqrt(x), x^(-1) as
@@ -46,6 +46,9 @@ char *nb_print(const NbExpr *e, const NbPrintOpts *opts);
  * decimal literal, which reads back exact). */
 char *nb_print_flat(const NbExpr *e, const NbPrintOpts *opts);
 char *nb_print_latex(const NbExpr *e, const NbPrintOpts *opts);
+/* MathML presentation markup (one <mrow>, UTF-8, to go inside a <math>
+ * element): the layout of nb_print_latex, for pages (SPEC §11). */
+char *nb_print_mathml(const NbExpr *e, const NbPrintOpts *opts);
 /* A C expression using <math.h> (pow, exp, ...; integer powers as
  * multiplications where short); variables keep their names. */
 char *nb_print_c(const NbExpr *e);

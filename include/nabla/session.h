@@ -57,6 +57,12 @@ typedef struct NbSessionOpts {
      * an interactive terminal. Returns 0 when it showed the picture. */
     int (*show_picture)(void *ctx, const NbFigure *f, NbPlotsMode mode);
     void *show_ctx;
+    /* A page being built (page.h, SPEC §11), or NULL. When set, the
+     * statements of each source run (not those of a load) are recorded
+     * in it: their output, tables, pictures (all of them, unless `set
+     * plots off`), symbolic results as MathML, and diagnostics (which go
+     * to err as well). The caller owns it and writes it after the run. */
+    struct NbPage *page;
     FILE *out, *err;
 } NbSessionOpts;
 

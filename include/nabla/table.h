@@ -6,7 +6,12 @@
  *   csv:  header row and rows on out; notes (verdicts) on err;
  *   json: one document {"command": ..., "rows": [...], "summary": {...}}
  *         with notes in summary.notes. A cell that reads as a number is
- *         written bare in JSON, otherwise as a string.
+ *         written bare in JSON, otherwise as a string;
+ *   html: a <table> (numeric columns right-aligned, class "n") in a
+ *         <div class="tbl">, then the summary lines and the notes as
+ *         paragraphs, a verdict's note classed "ok", "warn" or "bad";
+ *   markdown: a pipe table, the summary lines and notes after it.
+ * The last two are what pages (page.h) show a command's table as.
  *
  * Ownership: the table copies every string it is given; nb_table_free()
  * releases it all.
@@ -17,7 +22,10 @@
 #include <stdio.h>
 #include <stddef.h>
 
-typedef enum NbFormat { NB_FORMAT_TEXT, NB_FORMAT_CSV, NB_FORMAT_JSON } NbFormat;
+typedef enum NbFormat {
+    NB_FORMAT_TEXT, NB_FORMAT_CSV, NB_FORMAT_JSON,
+    NB_FORMAT_HTML, NB_FORMAT_MARKDOWN   /* for pages (page.h) only */
+} NbFormat;
 
 typedef struct NbTable NbTable;
 
@@ -36,10 +44,17 @@ void nb_table_print(const NbTable *t, NbFormat fmt, FILE *out, FILE *err);
  * whether s is a JSON number; s as a JSON string (escaped) or value (bare
  * when a number); s as one CSV field (RFC 4180 quoting when needed). */
 int nb_cell_is_number(const char *s);
-/* "text", "csv" or "json" into *out; -1 for anything else. */
+/* "text", "csv" or "json" into *out; -1 for anything else (html and
+ * markdown are page formats, chosen on the command line). */
 int nb_format_parse(const char *s, NbFormat *out);
 void nb_json_string(FILE *out, const char *s);
 void nb_json_value(FILE *out, const char *s);
 void nb_csv_field(FILE *out, const char *s);
+/* s as HTML text or attribute value: & < > " ' as character references. */
+void nb_html_escape(FILE *out, const char *s);
+/* "ok", "warn", "bad" for a note that states a verdict (converged, PASS;
+ * stopped at the step limit; diverged, FAIL, a saddle point): the class
+ * of the verdict word that comes first in it; NULL when there is none. */
+const char *nb_note_class(const char *note);
 
 #endif

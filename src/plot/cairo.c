@@ -450,7 +450,7 @@ static void cr_end(void *ctx)
 static int run(Cr *c, NbDrawFn draw, void *arg)
 {
     NbCanvas cv = {c, cr_begin, cr_fill, cr_stroke, cr_circle, cr_text,
-                   cr_clip, cr_unclip, cr_group, cr_end_group, cr_end};
+                   cr_clip, cr_unclip, cr_group, cr_end_group, cr_end, NULL};
     draw(arg, &cv);
     cr_end(c);
     int bad = c->failed || !c->cr ||

@@ -58,6 +58,12 @@ struct NbCanvas {
     void (*group)(void *ctx, const char *name);
     void (*end_group)(void *ctx);
     void (*end)(void *ctx);
+    /* optional (NULL: no animation; only SVG has one): a dot of radius r
+     * that moves through the n points in turn, a step a beat, and rests
+     * at the last; what was drawn before it is the still frame */
+    void (*animate_dot)(void *ctx, size_t n, const double *x,
+                        const double *y, double r, NbColor fill,
+                        const NbStroke *edge);
 };
 
 /* Draw figure f on canvas c (render.c). */

@@ -324,6 +324,22 @@ int nb_layer_line(NbFigure *f, int p, size_t n, const double *x,
     return commit_layer(f, p, l, copy_xy(l, n, x, y, NB_PLOT_MAX_POINTS));
 }
 
+int nb_panel_layers(const NbFigure *f, int p)
+{
+    if (!f || p < 0 || p >= f->rows * f->cols)
+        return -1;
+    return (int)f->panels[p].nlayers;
+}
+
+int nb_layer_set_animated(NbFigure *f, int p, int layer, int on)
+{
+    if (nb_panel_layers(f, p) <= layer || layer < 0 ||
+        f->panels[p].layers[layer].kind != NB_LAYER_LINE)
+        return -1;
+    f->panels[p].layers[layer].animated = on != 0;
+    return 0;
+}
+
 int nb_layer_markers(NbFigure *f, int p, size_t n, const double *x,
                      const double *y, const NbMarkerStyle *s)
 {

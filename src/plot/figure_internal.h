@@ -17,6 +17,7 @@ typedef struct NbLayer {
     size_t n;                  /* points, arrows */
     double *x, *y, *dx, *dy;   /* owned */
     NbLineStyle line;          /* LINE (label field unused: see label) */
+    int animated;              /* LINE: a dot moves along it (SVG only) */
     NbMarkerStyle mark;        /* MARKERS */
     NbArrowStyle arrow;        /* ARROWS */
     /* CONTOUR, SURFACE: the grid */

@@ -506,6 +506,12 @@ static void draw_line(const NbCanvas *c, const Lay *l, const NbLayer *ly)
         for (size_t i = 0; i < b.n; i++)
             marker(c, s->marker, b.x[i], b.y[i], s->marker_size, s->color,
                    NULL);
+    if (ly->animated && c->animate_dot) {
+        /* the ball: orange with a dark rim, over the line's own dots */
+        NbStroke rim = { {0.13, 0.13, 0.13, 1}, 1.5, 0, 1 };
+        c->animate_dot(c->ctx, b.n, b.x, b.y, 6.5,
+                       (NbColor){1, 0.55, 0.05, 1}, &rim);
+    }
     pb_free(&b);
 }
 

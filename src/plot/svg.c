@@ -32,6 +32,7 @@ typedef struct Svg {
     int begun, ended;
     int clips;          /* clip paths written so far */
     int depth;          /* open <g> elements */
+    const char *idp;    /* inline in a page: the ids' prefix; else NULL */
     size_t n;           /* bytes in buf */
     char buf[16384];
 } Svg;
@@ -260,8 +261,11 @@ static void svg_begin(void *ctx, double w, double h)
     if (s->begun)
         return;
     s->begun = 1;
-    put(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-           "<svg xmlns=\"http://www.w3.org/2000/svg\"");
+    if (s->idp)
+        put(s, "<svg");
+    else
+        put(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<svg xmlns=\"http://www.w3.org/2000/svg\"");
     attr(s, "width", w);
     attr(s, "height", h);
     put(s, " viewBox=\"0 0 ");
@@ -411,8 +415,8 @@ static void svg_text(void *ctx, double x, double y, const char *str,
 static void svg_clip(void *ctx, double x, double y, double w, double h)
 {
     Svg *s = ctx;
-    char id[24];
-    snprintf(id, sizeof id, "clip%d", ++s->clips);
+    char id[64];
+    snprintf(id, sizeof id, "%.40sclip%d", s->idp ? s->idp : "", ++s->clips);
     put(s, "<clipPath id=\"");
     put(s, id);
     put(s, "\"><rect");
@@ -463,6 +467,60 @@ static void svg_group(void *ctx, const char *name)
 
 static void svg_end_group(void *ctx) { close_g(ctx); }
 
+/* The animated dot (canvas.h): hidden in the still frame, shown while
+ * its cx and cy run through the points, a step a beat, then resting at
+ * the last point for 2 s before the run starts over. At most 200 points
+ * (every k-th step and the last) keep the values short. */
+static void svg_animate_dot(void *ctx, size_t n, const double *x,
+                            const double *y, double r, NbColor fill,
+                            const NbStroke *edge)
+{
+    Svg *s = ctx;
+    size_t idx[202], m = 0;
+    size_t stride = n > 200 ? (n + 197) / 199 : 1;
+    for (size_t i = 0; i < n && m < 200; i += stride)
+        if (isfinite(x[i]) && isfinite(y[i]))
+            idx[m++] = i;
+    if (n && isfinite(x[n - 1]) && isfinite(y[n - 1]) &&
+        (m == 0 || idx[m - 1] != n - 1))
+        idx[m++] = n - 1;
+    if (m < 2)
+        return;
+    double move = 0.3 * (double)(m - 1);
+    move = move < 2 ? 2 : move > 12 ? 12 : move;
+    double dur = move + 2;
+    put(s, "<g class=\"ball\">\n<circle");
+    attr(s, "cx", x[idx[0]]);
+    attr(s, "cy", y[idx[0]]);
+    attr(s, "r", r);
+    color(s, "fill", fill);
+    if (visible(edge))
+        stroke_attrs(s, edge);
+    put(s, " visibility=\"hidden\">\n"
+           "<set attributeName=\"visibility\" to=\"visible\" begin=\"0s\"/>\n");
+    for (int axis = 0; axis < 2; axis++) {
+        const double *v = axis ? y : x;
+        put(s, axis ? "<animate attributeName=\"cy\" values=\""
+                    : "<animate attributeName=\"cx\" values=\"");
+        for (size_t i = 0; i < m; i++) {
+            num(s, v[idx[i]]);
+            put(s, ";");
+        }
+        num(s, v[idx[m - 1]]);
+        put(s, "\" keyTimes=\"");
+        for (size_t i = 0; i < m; i++) {
+            char t[24];
+            snprintf(t, sizeof t, "%.4f;", move / dur * (double)i /
+                                           (double)(m - 1));
+            put(s, t);
+        }
+        put(s, "1\" dur=\"");
+        num(s, dur);
+        put(s, "s\" repeatCount=\"indefinite\"/>\n");
+    }
+    put(s, "</circle>\n</g>\n");
+}
+
 static void svg_end(void *ctx)
 {
     Svg *s = ctx;
@@ -477,19 +535,26 @@ static void svg_end(void *ctx)
 
 /* --- entry points ---------------------------------------------------------*/
 
-int nb_canvas_write_svg(NbDrawFn draw, void *arg, FILE *out)
+static int write_svg(NbDrawFn draw, void *arg, const char *idp, FILE *out)
 {
     static Svg zero;
     Svg s = zero;
     s.out = out;
+    s.idp = idp;
     NbCanvas c = {&s, svg_begin, svg_fill, svg_stroke, svg_circle, svg_text,
-                  svg_clip, svg_unclip, svg_group, svg_end_group, svg_end};
+                  svg_clip, svg_unclip, svg_group, svg_end_group, svg_end,
+                  svg_animate_dot};
     draw(arg, &c);
     svg_end(&s);    /* a drawing that forgot to end still closes */
     flush(&s);
     if (fflush(out) != 0 || ferror(out))
         s.err = 1;
     return s.err ? -1 : 0;
+}
+
+int nb_canvas_write_svg(NbDrawFn draw, void *arg, FILE *out)
+{
+    return write_svg(draw, arg, NULL, out);
 }
 
 static void draw_figure(void *arg, const NbCanvas *c)
@@ -500,4 +565,10 @@ static void draw_figure(void *arg, const NbCanvas *c)
 int nb_figure_write_svg(const NbFigure *f, FILE *out)
 {
     return nb_canvas_write_svg(draw_figure, (void *)f, out);
+}
+
+int nb_figure_write_svg_inline(const NbFigure *f, const char *id_prefix,
+                               FILE *out)
+{
+    return write_svg(draw_figure, (void *)f, id_prefix ? id_prefix : "", out);
 }

@@ -471,6 +471,7 @@ void nb_text_canvas_bind(NbTextCanvas *tc, NbCanvas *c)
     c->group = tc_group;
     c->end_group = tc_nop;
     c->end = tc_nop;
+    c->animate_dot = NULL;
 }
 
 NbTextCanvas *nb_text_canvas_new(int cols, int rows, int color)

@@ -56,7 +56,7 @@ check_err unknown_option 2 $'nabla: error: unknown option \'--frobnicate\'\n'"$t
 check_err unknown_short_option 2 $'nabla: error: unknown option \'-z\'\n'"$try_help" -- nb -z
 check_err missing_argument 2 $'nabla: error: option \'-e\' needs an argument\n'"$try_help" -- nb -e
 check_err bad_precision 2 $'nabla: error: invalid precision \'abc\' (a number of bits from 2 to 1048576, or double)\n'"$try_help" -- nb --precision=abc -e 1
-check_err bad_format 2 $'nabla: error: invalid format \'yaml\' (text, csv or json)\n'"$try_help" -- nb --format=yaml -e 1
+check_err bad_format 2 $'nabla: error: invalid format \'yaml\' (text, csv, json, html or markdown)\n'"$try_help" -- nb --format=yaml -e 1
 check_out precision_double 0 "0.1" -- nb --precision=double -e 'float(0.1)'
 check_out precision_2_bits 0 "0.4" -- nb --precision=2 -e 'float(1/3)'
 check_out precision_exact_unchanged 0 "1/3" -- nb --precision=64 -e '1/3'

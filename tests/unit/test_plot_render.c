@@ -170,7 +170,7 @@ static Rec *record(const NbFigure *f, NbColor line_color)
         return NULL;
     r->line_color = line_color;
     NbCanvas c = { r, r_begin, r_fill, r_stroke, r_circle, r_text, r_clip,
-                   r_unclip, r_group, r_end_group, r_end };
+                   r_unclip, r_group, r_end_group, r_end, NULL };
     nb_render_figure(f, &c);
     return r;
 }

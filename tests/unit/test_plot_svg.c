@@ -523,6 +523,48 @@ static void test_pdf(void)
     free(b);
 }
 
+/* A page's inline SVG (no declaration or namespace, ids prefixed) and a
+ * line animated as a rolling ball: 3 points take the shortest run, 2 s,
+ * then rest 2 s, so the key times are 0, 1/4, 1/2 and 1 of 4 s. */
+static void test_inline_animated(void)
+{
+    NbFigure *f = nb_figure_new(1, 1, 300, 200);
+    double x[3] = {0, 1, 2}, y[3] = {0, 1, 0};
+    NbLineStyle ls = {{1, 0, 0, 1}, 0, 0, NB_MARKER_NONE, 0, NULL};
+    int layer = nb_layer_line(f, 0, 3, x, y, &ls);
+    CHECK(layer == 0 && nb_panel_layers(f, 0) == 1, "one line layer");
+    CHECK(nb_layer_set_animated(f, 0, 1, 1) == -1, "no layer 1 to animate");
+    CHECK(nb_layer_set_animated(f, 0, layer, 1) == 0, "the line animates");
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&buf, &n);
+    CHECK(nb_figure_write_svg_inline(f, "p7-", m) == 0, "inline SVG written");
+    fclose(m);
+    const char *head = "<svg width=\"300\" height=\"200\" viewBox";
+    CHECK(strncmp(buf, head, strlen(head)) == 0,
+          "inline: <svg> first, no declaration");
+    CHECK(!strstr(buf, "xmlns") && !strstr(buf, "<?xml"), "inline: no namespace");
+    CHECK(strstr(buf, "<clipPath id=\"p7-clip1\">") &&
+          strstr(buf, "clip-path=\"url(#p7-clip1)\"") && !strstr(buf, "\"clip1\""),
+          "inline: ids prefixed");
+    CHECK(strstr(buf, "<g class=\"ball\">\n<circle") != NULL, "a ball");
+    CHECK(strstr(buf, " visibility=\"hidden\">\n<set attributeName=\"visibility\" "
+                      "to=\"visible\" begin=\"0s\"/>") != NULL,
+          "hidden in the still frame");
+    const char *kt = "keyTimes=\"0.0000;0.2500;0.5000;1\" dur=\"4s\" "
+                     "repeatCount=\"indefinite\"/>";
+    const char *a = strstr(buf, kt), *b = a ? strstr(a + 1, kt) : NULL;
+    CHECK(a && b && !strstr(b + 1, kt), "cx and cy: 4 key times over 4 s");
+    free(buf);
+    buf = NULL;
+    m = open_memstream(&buf, &n);
+    nb_layer_set_animated(f, 0, layer, 0);
+    CHECK(nb_figure_write_svg(f, m) == 0 && fclose(m) == 0 &&
+          !strstr(buf, "<animate") && strstr(buf, "<?xml"), "off: a still file");
+    free(buf);
+    nb_figure_free(f);
+}
+
 int main(void)
 {
     test_svg();
@@ -533,6 +575,7 @@ int main(void)
     test_png();
     test_raster();
     test_pdf();
+    test_inline_animated();
     nb_plot_font_cleanup();
     return check_done();
 }

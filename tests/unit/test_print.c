@@ -344,6 +344,55 @@ static void check_c(const char *text, const char *want)
     free(s);
 }
 
+/* MathML, written by hand from the presentation rules (print.h): the
+ * infix layout, fractions as <mfrac>, powers as <msup>, U+2212 minus,
+ * U+2062 invisible times, U+2061 function application. */
+#define MI(v) "<mi>" v "</mi>"
+#define MN(v) "<mn>" v "</mn>"
+#define SUP(b, e) "<msup><mrow>" b "</mrow><mrow>" e "</mrow></msup>"
+#define MINUS "<mo>\xe2\x88\x92</mo>"
+#define TIMES "<mo>\xe2\x81\xa2</mo>"
+#define APPLY "<mo>\xe2\x81\xa1</mo>"
+#define PAREN(x) "<mrow><mo>(</mo>" x "<mo>)</mo></mrow>"
+static void check_mathml(const char *text, const char *want)
+{
+    const NbExpr *e = mini_parse(st, text);
+    char *s = e ? nb_print_mathml(e, NULL) : NULL;
+    CHECK_STR(s, want, "mathml %s", text);
+    free(s);
+}
+
+static void test_mathml(void)
+{
+    check_mathml("3*x^2", "<mrow><mrow>" MN("3") TIMES SUP(MI("x"), MN("2"))
+                 "</mrow></mrow>");
+    check_mathml("1/x", "<mrow><mfrac>" MN("1") "<mrow>" MI("x")
+                 "</mrow></mfrac></mrow>");
+    check_mathml("1/3*x^(-2/3)", "<mrow><mrow><mfrac>" MN("1") MN("3")
+                 "</mfrac>" TIMES SUP(MI("x"), MINUS "<mfrac>" MN("2") MN("3")
+                 "</mfrac>") "</mrow></mrow>");
+    check_mathml("1/(2*sqrt(x))", "<mrow><mrow><mfrac><mrow>" MN("1")
+                 "</mrow><mrow>" MN("2") TIMES "<msqrt>" MI("x")
+                 "</msqrt></mrow></mfrac></mrow></mrow>");
+    check_mathml("cos(x)*exp(-x^2/2)",
+                 "<mrow><mrow><mrow>" MI("cos") APPLY PAREN(MI("x")) "</mrow>"
+                 TIMES "<msup><mi>e</mi><mrow><mrow>" MINUS "<mfrac><mrow>"
+                 SUP(MI("x"), MN("2")) "</mrow><mrow>" MN("2")
+                 "</mrow></mfrac></mrow></mrow></msup></mrow></mrow>");
+    /* a product is always one <mrow>; here -1*y after its minus */
+    check_mathml("x - y", "<mrow><mrow>" MI("x") MINUS "<mrow>" MI("y")
+                 "</mrow></mrow></mrow>");
+    check_mathml("alpha*w_1", "<mrow><mrow>" MI("\xce\xb1") TIMES
+                 "<msub>" MI("w") MI("1") "</msub></mrow></mrow>");
+    check_mathml("[[1, x], [x, 2]]", "<mrow><mrow><mo>[</mo><mtable><mtr><mtd>"
+                 MN("1") "</mtd><mtd>" MI("x") "</mtd></mtr><mtr><mtd>" MI("x")
+                 "</mtd><mtd>" MN("2") "</mtd></mtr></mtable><mo>]</mo></mrow></mrow>");
+    check_mathml("abs(x)", "<mrow><mrow><mo>|</mo>" MI("x") "<mo>|</mo></mrow></mrow>");
+    check_mathml("x*sin(x)", "<mrow><mrow>" MI("x") TIMES
+                 "<mspace width=\"0.17em\"/><mrow>" MI("sin") APPLY
+                 PAREN(MI("x")) "</mrow></mrow></mrow>");
+}
+
 static void test_c_strings(void)
 {
     check_c("x^2/2 + sqrt(x)", "x*x/2.0 + sqrt(x)");
@@ -387,6 +436,7 @@ int main(void)
     test_numbers();
     test_infix();
     test_latex();
+    test_mathml();
     test_c_strings();
     test_ccode();
     test_huge();
