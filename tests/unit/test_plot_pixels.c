@@ -168,7 +168,7 @@ static Clip clip_of(const NbFigure *f)
 {
     Clip c = { 0, 0, 0, 0, 0 };
     NbCanvas cv = { &c, c_begin, c_fill, c_stroke, c_circle, c_text, c_clip,
-                    c_unclip, c_group, c_end_group, c_end };
+                    c_unclip, c_group, c_end_group, c_end, NULL };
     nb_render_figure(f, &cv);
     return c;
 }
