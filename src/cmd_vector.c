@@ -318,6 +318,8 @@ static const NbArg *table_var(NbSession *s, const NbArgs *a, NbDiag *d)
     NbVar *bound = nb_var_find(s, k->name);
     if (bound) {
         char *t = nb_session_display(s, bound->value, bound->decimal, d);
+        if (t && strlen(t) > 40)
+            strcpy(t + 36, " ...");
         nb_diag_set(d, NB_ERR_ARGS, "%s has the value %s; `clear %s` to use "
                     "it as a variable", k->name, t ? t : "?", k->name);
         free(t);
