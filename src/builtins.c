@@ -1009,7 +1009,8 @@ enum {
     AN = NB_BF_ANALYTIC,
     KI = NB_BF_KINKED,
     IN = NB_BF_INTEGER,
-    LO = NB_BF_LOWERS
+    LO = NB_BF_LOWERS,
+    VA = NB_BF_VARIADIC
 };
 
 /* Analytic rows have all five slots. */
@@ -1091,11 +1092,13 @@ const NbBuiltin nb_builtins[NB_FN__COUNT] = {
         "largest integer <= x; floor' = 0", "floor(-2.5) -> -3"),
     [NB_FN_CEIL] = ROW_R(ceil, r_zero, 1, 1, KI | IN, NULL,
         "smallest integer >= x; ceil' = 0", "ceil(-2.5) -> -2"),
-    [NB_FN_MIN] = ROW_R(min, r_min, 2, 2, KI, NULL,
-        "smaller of a and b; at a tie the derivative goes to a",
+    [NB_FN_MIN] = ROW_R(min, r_min, 2, 2, KI | VA, NULL,
+        "smallest of its arguments (any number of them; of one vector, its "
+        "smallest element); at a tie the derivative goes to the first",
         "min(3, -1) -> -1"),
-    [NB_FN_MAX] = ROW_R(max, r_max, 2, 2, KI, NULL,
-        "larger of a and b; at a tie the derivative goes to a",
+    [NB_FN_MAX] = ROW_R(max, r_max, 2, 2, KI | VA, NULL,
+        "largest of its arguments (any number of them; of one vector, its "
+        "largest element); at a tie the derivative goes to the first",
         "max(3, -1) -> 3"),
     [NB_FN_HYPOT] = ROW_A(hypot, 2, 2, KI, NULL,
         "sqrt(x^2 + y^2) without overflow", "hypot(3, 4) -> 5"),

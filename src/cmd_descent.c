@@ -785,7 +785,7 @@ static int picture_range(Ctx *c, size_t j, double r[2], NbDiag *d)
     if (!k)
         return 0;
     const NbExpr *e = k->value;
-    if (!e || e->kind != NB_VEC || e->n != 2 ||
+    if (!e || !k->is_range || e->kind != NB_VEC || e->n != 2 ||
         value_double(c, e->args[0], k, &r[0], d) ||
         value_double(c, e->args[1], k, &r[1], d) || !(r[0] < r[1]) ||
         !isfinite(r[0]) || !isfinite(r[1])) {

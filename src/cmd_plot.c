@@ -191,7 +191,14 @@ static int check_keywords(const NbArgs *a, const char *const *own,
     const NbArg *r[8];
     size_t n = var_ranges(a, own, r, 8);
     for (size_t i = 0; i < n && i < 8; i++)
-        if (!r[i]->is_range) {
+        if (!r[i]->is_range && r[i]->value && r[i]->value != NB_NOTHING
+            && r[i]->value->kind == NB_VEC) {
+            nb_diag_set(d, NB_ERR_TYPE, "%s: %s= takes a range lo..hi, such "
+                        "as %s=-3..3 (a picture chooses its own points; "
+                        "points are for table())", usage, r[i]->name,
+                        r[i]->name);
+            return fail(a, r[i]->pos, d);
+        } else if (!r[i]->is_range) {
             NbArgs one = *a;
             one.nkw = 1;
             one.kw = (NbArg *)r[i];

@@ -29,6 +29,15 @@ static const Topic statements[] = {
     {"quit", "quit", "Leave nabla (Ctrl-D also does)."},
     {"float", "float(expr)",
      "The value of expr as a float at the working precision."},
+    {"vectors", "[a, b], p[i], m[i][j], a..b step s",
+     "Vectors are values. p[1] is the first element (indices start at 1; "
+     "m[2][1] in a matrix). Arithmetic and every function apply "
+     "elementwise: 2*[1, 2] + [3, 4] is [5, 8], [1, 2]*[3, 4] is [3, 8], "
+     "sigmoid([-10, 0, 10]), f(v) and f'(v) for a user function; a number "
+     "beside vectors is used at every element, vectors must have one "
+     "shape. a..b is a range, given as a keyword (plot(f, x=-3..3)); "
+     "a..b step s is the vector of points a, a+s, ..., b. See len, norm, "
+     "dot, sum, min, max and table."},
     {NULL, NULL, NULL},
 };
 
@@ -62,6 +71,8 @@ static void print_usage(FILE *out, const NbBuiltin *row)
             fputc('[', out);
         fprintf(out, "%s%s", i ? ", " : "", arg_names[i]);
     }
+    if (row->flags & NB_BF_VARIADIC)
+        fputs(", ...", out);
     fputs(row->max_args > row->min_args ? "])" : ")", out);
 }
 
@@ -126,8 +137,9 @@ static void help_overview(NbSession *s)
     name_list(out, "constants", names, n);
     n = 0;
     const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
-                                       nb_cmds_descent, nb_cmds_plot};
-    for (size_t t = 0; t < 4; t++)
+                                       nb_cmds_descent, nb_cmds_plot,
+                                       nb_cmds_vector};
+    for (size_t t = 0; t < 5; t++)
         for (const NbCommand *c = tables[t]; c->name && n < NB_FN__COUNT + 56; c++)
             names[n++] = c->name;
     if (n)

@@ -283,12 +283,53 @@ NbErrCode nb_lex_check_number(const NbNumParts *np, char *msg, size_t size)
     return NB_OK;
 }
 
+#define IS_XDIGIT(c) (IS_DIGIT(c) || ((c) >= 'a' && (c) <= 'f') \
+                      || ((c) >= 'A' && (c) <= 'F'))
+
+/* 0xff and 0b101 as C writes them would otherwise read silently as 0*xff
+ * and 0*b101; nabla has no such literals and says so, with the decimal
+ * value when it fits in 64 bits. The token's position is the literal's. */
+static int lex_radix(NbLexer *lx)
+{
+    int hex = (peekc(lx, 1) | 0x20) == 'x';
+    size_t k = 2;
+    unsigned long long v = 0;
+    int fits = 1;
+    for (int c; (c = peekc(lx, k)) >= 0 && (IS_XDIGIT(c) || IS_ALPHA(c));
+         k++) {
+        int dig = IS_DIGIT(c) ? c - '0' : IS_XDIGIT(c) ? (c | 0x20) - 'a' + 10
+                                                       : 99;
+        if (dig >= (hex ? 16 : 2) || v > (~0ULL >> (hex ? 4 : 1)))
+            fits = 0;
+        else
+            v = v * (hex ? 16 : 2) + (unsigned)dig;
+    }
+    int n = k > 40 ? 36 : (int)k;
+    const char *more = k > 40 ? "..." : "";
+    const char *s = lx->src + lx->at;
+    if (fits)
+        snprintf(lx->err_msg, sizeof lx->err_msg, "%s literal '%.*s' is not "
+                 "supported: write %llu (or 0*%.*s for a product)",
+                 hex ? "hexadecimal" : "binary", n, s, v, n - 1, s + 1);
+    else
+        snprintf(lx->err_msg, sizeof lx->err_msg, "%s literal '%.*s%s' is "
+                 "not supported: write the number in decimal",
+                 hex ? "hexadecimal" : "binary", n, s, more);
+    lx->err_code = NB_ERR_SYNTAX;
+    adv(lx, k);
+    return NB_TK_ERROR;
+}
+
 /* NUMBER, with its size checked here so that no later stage ever computes
  * a literal that cannot be held exactly. */
 static int lex_number(NbLexer *lx, NbToken *t)
 {
     NbNumParts np;
     int bad_dot;
+    int c1 = peekc(lx, 1) | 0x20, c2 = peekc(lx, 2);
+    if (peekc(lx, 0) == '0' && ((c1 == 'x' && IS_XDIGIT(c2))
+                                || (c1 == 'b' && (c2 == '0' || c2 == '1'))))
+        return lex_radix(lx);
     size_t n = nb_lex_scan_number(lx->src + lx->at, lx->len - lx->at, &np,
                                   &bad_dot);
     adv(lx, n);

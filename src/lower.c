@@ -156,8 +156,9 @@ const char *nb_suggest(NbSession *s, const char *name, int functions_only)
     for (size_t i = 0; i < s->nfns; i++)
         consider(s->fns[i]->name, &b);
     const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
-                                       nb_cmds_descent, nb_cmds_plot};
-    for (size_t t = 0; t < 4; t++)
+                                       nb_cmds_descent, nb_cmds_plot,
+                                       nb_cmds_vector};
+    for (size_t t = 0; t < 5; t++)
         for (const NbCommand *c = tables[t]; c->name; c++)
             consider(c->name, &b);
     consider("float", &b);
@@ -313,59 +314,26 @@ static int is_zero_value(NbSession *s, const NbExpr *e, NbPos pos, NbDiag *d,
     return nb_is_zero(v) || (v->kind == NB_FLT && mpfr_zero_p(v->u.f));
 }
 
-/* Sum or product of n operands, elementwise over vectors of one length
- * (a scalar times a vector scales it). */
-static const NbExpr *combine(NbSession *s, int is_add, size_t n,
-                             const NbExpr **ops, NbPos pos, NbDiag *d);
+/* Sum or product of n operands, elementwise over vectors (a number beside
+ * vectors is used at every element: 1 + [1, 2] is [2, 3]). */
+typedef struct OpAt {
+    int is_add;
+    NbPos pos;
+} OpAt;
 
-static const NbExpr *combine_vec(NbSession *s, int is_add, size_t n,
-                                 const NbExpr **ops, size_t len, NbPos pos,
-                                 NbDiag *d)
+static const NbExpr *combine_op(NbSession *s, size_t n,
+                                const NbExpr *const *ops, void *ctx, NbDiag *d)
 {
-    const NbExpr **el = xrealloc(NULL, len * sizeof *el);
-    const NbExpr **row = xrealloc(NULL, n * sizeof *row);
-    const NbExpr *r = NULL;
-    size_t i;
-    for (i = 0; i < len; i++) {
-        for (size_t k = 0; k < n; k++)
-            row[k] = ops[k]->kind == NB_VEC ? ops[k]->args[i] : ops[k];
-        if (!(el[i] = combine(s, is_add, n, row, pos, d)))
-            break;
-    }
-    if (i == len)
-        r = nb_vec(s->st, len, el);
-    free(el);
-    free(row);
-    return r;
+    const OpAt *c = ctx;
+    const NbExpr *r = c->is_add ? nb_add(s->st, n, ops) : nb_mul(s->st, n, ops);
+    return check_folded(s, r, n, ops, c->pos, d) ? NULL : r;
 }
 
 static const NbExpr *combine(NbSession *s, int is_add, size_t n,
                              const NbExpr **ops, NbPos pos, NbDiag *d)
 {
-    size_t nvec = 0, len = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (ops[i]->kind == NB_STR)
-            return need_scalar(s, ops[i], pos, d);
-        if (ops[i]->kind != NB_VEC)
-            continue;
-        if (nvec++ && ops[i]->n != len) {
-            nb_diag_set(d, NB_ERR_TYPE, "vectors of different lengths (%zu and %u)",
-                        len, ops[i]->n);
-            return nb_lower_fail(s, d, pos);
-        }
-        len = ops[i]->n;
-    }
-    if (nvec) {
-        if (is_add && nvec != n)
-            nb_diag_set(d, NB_ERR_TYPE, "cannot add a number and a vector");
-        else if (!is_add && nvec > 1)
-            nb_diag_set(d, NB_ERR_TYPE, "cannot multiply two vectors");
-        else
-            return combine_vec(s, is_add, n, ops, len, pos, d);
-        return nb_lower_fail(s, d, pos);
-    }
-    const NbExpr *r = is_add ? nb_add(s->st, n, ops) : nb_mul(s->st, n, ops);
-    return check_folded(s, r, n, ops, pos, d) ? NULL : r;
+    OpAt c = {is_add, pos};
+    return nb_lower_map(s, n, ops, pos, combine_op, &c, d);
 }
 
 static const NbExpr *negate(NbSession *s, const NbExpr *e, NbPos pos,
@@ -445,6 +413,29 @@ static int is_chain_op(const NbAst *a)
 
 static int additive(int op) { return op == '+' || op == '-'; }
 
+static const NbExpr *need_scalar_or_vector(NbSession *s, const NbExpr *e,
+                                           NbPos pos, NbDiag *d)
+{
+    return e->kind == NB_VEC ? e : need_scalar(s, e, pos, d);
+}
+
+/* 1/r, after the division-by-zero check. */
+static const NbExpr *invert_op(NbSession *s, size_t n,
+                               const NbExpr *const *r, void *ctx, NbDiag *d)
+{
+    const OpAt *c = ctx;
+    int err;
+    (void)n;
+    if (is_zero_value(s, r[0], c->pos, d, &err)) {
+        nb_diag_set(d, NB_ERR_DOMAIN, "division by zero");
+        return nb_lower_fail(s, d, c->pos);
+    }
+    if (err)
+        return NULL;
+    const NbExpr *inv = nb_pow_si(s->st, r[0], -1);
+    return trial(s, inv, c->pos, d) ? NULL : inv;
+}
+
 /* The right operand of one chain link, ready to be summed or multiplied:
  * negated for '-', inverted for '/' (after the division-by-zero check). */
 static const NbExpr *chain_operand(NbSession *s, const NbAst *link, NbDiag *d)
@@ -456,17 +447,10 @@ static const NbExpr *chain_operand(NbSession *s, const NbAst *link, NbDiag *d)
         return negate(s, r, link->pos, d);
     if (link->op != '/')
         return r;
-    int err;
-    if (!need_scalar(s, r, link->args[1]->pos, d))
+    if (!need_scalar_or_vector(s, r, link->args[1]->pos, d))
         return NULL;
-    if (is_zero_value(s, r, link->pos, d, &err)) {
-        nb_diag_set(d, NB_ERR_DOMAIN, "division by zero");
-        return nb_lower_fail(s, d, link->pos);
-    }
-    if (err)
-        return NULL;
-    const NbExpr *inv = nb_pow_si(s->st, r, -1);
-    return trial(s, inv, link->pos, d) ? NULL : inv;
+    OpAt c = {0, link->pos};
+    return nb_lower_map(s, 1, &r, link->pos, invert_op, &c, d);
 }
 
 /* a op b op c ...: the left spine is collected into an array (it may be a
@@ -509,18 +493,26 @@ static const NbExpr *lower_chain(NbSession *s, const NbAst *a, NbDiag *d)
     return acc;
 }
 
+static const NbExpr *power_op(NbSession *s, size_t n,
+                              const NbExpr *const *ops, void *ctx, NbDiag *d)
+{
+    const OpAt *c = ctx;
+    const NbExpr *r = nb_pow(s->st, ops[0], ops[1]);
+    return check_folded(s, r, n, ops, c->pos, d) ? NULL : r;
+}
+
 static const NbExpr *lower_binary(NbSession *s, const NbAst *a, NbDiag *d)
 {
     if (a->op != '^')
         return lower_chain(s, a, d);
     const NbExpr *b = nb_lower(s, a->args[0], d);
     const NbExpr *e = b ? nb_lower(s, a->args[1], d) : NULL;
-    if (!e || !need_scalar(s, b, a->args[0]->pos, d)
-        || !need_scalar(s, e, a->args[1]->pos, d))
+    if (!e || !need_scalar_or_vector(s, b, a->args[0]->pos, d)
+        || !need_scalar_or_vector(s, e, a->args[1]->pos, d))
         return NULL;
-    const NbExpr *r = nb_pow(s->st, b, e);
     const NbExpr *ops[2] = {b, e};
-    return check_folded(s, r, 2, ops, a->pos, d) ? NULL : r;
+    OpAt c = {0, a->pos};
+    return nb_lower_map(s, 2, ops, a->pos, power_op, &c, d);
 }
 
 static const NbExpr *lower_vector(NbSession *s, const NbAst *a, NbDiag *d)
@@ -555,8 +547,9 @@ static const NbExpr *arity_error(NbSession *s, const NbAst *a, int lo, int hi,
     return nb_lower_fail(s, d, a->pos);
 }
 
-/* Positional arguments of a built-in or user function call, lowered;
- * keyword arguments are an error there. */
+/* Positional arguments of a built-in or user function call, lowered
+ * (numbers, expressions or vectors, taken elementwise); keyword arguments
+ * are an error there. */
 static const NbExpr **lower_args(NbSession *s, const NbAst *a, NbDiag *d)
 {
     const NbExpr **args = xrealloc(NULL, ((size_t)a->nargs + 1) * sizeof *args);
@@ -567,7 +560,7 @@ static const NbExpr **lower_args(NbSession *s, const NbAst *a, NbDiag *d)
                         a->text);
             nb_lower_fail(s, d, arg->pos);
         } else if ((args[i] = nb_lower(s, arg, d))
-                   && need_scalar(s, args[i], arg->pos, d))
+                   && need_scalar_or_vector(s, args[i], arg->pos, d))
             continue;
         free(args);
         return NULL;
@@ -598,20 +591,69 @@ static void reword_domain(NbSession *s, int id, const NbExpr *arg, NbDiag *d)
     nb_lower_fail(s, d, pos);
 }
 
+typedef struct BuiltinAt {
+    int id;
+    NbPos pos;
+} BuiltinAt;
+
+static const NbExpr *builtin_op(NbSession *s, size_t n,
+                                const NbExpr *const *args, void *ctx,
+                                NbDiag *d)
+{
+    const BuiltinAt *c = ctx;
+    const NbExpr *r = nb_fn(s->st, (NbFnId)c->id, n, args);
+    if (check_folded(s, r, n, args, c->pos, d)) {
+        reword_domain(s, c->id, args[0], d);
+        return NULL;
+    }
+    return r;
+}
+
+/* min(a, b, c, ...) is min(min(a, b), c) ...: ties still give the whole
+ * derivative to the first argument. One vector argument folds over its
+ * elements (min([3, 1, 2]) is 1); one number is itself. */
+static const NbExpr *fold_builtin(NbSession *s, const NbAst *a, BuiltinAt *c,
+                                  const NbExpr **args, NbDiag *d)
+{
+    size_t n = (size_t)a->nargs;
+    const NbExpr *const *items = args;
+    if (n == 1 && args[0]->kind == NB_VEC) {
+        if (args[0]->n == 0) {
+            nb_diag_set(d, NB_ERR_ARGS, "%s of an empty vector", a->text);
+            return nb_lower_fail(s, d, a->pos);
+        }
+        n = args[0]->n;
+        items = args[0]->args;
+    }
+    const NbExpr *acc = items[0];
+    for (size_t i = 1; i < n && acc; i++) {
+        const NbExpr *pair[2] = {acc, items[i]};
+        acc = nb_lower_map(s, 2, pair, a->pos, builtin_op, c, d);
+    }
+    return acc;
+}
+
 static const NbExpr *call_builtin(NbSession *s, const NbAst *a, int id,
                                   NbDiag *d)
 {
     const NbBuiltin *row = &nb_builtins[id];
-    if (a->nargs < row->min_args || a->nargs > row->max_args)
+    int variadic = (row->flags & NB_BF_VARIADIC) != 0;
+    if (variadic ? a->nargs < 1
+                 : a->nargs < row->min_args || a->nargs > row->max_args) {
+        if (variadic) {
+            nb_diag_set(d, NB_ERR_ARGS, "%s expects at least 1 argument, "
+                        "got 0", a->text);
+            return nb_lower_fail(s, d, a->pos);
+        }
         return arity_error(s, a, row->min_args, row->max_args, d);
+    }
     const NbExpr **args = lower_args(s, a, d);
     if (!args)
         return NULL;
-    const NbExpr *r = nb_fn(s->st, (NbFnId)id, (size_t)a->nargs, args);
-    if (check_folded(s, r, (size_t)a->nargs, args, a->pos, d)) {
-        reword_domain(s, id, args[0], d);
-        r = NULL;
-    }
+    BuiltinAt c = {id, a->pos};
+    const NbExpr *r = variadic
+        ? fold_builtin(s, a, &c, args, d)
+        : nb_lower_map(s, (size_t)a->nargs, args, a->pos, builtin_op, &c, d);
     free(args);
     return r;
 }
@@ -652,6 +694,23 @@ static const NbExpr *expand(NbSession *s, const NbUserFn *fn,
     return r;
 }
 
+typedef struct UserAt {
+    const NbUserFn *fn;
+    const NbExpr *body;
+    NbPos pos;
+} UserAt;
+
+static const NbExpr *user_op(NbSession *s, size_t n,
+                             const NbExpr *const *args, void *ctx, NbDiag *d)
+{
+    const UserAt *c = ctx;
+    (void)n;
+    const NbExpr *r = expand(s, c->fn, c->body, args);
+    return trial(s, r, c->pos, d) ? NULL : r;
+}
+
+/* f(a, ...), f'(a): the body at the arguments, elementwise over vectors
+ * (f([1, 2]) is [f(1), f(2)]). */
 static const NbExpr *call_user(NbSession *s, const NbAst *a, NbUserFn *fn,
                                NbDiag *d)
 {
@@ -675,9 +734,11 @@ static const NbExpr *call_user(NbSession *s, const NbAst *a, NbUserFn *fn,
     const NbExpr **args = lower_args(s, a, d);
     if (!args)
         return NULL;
-    const NbExpr *r = expand(s, fn, body, args);
+    UserAt c = {fn, body, a->pos};
+    const NbExpr *r = nb_lower_map(s, (size_t)a->nargs, args, a->pos,
+                                   user_op, &c, d);
     free(args);
-    return trial(s, r, a->pos, d) ? NULL : r;
+    return r;
 }
 
 /* sin'(x), sqrt''(2): a built-in of one argument differentiated as a
@@ -742,7 +803,7 @@ static NbUserFn *builtin_as_fn(NbSession *s, int id)
 static int lower_cmd_arg(NbSession *s, const NbAst *v, NbArg *out, NbDiag *d)
 {
     out->pos = v->pos;
-    if (v->kind == NB_AST_RANGE) {
+    if (v->kind == NB_AST_RANGE && v->nargs == 2) {
         const NbExpr *lohi[2];
         for (int i = 0; i < 2; i++)
             if (!(lohi[i] = nb_lower(s, v->args[i], d))
@@ -883,10 +944,8 @@ const NbExpr *nb_lower(NbSession *s, const NbAst *a, NbDiag *d)
     }
     case NB_AST_CALL: return lower_call(s, a, d);
     case NB_AST_VECTOR: return lower_vector(s, a, d);
-    case NB_AST_RANGE:
-        nb_diag_set(d, NB_ERR_SYNTAX,
-                    "a range lo..hi is only allowed as a keyword value (x=lo..hi)");
-        return nb_lower_fail(s, d, a->pos);
+    case NB_AST_RANGE: return nb_lower_range(s, a, d);
+    case NB_AST_INDEX: return nb_lower_index(s, a, d);
     case NB_AST_KEYWORD:
         nb_diag_set(d, NB_ERR_SYNTAX, "keyword argument outside a call");
         return nb_lower_fail(s, d, a->pos);

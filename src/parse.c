@@ -53,6 +53,8 @@ struct NbParser {
     int resume_here;  /* recovery restarts at the current token */
     size_t prev_end_byte;      /* just past the last consumed token */
     size_t span_start, span_end; /* the last statement's bytes (pages) */
+    int step_open;    /* open + 1 while a range's upper end is parsed at
+                         that bracket depth: `step` there is no factor */
 };
 
 /* ---- tokens ---------------------------------------------------------- */
@@ -369,12 +371,51 @@ static int find_duplicate(NbParser *p, const char *const *names, int n)
 
 static NbAst *subexpr(NbParser *p, int limit);
 
-static NbAst *expr(NbParser *p)
+/* 1 when the current token is the word `step` of a range. */
+static int at_step(const NbParser *p)
 {
-    return subexpr(p, 0);
+    return p->tok.kind == NB_TK_NAME && !p->tok.nl_before && p->tok.len == 4
+           && memcmp(p->src + p->tok.start, "step", 4) == 0;
 }
 
-/* keyword := NAME '=' expr ['..' expr]     (current token: NAME) */
+/* range := sum '..' sum ['step' sum]       (current token: '..')
+ * The loosest construct, so -3..3 is (-3)..3. While the upper end is
+ * parsed, `step` ends it rather than multiplying it (10 step 0.5 is not
+ * 10*step). Without a step it is a range (keyword values); with one, the
+ * vector of its points (lowering checks which is allowed where). */
+static NbAst *range(NbParser *p, NbAst *lo)
+{
+    NbPos pos = p->tok.pos;
+    next(p);
+    int saved = p->step_open;
+    p->step_open = p->open + 1;
+    NbAst *hi = subexpr(p, 0);
+    p->step_open = saved;
+    if (!hi)
+        return NULL;
+    if (!at_step(p))
+        return new_binary(p, NB_AST_RANGE, 0, pos, lo, hi);
+    next(p);
+    NbAst *st = subexpr(p, 0);
+    NbAst *r = st ? new_node(p, NB_AST_RANGE, pos, 3) : NULL;
+    if (!r)
+        return NULL;
+    r->args[0] = lo;
+    r->args[1] = hi;
+    r->args[2] = st;
+    return r;
+}
+
+/* expr := sum ['..' sum ['step' sum]] */
+static NbAst *expr(NbParser *p)
+{
+    NbAst *e = subexpr(p, 0);
+    if (e && p->tok.kind == NB_TK_DOTDOT)
+        return range(p, e);
+    return e;
+}
+
+/* keyword := NAME '=' expr     (current token: NAME; expr may be a range) */
 static NbAst *keyword(NbParser *p)
 {
     NbAst *kw = new_node(p, NB_AST_KEYWORD, p->tok.pos, 1);
@@ -384,12 +425,6 @@ static NbAst *keyword(NbParser *p)
     next(p); /* NAME */
     next(p); /* '=' */
     NbAst *v = expr(p);
-    if (v && p->tok.kind == NB_TK_DOTDOT) {
-        NbPos pos = p->tok.pos;
-        next(p);
-        NbAst *hi = expr(p);
-        v = hi ? new_binary(p, NB_AST_RANGE, 0, pos, v, hi) : NULL;
-    }
     kw->args[0] = v;
     return v ? kw : NULL;
 }
@@ -530,8 +565,39 @@ static NbAst *vector(NbParser *p)
     return v;
 }
 
-/* primary := NUMBER | STRING | name | group | vector */
+/* index := operand {'[' expr ']'}   (each '[' right after the operand,
+ * on the same line). p[1][2] loops; each index counts as a level of
+ * nesting until the chain ends, since its tree is as deep as it is long. */
+static NbAst *postfix(NbParser *p, NbAst *n)
+{
+    int levels = 0;
+    while (n && p->tok.kind == '[' && !p->tok.nl_before) {
+        NbPos open = p->tok.pos;
+        if (!enter(p))
+            return NULL;
+        levels++;
+        next(p);
+        p->open++;
+        NbAst *i = expr(p);
+        if (!i || !expect_close(p, ']', '[', open, "one index: p[1][2]"))
+            return NULL;
+        p->open--;
+        n = new_binary(p, NB_AST_INDEX, 0, open, n, i);
+    }
+    p->depth -= levels;
+    return n;
+}
+
+static NbAst *operand(NbParser *p);
+
+/* primary := operand {'[' expr ']'} */
 static NbAst *primary(NbParser *p)
+{
+    return postfix(p, operand(p));
+}
+
+/* operand := NUMBER | STRING | name | group | vector */
+static NbAst *operand(NbParser *p)
 {
     NbAst *n;
     switch (p->tok.kind) {
@@ -586,6 +652,9 @@ static int binop(const NbParser *p)
     case '^':
     case NB_TK_POW: return OPR_POW;
     case NB_TK_NAME:
+        if (p->step_open == p->open + 1 && at_step(p))
+            return OPR_NONE;
+        /* fall through */
     case '(':
         if (prev == NB_TK_NUMBER || prev == ')' || prev == ']')
             return OPR_IMPLICIT;

@@ -401,6 +401,32 @@ static int print_binding(NbSession *s, const char *name, const NbExpr *v,
 
 /* --- statements ------------------------------------------------------------------ */
 
+/* 1 when e is a string or a vector holding one (pictures are values). */
+static int holds_string(NbSession *s, const NbExpr *e)
+{
+    if (e->kind == NB_STR)
+        return !nb_session_picture(s, e);
+    for (size_t i = 0; e->kind == NB_VEC && i < e->n; i++)
+        if (holds_string(s, e->args[i]))
+            return 1;
+    return 0;
+}
+
+/* Strings are arguments (file names, labels, methods: SPEC §2), so a
+ * string literal alone, or a variable bound to one, is a mistake worth
+ * saying; a command's string result (latex(), ccode()) is printed. */
+static int string_value(NbSession *s, const NbExpr *v, int assign, NbPos pos,
+                        NbDiag *d)
+{
+    if (!holds_string(s, v))
+        return 0;
+    nb_diag_set(d, NB_ERR_TYPE, "%s (strings are only arguments: file names, "
+                "labels, methods)", assign ? "a variable cannot hold a string"
+                                           : "a string is not a value to print");
+    nb_lower_fail(s, d, pos);
+    return -1;
+}
+
 static int run_expr(NbSession *s, const NbAst *a, NbDiag *d)
 {
     s->top = a;
@@ -410,6 +436,8 @@ static int run_expr(NbSession *s, const NbAst *a, NbDiag *d)
         return ST_FAIL;
     if (v == NB_NOTHING)
         return ST_OK;
+    if (a->kind != NB_AST_CALL && string_value(s, v, 0, a->pos, d))
+        return ST_FAIL;
     return print_value(s, v, a->pos, d);
 }
 
@@ -426,6 +454,8 @@ static int run_assign(NbSession *s, const NbAst *a, NbDiag *d)
         nb_lower_fail(s, d, a->args[0]->pos);
         return ST_FAIL;
     }
+    if (string_value(s, v, 1, a->args[0]->pos, d))
+        return ST_FAIL;
     bind_var(s, a->text, v);
     if (s->o.echo && print_binding(s, a->text, v, s->o.out, d))
         return nb_lower_fail(s, d, a->pos), ST_FAIL;
@@ -892,8 +922,9 @@ void nb_session_each_name(NbSession *s, void (*fn)(const char *, void *),
     for (const NbConstant *c = nb_constants; c->name; c++)
         fn(c->name, ctx);
     const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
-                                       nb_cmds_descent, nb_cmds_plot};
-    for (size_t t = 0; t < 4; t++)
+                                       nb_cmds_descent, nb_cmds_plot,
+                                       nb_cmds_vector};
+    for (size_t t = 0; t < 5; t++)
         for (const NbCommand *c = tables[t]; c->name; c++)
             fn(c->name, ctx);
     for (const char *const *w = statement_words; *w; w++)
@@ -909,8 +940,9 @@ void nb_session_each_name(NbSession *s, void (*fn)(const char *, void *),
 const NbCommand *nb_command_lookup(const char *name)
 {
     const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
-                                       nb_cmds_descent, nb_cmds_plot};
-    for (size_t t = 0; t < 4; t++)
+                                       nb_cmds_descent, nb_cmds_plot,
+                                       nb_cmds_vector};
+    for (size_t t = 0; t < 5; t++)
         for (const NbCommand *c = tables[t]; c->name; c++)
             if (strcmp(c->name, name) == 0)
                 return c;

@@ -76,6 +76,19 @@ int nb_is_constant_name(const char *name);
 /* The name in list (NULL-terminated) closest to name, or NULL. */
 const char *nb_closest_name(const char *name, const char *const *list);
 
+/* lower_vec.c: op applied elementwise over n values (SPEC §2): vectors
+ * of one shape, numbers used at every element; op on the numbers
+ * themselves when none is a vector. A string anywhere, or vectors of
+ * different shapes, is an error at pos. */
+typedef const NbExpr *(*NbLowerOp)(NbSession *s, size_t n,
+                                   const NbExpr *const *args, void *ctx,
+                                   NbDiag *d);
+const NbExpr *nb_lower_map(NbSession *s, size_t n, const NbExpr *const *args,
+                           NbPos pos, NbLowerOp op, void *ctx, NbDiag *d);
+/* p[i] (NB_AST_INDEX) and a..b step s (NB_AST_RANGE with a step). */
+const NbExpr *nb_lower_index(NbSession *s, const NbAst *a, NbDiag *d);
+const NbExpr *nb_lower_range(NbSession *s, const NbAst *a, NbDiag *d);
+
 /* session.c: the whole of path, malloc'd and NUL-terminated; on failure
  * *why is the reason ("No such file or directory", "Is a directory"). */
 int nb_read_file(const char *path, char **text, size_t *len, const char **why);

@@ -405,7 +405,7 @@ static const NbExpr *rule_relu(NbStore *st, NbFnId id, size_t n,
     return NULL;
 }
 
-/* min, max: exact arguments fold, equal ones merge, the rest sort. */
+/* min, max: exact arguments fold, equal ones merge. */
 static const NbExpr *rule_minmax(NbStore *st, NbFnId id, size_t n,
                                  const NbExpr *const *a)
 {
@@ -417,10 +417,9 @@ static const NbExpr *rule_minmax(NbStore *st, NbFnId id, size_t n,
         int c = mpq_cmp(a[0]->u.q, a[1]->u.q);
         return (id == NB_FN_MIN) == (c < 0) ? a[0] : a[1];
     }
-    if (nb_expr_cmp(a[0], a[1]) > 0) {
-        const NbExpr *v[2] = {a[1], a[0]};
-        return nb_intern(st, NB_FN, id, 2, v);
-    }
+    /* The arguments keep their order: at a tie the derivative goes to the
+     * first (builtins.c), so min(a, b) and min(b, a) differ there. */
+    (void)st;
     return NULL;
 }
 

@@ -36,7 +36,10 @@ typedef enum NbAstKind {
                         args: positional then NB_AST_KEYWORD nodes */
     NB_AST_KEYWORD,  /* text: keyword name; args[0]: value (only in calls) */
     NB_AST_VECTOR,   /* args: elements */
-    NB_AST_RANGE,    /* args[0]..args[1] (only as a keyword value: x=-3..3) */
+    NB_AST_RANGE,    /* args[0]..args[1]: a range (only as a keyword value:
+                        x=-3..3); with a third arg, args[0]..args[1] step
+                        args[2]: the vector of points, anywhere */
+    NB_AST_INDEX,    /* args[0][args[1]]: an element, 1-based */
     NB_AST_ASSIGN,   /* text: variable name; args[0]: value */
     NB_AST_FUNCDEF,  /* text: function name; params: names; args[0]: body */
     NB_AST_COMMAND   /* text: command word (set, help, load, vars, funcs,

@@ -37,8 +37,12 @@ enum NbBuiltinFlags {
     NB_BF_ANALYTIC = 1 << 1, /* has an analytic extension: complex-step works */
     NB_BF_KINKED   = 1 << 2, /* not differentiable at some points (abs, relu,
                                 floor...): numeric work reports hitting them */
-    NB_BF_INTEGER  = 1 << 3  /* result is an integer when args are exact
+    NB_BF_INTEGER  = 1 << 3, /* result is an integer when args are exact
                                 (floor, ceil, sign, heaviside) */
+    NB_BF_VARIADIC = 1 << 4  /* a call takes any number >= 1 of arguments:
+                                f(a, b, c) lowers to f(f(a, b), c), f(v) of
+                                one vector folds over its elements; nodes
+                                keep the row's arity (min, max) */
 };
 
 typedef struct NbBuiltin {

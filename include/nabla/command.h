@@ -63,6 +63,7 @@ extern const NbCommand nb_cmds_symbolic[];   /* cmd_symbolic.c */
 extern const NbCommand nb_cmds_numdiff[];    /* cmd_numdiff.c  */
 extern const NbCommand nb_cmds_descent[];    /* cmd_descent.c  */
 extern const NbCommand nb_cmds_plot[];       /* cmd_plot.c     */
+extern const NbCommand nb_cmds_vector[];     /* cmd_vector.c   */
 const NbCommand *nb_command_lookup(const char *name);
 
 /* Helpers for command implementations (session.c). */

@@ -32,6 +32,10 @@
 /* Order of derivative accepted by diff(), taylor(). */
 #define NB_MAX_DIFF_ORDER 200
 
+/* Points of one range with a step (a..b step s): a table or vector far
+ * longer than anyone reads, and about 100 bytes of store a point. */
+#define NB_MAX_RANGE_POINTS 100000L
+
 /* Length of one source line / one statement, in bytes. */
 #define NB_MAX_SOURCE_BYTES (64L << 20)
 

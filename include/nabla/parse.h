@@ -3,10 +3,12 @@
  * Grammar (SPEC §2), loosest first:
  *   statement  := NAME '=' expr | NAME '(' params ')' '=' expr
  *               | COMMANDWORD words... | expr
- *   expr       := term (('+'|'-') term)*
+ *   expr       := sum ['..' sum ['step' sum]]           a range
+ *   sum        := term (('+'|'-') term)*
  *   term       := unary (('*'|'/'|implicit) unary)*
  *   unary      := ('-'|'+') unary | power
- *   power      := postfix (('^'|'**') unary)?          right-associative
+ *   power      := index (('^'|'**') unary)?            right-associative
+ *   index      := postfix ('[' expr ']')*              p[1][2], same line
  *   postfix    := primary | NAME '\''* '(' args ')'
  *   primary    := NUMBER | NAME | STRING | '(' expr ')' | '[' args ']'
  * Statements are separated by newlines or ';'; a trailing '\' or an open

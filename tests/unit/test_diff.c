@@ -75,6 +75,11 @@ static void test_builtin_rules(void)
     T("diff(min(x, y), x)", "1 - heaviside(x - y)");
     T("diff(min(x, y), y)", "heaviside(x - y)");
     T("diff(max(x, y), x)", "1 - heaviside(y - x)");
+    /* the tie stays with the first argument as written, whatever the
+     * canonical order of the two would be */
+    T("diff(min(2*x, z), x)", "2 - 2*heaviside(2*x - z)");
+    T("diff(max(z, x), z)", "1 - heaviside(x - z)");
+    T("diff(min(z, x), x)", "heaviside(z - x)");
     T("diff(hypot(x, y), x)", "x/hypot(x, y)");
     T("diff(pow(x, 3), x)", "3*x^2");
     T("diff(erf(x), x)", "2*exp(-x^2)/sqrt(pi)");

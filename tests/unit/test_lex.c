@@ -83,6 +83,20 @@ static void test_numbers(void)
     LEXES(".5..1", "N:.5 .. N:1 EOF");
     LEXES(".5.5", "N:.5 N:.5 EOF");
     LEXES("2e", "N:2 I:e EOF");
+    /* C's 0x and 0b literals are refused, not read as 0*xff */
+    LEXES("0xff+1", "ERR@1:1:hexadecimal literal '0xff' is not supported: "
+                    "write 255 (or 0*xff for a product) + N:1 EOF");
+    LEXES("2*0XaB", "N:2 * ERR@1:3:hexadecimal literal '0XaB' is not "
+                    "supported: write 171 (or 0*XaB for a product) EOF");
+    LEXES("0b101", "ERR@1:1:binary literal '0b101' is not supported: "
+                   "write 5 (or 0*b101 for a product) EOF");
+    LEXES("0x1234567890abcdef1", "ERR@1:1:hexadecimal literal "
+          "'0x1234567890abcdef1' is not supported: write the number in "
+          "decimal EOF");
+    LEXES("0x", "N:0 I:x EOF");
+    LEXES("0xg", "N:0 I:xg EOF");
+    LEXES("0b2", "N:0 I:b2 EOF");
+    LEXES("10xff", "N:10 I:xff EOF");
     LEXES("2e+", "N:2 I:e + EOF");
     LEXES("2e-x", "N:2 I:e - I:x EOF");
     LEXES("2E5", "N:2E5 EOF");

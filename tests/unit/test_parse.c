@@ -121,6 +121,11 @@ static void sexp(Buf *b, const NbAst *n)
         head(b, "..", n);
         sexp_args(b, n);
         return;
+    case NB_AST_INDEX:
+        put(b, "(");
+        head(b, "idx", n);
+        sexp_args(b, n);
+        return;
     case NB_AST_ASSIGN:
         put(b, "(");
         head(b, "=", n);
@@ -281,6 +286,22 @@ static void test_calls_vectors(void)
     PARSES("[a, b]", "(vec a b)");
     PARSES("[[1, 2], [3, 4]]", "(vec (vec 1 2) (vec 3 4))");
     PARSES("[]", "(vec)");
+    PARSES("p[1]", "(idx p 1)");
+    PARSES("hessian(f)[1][2]", "(idx (idx (call hessian f) 1) 2)");
+    PARSES("[1, 2][i + 1]^2", "(^ (idx (vec 1 2) (+ i 1)) 2)");
+    PARSES("-p[1]", "(- (idx p 1))");
+    PARSES("2p[1]", "(i* 2 (idx p 1))");
+    PARSES("(x + 1)[2]", "(idx (+ x 1) 2)");
+    PARSES("3[1]", "(idx 3 1)");
+    PARSES("[p[1],\n[1]]", "(vec (idx p 1) (vec 1))");
+    PARSES("x = -10..10 step 0.5", "(= x (.. (- 10) 10 0.5))");
+    PARSES("f(x=0..2pi step pi/4)",
+           "(call f (kw x (.. 0 (i* 2 pi) (/ pi 4))))");
+    PARSES("x = 0..10 step step", "(= x (.. 0 10 step))");
+    PARSES("x = 0..(10 step)", "(= x (.. 0 (i* 10 step)))");
+    PARSES("x = 10 step", "(= x (i* 10 step))");
+    PARSES("[0..1 step 1, 2]", "(vec (.. 0 1 1) 2)");
+    PARSES("(0..1 step 1)*2", "(* (.. 0 1 1) 2)");
     PARSES("f'(x)", "(call f' x)");
     PARSES("f''(2)", "(call f'' 2)");
     PARSES("load(\"a\\\"b\\\\c\")", "(call load \"a\\\"b\\\\c\")");
@@ -444,12 +465,21 @@ static void test_assignment_errors(void)
     FAILS("[x=1]", NB_ERR_SYNTAX,
           "!1:3 unexpected '=' (assign with 'name = value' as a statement, "
           "or pass 'name=value' in a call)");
-    FAILS("x = 1..2", NB_ERR_SYNTAX,
-          "!1:6 a range a..b is only allowed as a keyword value, as in "
+    /* A range parses anywhere; lowering says where it is allowed. */
+    PARSES("x = 1..2", "(= x (.. 1 2))");
+    PARSES("f(1..2)", "(call f (.. 1 2))");
+    FAILS("x = ..2", NB_ERR_SYNTAX,
+          "!1:5 a range a..b is only allowed as a keyword value, as in "
           "plot(f, x=-3..3)");
-    FAILS("f(1..2)", NB_ERR_SYNTAX,
-          "!1:4 a range a..b is only allowed as a keyword value, as in "
+    FAILS("1..2..3", NB_ERR_SYNTAX,
+          "!1:5 a range a..b is only allowed as a keyword value, as in "
           "plot(f, x=-3..3)");
+    FAILS("0..1 step", NB_ERR_SYNTAX, "!1:10 unexpected end of input");
+    FAILS("p[1", NB_ERR_SYNTAX, "!1:4 expected ']' to close '[' opened at "
+          "column 2");
+    FAILS("p[1, 2]", NB_ERR_SYNTAX, "!1:4 expected ']' to close '[' opened "
+          "at column 2");
+    FAILS("p[]", NB_ERR_SYNTAX, "!1:3 unexpected ']'");
     FAILS("f(x, 2) = x", NB_ERR_SYNTAX, "!1:6 function parameters must be names");
     FAILS("f(x, h=1) = x", NB_ERR_SYNTAX, "!1:6 function parameters must be names");
     FAILS("f(x, x) = x", NB_ERR_SYNTAX, "!1:6 duplicate parameter 'x'");
@@ -553,6 +583,11 @@ static void test_depth(void)
              2 * (NB_MAX_DEPTH + 1), NB_MAX_DEPTH);
     check_depth("f(", "x", ")", NB_MAX_DEPTH + 1, deep, NB_ERR_DEPTH);
     check_depth("2^", "2", "", NB_MAX_DEPTH + 1, deep, NB_ERR_DEPTH);
+    check_depth("x[", "1", "]", NB_MAX_DEPTH + 1, deep, NB_ERR_DEPTH);
+    /* an index chain is as deep as it is long */
+    snprintf(deep, sizeof deep, "!1:%d nesting deeper than %d levels",
+             3 * NB_MAX_DEPTH + 2, NB_MAX_DEPTH);
+    check_depth("", "x", "[1]", NB_MAX_DEPTH + 1, deep, NB_ERR_DEPTH);
 
     /* 100000 levels fail as fast, without deep recursion. */
     clock_t t0 = clock();
@@ -759,8 +794,11 @@ static void infix(Buf *b, const NbAst *n)
     char op[2] = {(char)n->op, 0};
     switch (n->kind) {
     case NB_AST_NUMBER:
-    case NB_AST_NAME:
         put(b, n->text);
+        return;
+    case NB_AST_NAME:
+        /* (set) is a name; set alone starts a command */
+        putf(b, nb_is_command_word(n->text) ? "(%s)" : "%s", n->text);
         return;
     case NB_AST_STRING:
         put_quoted(b, n->text);
@@ -778,9 +816,22 @@ static void infix(Buf *b, const NbAst *n)
         put(b, ")");
         return;
     case NB_AST_RANGE:
+        put(b, "(");
         infix(b, n->args[0]);
         put(b, "..");
         infix(b, n->args[1]);
+        if (n->nargs == 3) {
+            put(b, " step ");
+            infix(b, n->args[2]);
+        }
+        put(b, ")");
+        return;
+    case NB_AST_INDEX:
+        put(b, "(");
+        infix(b, n->args[0]);
+        put(b, ")[");
+        infix(b, n->args[1]);
+        put(b, "]");
         return;
     case NB_AST_KEYWORD:
         putf(b, "%s=", n->text);
@@ -862,6 +913,7 @@ static void test_random(void)
         "^", "**", "(", ")", "[", "]", ",", "=", "'", "..", ";", "\n", " ",
         "#c\n", "\\\n", "\"s\"", "\"a\\\"b\"", "\xCF\x80", "set ", "help ",
         "h=", "$", "\xFF", "2x", ")(", "\r\n", "\"", "3.", "1e999999999",
+        " step ", "p[1]", "0xff",
     };
     const size_t nfrag = sizeof frag / sizeof *frag;
     srand((unsigned)check_seed());

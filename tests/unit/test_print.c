@@ -177,7 +177,7 @@ static void test_infix(void)
     check_print("x - sin(x)", "x - sin(x)");
     check_print("exp(x) - 1", "exp(x) - 1");
     check_print("[x, 2, [1, y]]", "[x, 2, [1, y]]");
-    check_print("atan2(y, x) + min(x, 1)", "atan2(y, x) + min(1, x)");
+    check_print("atan2(y, x) + min(x, 1)", "atan2(y, x) + min(x, 1)");
     check_print("\"a b\"", "\"a b\"");
     check_print("2*10^30", "2000000000000000000000000000000");
     check_print("0.000001*x", "x/1000000");
