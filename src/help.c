@@ -21,7 +21,8 @@ typedef struct Topic {
 /* Statements that are not in any table: they are part of the grammar. */
 static const Topic statements[] = {
     {"set", "set precision BITS|double, set digits N, set format "
-     "text|csv|json, set plots auto|image|text|off",
+     "text|csv|json, set plots auto|image|text|off, set",
+     "set alone lists every setting with its value. "
      "Change a setting: the working precision (double: hardware doubles; "
      "BITS: MPFR with that many bits), the significant digits shown for "
      "floats (0: shortest round-trip), the format of tables and results, "

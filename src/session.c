@@ -392,9 +392,14 @@ static int run_expr(NbSession *s, const NbAst *a, NbDiag *d)
 {
     s->top = a;
     s->top_is_statement = 1;
-    if (a->kind == NB_AST_CALL && a->nargs == 0 && !a->primes
-        && (strcmp(a->text, "quit") == 0 || strcmp(a->text, "exit") == 0))
-        return NB_SESSION_QUIT; /* quit(), exit(): as Python spells it */
+    if (a->kind == NB_AST_CALL && !a->primes
+        && (strcmp(a->text, "quit") == 0 || strcmp(a->text, "exit") == 0)) {
+        if (a->nargs == 0)
+            return NB_SESSION_QUIT; /* quit(), exit(): as Python spells it */
+        nb_diag_set(d, NB_ERR_ARGS, "%s() takes no arguments", a->text);
+        nb_lower_fail(s, d, a->args[0]->pos);
+        return ST_FAIL;
+    }
     const NbExpr *v = nb_lower(s, a, d);
     if (!v)
         return ST_FAIL;
@@ -530,11 +535,10 @@ void nb_session_digits_note(NbSession *s)
         return;
     long bits = (long)ceil(want * 3.3219280948873623) + 1; /* log2(10) */
     if (s->o.prec == NB_PREC_DOUBLE)
-        fprintf(s->o.err, "note: a double holds 17 significant digits; "
-                "floats show %ld, %s the digits past the 17th are the "
-                "binary value's; `set precision %ld` for %ld that hold\n",
-                want > 40 ? 40L : want, want > 40 ? "at most, and" : "but",
-                bits, want);
+        fprintf(s->o.err, "note: a double holds 17 significant digits: "
+                "%sdigits past the 17th are the binary value's; `set "
+                "precision %ld` for %ld that hold\n",
+                want > 40 ? "floats show at most 40, and " : "", bits, want);
     else
         fprintf(s->o.err, "note: %ld bits hold about %ld significant digits; "
                 "`set precision %ld` for %ld that hold\n", s->o.prec, held,

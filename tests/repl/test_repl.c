@@ -245,6 +245,16 @@ static void banner_first(const char *nabla, const char *home)
     const char *result = strstr(t.buf, "333");
     CHECK(banner && result && banner < result, "banner before the file's results");
     CHECK(!strstr(t.buf, "a = 5"), "the file's assignments are not echoed");
+    mark(&t);
+    type(&t, "load \"");
+    type(&t, path);
+    type(&t, "\"\n");
+    CHECK(expect(&t, "333", 5), "load at the prompt runs the file");
+    expect(&t, "> ", 5);
+    CHECK(!strstr(t.buf, "a = 5"), "load does not echo the file's assignments");
+    mark(&t);
+    type(&t, "a\n");
+    CHECK(expect(&t, "5", 5), "the loaded file's variable is bound");
     type(&t, "\004");
     finish(&t, 5);
     first_file = NULL;
