@@ -131,7 +131,7 @@ static void example(FILE *out, const char *ex)
         fclose(o.err);
     for (char *p = text; p && *p;) {
         size_t n = strcspn(p, "\n");
-        fprintf(out, "    %.*s\n", (int)n, p);
+        fprintf(out, "%s%.*s\n", n ? "    " : "", (int)n, p);
         p += n + (p[n] == '\n');
     }
     if (elen) /* a broken example shows why (tests/cli/reference.sh) */

@@ -21,6 +21,7 @@ awk -v dir="$ref_dir" '
                      printf "%s", $0 > (dir "/" n ".stmt"); close(dir "/" n ".stmt");
                      printf "" > (dir "/" n ".want"); next }
     ex && /^    / { sub(/^    /, ""); print >> (dir "/" n ".want"); next }
+    ex && /^$/ { print "" >> (dir "/" n ".want"); next }
     { if (ex) close(dir "/" n ".want"); ex = 0 }' "$tmp"
 count=0
 for s in "$ref_dir"/*.stmt; do
