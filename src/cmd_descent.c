@@ -899,6 +899,36 @@ static const NbExpr *cmd_descend(NbSession *s, const NbArgs *a, NbDiag *d)
     return value;
 }
 
+static const char *descent_method(int i)
+{
+    return i >= 0 && i < NB_DESCENT__COUNT
+           ? nb_descent_method_name((NbDescentMethod)i) : NULL;
+}
+
+static const char *word_of(const char *const *words, int i)
+{
+    for (int k = 0; words[k]; k++)
+        if (k == i)
+            return words[k];
+    return NULL;
+}
+
+static const char *gradient_kind(int i)
+{
+    static const char *const kinds[] = {"symbolic", "numeric", NULL};
+    return i >= 0 ? word_of(kinds, i) : NULL;
+}
+
+static const char *scale_kind(int i)
+{
+    static const char *const kinds[] = {"linear", "log", NULL};
+    return i >= 0 ? word_of(kinds, i) : NULL;
+}
+
+static const NbKeyValues descend_values[] = {
+    {"method", descent_method}, {"gradient", gradient_kind},
+    {"scale", scale_kind}, {"curve", nb_kv_bool}, {NULL, NULL}};
+
 const NbCommand nb_cmds_descent[] = {
     {"descend", cmd_descend,
      "descend(f, start, rate=0.1, steps=1000, tol=1e-10, method=\"gd\", "
@@ -928,6 +958,7 @@ const NbCommand nb_cmds_descent[] = {
      "iterations, bfgs 19, momentum rate=0.001 5283 steps, nesterov "
      "rate=0.001 5305, adam rate=0.001 8656, backtracking 23822, gd "
      "rate=0.001 55093.",
-     "descend(x^2 + y^2, [-8, 6], rate=0.1, steps=20)"},
-    {NULL, NULL, NULL, NULL, NULL},
+     "descend(x^2 + y^2, [-8, 6], rate=0.1, steps=20)",
+     keywords, descend_values},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };

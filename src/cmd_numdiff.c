@@ -938,6 +938,16 @@ static const NbExpr *cmd_gradcheck(NbSession *s, const NbArgs *a, NbDiag *d)
 
 /* ---- the table --------------------------------------------------------------- */
 
+static const char *nd_method(int i)
+{
+    return i >= 0 && i < NB_ND__COUNT ? nb_nd_method_name((NbNdMethod)i) : NULL;
+}
+
+static const NbKeyValues nderiv_values[] = {
+    {"method", nd_method}, {"error", nb_kv_bool}, {NULL, NULL}};
+static const NbKeyValues hstudy_values[] = {
+    {"methods", nd_method}, {NULL, NULL}};
+
 const NbCommand nb_cmds_numdiff[] = {
     {"nderiv", cmd_nderiv,
      "nderiv(f, x0, h=1e-5, method=\"central\", prec=double, error=false, "
@@ -949,7 +959,8 @@ const NbCommand nb_cmds_numdiff[] = {
      "\"complex-step\" (Im f(x0+ih)/h, h=1e-20; analytic functions only). "
      "prec=BITS runs it in MPFR. error=true returns [value, "
      "error_estimate].",
-     "nderiv(sin(x)*exp(-x^2/2), 0.5, method=\"richardson\")"},
+     "nderiv(sin(x)*exp(-x^2/2), 0.5, method=\"richardson\")",
+     nderiv_kw, nderiv_values},
     {"hstudy", cmd_hstudy,
      "hstudy(f, x0, h=[hmax, hmin], per_decade=1, methods=[...], "
      "prec=[double, 113, 256], to=\"h.svg\")",
@@ -961,7 +972,8 @@ const NbCommand nb_cmds_numdiff[] = {
      "to=\"h.svg\" also draws error versus h, log-log, one line per method "
      "and precision; plot=true draws it without a file (at the terminal as "
      "set plots says, in a page inline).",
-     "hstudy(x^2, 3, methods=[\"forward\", \"central\"], prec=double)"},
+     "hstudy(x^2, 3, methods=[\"forward\", \"central\"], prec=double)",
+     hstudy_kw, hstudy_values},
     {"gradcheck", cmd_gradcheck,
      "gradcheck(f, points, grad=g, h=1e-5, tol=1e-6)",
      "Check a claimed derivative (a function, or a vector of expressions; "
@@ -970,6 +982,7 @@ const NbCommand nb_cmds_numdiff[] = {
      "component, where noise is the rounding noise of the difference "
      "quotient (so a zero derivative is compared absolutely), PASS/FAIL "
      "per component and overall.",
-     "gradcheck(sigmoid, [-2, -1, 0, 1, 2], grad=sigmoid(x)*(1-sigmoid(x)))"},
-    {NULL, NULL, NULL, NULL, NULL},
+     "gradcheck(sigmoid, [-2, -1, 0, 1, 2], grad=sigmoid(x)*(1-sigmoid(x)))",
+     gradcheck_kw, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };

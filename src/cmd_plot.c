@@ -1227,6 +1227,34 @@ static const NbExpr *cmd_figure(NbSession *s, const NbArgs *a, NbDiag *d)
     return nb_picture_finish(s, a, f, d);
 }
 
+static const char *word_of(const char *const *words, int i)
+{
+    for (int k = 0; i >= 0 && words[k]; k++)
+        if (k == i)
+            return words[k];
+    return NULL;
+}
+
+static const char *scale_kind(int i)
+{
+    static const char *const kinds[] = {"linear", "log", NULL};
+    return word_of(kinds, i);
+}
+
+static const char *cmap_kind(int i)
+{
+    static const char *const kinds[] = {"blues", "viridis", NULL};
+    return word_of(kinds, i);
+}
+
+static const NbKeyValues plot_values[] = {
+    {"logx", nb_kv_bool}, {"logy", nb_kv_bool}, {NULL, NULL}};
+static const NbKeyValues contour_values[] = {
+    {"scale", scale_kind}, {"cmap", cmap_kind}, {"filled", nb_kv_bool},
+    {"colorbar", nb_kv_bool}, {NULL, NULL}};
+static const NbKeyValues surface_values[] = {
+    {"cmap", cmap_kind}, {NULL, NULL}};
+
 const NbCommand nb_cmds_plot[] = {
     {"plot", cmd_plot, "plot(f, g, ..., x=a..b)",
      "Draws functions of one variable over a range: curves sampled where "
@@ -1239,7 +1267,8 @@ const NbCommand nb_cmds_plot[] = {
      "100000). to=\"name.svg\" (or .png, .pdf) writes a file; at a terminal "
      "the picture is drawn under the prompt; p = plot(...) keeps it for "
      "figure().",
-     "plot(x^2, tangent=[-2, 0, 1.5], x=-3..3, to=\"tangents.svg\")"},
+     "plot(x^2, tangent=[-2, 0, 1.5], x=-3..3, to=\"tangents.svg\")",
+     plot_kw, plot_values},
     {"contour", cmd_contour, "contour(f, x=a..b, y=c..d)",
      "Draws a function of two variables as filled contours with a colourbar "
      "(filled=false: labelled contour lines). levels=N or levels=[...]; "
@@ -1248,15 +1277,18 @@ const NbCommand nb_cmds_plot[] = {
      "point=[a, b] a point with its partial derivatives as arrows; "
      "path=descend(...) or a list of [x, y] points a descent path; "
      "grid=N points per side (at most 1000); cmap=\"blues\" or \"viridis\".",
-     "contour(x^2 + y^2, x=-3..3, y=-3..3, point=[2, 1.5], to=\"c.svg\")"},
+     "contour(x^2 + y^2, x=-3..3, y=-3..3, point=[2, 1.5], to=\"c.svg\")",
+     contour_kw, contour_values},
     {"surface", cmd_surface, "surface(f, x=a..b, y=c..d)",
      "Draws a function of two variables as a 3-D surface coloured by "
      "height, hidden parts hidden. elev= and azim= set the view in degrees "
      "(30 and -60); grid=N quads per side; cmap=, zlabel=.",
-     "surface(x^2 + y^2, x=-3..3, y=-3..3, to=\"s.png\")"},
+     "surface(x^2 + y^2, x=-3..3, y=-3..3, to=\"s.png\")",
+     surface_kw, surface_values},
     {"figure", cmd_figure, "figure(p1, p2, ...)",
      "Combines pictures kept as values into one figure, panels row by row: "
      "cols=N (default up to 3), rows=N, title= over all of them, to=.",
-     "figure(plot(sigmoid(x), x=-6..6), plot(sigmoid'(x), x=-6..6), cols=2)"},
-    {NULL, NULL, NULL, NULL, NULL},
+     "figure(plot(sigmoid(x), x=-6..6), plot(sigmoid'(x), x=-6..6), cols=2)",
+     figure_kw, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };

@@ -1,6 +1,12 @@
 /* help.c — `help` and `help NAME`, read from the tables themselves (the
  * built-in table, the constant table and the command tables), so help can
- * never disagree with what exists. */
+ * never disagree with what exists.
+ *
+ * An example is shown with its real output: help runs it in a scratch
+ * session at the default settings (double, shortest digits, text), so the
+ * output is what `nabla -e EXAMPLE` prints, whatever the session's
+ * settings. An example that writes a picture file (to=) is not run: help
+ * must not write files in the user's folder; it says what it would write. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,18 +21,30 @@ typedef struct Topic {
 /* Statements that are not in any table: they are part of the grammar. */
 static const Topic statements[] = {
     {"set", "set precision BITS|double, set digits N, set format "
-     "text|csv|json, set plots auto|image|text|off",
+     "text|csv|json, set plots auto|image|text|off, set",
+     "set alone lists every setting with its value. "
      "Change a setting: the working precision (double: hardware doubles; "
      "BITS: MPFR with that many bits), the significant digits shown for "
      "floats (0: shortest round-trip), the format of tables and results, "
      "and where pictures are drawn besides their to= file: auto (at an "
      "interactive terminal, as an image where the terminal shows images, "
      "else as text), image, text (also into a pipe), off."},
-    {"help", "help [NAME]", "List everything, or describe NAME."},
+    {"help", "help [NAME]", "List everything, or describe NAME: what it "
+     "does, its keywords and an example with the example's real output."},
     {"load", "load \"file.nabla\"", "Run a script file in this session."},
     {"vars", "vars", "List the variables and their values."},
     {"funcs", "funcs", "List the user-defined functions."},
-    {"quit", "quit", "Leave nabla (Ctrl-D also does)."},
+    {"clear", "clear NAME... | clear",
+     "Forget variables and functions by name (clear x f), so x is a free "
+     "variable again. clear alone forgets every variable and function and "
+     "ans; at the prompt it asks first."},
+    {"ans", "ans", "The last result: the value the last expression "
+     "statement printed (as bc's last, ipython's _). Assignments, "
+     "definitions and commands that print a table (descend, hstudy, "
+     "gradcheck) leave it as it was; in a function body it is its value "
+     "when the function is defined."},
+    {"quit", "quit | exit | quit() | exit()",
+     "Leave nabla (Ctrl-D also does)."},
     {"float", "float(expr)",
      "The value of expr as a float at the working precision."},
     {"vectors", "[a, b], p[i], m[i][j], a..b step s",
@@ -87,8 +105,76 @@ static void help_builtin(FILE *out, const NbBuiltin *row)
     fprintf(out, "%s\n", row->help ? row->help : "");
     if (row->domain)
         fprintf(out, "  domain: %s\n", row->domain);
-    if (row->example)
-        fprintf(out, "  example: %s\n", row->example);
+}
+
+/* The example ex (up to " -> ", which built-in rows use to say what it
+ * prints) on out with its output indented by four spaces, run in a
+ * scratch session. */
+static void example(FILE *out, const char *ex)
+{
+    if (!ex)
+        return;
+    const char *arrow = strstr(ex, " -> ");
+    char *stmt = arrow ? strndup(ex, (size_t)(arrow - ex)) : strdup(ex);
+    fprintf(out, "  example: %s\n", stmt);
+    const char *to = strstr(stmt, "to=\"");
+    if (to) {
+        fprintf(out, "    (writes %.*s; help does not run it)\n",
+                (int)strcspn(to + 4, "\""), to + 4);
+        free(stmt);
+        return;
+    }
+    char *text = NULL, *errs = NULL;
+    size_t len = 0, elen = 0;
+    NbSessionOpts o;
+    nb_session_opts_default(&o);
+    o.plots = NB_PLOTS_OFF;
+    o.out = open_memstream(&text, &len);
+    o.err = open_memstream(&errs, &elen);
+    if (o.out && o.err) {
+        NbSession *scratch = nb_session_new(&o);
+        nb_session_run(scratch, "example", stmt, strlen(stmt));
+        nb_session_free(scratch);
+    }
+    if (o.out)
+        fclose(o.out);
+    if (o.err)
+        fclose(o.err);
+    for (char *p = text; p && *p;) {
+        size_t n = strcspn(p, "\n");
+        fprintf(out, "%s%.*s\n", n ? "    " : "", (int)n, p);
+        p += n + (p[n] == '\n');
+    }
+    if (elen) /* a broken example shows why (tests/cli/reference.sh) */
+        fprintf(out, "    example failed: %s", errs);
+    free(text);
+    free(errs);
+    free(stmt);
+}
+
+/* The keywords a command accepts, and the values of the enumerated ones,
+ * from its row (the list it checks and completion offers). */
+static void keywords(FILE *out, const NbCommand *c)
+{
+    if (!c->keywords || !c->keywords[0])
+        return;
+    size_t col = (size_t)fprintf(out, "  keywords:");
+    for (const char *const *k = c->keywords; *k; k++) {
+        size_t w = strlen(*k) + 2;
+        if (col + w > 78) {
+            fputs("\n   ", out);
+            col = 3;
+        }
+        col += (size_t)fprintf(out, " %s%s", *k, k[1] ? "," : "");
+    }
+    fputc('\n', out);
+    for (const NbKeyValues *v = c->values; v && v->keyword; v++) {
+        fprintf(out, "    %s:", v->keyword);
+        const char *w;
+        for (int i = 0; (w = v->value(i)); i++)
+            fprintf(out, " %s", w);
+        fputc('\n', out);
+    }
 }
 
 static void help_command(FILE *out, const NbCommand *c)
@@ -96,8 +182,7 @@ static void help_command(FILE *out, const NbCommand *c)
     fprintf(out, "%s\n", c->usage ? c->usage : c->name);
     if (c->help)
         wrap(out, c->help);
-    if (c->example)
-        fprintf(out, "  example: %s\n", c->example);
+    keywords(out, c);
 }
 
 /* Names in columns of a fixed width, wrapped before 80 columns. */
@@ -185,11 +270,13 @@ int nb_session_help(NbSession *s, const char *topic, NbDiag *d)
         fprintf(out, "%s = %s\n  a variable\n", var->name, t ? t : "?");
         free(t);
         nb_diag_clear(&tmp);
-    } else if (id >= 0)
+    } else if (id >= 0) {
         help_builtin(out, &nb_builtins[id]);
-    else if (cmd)
+        example(out, nb_builtins[id].example);
+    } else if (cmd) {
         help_command(out, cmd);
-    else if (ci >= 0)
+        example(out, cmd->example);
+    } else if (ci >= 0)
         fprintf(out, "%s: %s\n", nb_constants[ci].name,
                 nb_constants[ci].help ? nb_constants[ci].help : "");
     else if (st) {
@@ -204,7 +291,8 @@ int nb_session_help(NbSession *s, const char *topic, NbDiag *d)
             nb_diag_set(d, NB_ERR_UNKNOWN, "no help for '%s'; did you mean '%s'?",
                         name, sug);
         else
-            nb_diag_set(d, NB_ERR_UNKNOWN, "no help for '%s'", name);
+            nb_diag_set(d, NB_ERR_UNKNOWN, "no help for '%s' (`help` lists "
+                        "every name)", name);
     }
     free(name);
     return found ? 0 : -1;

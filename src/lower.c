@@ -131,7 +131,9 @@ static void consider(const char *cand, void *ctx)
     if (len >= 3 && strncmp(cand, b->name, len) == 0 && dist > 1)
         dist = 2;
     size_t allowed = (len + 1) / 3 ? (len + 1) / 3 : 1;
-    if (dist == 0 || dist > 2 || dist > allowed)
+    /* a suggestion keeps more of the name than it changes: every
+     * one-letter name is one edit from every other (help x is not f) */
+    if (dist == 0 || dist > 2 || dist > allowed || dist >= len)
         return;
     if (!b->best || dist < b->dist) {
         b->best = cand;
@@ -380,6 +382,19 @@ static int is_function_name(NbSession *s, const char *name)
            || nb_command_lookup(name) || strcmp(name, "float") == 0;
 }
 
+/* ans: the last statement's value (in a function body too: its value
+ * when the function is defined). */
+static const NbExpr *lower_ans(NbSession *s, const NbAst *a, NbDiag *d)
+{
+    if (s->ans) {
+        s->decimal |= s->ans_decimal;
+        return s->ans;
+    }
+    nb_diag_set(d, NB_ERR_UNKNOWN, "ans has no value yet: it is the last "
+                "result, and nothing has been computed");
+    return nb_lower_fail(s, d, a->pos);
+}
+
 static const NbExpr *lower_name(NbSession *s, const NbAst *a, NbDiag *d)
 {
     const char *name = a->text;
@@ -390,8 +405,14 @@ static const NbExpr *lower_name(NbSession *s, const NbAst *a, NbDiag *d)
         return nb_sym(s->st, name); /* bound when the function is called */
     if (v) {
         s->decimal |= v->decimal;
+        if (!s->bound && nb_closed(s, v->value)) {
+            s->bound = v->name; /* a command may need it as a variable */
+            s->bound_pos = a->pos;
+        }
         return v->value;
     }
+    if (strcmp(name, "ans") == 0)
+        return lower_ans(s, a, d);
     const NbExpr *c = constant(s, name);
     if (c)
         return c;
@@ -847,16 +868,23 @@ static const NbExpr *call_command(NbSession *s, const NbAst *a,
     args.value_unused = top && s->top_is_statement;
     const NbExpr *r = NULL;
     int ok = 1;
+    const char *outer = s->bound; /* this call is inside an argument */
+    NbPos outer_pos = s->bound_pos;
     for (int i = 0; i < a->nargs && ok; i++) {
         const NbAst *arg = a->args[i];
         int kw = arg->kind == NB_AST_KEYWORD;
         NbArg *slot = kw ? &args.kw[args.nkw++] : &args.pos[args.npos++];
         memset(slot, 0, sizeof *slot);
         slot->name = kw ? arg->text : NULL;
+        s->bound = NULL;
         ok = lower_cmd_arg(s, kw ? arg->args[0] : arg, slot, d) == 0;
+        slot->bound = s->bound;
+        slot->bound_pos = s->bound_pos;
         if (kw)
             slot->pos = arg->pos;
     }
+    s->bound = outer;
+    s->bound_pos = outer_pos;
     if (ok) {
         s->top = NULL; /* a command inside this one's arguments has none */
         r = cmd->run(s, &args, d);

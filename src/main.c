@@ -48,7 +48,8 @@ static void print_help(FILE *out)
           "calculator for calculus in machine learning.\n"
           "\n"
           "With no FILE and no -e, read statements from standard input: an\n"
-          "interactive prompt when it is a terminal, else a script.\n"
+          "interactive prompt when it is a terminal, else a script. FILE -\n"
+          "reads the script from standard input.\n"
           "\n"
           "  -e, --eval=STATEMENTS     run STATEMENTS (repeatable)\n"
           "  -i, --interactive=FILE    run FILE, then stay at the prompt\n"
@@ -162,7 +163,7 @@ static void parse_option(int c, NbSessionOpts *o, Run *r, char **argv)
     int ok;
     switch (c) {
     case 'e': r->src[r->nsrc++] = (Source){1, optarg}; break;
-    case 1: r->src[r->nsrc++] = (Source){0, optarg}; break;
+    case 1: r->src[r->nsrc++] = (Source){0, optarg}; break; /* "-" too */
     case 'i': r->interactive = optarg; break;
     case 'q': o->quiet = 1; break;
     case 'k': o->keep_going = 1; break;
@@ -235,6 +236,18 @@ static char *read_stdin(size_t *len)
     return buf;
 }
 
+/* A script on stdin (no FILE and stdin not a terminal, or FILE "-"). */
+static int run_stdin(NbSession *s)
+{
+    size_t len;
+    char *text = read_stdin(&len);
+    if (!text)
+        return 2;
+    int rc = nb_session_run(s, "<stdin>", text, len);
+    free(text);
+    return rc;
+}
+
 /* Combine a source's status into the run's: returns 1 to stop. */
 static int account(int rc, int *status, int keep_going)
 {
@@ -258,27 +271,21 @@ static int run_all(NbSession *s, const Run *r)
         const Source *src = &r->src[i];
         int rc = src->is_eval
                      ? nb_session_run(s, "-e", src->text, strlen(src->text))
+                     : strcmp(src->text, "-") == 0 ? run_stdin(s)
                      : nb_session_run_file(s, src->text);
         if (account(rc, &status, kg) || nb_interrupted)
             return status;
     }
     if (r->interactive) {
-        int rc = nb_session_run_file(s, r->interactive);
-        if (rc == NB_SESSION_QUIT || rc == 2)
-            return rc == 2 ? 2 : status;
-        return nb_repl(s) ? 1 : status;
+        int rc = nb_repl(s, r->interactive);
+        return rc ? rc : status;
     }
     if (r->nsrc)
         return status;
     if (isatty(STDIN_FILENO))
-        return nb_repl(s) ? 1 : status;
-    size_t len;
-    char *text = read_stdin(&len);
-    if (!text)
-        return 2;
-    int rc = nb_session_run(s, "<stdin>", text, len);
-    free(text);
-    return rc == 1 ? 1 : status;
+        return nb_repl(s, NULL) ? 1 : status;
+    int rc = run_stdin(s);
+    return rc == 1 || rc == 2 ? rc : status;
 }
 
 /* --format=html|markdown: the page to build, after checking the options
@@ -415,6 +422,7 @@ int main(int argc, char **argv)
         o.format = NB_FORMAT_TEXT;
     }
     NbSession *s = nb_session_new(&o);
+    nb_session_digits_note(s); /* --digits=50 in double */
     int status = run_all(s, &r);
     nb_session_free(s);
     if (page)

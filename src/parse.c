@@ -720,7 +720,7 @@ static int at_statement_end(const NbParser *p)
 int nb_is_command_word(const char *name)
 {
     static const char *const words[] = {"set", "help", "load", "vars",
-                                        "funcs", "quit"};
+                                        "funcs", "quit", "exit", "clear"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strcmp(name, words[i]) == 0)
             return 1;

@@ -643,7 +643,8 @@ static void emit_fn_latex(Out *o, const NbExpr *e)
 }
 
 /* C spellings: a template with $0, $1 for the arguments (each argument
- * parenthesised), or a plain <math.h> name. */
+ * parenthesised) and $-0 for the negated first argument, or a plain
+ * <math.h> name. */
 static const char *c_template(int fn)
 {
     switch (fn) {
@@ -657,10 +658,24 @@ static const char *c_template(int fn)
     case NB_FN_MIN: return "fmin($0, $1)";
     case NB_FN_MAX: return "fmax($0, $1)";
     case NB_FN_GAMMA: return "tgamma($0)";
-    case NB_FN_SIGMOID: return "(1.0/(1.0 + exp(-($0))))";
+    case NB_FN_SIGMOID: return "(1.0/(1.0 + exp($-0)))";
     case NB_FN_SOFTPLUS: return "(fmax($0, 0.0) + log1p(exp(-fabs($0))))";
     default: return NULL;
     }
+}
+
+/* -(a) with the sign folded into a negative term: sigmoid(-x) is
+ * 1.0/(1.0 + exp(x)), not exp(-(-x)). */
+static void emit_negated(Out *o, const NbExpr *a)
+{
+    if (nb_display_negative(a) && (a->kind == NB_MUL || a->kind == NB_NUM
+                                   || a->kind == NB_FLT)) {
+        emit_term(o, a, 1);
+        return;
+    }
+    nb_buf_put(&o->b, "-(");
+    emit(o, a, LV_SUM);
+    nb_buf_putc(&o->b, ')');
 }
 
 static void emit_fn_c(Out *o, const NbExpr *e)
@@ -674,7 +689,10 @@ static void emit_fn_c(Out *o, const NbExpr *e)
         return;
     }
     for (; *t; t++) {
-        if (*t == '$' && (t[1] == '0' || t[1] == '1')) {
+        if (*t == '$' && t[1] == '-' && t[2] == '0') {
+            emit_negated(o, e->args[0]);
+            t += 2;
+        } else if (*t == '$' && (t[1] == '0' || t[1] == '1')) {
             unsigned i = (unsigned)(t[1] - '0');
             if (i < e->n)
                 emit(o, e->args[i], LV_SUM);

@@ -1,7 +1,11 @@
 /* repl.c — the interactive prompt: GNU readline with persistent history
- * (~/.nabla_history), completion of every known name, multi-line input
- * (an open bracket or a trailing '\' asks for more), and Ctrl-C that
- * clears the line while typing and stops the computation while computing.
+ * (~/.nabla_history), completion that knows where the cursor is (names;
+ * statement words only at the start of a line; inside a command's call its
+ * keywords, and after keyword= or keyword="  their values, all from the
+ * command's row), multi-line input (an open bracket or a trailing '\'
+ * asks for more), and Ctrl-C that abandons the line while typing (left on
+ * screen with ^C after it, as a shell does) and stops the computation
+ * while computing.
  *
  * The SIGINT handler only sets nb_interrupted (no longjmp out of GMP or
  * readline). While waiting for input, the signal interrupts our select()
@@ -20,6 +24,7 @@
 #include <readline/history.h>
 
 #include "nabla/nabla.h"
+#include "nabla/command.h"
 #include "repl.h"
 
 enum { HISTORY_LINES = 1000 };
@@ -89,14 +94,16 @@ static size_t nnames, names_cap;
 
 static void collect(const char *name, void *ctx)
 {
-    (void)ctx;
+    const char *suffix = ctx ? ctx : "";
     if (nnames == names_cap) {
         names_cap = names_cap ? names_cap * 2 : 128;
         names = realloc(names, names_cap * sizeof *names);
         if (!names)
             abort();
     }
-    names[nnames++] = strdup(name);
+    if (asprintf(&names[nnames], "%s%s", name, suffix) < 0)
+        abort();
+    nnames++;
 }
 
 static void names_free(void)
@@ -108,12 +115,11 @@ static void names_free(void)
     nnames = names_cap = 0;
 }
 
+/* The candidates are collected by complete(); this filters by prefix. */
 static char *generate(const char *text, int state)
 {
     static size_t next, len;
     if (!state) {
-        names_free();
-        nb_session_each_name(completing, collect, NULL);
         next = 0;
         len = strlen(text);
     }
@@ -125,17 +131,187 @@ static char *generate(const char *text, int state)
     return NULL;
 }
 
-/* Names everywhere, file names after `load`. */
+static int is_ident(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Where the cursor is, from a scan of the line before it: the innermost
+ * open call's command (NULL: none, or not a command), whether the cursor
+ * is directly in its argument list (not inside a vector), the keyword of
+ * the argument being typed, and whether a string is open. */
+typedef struct Where {
+    const NbCommand *cmd;
+    int in_args;          /* in the call's own argument list */
+    int nested;           /* inside any bracket */
+    char kw[64];          /* keyword= of the current argument, or "" */
+    int in_string;
+} Where;
+
+enum { MAX_NEST = 64 };
+
+static void scan(const char *line, int end, Where *w)
+{
+    struct { char open; const NbCommand *cmd; char kw[64]; } st[MAX_NEST];
+    int depth = 0;
+    memset(w, 0, sizeof *w);
+    for (int i = 0; i < end; i++) {
+        char c = line[i];
+        if (w->in_string) {
+            if (c == '\\' && i + 1 < end)
+                i++;
+            else if (c == '"')
+                w->in_string = 0;
+            continue;
+        }
+        if (c == '"')
+            w->in_string = 1;
+        else if ((c == '(' || c == '[') && depth < MAX_NEST) {
+            int j = i;
+            while (j > 0 && line[j - 1] == ' ')
+                j--;
+            int k = j;
+            while (k > 0 && is_ident((unsigned char)line[k - 1]))
+                k--;
+            char name[64] = "";
+            if (c == '(' && j - k > 0 && j - k < (int)sizeof name)
+                memcpy(name, line + k, (size_t)(j - k)), name[j - k] = '\0';
+            st[depth].open = c;
+            st[depth].cmd = name[0] ? nb_command_lookup(name) : NULL;
+            st[depth].kw[0] = '\0';
+            depth++;
+        } else if ((c == ')' || c == ']') && depth > 0)
+            depth--;
+        else if (c == ',' && depth > 0 && st[depth - 1].open == '(')
+            st[depth - 1].kw[0] = '\0';
+        else if (c == '=' && depth > 0 && st[depth - 1].open == '('
+                 && line[i + 1] != '=') {
+            int k = i;
+            while (k > 0 && line[k - 1] == ' ')
+                k--;
+            int e = k;
+            while (k > 0 && is_ident((unsigned char)line[k - 1]))
+                k--;
+            if (e > k && e - k < 64) {
+                memcpy(st[depth - 1].kw, line + k, (size_t)(e - k));
+                st[depth - 1].kw[e - k] = '\0';
+            }
+        } else if (c == ';' && depth == 0)
+            w->nested = 0;
+    }
+    w->nested = depth > 0;
+    /* the innermost call, and whether the cursor is directly in it */
+    for (int d = depth - 1; d >= 0; d--)
+        if (st[d].open == '(') {
+            w->cmd = st[d].cmd;
+            w->in_args = d == depth - 1;
+            memcpy(w->kw, st[d].kw, sizeof w->kw);
+            break;
+        }
+}
+
+/* The values of keyword kw of cmd: inside a string (open) the words
+ * (readline closes the quote it finds open); else as whole strings,
+ * "newton" (true and false bare). */
+static int offer_values(const NbCommand *cmd, const char *kw, int open)
+{
+    for (const NbKeyValues *v = cmd ? cmd->values : NULL; v && v->keyword; v++)
+        if (strcmp(v->keyword, kw) == 0) {
+            const char *word;
+            for (int i = 0; (word = v->value(i)); i++) {
+                char *q = NULL;
+                if (v->value == nb_kv_bool)
+                    collect(word, NULL);
+                else if (open)
+                    collect(word, NULL);
+                else if (asprintf(&q, "\"%s", word) >= 0) {
+                    collect(q, (void *)"\"");
+                    free(q);
+                }
+            }
+            return 1;
+        }
+    return 0;
+}
+
+static void offer_keywords(const NbCommand *cmd)
+{
+    for (const char *const *k = cmd->keywords; k && *k; k++)
+        collect(*k, (void *)"=");
+}
+
+/* 1 when only blanks (or a ';') come before start: a statement begins. */
+static int at_statement_start(const char *line, int start)
+{
+    int i = start;
+    while (i > 0 && (line[i - 1] == ' ' || line[i - 1] == '\t'))
+        i--;
+    return i == 0 || line[i - 1] == ';';
+}
+
+/* The first word of the line, when the cursor is past it. */
+static int first_word_is(const char *line, int start, const char *word)
+{
+    while (*line == ' ' || *line == '\t')
+        line++, start--;
+    size_t n = strlen(word);
+    return strncmp(line, word, n) == 0 && (line[n] == ' ' || line[n] == '\t')
+           && start > (int)n;
+}
+
 static char **complete(const char *text, int start, int end)
 {
     (void)end;
-    const char *p = rl_line_buffer;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    if (strncmp(p, "load", 4) == 0 && start > (int)(p - rl_line_buffer) + 4)
+    const char *line = rl_line_buffer;
+    if (first_word_is(line, start, "load"))
         return NULL; /* readline's file name completion */
     rl_attempted_completion_over = 1;
+    rl_completion_append_character = ' ';
+    names_free();
+    Where w;
+    scan(line, start, &w);
+    char prev = start > 0 ? line[start - 1] : '\0';
+    if (w.in_string) {
+        /* method="ne: the values, with the closing quote */
+        if (prev == '"' && w.kw[0] && offer_values(w.cmd, w.kw, 1)) {
+            rl_completion_append_character = '\0';
+        }
+    } else if (first_word_is(line, start, "set") && !w.nested) {
+        static const char *const settings[] = {"precision", "digits",
+                                               "format", "plots", NULL};
+        for (const char *const *p = settings; *p; p++)
+            collect(*p, NULL);
+    } else if (first_word_is(line, start, "clear") && !w.nested) {
+        nb_session_each_name(completing, -1, collect, NULL);
+    } else {
+        if (w.cmd && w.in_args && !w.kw[0]) {
+            offer_keywords(w.cmd);
+        } else if (w.cmd && w.kw[0] && prev == '=')
+            offer_values(w.cmd, w.kw, 0);
+        int statements = !w.nested && (at_statement_start(line, start)
+                                       || first_word_is(line, start, "help"));
+        nb_session_each_name(completing, statements, collect, NULL);
+    }
+    /* a keyword= or a value" is complete as it is: no space after it */
+    for (size_t i = 0; i < nnames; i++) {
+        size_t n = strlen(names[i]);
+        if (n && (names[i][n - 1] == '=' || names[i][n - 1] == '"')
+            && strncmp(names[i], text, strlen(text)) == 0)
+            rl_completion_append_character = '\0';
+    }
     return rl_completion_matches(text, generate);
+}
+
+/* The prompt's yes/no question (bare `clear`): y or yes. */
+static int confirm(void *ctx, const char *question)
+{
+    (void)ctx;
+    char *answer = readline(question);
+    int yes = answer && (strcmp(answer, "y") == 0 || strcmp(answer, "yes") == 0
+                         || strcmp(answer, "Y") == 0);
+    free(answer);
+    return yes;
 }
 
 /* --- reading a line -------------------------------------------------------- */
@@ -175,11 +351,19 @@ static int read_line(const char *prompt, char **out)
         if (r < 0 && nb_interrupted) {
             int empty = rl_end == 0;
             nb_interrupted = 0;
+            /* ^C after the whole line, before readline gives the terminal
+             * back (which may return the cursor to column 0: with
+             * bracketed paste on it writes ESC[?2004l CR), so the abandoned
+             * line stays readable as "> sin(1^C" */
+            rl_point = rl_end;
+            rl_redisplay();
+            fputs("^C", rl_outstream ? rl_outstream : stdout);
+            fflush(rl_outstream ? rl_outstream : stdout);
             rl_free_line_state();
             rl_callback_sigcleanup();
             rl_replace_line("", 0);
             rl_callback_handler_remove();
-            fputs("^C\n", stdout);
+            fputs("\n", stdout);
             return empty ? LINE_CANCEL_EMPTY : LINE_CANCEL;
         }
         if (r > 0)
@@ -213,25 +397,52 @@ static void setup(NbSession *s, struct sigaction *old)
     rl_catch_signals = 0;
     rl_readline_name = "nabla";
     rl_attempted_completion_function = complete;
+    rl_completer_word_break_characters = " \t\n\"=;(),[]+-*/^<>";
     completing = s;
     using_history();
 }
 
-int nb_repl(NbSession *s)
+/* -i FILE: the file runs after the banner, as a script (no echo); 2 when
+ * it cannot be read, NB_SESSION_QUIT when it quits. */
+static int run_first(NbSession *s, const char *file)
+{
+    if (!file)
+        return 0;
+    NbSessionOpts *o = nb_session_opts_mut(s);
+    int echo = o->echo, kg = o->keep_going;
+    o->echo = 0;
+    int rc = nb_session_run_file(s, file);
+    o->echo = echo;
+    o->keep_going = kg;
+    return rc;
+}
+
+int nb_repl(NbSession *s, const char *file)
 {
     NbSessionOpts *o = nb_session_opts_mut(s);
+    if (!isatty(STDIN_FILENO)) {
+        int rc = run_first(s, file);
+        if (rc == 2 || rc == NB_SESSION_QUIT)
+            return rc == 2 ? 2 : 0;
+        o->echo = 1;
+        o->keep_going = 0;
+        return plain_loop(s);
+    }
+    if (!o->quiet)
+        printf("nabla %s. Type 'help' for help, Ctrl-D to quit.\n",
+               PACKAGE_VERSION);
+    fflush(stdout);
+    int first = run_first(s, file);
+    if (first == 2 || first == NB_SESSION_QUIT)
+        return first == 2 ? 2 : 0;
     o->echo = 1;
     o->keep_going = 0;
-    if (!isatty(STDIN_FILENO))
-        return plain_loop(s);
+    o->confirm = confirm;
     struct sigaction old;
     char *hist = history_path();
     setup(s, &old);
     if (hist)
         read_history(hist);
-    if (!o->quiet)
-        printf("nabla %s. Type 'help' for help, Ctrl-D to quit.\n",
-               PACKAGE_VERSION);
     Buf b = {NULL, 0, 0};
     int last_cancel_empty = 0;
     for (;;) {
@@ -279,5 +490,6 @@ int nb_repl(NbSession *s)
     names_free();
     clear_history();
     sigaction(SIGINT, &old, NULL);
+    o->confirm = NULL;
     return 0;
 }

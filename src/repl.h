@@ -6,9 +6,11 @@
 
 /* Read statements from stdin until quit or end of input: with GNU readline
  * (editing, history in ~/.nabla_history, completion, ^C handling) when
- * stdin is a terminal, else line by line without prompts. Assignments are
- * echoed; errors are reported and do not end the session. Returns 0, or 1
- * when the history or input could not be handled. */
-int nb_repl(NbSession *s);
+ * stdin is a terminal, else line by line without prompts. file (-i FILE),
+ * when not NULL, runs first as a script, after the banner. Assignments
+ * typed are echoed; errors are reported and do not end the session.
+ * Returns 0, 1 when the history or input could not be handled, or 2 when
+ * file cannot be read. */
+int nb_repl(NbSession *s, const char *file);
 
 #endif

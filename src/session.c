@@ -13,6 +13,7 @@
  * its own output returns NB_NOTHING and nothing more is printed.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -198,6 +199,9 @@ static int check_bindable(NbSession *s, const char *name, NbPos pos,
 {
     if (nb_is_constant_name(name))
         nb_diag_set(d, NB_ERR_TYPE, "cannot assign to the constant '%s'", name);
+    else if (strcmp(name, "ans") == 0)
+        nb_diag_set(d, NB_ERR_TYPE, "cannot assign to 'ans': it is the last "
+                    "result");
     else if (nb_builtin_lookup(name) >= 0 || strcmp(name, "float") == 0)
         nb_diag_set(d, NB_ERR_TYPE, "cannot assign to '%s': it is a built-in function",
                     name);
@@ -431,6 +435,14 @@ static int run_expr(NbSession *s, const NbAst *a, NbDiag *d)
 {
     s->top = a;
     s->top_is_statement = 1;
+    if (a->kind == NB_AST_CALL && !a->primes
+        && (strcmp(a->text, "quit") == 0 || strcmp(a->text, "exit") == 0)) {
+        if (a->nargs == 0)
+            return NB_SESSION_QUIT; /* quit(), exit(): as Python spells it */
+        nb_diag_set(d, NB_ERR_ARGS, "%s() takes no arguments", a->text);
+        nb_lower_fail(s, d, a->args[0]->pos);
+        return ST_FAIL;
+    }
     const NbExpr *v = nb_lower(s, a, d);
     if (!v)
         return ST_FAIL;
@@ -438,7 +450,15 @@ static int run_expr(NbSession *s, const NbAst *a, NbDiag *d)
         return ST_OK;
     if (a->kind != NB_AST_CALL && string_value(s, v, 0, a->pos, d))
         return ST_FAIL;
-    return print_value(s, v, a->pos, d);
+    int rc = print_value(s, v, a->pos, d);
+    if (rc == ST_OK && !nb_session_picture(s, v)) {
+        /* ans: the value shown (a closed value as its number), as bc's
+         * last and ipython's _; assignments and tables leave it alone */
+        const NbExpr *sv = shown(s, v, d);
+        s->ans = sv ? sv : v;
+        s->ans_decimal = s->decimal;
+    }
+    return rc;
 }
 
 static int run_assign(NbSession *s, const NbAst *a, NbDiag *d)
@@ -544,6 +564,62 @@ static int set_precision(NbSession *s, const NbAst *a, NbDiag *d)
     }
     s->o.prec = v;
     nb_eval_cache_clear(s->cache);
+    nb_session_digits_note(s);
+    return ST_OK;
+}
+
+/* About how many significant decimal digits prec holds (17 in double:
+ * enough to read a double back). */
+static long digits_held(long prec)
+{
+    return prec == NB_PREC_DOUBLE ? 17 : (long)mpfr_get_str_ndigits(10, prec);
+}
+
+void nb_session_digits_note(NbSession *s)
+{
+    long held = digits_held(s->o.prec), want = s->o.digits;
+    if (want <= held)
+        return;
+    long bits = (long)ceil(want * 3.3219280948873623) + 1; /* log2(10) */
+    if (s->o.prec == NB_PREC_DOUBLE)
+        fprintf(s->o.err, "note: a double holds 17 significant digits: "
+                "%sdigits past the 17th are the binary value's; `set "
+                "precision %ld` for %ld that hold\n",
+                want > 40 ? "floats show at most 40, and " : "", bits, want);
+    else
+        fprintf(s->o.err, "note: %ld bits hold about %ld significant digits; "
+                "`set precision %ld` for %ld that hold\n", s->o.prec, held,
+                bits, want);
+}
+
+/* `set` alone: every setting with its value, as `set` takes it. */
+static int list_settings(NbSession *s)
+{
+    static const char *const formats[] = {"text", "csv", "json"};
+    static const char *const plots[] = {"auto", "image", "text", "off"};
+    char prec[32], digits[32];
+    if (s->o.prec == NB_PREC_DOUBLE)
+        strcpy(prec, "double");
+    else
+        snprintf(prec, sizeof prec, "%ld", s->o.prec);
+    snprintf(digits, sizeof digits, "%d", s->o.digits);
+    const char *fmt = (unsigned)s->o.format < sizeof formats / sizeof *formats
+                      ? formats[s->o.format] : "?";
+    const char *rows[4][2] = {{"precision", prec}, {"digits", digits},
+                              {"format", fmt},
+                              {"plots", plots[s->o.plots & 3]}};
+    if (s->o.format == NB_FORMAT_TEXT) {
+        for (int i = 0; i < 4; i++)
+            fprintf(s->o.out, "%-9s %s%s\n", rows[i][0], rows[i][1],
+                    i == 1 && s->o.digits == 0 ? " (shortest round-trip)" : "");
+        return ST_OK;
+    }
+    static const char *const cols[] = {"setting", "value"};
+    NbTable *t = nb_table_new("set", 2, cols);
+    for (int i = 0; i < 4; i++)
+        nb_table_row(t, rows[i]);
+    nb_table_print(t, s->o.format, s->o.out, s->o.err);
+    nb_table_free(t);
     return ST_OK;
 }
 
@@ -551,6 +627,8 @@ static int set_setting(NbSession *s, const NbAst *a, NbDiag *d)
 {
     static const char *const names[] = {"precision", "digits", "format",
                                         "plots"};
+    if (a->nwords == 0)
+        return list_settings(s);
     if (a->nwords != 2) {
         nb_diag_set(d, NB_ERR_ARGS,
                     "set expects a setting and a value, e.g. 'set precision 256'");
@@ -563,6 +641,7 @@ static int set_setting(NbSession *s, const NbAst *a, NbDiag *d)
     if (strcmp(key, names[1]) == 0) {
         if (parse_count(w, 0, MAX_DIGITS, &v) == 0) {
             s->o.digits = (int)v;
+            nb_session_digits_note(s);
             return ST_OK;
         }
         nb_diag_set(d, NB_ERR_ARGS, "digits must be a number from 0 to %d",
@@ -666,14 +745,70 @@ static int run_load(NbSession *s, const NbAst *a, NbDiag *d)
         free(path);
         return word_error(s, a, 0, d);
     }
+    /* a file's assignments are not echoed, at the prompt or not: a loaded
+     * file runs as a script does */
+    int echo = s->o.echo;
+    s->o.echo = 0;
     s->load_depth++;
     int rc = nb_session_run(s, path, text, len);
     s->load_depth--;
+    s->o.echo = echo;
     free(text);
     free(path);
     if (rc == NB_SESSION_QUIT)
         return NB_SESSION_QUIT;
     return rc ? ST_REPORTED : ST_OK;
+}
+
+/* clear NAME...: each a user variable or function (or ans). Checked
+ * before anything is cleared, so a typo clears nothing. */
+static int clear_names(NbSession *s, const NbAst *a, NbDiag *d)
+{
+    for (int i = 0; i < a->nwords; i++) {
+        const char *n = a->words[i];
+        if (nb_var_find(s, n) || nb_fn_find(s, n) || strcmp(n, "ans") == 0)
+            continue;
+        const char *sug = nb_suggest(s, n, 0);
+        if (nb_is_constant_name(n) || nb_builtin_lookup(n) >= 0
+            || nb_command_lookup(n) || nb_is_command_word(n)
+            || strcmp(n, "float") == 0)
+            nb_diag_set(d, NB_ERR_ARGS, "cannot clear '%s': it is built in", n);
+        else if (sug && (nb_var_find(s, sug) || nb_fn_find(s, sug)))
+            nb_diag_set(d, NB_ERR_UNKNOWN, "'%s' is not defined; did you "
+                        "mean '%s'?", n, sug);
+        else
+            nb_diag_set(d, NB_ERR_UNKNOWN, "'%s' is not defined", n);
+        return word_error(s, a, i, d);
+    }
+    for (int i = 0; i < a->nwords; i++) {
+        if (strcmp(a->words[i], "ans") == 0)
+            s->ans = NULL;
+        remove_var(s, a->words[i]);
+        remove_fn(s, a->words[i]);
+    }
+    return ST_OK;
+}
+
+/* Bare clear: every variable and function (and ans); at the prompt only
+ * after a yes to a question naming how much goes. */
+static int clear_all(NbSession *s)
+{
+    if (s->o.confirm && s->nvars + s->nfns > 0) {
+        char q[160];
+        snprintf(q, sizeof q, "clear %zu variable%s and %zu function%s? "
+                 "[y/N] ", s->nvars, s->nvars == 1 ? "" : "s", s->nfns,
+                 s->nfns == 1 ? "" : "s");
+        if (!s->o.confirm(s->o.confirm_ctx, q)) {
+            fputs("nothing cleared\n", s->o.out);
+            return ST_OK;
+        }
+    }
+    while (s->nvars)
+        remove_var(s, s->vars[s->nvars - 1].name);
+    while (s->nfns)
+        remove_fn(s, s->fns[s->nfns - 1]->name);
+    s->ans = NULL;
+    return ST_OK;
 }
 
 static int run_command(NbSession *s, const NbAst *a, NbDiag *d)
@@ -682,6 +817,8 @@ static int run_command(NbSession *s, const NbAst *a, NbDiag *d)
     int nw = a->nwords;
     if (strcmp(w, "set") == 0)
         return set_setting(s, a, d);
+    if (strcmp(w, "clear") == 0)
+        return nw ? clear_names(s, a, d) : clear_all(s);
     if (strcmp(w, "load") == 0)
         return run_load(s, a, d);
     if (strcmp(w, "help") == 0 && nw <= 1) {
@@ -776,6 +913,7 @@ static int run_one(NbSession *s, NbParser *p)
         nb_parser_span(p, &a, &b);
         s->o.out = nb_page_statement(s->o.page, a, b);
     }
+    s->bound = NULL;
     int rc = r < 0 ? ST_FAIL : r == 0 ? -1 : run_statement(s, ast, &d);
     if (rc == ST_OK && nb_interrupted) {
         nb_diag_set(&d, NB_ERR_INTERRUPTED, "interrupted");
@@ -910,13 +1048,21 @@ int nb_session_run_file(NbSession *s, const char *path)
 
 /* --- names, for completion ---------------------------------------------------- */
 
+/* Words that start a statement (completed only at the start of a line). */
 static const char *const statement_words[] = {
-    "set", "help", "load", "vars", "funcs", "quit", "float", "precision",
-    "digits", "format", NULL};
+    "set", "help", "load", "vars", "funcs", "quit", "exit", "clear", NULL};
 
-void nb_session_each_name(NbSession *s, void (*fn)(const char *, void *),
-                          void *ctx)
+void nb_session_each_name(NbSession *s, int statements,
+                          void (*fn)(const char *, void *), void *ctx)
 {
+    if (s->ans)
+        fn("ans", ctx);
+    for (size_t i = 0; i < s->nvars; i++)
+        fn(s->vars[i].name, ctx);
+    for (size_t i = 0; i < s->nfns; i++)
+        fn(s->fns[i]->name, ctx);
+    if (statements < 0)
+        return;
     for (int i = 0; i < NB_FN__COUNT; i++)
         fn(nb_builtins[i].name, ctx);
     for (const NbConstant *c = nb_constants; c->name; c++)
@@ -927,12 +1073,9 @@ void nb_session_each_name(NbSession *s, void (*fn)(const char *, void *),
     for (size_t t = 0; t < 5; t++)
         for (const NbCommand *c = tables[t]; c->name; c++)
             fn(c->name, ctx);
-    for (const char *const *w = statement_words; *w; w++)
+    fn("float", ctx);
+    for (const char *const *w = statement_words; statements && *w; w++)
         fn(*w, ctx);
-    for (size_t i = 0; i < s->nvars; i++)
-        fn(s->vars[i].name, ctx);
-    for (size_t i = 0; i < s->nfns; i++)
-        fn(s->fns[i]->name, ctx);
 }
 
 /* --- for command modules ------------------------------------------------------- */
@@ -986,6 +1129,56 @@ int nb_args_check_keywords(const NbArgs *a, const char *const *allowed,
     return 0;
 }
 
+const char *nb_kv_bool(int i)
+{
+    return i == 0 ? "true" : i == 1 ? "false" : NULL;
+}
+
+/* The one place that says a variable's name has a value. */
+int nb_args_free_name(NbSession *s, const char *name, NbPos pos, NbDiag *d)
+{
+    NbVar *v = name ? nb_var_find(s, name) : NULL;
+    if (!v || !nb_closed(s, v->value))
+        return 0;
+    NbDiag tmp = NB_DIAG_INIT;
+    char *t = nb_session_display(s, v->value, v->decimal, &tmp);
+    nb_diag_clear(&tmp);
+    nb_diag_set(d, NB_ERR_TYPE, "%s has the value %s; `clear %s` to use it "
+                "as a variable", name, t ? t : "?", name);
+    free(t);
+    nb_diag_locate(d, s->file, pos, s->src, s->srclen);
+    return -1;
+}
+
+int nb_args_expr(NbSession *s, const NbArg *arg, const NbExpr **body,
+                 NbDiag *d)
+{
+    if (arg->fn) {
+        *body = arg->fn->body;
+        return 0;
+    }
+    const NbExpr *e = arg->value;
+    if (!e || e->kind == NB_STR || e == NB_NOTHING) {
+        nb_diag_set(d, NB_ERR_TYPE, "a function or an expression is expected");
+        nb_diag_locate(d, s->file, arg->pos, s->src, s->srclen);
+        return -1;
+    }
+    *body = e;
+    return 0;
+}
+
+const NbExpr *nb_args_variable(NbSession *s, const NbArg *arg, NbDiag *d)
+{
+    const NbExpr *v = arg->value;
+    if (!arg->fn && v && v != NB_NOTHING && v->kind == NB_SYM)
+        return v;
+    if (arg->bound && nb_args_free_name(s, arg->bound, arg->bound_pos, d))
+        return NULL;
+    nb_diag_set(d, NB_ERR_TYPE, "a variable name is expected here");
+    nb_diag_locate(d, s->file, arg->pos, s->src, s->srclen);
+    return NULL;
+}
+
 int nb_args_function(NbSession *s, const NbArg *arg, const NbExpr **body,
                      const NbExpr *const **vars, size_t *nvars, NbDiag *d)
 {
@@ -995,12 +1188,10 @@ int nb_args_function(NbSession *s, const NbArg *arg, const NbExpr **body,
         *nvars = arg->fn->nparams;
         return 0;
     }
-    const NbExpr *e = arg->value;
-    if (!e || e->kind == NB_STR || e == NB_NOTHING) {
-        nb_diag_set(d, NB_ERR_TYPE, "a function or an expression is expected");
-        nb_diag_locate(d, s->file, arg->pos, s->src, s->srclen);
+    const NbExpr *e;
+    if (nb_args_expr(s, arg, &e, d)
+        || nb_args_free_name(s, arg->bound, arg->bound_pos, d))
         return -1;
-    }
     size_t n = nb_free_syms(e, NULL, 0);
     if (n + 1 > s->scratch_cap) {
         s->scratch_cap = n + 1;

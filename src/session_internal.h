@@ -50,6 +50,12 @@ struct NbSession {
     const char *const *params;
     int load_depth;
 
+    const NbExpr *ans;      /* the last statement's value (NULL: none yet) */
+    int ans_decimal;
+    const char *bound;      /* while a command argument is lowered: the
+                               first name in it replaced by a number */
+    NbPos bound_pos;
+
     unsigned char *closed;  /* per node id: 0 unknown, 1 closed, 2 not */
     size_t closed_cap;
 

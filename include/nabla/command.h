@@ -30,6 +30,11 @@ typedef struct NbArg {
     int is_range;
     const NbUserFn *fn;      /* set when the argument is a bare user-function name */
     NbPos pos;
+    const char *bound;       /* the first name written in the argument that
+                                was replaced by its value (x = 3; grad(x^2)
+                                lowers x to 3), when that value is a number
+                                or a vector of numbers; else NULL */
+    NbPos bound_pos;
 } NbArg;
 
 typedef struct NbArgs {
@@ -47,12 +52,26 @@ typedef struct NbArgs {
 typedef const NbExpr *(*NbCommandFn)(NbSession *s, const NbArgs *a,
                                      NbDiag *d);
 
+/* A keyword whose value is one of a few words (method="newton"): value(i)
+ * is the i-th word, NULL past the last. Completion offers them, help lists
+ * them. */
+typedef struct NbKeyValues {
+    const char *keyword;
+    const char *(*value)(int i);
+} NbKeyValues;
+
 typedef struct NbCommand {
     const char *name;
     NbCommandFn run;
     const char *usage;       /* "diff(expr, x[, n])" */
     const char *help;        /* one paragraph */
-    const char *example;
+    const char *example;     /* a statement; help runs it in a scratch
+                                session and shows its output */
+    /* The keywords it accepts (NULL-terminated; NULL: none): the same list
+     * the command gives nb_args_check_keywords, so completion and help
+     * read what the command checks. */
+    const char *const *keywords;
+    const NbKeyValues *values; /* enumerated values, {NULL} ended; or NULL */
 } NbCommand;
 
 /* The value returned by commands that print and have no value. */
@@ -86,6 +105,22 @@ int nb_args_check_keywords(const NbArgs *a, const char *const *allowed,
  * statement. */
 int nb_args_function(NbSession *s, const NbArg *arg, const NbExpr **body,
                      const NbExpr *const **vars, size_t *nvars, NbDiag *d);
+/* Where a command reads the variables from the expression itself (grad(e),
+ * descend, plot, nderiv: nb_args_function), a name in it that has a value
+ * is not a variable: nb_args_function refuses it, saying "x has the value
+ * 3; `clear x` to use it as a variable". Commands that are told their
+ * variables (diff(e, x), grad(e, [x, y])) take the expression as it is,
+ * values in it as constants (nb_args_expr), and check each variable they
+ * are given with nb_args_free_name() (name: a variable name the user wrote
+ * at pos; the message above when it has a value). */
+int nb_args_expr(NbSession *s, const NbArg *arg, const NbExpr **body,
+                 NbDiag *d);
+int nb_args_free_name(NbSession *s, const char *name, NbPos pos, NbDiag *d);
+/* The variable an argument names (diff's x, var=x): its NB_SYM, or NULL
+ * with d set ("x has the value 3; ..." when it has one). */
+const NbExpr *nb_args_variable(NbSession *s, const NbArg *arg, NbDiag *d);
+/* Enumerations for NbKeyValues rows: true/false. */
+const char *nb_kv_bool(int i);
 /* Numeric argument as a double (closed expression), with a clear error. */
 int nb_arg_double(NbSession *s, const NbArg *arg, double *out, NbDiag *d);
 /* Keep the last descent path for plotting: npts points of nvars coords. */

@@ -63,6 +63,10 @@ typedef struct NbSessionOpts {
      * plots off`), symbolic results as MathML, and diagnostics (which go
      * to err as well). The caller owns it and writes it after the run. */
     struct NbPage *page;
+    /* The prompt's way to ask a yes/no question (bare `clear`): 1 yes.
+     * NULL in scripts and -e, where nothing is asked. */
+    int (*confirm)(void *ctx, const char *question);
+    void *confirm_ctx;
     FILE *out, *err;
 } NbSessionOpts;
 
@@ -81,13 +85,19 @@ int nb_session_run(NbSession *s, const char *name, const char *text,
 /* Run a file; 2 when it cannot be read (reported on err). */
 int nb_session_run_file(NbSession *s, const char *path);
 
+/* A note on err when the digits shown exceed what the working precision
+ * holds (`set digits 50` in double). */
+void nb_session_digits_note(NbSession *s);
+
 NbStore *nb_session_store(NbSession *s);
 const NbSessionOpts *nb_session_opts(const NbSession *s);
 NbSessionOpts *nb_session_opts_mut(NbSession *s);
 
-/* Names for completion at the prompt: built-ins, commands, constants, user
- * variables and functions. Calls fn once per name. */
-void nb_session_each_name(NbSession *s, void (*fn)(const char *, void *),
-                          void *ctx);
+/* Names for completion at the prompt: user variables and functions, then
+ * (statements >= 0) built-ins, commands, constants and ans, then
+ * (statements > 0) the words that only start a statement (set, load,
+ * quit, ...). Calls fn once per name. */
+void nb_session_each_name(NbSession *s, int statements,
+                          void (*fn)(const char *, void *), void *ctx);
 
 #endif

@@ -70,6 +70,9 @@ static void type(Term *t, const char *s)
     }
 }
 
+static const char *term_name = "dumb";
+static const char *first_file; /* -i FILE */
+
 static int start(Term *t, const char *nabla, const char *home)
 {
     struct winsize ws = {24, 100, 0, 0};
@@ -79,10 +82,13 @@ static int start(Term *t, const char *nabla, const char *home)
         return 0;
     if (t->pid == 0) {
         setenv("HOME", home, 1);
-        setenv("TERM", "dumb", 1);
+        setenv("TERM", term_name, 1);
         setenv("NO_COLOR", "1", 1);
         setenv("NABLA_PROGRESS_DELAY_MS", "0", 1);  /* progress at once */
-        execl(nabla, nabla, (char *)NULL);
+        if (first_file)
+            execl(nabla, nabla, "-i", first_file, (char *)NULL);
+        else
+            execl(nabla, nabla, (char *)NULL);
         _exit(127);
     }
     return 1;
@@ -105,6 +111,154 @@ static int finish(Term *t, double seconds)
     kill(t->pid, SIGKILL);
     waitpid(t->pid, &st, 0);
     return -1;
+}
+
+/* Completion of what is being typed: ^U clears the line between tries. */
+static void completes(Term *t, const char *typed, const char *want,
+                      const char *what)
+{
+    mark(t);
+    type(t, typed);
+    type(t, "\t");
+    CHECK(expect(t, want, 3), "%s (got: %s)", what, t->buf);
+    type(t, "\025");
+    expect(t, "> ", 1);
+}
+
+/* Issue 16: names that can be unbound, keyword completion, ans, clear. */
+static void names_and_completion(const char *nabla, const char *home)
+{
+    Term t;
+    CHECK(start(&t, nabla, home), "second session starts");
+    CHECK(expect(&t, "> ", 5), "prompt shown");
+
+    type(&t, "x = 3\n");
+    CHECK(expect(&t, "x = 3", 5), "assignment echoed");
+    mark(&t);
+    type(&t, "grad(x^2+y^2)\n");
+    CHECK(expect(&t, "x has the value 3; `clear x` to use it as a variable", 5),
+          "grad says x has a value");
+    mark(&t);
+    type(&t, "clear x\n");
+    expect(&t, "> ", 5);
+    mark(&t);
+    type(&t, "grad(x^2+y^2)\n");
+    CHECK(expect(&t, "[2*x, 2*y]", 5), "after clear x, grad sees x again");
+
+    mark(&t);
+    type(&t, "2^10\n");
+    expect(&t, "1024", 5);
+    mark(&t);
+    type(&t, "ans + 1\n");
+    CHECK(expect(&t, "1025", 5), "ans is the last result");
+
+    completes(&t, "descend(x^2+y^2, [1, 2], me", "method=",
+              "keyword completion inside descend(");
+    completes(&t, "descend(x^2+y^2, [1, 2], method=\"new", "newton\"",
+              "method value completion closes the string");
+    completes(&t, "nderiv(x^2, 1, method=\"ric", "richardson\"",
+              "nderiv's methods complete");
+    completes(&t, "hstudy(x^2, 1, methods=[\"cen", "central\"",
+              "hstudy's methods complete inside a vector");
+
+    /* <TAB><TAB> inside a call lists names, never statement words */
+    mark(&t);
+    type(&t, "diff(x, l\t\t");
+    CHECK(expect(&t, "lgamma", 3), "names listed inside a call");
+    CHECK(!strstr(t.buf, "load"), "no 'load' inside a call");
+    type(&t, "\025");
+    expect(&t, "> ", 1);
+    mark(&t);
+    type(&t, "diff(x, q\t\t");
+    expect(&t, "diff(x, q", 2);
+    usleep(200000);
+    expect(&t, "\007", 1);
+    CHECK(!strstr(t.buf, "quit"), "no 'quit' inside a call");
+    type(&t, "\025");
+    expect(&t, "> ", 1);
+    completes(&t, "qu", "quit", "quit completes at the start of a line");
+
+    /* bare clear asks first; n keeps everything */
+    type(&t, "a = 1\n");
+    expect(&t, "a = 1", 5);
+    mark(&t);
+    type(&t, "clear\n");
+    CHECK(expect(&t, "clear 1 variable and 0 functions? [y/N] ", 5),
+          "bare clear asks");
+    type(&t, "n\n");
+    CHECK(expect(&t, "nothing cleared", 5), "n keeps the names");
+    mark(&t);
+    type(&t, "clear\n");
+    expect(&t, "[y/N] ", 5);
+    type(&t, "y\n");
+    expect(&t, "> ", 5);
+    mark(&t);
+    type(&t, "vars\n");
+    CHECK(expect(&t, "no variables defined", 5), "y clears them");
+
+    mark(&t);
+    type(&t, "exit()\n");
+    int st = finish(&t, 5);
+    CHECK(st == 0, "exit() quits with status 0 (got %d)", st);
+}
+
+/* ^C while typing leaves the line readable, ^C after it (with bracketed
+ * paste on, readline returns the cursor to column 0 when it lets go of
+ * the terminal: ^C used to overwrite the prompt as "^Csin(1"). */
+static void interrupt_keeps_line(const char *nabla, const char *home)
+{
+    Term t;
+    term_name = "xterm";
+    CHECK(start(&t, nabla, home), "xterm session starts");
+    CHECK(expect(&t, "> ", 5), "prompt shown");
+    mark(&t);
+    type(&t, "sin(1");
+    expect(&t, "sin(1", 3);
+    type(&t, "\003");
+    CHECK(expect(&t, "sin(1^C", 3), "^C written after the abandoned text");
+    mark(&t);
+    type(&t, "6*7\n");
+    CHECK(expect(&t, "42", 5), "prompt works after ^C");
+    type(&t, "quit()\n");
+    int st = finish(&t, 5);
+    CHECK(st == 0, "quit() quits with status 0 (got %d)", st);
+    term_name = "dumb";
+}
+
+/* -i FILE: the banner, then the file's results, then the prompt. */
+static void banner_first(const char *nabla, const char *home)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/first.nabla", home);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        CHECK(0, "cannot write %s", path);
+        return;
+    }
+    fputs("a = 5\n111*3\n", f);
+    fclose(f);
+    Term t;
+    first_file = path;
+    CHECK(start(&t, nabla, home), "-i session starts");
+    CHECK(expect(&t, "> ", 5), "prompt shown after the file");
+    const char *banner = strstr(t.buf, "Type 'help'");
+    const char *result = strstr(t.buf, "333");
+    CHECK(banner && result && banner < result, "banner before the file's results");
+    CHECK(!strstr(t.buf, "a = 5"), "the file's assignments are not echoed");
+    mark(&t);
+    type(&t, "load \"");
+    type(&t, path);
+    type(&t, "\"\n");
+    CHECK(expect(&t, "333", 5), "load at the prompt runs the file");
+    expect(&t, "> ", 5);
+    CHECK(!strstr(t.buf, "a = 5"), "load does not echo the file's assignments");
+    mark(&t);
+    type(&t, "a\n");
+    CHECK(expect(&t, "5", 5), "the loaded file's variable is bound");
+    type(&t, "\004");
+    finish(&t, 5);
+    first_file = NULL;
+    unlink(path);
 }
 
 int main(void)
@@ -183,6 +337,10 @@ int main(void)
     type(&t, "\004");
     int st = finish(&t, 5);
     CHECK(st == 0, "^D quits with status 0 (got %d)", st);
+
+    names_and_completion(nabla, home);
+    interrupt_keeps_line(nabla, home);
+    banner_first(nabla, home);
 
     char hist[256];
     snprintf(hist, sizeof hist, "%s/.nabla_history", home);

@@ -160,7 +160,7 @@ static void test_commands(void)
     T("eval(x*y, x=2, y=0.5)", "1");
     T("latex(x^2/2 + sqrt(x))", "\\frac{x^{2}}{2} + \\sqrt{x}");
     T("ccode(x^2/2 + sqrt(x))", "x*x/2.0 + sqrt(x)");
-    T("ccode(diff(sigmoid(x), x))", "(1.0/(1.0 + exp(-(x))))*(1.0/(1.0 + exp(-(-x))))");
+    T("ccode(diff(sigmoid(x), x))", "(1.0/(1.0 + exp(-(x))))*(1.0/(1.0 + exp(x)))");
     /* errors print nothing on stdout */
     T("diff(gamma(x), x)", "");
     T("diff(x^2, 3)", "");
@@ -170,17 +170,30 @@ static void test_commands(void)
     T("taylor(sin(x), x, y, 3)", "");
 }
 
-/* Examples in the command table run and print what they claim. */
+/* Examples in the command table print what the textbook says (help shows
+ * their real output; these are the forms worked by hand). */
 static void test_examples(void)
 {
-    for (const NbCommand *c = nb_cmds_symbolic; c->name; c++) {
-        const char *arrow = strstr(c->example, " -> ");
-        CHECK(arrow != NULL, "%s has an example with ' -> '", c->name);
-        if (!arrow)
-            continue;
-        char stmt[512];
-        snprintf(stmt, sizeof stmt, "%.*s", (int)(arrow - c->example), c->example);
-        CHECK_STR(run(stmt), arrow + 4, "example of %s", c->name);
+    static const struct { const char *name, *want; } want[] = {
+        {"diff", "(cos(x) - x*sin(x))*exp(-x^2/2)"},
+        {"grad", "[400*x^3 - 400*x*y + 2*x - 2, -200*x^2 + 200*y]"},
+        {"hessian", "[[2*y, 2*x], [2*x, 0]]"},
+        {"jacobian", "[[y, x], [1, 1]]"},
+        {"taylor", "x^3/6 + x^2/2 + x + 1"},
+        {"tangent", "3*x - 2.25"},
+        {"simplify", "1"},
+        {"expand", "x^2 + 2*x + 1"},
+        {"subs", "y + 9"},
+        {"eval", "1.3333333333333333"},
+        {"latex", "\\frac{x^{2}}{2} + \\sqrt{x}"},
+        {"ccode", "x*x/2.0 + sqrt(x)"},
+    };
+    size_t n = 0;
+    for (const NbCommand *c = nb_cmds_symbolic; c->name; c++, n++) {
+        CHECK(n < sizeof want / sizeof want[0] && strcmp(want[n].name, c->name) == 0,
+              "%s: an expected output for its example", c->name);
+        if (n < sizeof want / sizeof want[0])
+            CHECK_STR(run(c->example), want[n].want, "example of %s", c->name);
     }
 }
 
