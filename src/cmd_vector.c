@@ -413,27 +413,27 @@ static const NbExpr *cmd_table(NbSession *s, const NbArgs *a, NbDiag *d)
 
 /* --- the table of commands ------------------------------------------------------ */
 
-/* Examples are statements and their exact output. */
+/* Examples are statements; help shows them with their output. */
 const NbCommand nb_cmds_vector[] = {
     {"len", cmd_len, "len(v)", "Number of elements of a vector (of a "
-     "matrix: its rows).", "len([3, 4, 5]) -> 3"},
+     "matrix: its rows).", "len([3, 4, 5])", NULL, NULL},
     {"norm", cmd_norm, "norm(v)",
      "Euclidean length sqrt(v[1]^2 + v[2]^2 + ...), exact when it is (of "
      "a matrix: the Frobenius norm). Works on symbols: norm([x, y]) is "
-     "sqrt(x^2 + y^2).", "norm([3, 4]) -> 5"},
+     "sqrt(x^2 + y^2).", "norm([3, 4])", NULL, NULL},
     {"dot", cmd_dot, "dot(u, v)",
      "Dot product u[1]*v[1] + u[2]*v[2] + ... of two vectors of one "
-     "length.", "dot([1, 2, 3], [4, 5, 6]) -> 32"},
+     "length.", "dot([1, 2, 3], [4, 5, 6])", NULL, NULL},
     {"sum", cmd_sum, "sum(v) | sum(a, b, ...)",
      "Sum of the elements of a vector (of a matrix: its rows added, the "
      "column sums), or of any number of arguments, elementwise over "
-     "vectors as '+' is.", "sum([1, 2, 3, 4]) -> 10"},
+     "vectors as '+' is.", "sum([1, 2, 3, 4])", NULL, NULL},
     {"table", cmd_table, "table(expr, ..., x=[points])",
      "One row per point with a column per expression, the variable first; "
      "in text, CSV or JSON as `set format` says. The points are a vector "
      "or a range with a step (x=-10..10 step 0.5). Exact values print "
      "exactly (as decimals when they have one), others as floats; a point "
      "where an expression has no value shows - with a note.",
-     "table(x^2, x=[1, 2])"},
-    {NULL, NULL, NULL, NULL, NULL},
+     "table(x^2, x=[1, 2])", NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
