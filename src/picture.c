@@ -117,8 +117,8 @@ static void text_size(const NbSession *s, const NbFigure *f, int *cols,
 int nb_session_show(NbSession *s, const NbFigure *f)
 {
     NbPlotsMode m = s->o.plots;
-    if (m == NB_PLOTS_OFF)
-        return 0;
+    if (m == NB_PLOTS_OFF || s->o.format != NB_FORMAT_TEXT)
+        return 0; /* CSV and JSON streams hold data only */
     if (m != NB_PLOTS_TEXT && s->o.show_picture)
         return s->o.show_picture(s->o.show_ctx, f, m) == 0;
     if (m == NB_PLOTS_TEXT || m == NB_PLOTS_IMAGE) {
@@ -195,6 +195,26 @@ static int write_to(const NbArgs *a, const NbFigure *f, NbDiag *d)
     return 0;
 }
 
+/* JSON Lines: a picture statement is one document too,
+ * {"command":"plot","file":"p.svg","panels":1,"width":640,"height":480}
+ * (file null when none was written). */
+static void json_picture(NbSession *s, const NbArgs *a, const NbFigure *f)
+{
+    FILE *out = s->o.out;
+    const NbArg *to = nb_args_kw(a, "to");
+    const NbAst *top = s->top;
+    fputs("{\"command\":", out);
+    nb_json_string(out, top && top->kind == NB_AST_CALL ? top->text : "plot");
+    fputs(",\"file\":", out);
+    if (to && to->value && to->value->kind == NB_STR)
+        nb_json_string(out, to->value->u.name);
+    else
+        fputs("null", out);
+    fprintf(out, ",\"panels\":%d,\"width\":%g,\"height\":%g}\n",
+            nb_figure_rows(f) * nb_figure_cols(f), nb_figure_width(f),
+            nb_figure_height(f));
+}
+
 const NbExpr *nb_picture_finish(NbSession *s, const NbArgs *a, NbFigure *f,
                                 NbDiag *d)
 {
@@ -204,6 +224,8 @@ const NbExpr *nb_picture_finish(NbSession *s, const NbArgs *a, NbFigure *f,
     }
     if (!a->value_unused)
         return picture_value(s, f, d);
+    if (s->o.format == NB_FORMAT_JSON)
+        json_picture(s, a, f);
     nb_session_show(s, f);
     nb_figure_free(f);
     return NB_NOTHING;
