@@ -771,7 +771,7 @@ static NbTable *comparison(Ctx *c, NbDescentResult **rs, size_t nr, int data)
         const NbDescentResult *r = rs[i];
         char *extra[3] = {nb_cell("%ld", r->steps),
                           nb_cell("%s", nb_verdict_name(r->verdict)),
-                          nb_cell("%ld", r->fevals)};
+                          data ? nb_cell("%ld", r->fevals) : NULL};
         run_row(c, t, r, r->npts - 1, data ? i + 1 : 0, run_label(c, i, 1),
                 NULL, extra, data ? 3 : 2);
     }

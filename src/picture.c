@@ -202,9 +202,8 @@ static void json_picture(NbSession *s, const NbArgs *a, const NbFigure *f)
 {
     FILE *out = s->o.out;
     const NbArg *to = nb_args_kw(a, "to");
-    const NbAst *top = s->top;
     fputs("{\"command\":", out);
-    nb_json_string(out, top && top->kind == NB_AST_CALL ? top->text : "plot");
+    nb_json_string(out, a->command ? a->command : "plot");
     fputs(",\"file\":", out);
     if (to && to->value && to->value->kind == NB_STR)
         nb_json_string(out, to->value->u.name);

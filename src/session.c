@@ -346,18 +346,19 @@ static void json_result(NbSession *s, const char *command, const char *key,
     fputs("}\n", s->o.out);
 }
 
-/* The command an expression statement calls, or "value". */
-static const char *result_name(const NbSession *s)
+/* The command an expression statement a calls, or "value". */
+static const char *result_name(const NbAst *a)
 {
-    const NbAst *a = s->top;
     if (a && a->kind == NB_AST_CALL && a->primes == 0 &&
         nb_command_lookup(a->text))
         return a->text;
     return "value";
 }
 
-/* A statement's value on out, in the session's format. */
-static int print_value(NbSession *s, const NbExpr *e, NbPos pos, NbDiag *d)
+/* A statement's value on out, in the session's format; command names what
+ * made it (JSON). */
+static int print_value(NbSession *s, const NbExpr *e, NbPos pos,
+                       const char *command, NbDiag *d)
 {
     const NbExpr *v = shown(s, e, d);
     if (!v)
@@ -366,7 +367,7 @@ static int print_value(NbSession *s, const NbExpr *e, NbPos pos, NbDiag *d)
     if (pic && s->o.format == NB_FORMAT_TEXT && nb_session_show(s, pic))
         return ST_OK;
     if (s->o.format == NB_FORMAT_JSON) {
-        json_result(s, result_name(s), "value", v);
+        json_result(s, command, "value", v);
         return ST_OK;
     }
     /* A string result (latex(), ccode()) is text to paste elsewhere: raw.
@@ -438,7 +439,7 @@ static int run_expr(NbSession *s, const NbAst *a, NbDiag *d)
         return ST_FAIL;
     if (v == NB_NOTHING)
         return ST_OK;
-    return print_value(s, v, a->pos, d);
+    return print_value(s, v, a->pos, result_name(a), d);
 }
 
 static int run_assign(NbSession *s, const NbAst *a, NbDiag *d)
