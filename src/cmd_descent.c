@@ -810,7 +810,7 @@ static NbTable *run_paths(Ctx *c, NbDescentResult **rs, size_t nr)
 static void print_comparison(Ctx *c, NbDescentResult **rs, size_t nr)
 {
     const NbSessionOpts *so = nb_session_opts(c->s);
-    int data = so->format != NB_FORMAT_TEXT;
+    int data = so->format == NB_FORMAT_CSV || so->format == NB_FORMAT_JSON;
     NbTable *t = comparison(c, rs, nr, data);
     if (data || c->o.every > 0) {
         NbTable *paths = run_paths(c, rs, nr);

@@ -686,7 +686,7 @@ static void hstudy_print(NbSession *s, const NbHstudy *hs, const char *to)
     NbFormat fmt = nb_session_opts(s)->format;
     FILE *out = nb_session_out(s);
     hstudy_rows(t, hs);
-    if (fmt == NB_FORMAT_TEXT) {
+    if (fmt != NB_FORMAT_CSV && fmt != NB_FORMAT_JSON) {
         nb_table_print(t, fmt, out, nb_session_err(s));
         fprintf(out, "\nexact f'(x0) = %s (symbolic, evaluated at %ld bits "
                 "and checked %d bits higher)\n\n", hs->exact ? hs->exact

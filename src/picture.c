@@ -117,7 +117,8 @@ static void text_size(const NbSession *s, const NbFigure *f, int *cols,
 int nb_session_show(NbSession *s, const NbFigure *f)
 {
     NbPlotsMode m = s->o.plots;
-    if (m == NB_PLOTS_OFF || s->o.format != NB_FORMAT_TEXT)
+    if (m == NB_PLOTS_OFF || s->o.format == NB_FORMAT_CSV ||
+        s->o.format == NB_FORMAT_JSON)
         return 0; /* CSV and JSON streams hold data only */
     if (m != NB_PLOTS_TEXT && s->o.show_picture)
         return s->o.show_picture(s->o.show_ctx, f, m) == 0;
