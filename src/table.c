@@ -136,11 +136,6 @@ void nb_table_block(NbTable *t, const char *key, NbTable *sub)
     t->blocks[t->nblocks++] = sub;
 }
 
-size_t nb_table_rows(const NbTable *t)
-{
-    return t->nrows;
-}
-
 int nb_format_parse(const char *s, NbFormat *out)
 {
     static const char *const names[] = {"text", "csv", "json"};

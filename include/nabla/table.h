@@ -40,7 +40,6 @@ void nb_table_summary(NbTable *t, const char *key, const char *value);
 /* A second table printed with t (hstudy's per-method summary, descend's
  * comparison of runs); t takes sub and frees it. */
 void nb_table_block(NbTable *t, const char *key, NbTable *sub);
-size_t nb_table_rows(const NbTable *t);
 void nb_table_note(NbTable *t, const char *text);
 void nb_table_print(const NbTable *t, NbFormat fmt, FILE *out, FILE *err);
 
