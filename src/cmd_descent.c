@@ -12,7 +12,12 @@
  * also start=[a, b, ...]) run one descent per entry and print a comparison
  * table (final point, f, |grad|, steps, verdict) with each verdict as a
  * note; when the runs end at different minima the lowest is named (global
- * among those found) and the others local. The path of the last descent is
+ * among those found) and the others local. Each run's path is data too:
+ * in CSV and JSON the rows are the paths (run, what varies, step, point,
+ * f, grad_norm: every N-th step of each run, as above) and the comparison
+ * follows as a second block (CSV: after a blank line; JSON: summary.runs);
+ * in text the paths are printed, before the comparison, when every= is
+ * given. The path of the last descent is
  * kept for plot/contour. The value is the final point (of a comparison: the
  * lowest minimum found, else the last run's end); a bare descend(...)
  * statement (NbArgs.value_unused) returns NB_NOTHING so that nothing is
@@ -559,6 +564,35 @@ static void point_row(const Ctx *c, NbTable *t, const NbDescentResult *r,
     free(cells);
 }
 
+/* A row of a table of runs: [run number when run > 0], label, [step],
+ * the point, f, |grad|, then the tail cells. Takes label, step and tail. */
+static void run_row(const Ctx *c, NbTable *t, const NbDescentResult *r,
+                    size_t pt, size_t run, char *label, char *step,
+                    char **tail, size_t ntail)
+{
+    char *lead[3];
+    size_t nlead = 0;
+    if (run)
+        lead[nlead++] = nb_cell("%zu", run);
+    lead[nlead++] = label;
+    if (step)
+        lead[nlead++] = step;
+    char **cells = xcalloc(nlead + c->n + 2 + ntail, sizeof *cells);
+    size_t k = 0;
+    for (size_t j = 0; j < nlead; j++)
+        cells[k++] = lead[j];
+    for (size_t j = 0; j < c->n; j++)
+        cells[k++] = cell_x(c, r, pt, j);
+    cells[k++] = cell_f(c, r, pt);
+    cells[k++] = cell_g(c, r, pt);
+    for (size_t j = 0; j < ntail; j++)
+        cells[k++] = tail[j];
+    nb_table_row(t, (const char *const *)cells);
+    for (size_t j = 0; j < k; j++)
+        free(cells[j]);
+    free(cells);
+}
+
 /* JSON summary: verdict, steps, evaluations, the final point, f. */
 static void summary(const Ctx *c, NbTable *t, const NbDescentResult *r)
 {
@@ -710,18 +744,84 @@ static void note_minima(const Ctx *c, NbTable *t, NbDescentResult **rs,
     free(rep);
 }
 
-static void print_comparison(Ctx *c, NbDescentResult **rs, size_t nr)
+/* cols (taken) with a and b (when not NULL) in front. */
+static const char **with_lead(const char **cols, size_t *ncols, const char *a,
+                              const char *b)
 {
-    static const char *const tail[4] = {"f", "grad_norm", "steps", "verdict"};
+    size_t k = b ? 2 : 1;
+    const char **r = xcalloc(*ncols + k, sizeof *r);
+    r[0] = a;
+    if (b)
+        r[1] = b;
+    memcpy(r + k, cols, *ncols * sizeof *r);
+    *ncols += k;
+    free(cols);
+    return r;
+}
+
+/* The comparison: a row per run with its end (final point, f, |grad|,
+ * steps, verdict); in CSV and JSON also the run's number and evaluations,
+ * so the rows join the paths' rows. */
+static NbTable *comparison(Ctx *c, NbDescentResult **rs, size_t nr, int data)
+{
+    static const char *const tail[5] = {"f", "grad_norm", "steps", "verdict",
+                                        "evaluations"};
     static const char *const lead[3] = {"rate", "method", "start"};
     size_t ncols;
-    const char **cols = columns(c, lead[c->vary - VARY_RATE], tail, 4, &ncols);
+    const char **cols = columns(c, lead[c->vary - VARY_RATE], tail,
+                                data ? 5 : 4, &ncols);
+    if (data) /* "run" first */
+        cols = with_lead(cols, &ncols, "run", NULL);
     NbTable *t = nb_table_new("descend", ncols, cols);
     for (size_t i = 0; i < nr; i++) {
         const NbDescentResult *r = rs[i];
-        char *extra[2] = {nb_cell("%ld", r->steps),
-                          nb_cell("%s", nb_verdict_name(r->verdict))};
-        point_row(c, t, r, r->npts - 1, run_label(c, i, 1), extra, 2);
+        char *extra[3] = {nb_cell("%ld", r->steps),
+                          nb_cell("%s", nb_verdict_name(r->verdict)),
+                          data ? nb_cell("%ld", r->fevals) : NULL};
+        run_row(c, t, r, r->npts - 1, data ? i + 1 : 0, run_label(c, i, 1),
+                NULL, extra, data ? 3 : 2);
+    }
+    free(cols);
+    return t;
+}
+
+/* Every run's path: run, what varies, step, the point, f, |grad| at every
+ * N-th step of each run (every=, else the run's own default), always the
+ * first and the last. */
+static NbTable *run_paths(Ctx *c, NbDescentResult **rs, size_t nr)
+{
+    static const char *const tail[2] = {"f", "grad_norm"};
+    static const char *const lead[3] = {"rate", "method", "start"};
+    size_t ncols;
+    const char **cols = with_lead(columns(c, "step", tail, 2, &ncols), &ncols,
+                                  "run", lead[c->vary - VARY_RATE]);
+    NbTable *t = nb_table_new("descend", ncols, cols);
+    for (size_t i = 0; i < nr; i++) {
+        const NbDescentResult *r = rs[i];
+        long every = c->o.every > 0 ? c->o.every
+                                    : nb_descent_auto_every(r->steps, r->stride);
+        for (size_t k = 0; k < r->npts; k++)
+            if (r->pt_step[k] % every == 0 || k + 1 == r->npts)
+                run_row(c, t, r, k, i + 1, run_label(c, i, 1),
+                        nb_cell("%ld", r->pt_step[k]), NULL, 0);
+    }
+    free(cols);
+    return t;
+}
+
+/* Several runs. Text: the comparison table, and with every= each run's
+ * path before it. CSV and JSON: the paths as rows (a run column, so
+ * learning curves export), the comparison as a block ("runs"). The notes
+ * (each run's verdict, the minima found) close the table. */
+static void print_comparison(Ctx *c, NbDescentResult **rs, size_t nr)
+{
+    const NbSessionOpts *so = nb_session_opts(c->s);
+    int data = so->format == NB_FORMAT_CSV || so->format == NB_FORMAT_JSON;
+    NbTable *t = comparison(c, rs, nr, data);
+    if (data || c->o.every > 0) {
+        NbTable *paths = run_paths(c, rs, nr);
+        nb_table_block(paths, "runs", t);
+        t = paths;
     }
     for (size_t i = 0; i < nr; i++) {
         char *l = run_label(c, i, 0), *v = nb_descent_verdict_text(rs[i], c->names);
@@ -734,7 +834,6 @@ static void print_comparison(Ctx *c, NbDescentResult **rs, size_t nr)
     note_minima(c, t, rs, nr);
     nb_session_table(c->s, t);
     nb_table_free(t);
-    free(cols);
 }
 
 /* The final point as a value: a number for one variable, else a vector. */
@@ -945,7 +1044,10 @@ const NbCommand nb_cmds_descent[] = {
      "plateau, diverged (with the stable rate 2/lambda_max), oscillating, "
      "unbounded, left the domain, or stopped at the step limit. "
      "rate=[...], method=[...] or start=[[...], ...] compare several runs "
-     "and name the lowest minimum found. Returns the final point. "
+     "and name the lowest minimum found; with every= each run's path is "
+     "printed too, and in CSV/JSON the rows are the runs' paths (a run "
+     "column: learning curves to export) with the comparison after them. "
+     "Returns the final point. "
      "to=\"path.svg\" (or .png, .pdf) draws each run's path over f "
      "(contours for two variables, the curve for one), one panel per run; "
      "plot=true draws it without a file (at the terminal as set plots "

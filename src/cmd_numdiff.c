@@ -2,7 +2,8 @@
  *
  * Each checks its arguments, compiles what it evaluates (compile.h) and
  * calls numdiff.h; nderiv returns its value, hstudy and gradcheck print a
- * table (table.h) in the session's format and return NB_NOTHING.
+ * table (table.h) in the session's format and return NB_NOTHING (a
+ * gradcheck that FAILs then returns an NB_ERR_CHECK error: exit status 1).
  *
  * Argument conventions shared by the three: f is a user function, a
  * built-in's name or an expression (its free variables sorted by name); a
@@ -18,6 +19,7 @@
 #include "nabla/limits.h"
 #include "nabla/numdiff.h"
 #include "nabla/print.h"
+#include "nabla/progress.h"
 #include "nabla/simplify.h"
 
 #include <errno.h>
@@ -226,12 +228,34 @@ typedef struct NdCall {
     NbNdMethod method;
     long prec;
     double h;                /* 0: the method's default */
+    const NbExpr *h_ex;      /* h as given (exact: rounded once to prec) */
+    NbNdStep step;           /* step="given" (default) or "exact" */
     int with_error;
     long only;               /* var= index, or -1 for all */
 } NdCall;
 
 static const char *const nderiv_kw[] = {"h", "method", "prec", "error",
-                                        "var", NULL};
+                                        "var", "step", NULL};
+
+/* step="given" (the textbook quotient with h as given) or "exact" (divided
+ * by the step actually taken, fl(x0 + h) - x0). */
+static int nderiv_step(const NbArgs *a, NdCall *c, NbDiag *d)
+{
+    const NbArg *k = nb_args_kw(a, "step");
+    c->step = NB_ND_STEP_GIVEN;
+    if (!k)
+        return 0;
+    const char *w = arg_word(k);
+    if (w && strcmp(w, "exact") == 0)
+        c->step = NB_ND_STEP_EXACT;
+    else if (!w || strcmp(w, "given") != 0) {
+        nb_diag_set(d, NB_ERR_ARGS, "step must be \"given\" (the quotient "
+                    "with h as given) or \"exact\" (divided by the step "
+                    "actually taken)");
+        return err_at(a, k->pos, d);
+    }
+    return 0;
+}
 
 static int nderiv_var(const NbArgs *a, NdCall *c, NbDiag *d)
 {
@@ -275,9 +299,10 @@ static int nderiv_args(NbSession *s, const NbArgs *a, NdCall *c, NbDiag *d)
     if ((k = nb_args_kw(a, "prec")) && prec_of(a, k->value, k->pos, &c->prec, d))
         return -1;
     c->h = 0;
-    if (nb_args_kw(a, "h") && kw_positive(s, a, "h", 0, &c->h, d))
+    if ((k = nb_args_kw(a, "h")) && kw_positive(s, a, "h", 0, &c->h, d))
         return -1;
-    if (kw_bool(a, "error", &c->with_error, d))
+    c->h_ex = k ? k->value : NULL;
+    if (kw_bool(a, "error", &c->with_error, d) || nderiv_step(a, c, d))
         return -1;
     return nderiv_var(a, c, d);
 }
@@ -289,8 +314,8 @@ static int partial_double(NbSession *s, const NbArgs *a, const NdCall *c,
 {
     double val, err;
     nb_nd_prog_set_var(pf, i);
-    if (nb_nd_double(nb_nd_prog_func(pf), pt[i], c->h, c->method, &val,
-                     c->with_error ? &err : NULL, d))
+    if (nb_nd_double_step(nb_nd_prog_func(pf), pt[i], c->h, c->method,
+                          c->step, &val, c->with_error ? &err : NULL, d))
         return err_at(a, a->call_pos, d);
     *v = nb_flt_double(nb_session_store(s), val);
     if (c->with_error)
@@ -305,14 +330,16 @@ static int partial_mpfr(NbSession *s, const NbArgs *a, const NdCall *c,
     mpfr_t val, err, h;
     mpfr_inits2(c->prec, val, err, h, (mpfr_ptr)0);
     int rc = 0;
-    if (c->h > 0) {
-        char buf[40];
-        snprintf(buf, sizeof buf, "%.17g", c->h);
-        mpfr_set_str(h, buf, 10, MPFR_RNDN);
+    /* h as written, rounded once to prec: 1e-5 at 256 bits is not the
+     * double nearest 1e-5 (hstudy rounds its steps the same way) */
+    if (c->h > 0 && nb_eval_to_mpfr(nb_session_store(s), c->h_ex, h, d)) {
+        mpfr_clears(val, err, h, (mpfr_ptr)0);
+        return err_at(a, nb_args_kw(a, "h")->pos, d);
     }
     nb_nd_prog_set_var(pf, i);
-    if (nb_nd_mpfr(nb_nd_prog_func(pf), pt[i], c->h > 0 ? h : NULL,
-                   c->method, val, c->with_error ? err : NULL, d)) {
+    if (nb_nd_mpfr_step(nb_nd_prog_func(pf), pt[i], c->h > 0 ? h : NULL,
+                        c->method, c->step, val, c->with_error ? err : NULL,
+                        d)) {
         rc = err_at(a, a->call_pos, d);
     } else {
         *v = nb_flt_mpfr(nb_session_store(s), val);
@@ -343,32 +370,44 @@ static int nderiv_point(NbSession *s, const NbArgs *a, const NdCall *c,
 }
 
 /* SPEC §2: the point of non-differentiability is reported when numeric
- * work hits it. Where f has a kinked built-in (abs, relu, floor...), the
- * one-sided slopes at a small step are compared; when they disagree, a
- * note says so (the value stands: central gives their average, the ML
- * convention's subgradient for abs and relu). */
-static void kink_note(NbSession *s, const NdCall *c, NbNdProg *pf, size_t i,
-                      const double *pt)
+ * work hits it. Where body has a kinked built-in (abs, relu, floor...), the
+ * one-sided slopes in variable i at a small step are compared; when they
+ * disagree, the note's text (malloc'd), else NULL (the value stands:
+ * central gives their average, the ML convention's subgradient for abs and
+ * relu). nderiv and gradcheck print it the same way. */
+static char *kink_text(const NbExpr *body, const NbExpr *const *vars,
+                       NbNdProg *pf, size_t i, const double *pt)
 {
-    const char *name = builtin_with(c->body, NB_BF_KINKED, NB_BF_KINKED);
+    const char *name = builtin_with(body, NB_BF_KINKED, NB_BF_KINKED);
     if (!name)
-        return;
+        return NULL;
     const NbNdFunc *fn = nb_nd_prog_func(pf);
     double h = 1e-7 * fmax(1, fabs(pt[i])), fw, bw;
     nb_nd_prog_set_var(pf, i);
     if (nb_nd_double(fn, pt[i], h, NB_ND_FORWARD, &fw, NULL, NULL) ||
         nb_nd_double(fn, pt[i], h, NB_ND_BACKWARD, &bw, NULL, NULL))
-        return;
+        return NULL;
     if (fabs(fw - bw) <= 1e-4 * fmax(fabs(fw), fabs(bw)) + 1e-6)
-        return;
+        return NULL;
     char *x = nb_format_double(pt[i], 0), *l = nb_format_double(bw, 6),
          *r = nb_format_double(fw, 6);
-    fprintf(nb_session_err(s), "note: nderiv: %s is not differentiable at "
-            "or near %s = %s (one-sided slopes %s and %s)\n", name,
-            c->vars[i]->u.name, x, l, r);
+    char *t = nb_cell("%s is not differentiable at or near %s = %s "
+                      "(one-sided slopes %s and %s)", name, vars[i]->u.name,
+                      x, l, r);
     free(x);
     free(l);
     free(r);
+    return t;
+}
+
+static void kink_note(NbSession *s, const char *command, const NbExpr *body,
+                      const NbExpr *const *vars, NbNdProg *pf, size_t i,
+                      const double *pt)
+{
+    char *t = kink_text(body, vars, pf, i, pt);
+    if (t)
+        fprintf(nb_session_err(s), "note: %s: %s\n", command, t);
+    free(t);
 }
 
 static const NbExpr *nderiv_run(NbSession *s, const NbArgs *a, NdCall *c,
@@ -396,7 +435,7 @@ static const NbExpr *nderiv_run(NbSession *s, const NbArgs *a, NdCall *c,
         size_t hi = c->only >= 0 ? lo + 1 : n;
         int rc = 0;
         for (size_t i = lo; i < hi && rc == 0; i++)
-            kink_note(s, c, pf, i, pt);
+            kink_note(s, "nderiv", c->body, c->vars, pf, i, pt);
         for (size_t i = lo; i < hi && rc == 0; i++)
             rc = c->prec == NB_PREC_DOUBLE
                  ? partial_double(s, a, c, pf, i, pt, &vals[i - lo],
@@ -451,28 +490,46 @@ static const NbExpr *cmd_nderiv(NbSession *s, const NbArgs *a, NbDiag *d)
 static const char *const hstudy_kw[] = {"h", "per_decade", "methods", "prec",
                                         "to", "digits", "plot", NULL};
 
+/* h=[hmax, hmin] (either order). hmin may be below the range of doubles
+ * (1e-1000 at 4096 bits): its log10 is taken in MPFR. */
 static int hstudy_h(NbSession *s, const NbArgs *a, NbHstudyOpts *o, NbDiag *d)
 {
     const NbArg *k = nb_args_kw(a, "h");
     if (!k)
         return 0;
     const NbExpr *e = k->value;
-    if (!is_value(e) || e->kind != NB_VEC || e->n != 2) {
+    if (!is_value(e) || e->kind != NB_VEC || e->n != 2 ||
+        !is_closed_number(e->args[0]) || !is_closed_number(e->args[1])) {
         nb_diag_set(d, NB_ERR_TYPE, "h must be [hmax, hmin] (or hmax..hmin)");
         return err_at(a, k->pos, d);
     }
-    if (double_of(s, a, e->args[0], k->pos, &o->hmax, d) ||
-        double_of(s, a, e->args[1], k->pos, &o->hmin, d))
-        return -1;
-    if (o->hmin > o->hmax) {
-        double t = o->hmin;
-        o->hmin = o->hmax;
-        o->hmax = t;
+    mpfr_t v[2];
+    double lg[2];
+    int rc = 0;
+    for (int i = 0; i < 2; i++) {
+        mpfr_init2(v[i], 64);
+        if (rc == 0 && nb_eval_to_mpfr(nb_session_store(s), e->args[i], v[i],
+                                       d))
+            rc = err_at(a, k->pos, d);
+        lg[i] = NAN;
+        if (rc == 0 && mpfr_regular_p(v[i]) && mpfr_sgn(v[i]) > 0) {
+            mpfr_log10(v[i], v[i], MPFR_RNDN);
+            lg[i] = mpfr_get_d(v[i], MPFR_RNDN);
+        }
+        mpfr_clear(v[i]);
     }
-    if (!(o->hmin > 0) || !isfinite(o->hmax)) {
-        nb_diag_set(d, NB_ERR_DOMAIN, "the steps in h must be positive");
+    if (rc)
+        return -1;
+    int big = lg[1] > lg[0];
+    if (!(lg[0] < 300) || !(lg[1] < 300) || !(lg[big] > -300)) {
+        nb_diag_set(d, NB_ERR_DOMAIN, "the steps in h must be positive "
+                    "(hmax from 1e-300 to 1e300)");
         return err_at(a, k->pos, d);
     }
+    if (double_of(s, a, e->args[big], k->pos, &o->hmax, d))
+        return -1;
+    o->lg_hmin = lg[!big];
+    o->hmin = 0;
     return 0;
 }
 
@@ -519,10 +576,10 @@ static int hstudy_args(NbSession *s, const NbArgs *a, NbHstudyOpts *o,
     o->digits = nb_session_opts(s)->digits;
     const NbArg *k;
     double pd;
-    if (hstudy_h(s, a, o, d) || kw_positive(s, a, "per_decade", 1, &pd, d) ||
+    if (hstudy_h(s, a, o, d) || kw_positive(s, a, "per_decade", 0, &pd, d) ||
         hstudy_methods(a, o, d) || hstudy_precs(a, o, d))
         return -1;
-    if (pd != floor(pd) || pd > 100) {
+    if (pd != floor(pd) || pd > 100 || (pd == 0 && nb_args_kw(a, "per_decade"))) {
         nb_diag_set(d, NB_ERR_ARGS, "per_decade must be a whole number from "
                     "1 to 100");
         return err_at(a, nb_args_kw(a, "per_decade")->pos, d);
@@ -542,10 +599,16 @@ static char *prec_text(long prec)
     return prec == NB_PREC_DOUBLE ? nb_cell("double") : nb_cell("%ld", prec);
 }
 
-/* A number cell: 3 significant digits for errors, "-" when undefined. */
+/* A number cell: 3 significant digits for errors, missing when undefined. */
 static char *num_cell(double v, int digits)
 {
-    return isfinite(v) ? nb_format_double(v, digits) : nb_cell("-");
+    return isfinite(v) ? nb_format_double(v, digits) : nb_cell(NB_CELL_MISSING);
+}
+
+/* A text kept by the study (printed from MPFR), or missing. */
+static char *text_cell(const char *t)
+{
+    return nb_cell("%s", t ? t : NB_CELL_MISSING);
 }
 
 static void hstudy_rows(NbTable *t, const NbHstudy *hs)
@@ -556,9 +619,9 @@ static void hstudy_rows(NbTable *t, const NbHstudy *hs)
             const NbHstudyRow *row = &se->rows[r];
             char *cells[6] = {prec_text(se->prec),
                               nb_cell("%s", nb_nd_method_name(se->method)),
-                              nb_format_double(row->h, 3), nb_cell("%s",
-                              row->value), num_cell(row->abs_error, 3),
-                              num_cell(row->rel_error, 3)};
+                              text_cell(row->h_text), text_cell(row->value),
+                              text_cell(row->abs_text),
+                              text_cell(row->rel_text)};
             nb_table_row(t, (const char *const *)cells);
             for (int c = 0; c < 6; c++)
                 free(cells[c]);
@@ -566,29 +629,29 @@ static void hstudy_rows(NbTable *t, const NbHstudy *hs)
     }
 }
 
-/* Summary as data: keys "PREC.METHOD.FIELD" (CSV/JSON). */
-static void hstudy_summary_keys(NbTable *t, const NbHstudy *hs)
+/* The summary per method and precision (SPEC §9): best_h, best_error,
+ * predicted_h, predicted_error; with_exact: also f'(x0), so that CSV keeps
+ * it on stdout. */
+static NbTable *hstudy_summary(const NbHstudy *hs, int with_exact)
 {
-    static const char *const fields[4] = {"best_h", "best_error",
-                                          "predicted_h", "predicted_error"};
-    char *ex = nb_cell("%s", hs->exact ? hs->exact : "-");
-    nb_table_summary(t, "exact", ex);
-    free(ex);
+    static const char *const cols[7] = {"prec", "method", "best_h",
+        "best_error", "predicted_h", "predicted_error", "exact"};
+    size_t nc = with_exact ? 7 : 6;
+    NbTable *sum = nb_table_new("hstudy", nc, cols);
     for (size_t i = 0; i < hs->nseries; i++) {
         const NbHstudySeries *se = &hs->series[i];
-        double v[4] = {se->best_h, se->best_error, se->predicted_h,
-                       se->predicted_error};
-        char *p = prec_text(se->prec);
-        for (int f = 0; f < 4; f++) {
-            char *key = nb_cell("%s.%s.%s", p, nb_nd_method_name(se->method),
-                                fields[f]);
-            char *val = num_cell(v[f], 3);
-            nb_table_summary(t, key, val);
-            free(key);
-            free(val);
-        }
-        free(p);
+        char *cells[7] = {prec_text(se->prec),
+                          nb_cell("%s", nb_nd_method_name(se->method)),
+                          text_cell(se->best_h_text),
+                          text_cell(se->best_error_text),
+                          text_cell(se->predicted_h_text),
+                          text_cell(se->predicted_error_text),
+                          text_cell(hs->exact)};
+        nb_table_row(sum, (const char *const *)cells);
+        for (int c = 0; c < 7; c++)
+            free(cells[c]);
     }
+    return sum;
 }
 
 static void hstudy_notes(NbTable *t, const NbHstudy *hs, const char *to)
@@ -610,49 +673,47 @@ static void hstudy_notes(NbTable *t, const NbHstudy *hs, const char *to)
     }
 }
 
-/* Text: the table, then the summary as a second aligned table. */
-static void hstudy_print_text(NbSession *s, const NbHstudy *hs, NbTable *rows,
-                              const char *to)
-{
-    static const char *const cols[7] = {"prec", "method", "best_h",
-        "best_error", "predicted_h", "predicted_error", ""};
-    FILE *out = nb_session_out(s);
-    nb_session_table(s, rows);
-    fprintf(out, "\nexact f'(x0) = %s (symbolic, evaluated at %ld bits and "
-            "checked %d bits higher)\n\n", hs->exact ? hs->exact : "?",
-            hs->ref_bits, 64);
-    NbTable *sum = nb_table_new("hstudy", 6, cols);
-    for (size_t i = 0; i < hs->nseries; i++) {
-        const NbHstudySeries *se = &hs->series[i];
-        char *cells[6] = {prec_text(se->prec),
-                          nb_cell("%s", nb_nd_method_name(se->method)),
-                          num_cell(se->best_h, 3), num_cell(se->best_error, 3),
-                          num_cell(se->predicted_h, 3),
-                          num_cell(se->predicted_error, 3)};
-        nb_table_row(sum, (const char *const *)cells);
-        for (int c = 0; c < 6; c++)
-            free(cells[c]);
-    }
-    hstudy_notes(sum, hs, to);
-    nb_session_table(s, sum);
-    nb_table_free(sum);
-}
-
+/* Text: the table, the exact derivative, then the summary as a second
+ * aligned table and the notes. CSV: the rows, then after a blank line the
+ * summary with its own header, f'(x0) in its exact column (notes on
+ * stderr). JSON: one document, the summary's rows in summary.methods
+ * beside summary.exact. */
 static void hstudy_print(NbSession *s, const NbHstudy *hs, const char *to)
 {
     static const char *const cols[6] = {"prec", "method", "h", "value",
                                         "abs_error", "rel_error"};
     NbTable *t = nb_table_new("hstudy", 6, cols);
-    hstudy_rows(t, hs);
     NbFormat fmt = nb_session_opts(s)->format;
-    if (fmt == NB_FORMAT_TEXT) {
-        hstudy_print_text(s, hs, t, to);
-    } else {
-        hstudy_summary_keys(t, hs);
-        hstudy_notes(t, hs, to);
+    FILE *out = nb_session_out(s);
+    hstudy_rows(t, hs);
+    if (fmt != NB_FORMAT_CSV && fmt != NB_FORMAT_JSON) {
         nb_session_table(s, t);
+        fprintf(out, "\nexact f'(x0) = %s (symbolic, evaluated at %ld bits "
+                "and checked %d bits higher)\n\n", hs->exact ? hs->exact
+                : "?", hs->ref_bits, 64);
+        nb_table_free(t);
+        t = hstudy_summary(hs, 0);
+    } else {
+        char *ex = nb_cell("%s", hs->exact ? hs->exact : NB_CELL_MISSING);
+        char *bits = nb_cell("%ld", hs->ref_bits);
+        nb_table_summary(t, "exact", ex);
+        nb_table_summary(t, "exact_bits", bits);
+        free(ex);
+        free(bits);
+        nb_table_block(t, "methods", hstudy_summary(hs, 1));
     }
+    hstudy_notes(t, hs, to);
+    nb_session_table(s, t);
     nb_table_free(t);
+}
+
+/* The progress line of a long study (progress.h: on a terminal only). */
+static void hstudy_progress(void *ctx, long done, long total)
+{
+    (void)ctx;
+    if (done == 1)
+        nb_progress_total(total);
+    nb_progress_tick(done, NULL);
 }
 
 /* to=: the error-versus-h picture (plot_hstudy.c), written and shown. */
@@ -717,7 +778,10 @@ static const NbExpr *cmd_hstudy(NbSession *s, const NbArgs *a, NbDiag *d)
         draw |= t;
     }
     NbHstudy hs;
+    o.progress = hstudy_progress;
+    nb_progress_begin("hstudy", 0);
     int rc = nb_hstudy_run(nb_session_store(s), body, vars[0], x0, &o, &hs, d);
+    nb_progress_end();
     if (rc == 0)
         hstudy_print(s, &hs, path);
     if (rc == 0 && draw)
@@ -811,6 +875,7 @@ static char *point_text(const double *x, size_t n)
 }
 
 typedef struct GcRun {
+    const NbExpr *body;
     NbProgram *f, *g;
     const NbExpr *const *vars;
     size_t n;
@@ -830,6 +895,10 @@ static int gc_point(NbSession *s, GcRun *r, NbTable *t, const NbExpr **pt,
             return -1;
     if (nb_gradcheck_point(r->f, r->g, x, r->h, r->tol, cl, nu, rel, ok, d))
         return -1;
+    NbNdProg *pf = nb_nd_prog_new(r->f, x, NULL);
+    for (size_t i = 0; i < n; i++)
+        kink_note(s, "gradcheck", r->body, r->vars, pf, i, x);
+    nb_nd_prog_free(pf);
     char *ptxt = point_text(x, n);
     for (size_t i = 0; i < n; i++) {
         char *cells[6] = {nb_cell("%s", ptxt),
@@ -907,6 +976,7 @@ static const NbExpr *cmd_gradcheck(NbSession *s, const NbArgs *a, NbDiag *d)
     NbStore *st = nb_session_store(s);
     if (gc_setup(s, a, &r, &body, d))
         return NULL;
+    r.body = body;
     claimed = calloc(r.n, sizeof *claimed);
     if (!claimed)
         abort();
@@ -923,6 +993,13 @@ static const NbExpr *cmd_gradcheck(NbSession *s, const NbArgs *a, NbDiag *d)
                        nb_session_opts(s)->format == NB_FORMAT_TEXT);
             nb_session_table(s, t);
             res = NB_NOTHING;
+        }
+        if (rc == 0 && r.fails) { /* a failed check gates a build: status 1 */
+            char *tol = nb_format_double(r.tol, 0);
+            nb_diag_set(d, NB_ERR_CHECK, "gradcheck failed: %d of %zu "
+                        "components over tol %s", r.fails, npts * r.n, tol);
+            free(tol);
+            res = NULL;
         }
         nb_table_free(t);
     }
@@ -951,24 +1028,33 @@ static const NbKeyValues hstudy_values[] = {
 const NbCommand nb_cmds_numdiff[] = {
     {"nderiv", cmd_nderiv,
      "nderiv(f, x0, h=1e-5, method=\"central\", prec=double, error=false, "
-     "var=x)",
+     "var=x, step=\"given\")",
      "Numeric derivative of f at x0 (a vector for several variables: the "
      "gradient, or the partial in var=). Methods: forward, backward, "
      "central, \"five-point\", richardson (Ridders' extrapolation: no h "
      "needed, about 1e-15 relative in double, within 1 ulp at prec=BITS), "
      "\"complex-step\" (Im f(x0+ih)/h, h=1e-20; analytic functions only). "
-     "prec=BITS runs it in MPFR. error=true returns [value, "
-     "error_estimate].",
+     "The stencil methods compute the textbook quotient with the h given "
+     "(central (f(x0+h) - f(x0-h))/(2h)): the value of hstudy's row at that "
+     "h and of NumPy, bit for bit; step=\"exact\" divides by the step "
+     "actually taken, fl(x0+h) - x0, instead. "
+     "prec=BITS runs it in MPFR (h rounded once to BITS). error=true "
+     "returns [value, error_estimate].",
      "nderiv(sin(x)*exp(-x^2/2), 0.5, method=\"richardson\")",
      nderiv_kw, nderiv_values},
     {"hstudy", cmd_hstudy,
      "hstudy(f, x0, h=[hmax, hmin], per_decade=1, methods=[...], "
-     "prec=[double, 113, 256], to=\"h.svg\")",
+     "prec=[double, 113, 256], digits=N, to=\"h.svg\")",
      "Error versus step: every method at every h from 0.1 down to about "
      "the epsilon of each precision, against the exact derivative (symbolic, "
      "evaluated far above the precision studied), then per method and "
      "precision the observed best h and error beside the optimum the "
      "truncation + rounding model predicts from f'', f''' and f^(5). "
+     "Each h is the decimal its row prints (nderiv at that h gives the "
+     "row's value). Without per_decade= a study keeps about 100 rows per "
+     "method at any precision (above 330 bits, one row every few decades); "
+     "at most 100000 rows and 16384 bits. CSV prints the summary as a "
+     "second table after a blank line; JSON in summary.methods. "
      "to=\"h.svg\" also draws error versus h, log-log, one line per method "
      "and precision; plot=true draws it without a file (at the terminal as "
      "set plots says, in a page inline).",
@@ -981,7 +1067,8 @@ const NbCommand nb_cmds_numdiff[] = {
      "each point: relative error |a - n| / max(|a|, |n|, noise) per "
      "component, where noise is the rounding noise of the difference "
      "quotient (so a zero derivative is compared absolutely), PASS/FAIL "
-     "per component and overall.",
+     "per component and overall. A FAIL is an error after the table (exit "
+     "status 1), so a gradient check can gate a build.",
      "gradcheck(sigmoid, [-2, -1, 0, 1, 2], grad=sigmoid(x)*(1-sigmoid(x)))",
      gradcheck_kw, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL},

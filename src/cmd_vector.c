@@ -400,7 +400,7 @@ static const NbExpr *cmd_table(NbSession *s, const NbArgs *a, NbDiag *d)
                 free(row[j]);
         }
         free(row);
-        nb_table_print(t, s->o.format, s->o.out, s->o.err);
+        nb_session_table(s, t);
         nb_table_free(t);
     }
     for (size_t j = 0; j < ok; j++)

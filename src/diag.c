@@ -8,7 +8,7 @@
 static const char *const code_names[NB_ERR__COUNT] = {
     "ok", "syntax", "encoding", "unknown", "args", "type", "domain",
     "overflow", "too-large", "depth", "swell", "recursion", "precision",
-    "io", "interrupted", "usage",
+    "io", "interrupted", "usage", "check",
 };
 
 const char *nb_diag_code_name(NbErrCode code)

@@ -237,7 +237,7 @@ static void help_overview(NbSession *s)
     fputs("Type 'help NAME' for details.\n", out);
 }
 
-int nb_session_help(NbSession *s, const char *topic, NbDiag *d)
+static int help_write(NbSession *s, const char *topic, NbDiag *d)
 {
     FILE *out = s->o.out;
     if (!topic) {
@@ -296,4 +296,34 @@ int nb_session_help(NbSession *s, const char *topic, NbDiag *d)
     }
     free(name);
     return found ? 0 : -1;
+}
+
+/* In JSON the help text is one document, {"command":"help","topic":...,
+ * "text":...}, so a JSON Lines stream stays one document a line. */
+int nb_session_help(NbSession *s, const char *topic, NbDiag *d)
+{
+    if (s->o.format != NB_FORMAT_JSON)
+        return help_write(s, topic, d);
+    FILE *out = s->o.out;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        abort();
+    s->o.out = m;
+    int rc = help_write(s, topic, d);
+    s->o.out = out;
+    fclose(m);
+    if (rc == 0) {
+        fputs("{\"command\":\"help\",\"topic\":", out);
+        if (topic)
+            nb_json_string(out, topic);
+        else
+            fputs("null", out);
+        fputs(",\"text\":", out);
+        nb_json_string(out, buf);
+        fputs("}\n", out);
+    }
+    free(buf);
+    return rc;
 }

@@ -1,7 +1,12 @@
 /* hstudy.c — the error-versus-h study (SPEC §4; contract: numdiff.h).
  *
  * For each precision p and method, h is swept from hmax down to about the
- * epsilon of p; each quotient's error is measured against the exact
+ * epsilon of p over a grid of decimals (grid_step: the very numbers the h
+ * column prints, rounded once to p for the quotient, as nderiv rounds its
+ * h=; about NB_HSTUDY_ROWS rows a method at any p, the study within
+ * NB_MAX_HSTUDY_ROWS and NB_MAX_HSTUDY_BITS); steps, errors and the model
+ * are MPFR numbers, since at 4096 bits they go to 1e-1233, far below the
+ * range of doubles. Each quotient's error is measured against the exact
  * derivative: the symbolic f' compiled and run in MPFR at W = max(2p,
  * p + 128) bits, and again at W + 64 bits to check it (doubling W while the
  * two disagree). The observed optimum is set beside the prediction of the
@@ -28,6 +33,7 @@
 #include "nabla/diff.h"
 #include "nabla/eval.h"
 #include "nabla/print.h"
+#include "nabla/limits.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -82,7 +88,7 @@ static void add_note(NbHstudy *hs, char *note)
 void nb_hstudy_opts_default(NbHstudyOpts *o)
 {
     memset(o, 0, sizeof *o);
-    o->per_decade = 1;
+    o->lg_hmin = NAN;
     o->nprecs = 3;
     o->precs[0] = NB_PREC_DOUBLE;
     o->precs[1] = 113;
@@ -95,10 +101,18 @@ void nb_hstudy_free(NbHstudy *hs)
         return;
     for (size_t i = 0; i < hs->nseries; i++) {
         NbHstudySeries *s = &hs->series[i];
-        for (size_t r = 0; r < s->nrows; r++)
+        for (size_t r = 0; r < s->nrows; r++) {
             free(s->rows[r].value);
+            free(s->rows[r].h_text);
+            free(s->rows[r].abs_text);
+            free(s->rows[r].rel_text);
+        }
         free(s->rows);
         free(s->note);
+        free(s->best_h_text);
+        free(s->best_error_text);
+        free(s->predicted_h_text);
+        free(s->predicted_error_text);
     }
     free(hs->series);
     for (size_t i = 0; i < hs->nnotes; i++)
@@ -194,25 +208,42 @@ static void ref_clear(Ref *r)
 
 /* ---- the model ----------------------------------------------------------- */
 
-/* Is derivative value v zero for the model (exactly, or below what the
- * reference can resolve)? */
+/* The model's numbers, and the errors compared to find the best h, are
+ * MPFR numbers of MP bits: at 4096 bits eps is 2^-4095 and errors reach
+ * 1e-1233, far below the range of doubles. */
+#define MP 64
+
+/* Is derivative k zero for the model (exactly, or below what the
+ * reference can resolve: |v| < 2^(16 - w) (|f| + |f'| + 1))? */
 static int vanishes(const Ref *r, int k)
 {
-    double scale = fabs(r->vd[0]) + fabs(r->vd[1]) + 1;
-    return !(fabs(r->vd[k]) > ldexp(scale, (int)-r->w + 16));
+    mpfr_srcptr v = r->v[k];
+    if (!mpfr_regular_p(v))
+        return 1; /* zero, or not a number: no model either way */
+    mpfr_t sc, t;
+    mpfr_inits2(MP, sc, t, (mpfr_ptr)0);
+    mpfr_abs(sc, r->v[0], MPFR_RNDU);
+    mpfr_abs(t, r->v[1], MPFR_RNDU);
+    mpfr_add(sc, sc, t, MPFR_RNDU);
+    mpfr_add_ui(sc, sc, 1, MPFR_RNDU);
+    mpfr_abs(t, v, MPFR_RNDN);
+    mpfr_mul_2si(sc, sc, 16 - r->w, MPFR_RNDN);
+    int small = !mpfr_number_p(sc) || mpfr_cmp(t, sc) <= 0;
+    mpfr_clears(sc, t, (mpfr_ptr)0);
+    return small;
 }
 
-/* Predicted optimum of method m at precision r->bits, or a note saying why
- * the model does not apply. */
-static void predict(const Ref *r, NbNdMethod m, NbHstudySeries *s)
+/* Predicted optimum of method m at precision r->bits into ph, pe (NaN
+ * where the model does not apply: then a note in s says why). */
+static void predict(const Ref *r, NbNdMethod m, NbHstudySeries *s,
+                    mpfr_ptr ph, mpfr_ptr pe)
 {
-    double eps = ldexp(1.0, 1 - (int)r->bits);
-    double f = fabs(r->vd[0]), f1 = fabs(r->vd[1]);
     static const char *const dname[NREF] = {"f", "f'", "f''", "f'''",
                                             "f^(5)"};
     static const int uses[NB_ND__COUNT] = {2, 2, 3, 4, 0, 3}; /* ORDER NB_ND */
     int k = uses[m];
-    s->predicted_h = s->predicted_error = NAN;
+    mpfr_set_nan(ph);
+    mpfr_set_nan(pe);
     if (m == NB_ND_RICHARDSON) {
         s->note = xstrdup_printf("richardson: h is its first step; it "
                                  "extrapolates from there (no model)");
@@ -224,36 +255,55 @@ static void predict(const Ref *r, NbNdMethod m, NbHstudySeries *s)
                                  nb_nd_method_name(m), dname[k], dname[k]);
         return;
     }
-    double fk = fabs(r->vd[k]);
-    if (m == NB_ND_COMPLEX_STEP) {
-        s->predicted_h = sqrt(6 * eps * f1 / fk);
-        s->predicted_error = eps * f1;
-        return;
-    }
-    if (vanishes(r, 0)) {
+    if (m != NB_ND_COMPLEX_STEP && vanishes(r, 0)) {
         s->note = xstrdup_printf("%s: f(x0) = 0, so rounding scales with "
                                  "|f'|h and the model does not apply",
                                  nb_nd_method_name(m));
         return;
     }
+    mpfr_t ef, fk, t; /* ef = eps |f| (|f'| for the complex step) */
+    mpfr_inits2(MP, ef, fk, t, (mpfr_ptr)0);
+    mpfr_abs(ef, r->v[m == NB_ND_COMPLEX_STEP ? 1 : 0], MPFR_RNDN);
+    mpfr_mul_2si(ef, ef, 1 - r->bits, MPFR_RNDN);
+    mpfr_abs(fk, r->v[k], MPFR_RNDN);
     switch (m) {
     case NB_ND_FORWARD:
-    case NB_ND_BACKWARD:
-        s->predicted_h = 2 * sqrt(eps * f / fk);
-        s->predicted_error = 2 * sqrt(eps * f * fk);
+    case NB_ND_BACKWARD:       /* h* = 2 sqrt(ef/fk), E* = 2 sqrt(ef fk) */
+        mpfr_div(t, ef, fk, MPFR_RNDN);
+        mpfr_sqrt(ph, t, MPFR_RNDN);
+        mpfr_mul_2ui(ph, ph, 1, MPFR_RNDN);
+        mpfr_mul(t, ef, fk, MPFR_RNDN);
+        mpfr_sqrt(pe, t, MPFR_RNDN);
+        mpfr_mul_2ui(pe, pe, 1, MPFR_RNDN);
         break;
-    case NB_ND_CENTRAL:
-        s->predicted_h = cbrt(3 * eps * f / fk);
-        s->predicted_error = fk * s->predicted_h * s->predicted_h / 2;
+    case NB_ND_CENTRAL:        /* h* = cbrt(3 ef/fk), E* = fk h*^2/2 */
+        mpfr_mul_ui(t, ef, 3, MPFR_RNDN);
+        mpfr_div(t, t, fk, MPFR_RNDN);
+        mpfr_cbrt(ph, t, MPFR_RNDN);
+        mpfr_sqr(pe, ph, MPFR_RNDN);
+        mpfr_mul(pe, pe, fk, MPFR_RNDN);
+        mpfr_div_2ui(pe, pe, 1, MPFR_RNDN);
         break;
-    default: /* five-point */
-        s->predicted_h = pow(45 * eps * f / (4 * fk), 0.2);
-        s->predicted_error = fk * pow(s->predicted_h, 4) / 6;
+    case NB_ND_FIVE_POINT:     /* h* = (45 ef/(4 fk))^(1/5), E* = fk h*^4/6 */
+        mpfr_mul_ui(t, ef, 45, MPFR_RNDN);
+        mpfr_div(t, t, fk, MPFR_RNDN);
+        mpfr_div_2ui(t, t, 2, MPFR_RNDN);
+        mpfr_rootn_ui(ph, t, 5, MPFR_RNDN);
+        mpfr_pow_ui(pe, ph, 4, MPFR_RNDN);
+        mpfr_mul(pe, pe, fk, MPFR_RNDN);
+        mpfr_div_ui(pe, pe, 6, MPFR_RNDN);
+        break;
+    default:                   /* complex step: below sqrt(6 ef/fk), E* = ef */
+        mpfr_mul_ui(t, ef, 6, MPFR_RNDN);
+        mpfr_div(t, t, fk, MPFR_RNDN);
+        mpfr_sqrt(ph, t, MPFR_RNDN);
+        mpfr_set(pe, ef, MPFR_RNDN);
         break;
     }
+    mpfr_clears(ef, fk, t, (mpfr_ptr)0);
 }
 
-/* ---- the sweep ----------------------------------------------------------- */
+/* ---- the grid ------------------------------------------------------------ */
 
 static long default_hmin_exp(long bits)
 {
@@ -261,59 +311,136 @@ static long default_hmin_exp(long bits)
     return (long)floor((1 - bits) * log10(2.0));
 }
 
-/* The grid: hmax * 10^(-i/per_decade) down to hmin. Returns the count;
- * *hs (malloc'd) gets the steps as doubles (exact decimal strings are
- * rebuilt from them in MPFR: 1e-77 is a double too). */
-static size_t grid(const NbHstudyOpts *o, long bits, double **hs)
-{
-    double hmax = o->hmax > 0 ? o->hmax : 0.1;
-    double hmin = o->hmin > 0 ? o->hmin : pow(10, default_hmin_exp(bits));
-    int pd = o->per_decade > 0 ? o->per_decade : 1;
-    size_t n = 0, cap = 16;
-    *hs = xrealloc(NULL, cap * sizeof **hs);
-    for (long i = 0;; i++) {
-        /* the decimal the user means: 0.1 * 10^-2 is the literal 1e-3 */
-        char buf[40];
-        snprintf(buf, sizeof buf, "%.15g", hmax * pow(10, -(double)i / pd));
-        double h = strtod(buf, NULL);
-        if (!(h >= hmin * (1 - 1e-9)) || n >= 100000)
-            break;
-        if (n == cap)
-            *hs = xrealloc(*hs, (cap *= 2) * sizeof **hs);
-        (*hs)[n++] = h;
-    }
-    return n;
-}
+/* The steps of one precision: decimals as text (see NbHstudyOpts). */
+typedef struct Grid {
+    double lg_max, lg_min;   /* log10 of the first and the smallest step */
+    int pd;                  /* rows per decade ... */
+    long k;                  /* ... of k decades */
+    int digits;              /* significant digits of every step */
+    double m0;               /* hmax = m0 * 10^e0, 1 <= m0 < 10 */
+    long e0;
+} Grid;
 
-/* h as an MPFR number at p bits: hmax * 10^(-i/pd) recomputed exactly
- * enough from its double (correct to about 16 digits, which is what the
- * grid means; the quotient uses the step actually taken anyway). */
-static void h_mpfr(mpfr_ptr r, double h)
+/* Significant digits of x's shortest decimal, at least 3. */
+static int sig_digits(double x)
 {
     char buf[40];
-    snprintf(buf, sizeof buf, "%.15g", h);
-    mpfr_set_str(r, buf, 10, MPFR_RNDN);
+    for (int d = 3; d < 17; d++) {
+        snprintf(buf, sizeof buf, "%.*e", d - 1, x);
+        if (strtod(buf, NULL) == x)
+            return d;
+    }
+    return 17;
 }
 
-/* One row: the quotient of m at h, its errors against the reference.
- * swept: the double quotient already computed with the others of its
- * sweep (ok: it did not fail), or NULL. */
+static void grid_init(Grid *g, const NbHstudyOpts *o, long bits)
+{
+    double hmax = o->hmax > 0 ? o->hmax : 0.1;
+    char buf[40];
+    g->digits = sig_digits(hmax);
+    snprintf(buf, sizeof buf, "%.*e", g->digits - 1, hmax);
+    char *e = strchr(buf, 'e');
+    g->e0 = strtol(e + 1, NULL, 10);
+    *e = '\0';
+    g->m0 = strtod(buf, NULL);
+    g->lg_max = log10(g->m0) + (double)g->e0;
+    g->lg_min = !isnan(o->lg_hmin) ? o->lg_hmin
+                : o->hmin > 0 ? log10(o->hmin)
+                : (double)default_hmin_exp(bits);
+    g->pd = o->per_decade > 0 ? o->per_decade : 1;
+    g->k = 1;
+    double decades = g->lg_max - g->lg_min;
+    if (o->per_decade <= 0 && decades > NB_HSTUDY_ROWS)
+        g->k = (long)ceil(decades / NB_HSTUDY_ROWS - 1e-9);
+}
+
+/* How many rows the grid has (the last step may be a hair below hmin:
+ * the decimals are rounded). */
+static double grid_count(const Grid *g)
+{
+    double span = g->lg_max - g->lg_min;
+    return span < -1e-9 ? 0 : floor(span * g->pd / (double)g->k + 1e-9) + 1;
+}
+
+/* Step i as text: m0 * 10^(e0 - i*k/pd) rounded to g->digits significant
+ * digits, written as nb_format_double writes numbers (0.001, 1e-5,
+ * 4.64e-7); *lg gets its log10. */
+static char *grid_step(const Grid *g, long i, double *lg)
+{
+    long q = i * g->k / g->pd, rm = i * g->k % g->pd;
+    double m = g->m0 * pow(10, -(double)rm / g->pd);
+    long e = g->e0 - q;
+    if (m < 1) {
+        m *= 10;
+        e--;
+    }
+    char buf[40], out[64];
+    snprintf(buf, sizeof buf, "%.*e", g->digits - 1, m);
+    char *ep = strchr(buf, 'e');
+    e += strtol(ep + 1, NULL, 10); /* 9.996 rounds to 1.00e+01 */
+    *ep = '\0';
+    *lg = log10(strtod(buf, NULL)) + (double)e;
+    char digs[24];
+    size_t n = 0, k = 0;
+    for (const char *p = buf; *p; p++)
+        if (*p >= '0' && *p <= '9')
+            digs[n++] = *p;
+    while (n > 1 && digs[n - 1] == '0')
+        n--;
+    if (e < -4 || e >= 15) { /* 4.64e-7 */
+        out[k++] = digs[0];
+        if (n > 1)
+            out[k++] = '.';
+        for (size_t j = 1; j < n; j++)
+            out[k++] = digs[j];
+        snprintf(out + k, sizeof out - k, "e%ld", e);
+        return xstrdup_printf("%s", out);
+    }
+    if (e < 0) {             /* 0.00464 */
+        out[k++] = '0';
+        out[k++] = '.';
+        for (long z = 0; z < -e - 1; z++)
+            out[k++] = '0';
+    }
+    for (size_t j = 0; j < n || (long)j <= e; j++) { /* 4640, 4.64 */
+        if (e >= 0 && (long)j == e + 1)
+            out[k++] = '.';
+        out[k++] = j < n ? digs[j] : '0';
+    }
+    out[k] = '\0';
+    return xstrdup_printf("%s", out);
+}
+
+/* ---- the sweep ----------------------------------------------------------- */
+
+/* e as a double for the NbHstudy doubles: 0 below their range. */
+static double small_d(mpfr_srcptr e, mpfr_rnd_t rnd)
+{
+    if (mpfr_regular_p(e) && mpfr_get_exp(e) < -1000)
+        return 0;
+    return mpfr_get_d(e, rnd);
+}
+
+/* One row: the quotient of m at the step htext, its errors against the
+ * reference. swept: the double quotient already computed with the others
+ * of its sweep (ok: it did not fail), or NULL. err gets the absolute error
+ * (NaN when the quotient is undefined). */
 static void one_row(const NbNdFunc *fn, const Ref *r, long prec, NbNdMethod m,
-                    double h, const double *swept, int ok, int digits,
-                    NbHstudyRow *row, int *undefined)
+                    char *htext, const double *swept, int ok, int digits,
+                    NbHstudyRow *row, mpfr_ptr err, int *undefined)
 {
     NbDiag dd = NB_DIAG_INIT;
     mpfr_t v, e;
-    long w = r->w;
     mpfr_init2(v, r->bits);
-    mpfr_init2(e, w);
+    mpfr_init2(e, r->w);
     int rc;
-    row->h = h;
+    row->h_text = htext;
+    row->h = strtod(htext, NULL);
     if (prec == NB_PREC_DOUBLE) {
         double vd = swept ? *swept : 0;
         rc = swept ? (ok ? 0 : -1)
                    : nb_nd_quotient_loose_d(fn, mpfr_get_d(r->x0, MPFR_RNDN),
-                                            h, m, &vd, &dd);
+                                            row->h, m, &vd, &dd);
         if (rc == 0) {
             mpfr_set_d(v, vd, MPFR_RNDN);
             row->value = nb_format_double(vd, digits);
@@ -321,21 +448,27 @@ static void one_row(const NbNdFunc *fn, const Ref *r, long prec, NbNdMethod m,
     } else {
         mpfr_t hm;
         mpfr_init2(hm, r->bits);
-        h_mpfr(hm, h);
+        mpfr_set_str(hm, htext, 10, MPFR_RNDN); /* as nderiv rounds h= */
         rc = nb_nd_quotient_loose_mpfr(fn, r->x0, hm, m, v, &dd);
         mpfr_clear(hm);
         if (rc == 0)
             row->value = nb_format_mpfr(v, digits);
     }
+    mpfr_set_nan(err);
     if (rc == 0 && mpfr_number_p(v)) {
         mpfr_sub(e, v, r->v[1], MPFR_RNDN);
         mpfr_abs(e, e, MPFR_RNDN);
-        row->abs_error = mpfr_get_d(e, MPFR_RNDU);
+        mpfr_set(err, e, MPFR_RNDU);
+        row->abs_error = small_d(e, MPFR_RNDU);
+        row->abs_text = nb_format_mpfr(err, 3);
         if (mpfr_zero_p(r->v[1])) {
             row->rel_error = NAN;
         } else {
             mpfr_div(e, e, r->v[1], MPFR_RNDN);
-            row->rel_error = fabs(mpfr_get_d(e, MPFR_RNDU));
+            mpfr_abs(e, e, MPFR_RNDN);
+            row->rel_error = small_d(e, MPFR_RNDU);
+            mpfr_prec_round(e, MP, MPFR_RNDU);
+            row->rel_text = nb_format_mpfr(e, 3);
         }
     } else {
         free(row->value);
@@ -348,45 +481,145 @@ static void one_row(const NbNdFunc *fn, const Ref *r, long prec, NbNdMethod m,
     mpfr_clear(e);
 }
 
-static void observe(NbHstudySeries *s)
+static char *mp_text(mpfr_srcptr x)
 {
-    s->best_h = s->best_error = NAN;
-    for (size_t i = 0; i < s->nrows; i++) {
-        double e = s->rows[i].abs_error;
-        if (isfinite(e) && !(e >= s->best_error)) {
-            s->best_error = e;
-            s->best_h = s->rows[i].h;
-        }
-    }
+    return mpfr_number_p(x) ? nb_format_mpfr(x, 3) : NULL;
 }
 
-/* Notes comparing what was observed with the model. */
-static void compare(NbHstudy *hs, const NbHstudySeries *s)
+/* log10 of the decimal s, or of x. */
+static double lg_of(mpfr_srcptr x)
 {
-    if (!isfinite(s->predicted_h) || !isfinite(s->best_h) ||
-        s->method == NB_ND_COMPLEX_STEP)
+    mpfr_t t;
+    mpfr_init2(t, MP);
+    mpfr_abs(t, x, MPFR_RNDN);
+    mpfr_log10(t, t, MPFR_RNDN);
+    double v = mpfr_get_d(t, MPFR_RNDN);
+    mpfr_clear(t);
+    return v;
+}
+
+/* The series' summary from the best row (best: its index, or -1) and the
+ * prediction ph, pe; notes comparing what was observed with the model.
+ * step: decades between rows (a coarse grid is not a decade off). */
+static void summarize(NbHstudy *hs, NbHstudySeries *s, long best,
+                      mpfr_srcptr berr, mpfr_srcptr ph, mpfr_srcptr pe,
+                      double step)
+{
+    s->best_h = s->best_error = NAN;
+    if (best >= 0) {
+        const NbHstudyRow *row = &s->rows[best];
+        s->best_h = row->h;
+        s->best_error = row->abs_error;
+        s->best_h_text = xstrdup_printf("%s", row->h_text);
+        s->best_error_text = xstrdup_printf("%s", row->abs_text);
+    }
+    s->predicted_h = mpfr_number_p(ph) ? small_d(ph, MPFR_RNDN) : NAN;
+    s->predicted_error = mpfr_number_p(pe) ? small_d(pe, MPFR_RNDN) : NAN;
+    s->predicted_h_text = mp_text(ph);
+    s->predicted_error_text = mp_text(pe);
+    if (best < 0 || !mpfr_number_p(ph) || s->method == NB_ND_COMPLEX_STEP)
         return;
     char pn[24];
     if (s->prec == NB_PREC_DOUBLE)
         snprintf(pn, sizeof pn, "double");
     else
         snprintf(pn, sizeof pn, "%ld bits", s->prec);
-    double dec = fabs(log10(s->best_h / s->predicted_h));
-    if (dec > 1.0 + 1e-9)
+    mpfr_t hb;
+    mpfr_init2(hb, MP);
+    mpfr_set_str(hb, s->rows[best].h_text, 10, MPFR_RNDN);
+    double dec = fabs(lg_of(hb) - lg_of(ph));
+    mpfr_clear(hb);
+    if (dec > fmax(1.0, step / 2) + 1e-9)
         add_note(hs, xstrdup_printf("%s %s: observed best h is %.1f decades "
                  "from the predicted h*", pn, nb_nd_method_name(s->method),
                  dec));
-    if (s->best_error < s->predicted_error / 10)
-        add_note(hs, xstrdup_printf("%s %s: the best error is %.0fx below "
-                 "the model's: truncation and rounding errors partly cancel "
-                 "at that h (a finer grid, per_decade=, shows how narrow "
-                 "that is)", pn, nb_nd_method_name(s->method),
-                 s->predicted_error / s->best_error));
+    if (mpfr_regular_p(berr)) {
+        double below = lg_of(pe) - lg_of(berr);
+        if (below > 1)
+            add_note(hs, xstrdup_printf("%s %s: the best error is %.*gx "
+                     "below the model's: truncation and rounding errors "
+                     "partly cancel at that h (a finer grid, per_decade=, "
+                     "shows how narrow that is)", pn,
+                     nb_nd_method_name(s->method), below < 15 ? 15 : 3,
+                     below < 15 ? floor(pow(10, below) + 0.5)
+                                : pow(10, below)));
+    }
+}
+
+/* Progress over the whole study. */
+typedef struct Tally {
+    const NbHstudyOpts *o;
+    long done, total;
+} Tally;
+
+/* The rows of one series into s; -1 with d set when interrupted. */
+static int sweep(NbHstudy *hs, NbHstudySeries *s, const NbNdFunc *fn,
+                 const Ref *r, const Grid *g, size_t nh, const double *hv,
+                 int digits, Tally *ty, NbDiag *d)
+{
+    NbNdMethod m = s->method;
+    int undefined = 0, rc = 0;
+    long best = -1;
+    /* a double sweep of a stencil method: all its nodes in one block
+     * evaluation */
+    double *swept = xrealloc(NULL, nh * sizeof *swept);
+    int *ok = xrealloc(NULL, nh * sizeof *ok);
+    int batch = s->prec == NB_PREC_DOUBLE &&
+                nb_nd_quotients_loose_d(fn, mpfr_get_d(r->x0, MPFR_RNDN),
+                                        hv, nh, m, swept, ok) == 0;
+    mpfr_t err, berr, ph, pe;
+    mpfr_inits2(MP, err, berr, ph, pe, (mpfr_ptr)0);
+    mpfr_set_nan(berr);
+    for (size_t i = 0; i < nh; i++) {
+        if (nb_interrupted) {
+            nb_diag_set(d, NB_ERR_INTERRUPTED, "interrupted");
+            rc = -1;
+            break;
+        }
+        double lg;
+        memset(&s->rows[i], 0, sizeof s->rows[i]);
+        one_row(fn, r, s->prec, m, grid_step(g, (long)i, &lg),
+                batch ? &swept[i] : NULL, batch && ok[i], digits,
+                &s->rows[i], err, &undefined);
+        s->nrows++;
+        if (mpfr_number_p(err) && !(mpfr_cmp(err, berr) >= 0 &&
+                                    mpfr_number_p(berr))) {
+            mpfr_set(berr, err, MPFR_RNDN);
+            best = (long)i;
+        }
+        if (ty->o->progress)
+            ty->o->progress(ty->o->progress_ctx, ++ty->done, ty->total);
+    }
+    free(swept);
+    free(ok);
+    predict(r, m, s, ph, pe);
+    summarize(hs, s, best, berr, ph, pe, (double)g->k / g->pd);
+    if (undefined)
+        add_note(hs, xstrdup_printf("%s: the function is not finite at "
+                 "some nodes x0 +- k*h (rows marked undefined)",
+                 nb_nd_method_name(m)));
+    mpfr_clears(err, berr, ph, pe, (mpfr_ptr)0);
+    return rc;
+}
+
+/* The grid's steps as doubles (for the block evaluation of a double
+ * sweep: 0 below the range of doubles). */
+static double *grid_doubles(const Grid *g, size_t nh)
+{
+    double *hv = xrealloc(NULL, (nh ? nh : 1) * sizeof *hv);
+    for (size_t i = 0; i < nh; i++) {
+        double lg;
+        char *t = grid_step(g, (long)i, &lg);
+        hv[i] = strtod(t, NULL);
+        free(t);
+    }
+    return hv;
 }
 
 static int run_prec(NbHstudy *hs, const NbProgram *pf, const NbProgram *pref,
                     NbStore *st, const NbExpr *x0, long prec,
-                    const NbHstudyOpts *o, unsigned methods, NbDiag *d)
+                    const NbHstudyOpts *o, unsigned methods, Tally *ty,
+                    NbDiag *d)
 {
     Ref r;
     if (ref_init(&r, st, pref, x0, prec, d)) {
@@ -409,8 +642,10 @@ static int run_prec(NbHstudy *hs, const NbProgram *pf, const NbProgram *pref,
     }
     NbNdProg *np = nb_nd_prog_new(pf, NULL, (mpfr_srcptr[]){r.x0});
     const NbNdFunc *fn = nb_nd_prog_func(np);
-    double *hv;
-    size_t nh = grid(o, r.bits, &hv);
+    Grid g;
+    grid_init(&g, o, r.bits);
+    size_t nh = (size_t)grid_count(&g);
+    double *hv = grid_doubles(&g, nh);
     int rc = 0;
     for (int m = 0; m < NB_ND__COUNT && rc == 0; m++) {
         if (!(methods & (1u << m)))
@@ -423,37 +658,8 @@ static int run_prec(NbHstudy *hs, const NbProgram *pf, const NbProgram *pref,
         memset(s, 0, sizeof *s);
         s->prec = prec;
         s->method = (NbNdMethod)m;
-        s->rows = xrealloc(NULL, nh * sizeof *s->rows);
-        int undefined = 0;
-        /* a double sweep of a stencil method: all its nodes in one block
-         * evaluation */
-        double *swept = xrealloc(NULL, nh * sizeof *swept);
-        int *ok = xrealloc(NULL, nh * sizeof *ok);
-        int batch = prec == NB_PREC_DOUBLE &&
-                    nb_nd_quotients_loose_d(fn, mpfr_get_d(r.x0, MPFR_RNDN),
-                                            hv, nh, (NbNdMethod)m, swept,
-                                            ok) == 0;
-        for (size_t i = 0; i < nh; i++) {
-            if (nb_interrupted) {
-                nb_diag_set(d, NB_ERR_INTERRUPTED, "interrupted");
-                rc = -1;
-                break;
-            }
-            memset(&s->rows[i], 0, sizeof s->rows[i]);
-            one_row(fn, &r, prec, (NbNdMethod)m, hv[i],
-                    batch ? &swept[i] : NULL, batch && ok[i], o->digits,
-                    &s->rows[i], &undefined);
-            s->nrows++;
-        }
-        free(swept);
-        free(ok);
-        observe(s);
-        predict(&r, (NbNdMethod)m, s);
-        compare(hs, s);
-        if (undefined)
-            add_note(hs, xstrdup_printf("%s: the function is not finite at "
-                     "some nodes x0 +- k*h (rows marked undefined)",
-                     nb_nd_method_name((NbNdMethod)m)));
+        s->rows = xrealloc(NULL, (nh ? nh : 1) * sizeof *s->rows);
+        rc = sweep(hs, s, fn, &r, &g, nh, hv, o->digits, ty, d);
     }
     free(hv);
     nb_nd_prog_free(np);
@@ -476,6 +682,37 @@ static int derivatives(NbStore *st, const NbExpr *f, const NbExpr *var,
     return 0;
 }
 
+/* The study's size before any work: each precision within
+ * NB_MAX_HSTUDY_BITS, all rows within NB_MAX_HSTUDY_ROWS. *total gets
+ * the rows (for progress). */
+static int check_size(const NbHstudyOpts *o, const long *precs, size_t np,
+                      unsigned methods, long *total, NbDiag *d)
+{
+    int nm = 0;
+    double rows = 0;
+    for (int m = 0; m < NB_ND__COUNT; m++)
+        nm += (methods >> m) & 1;
+    for (size_t i = 0; i < np; i++) {
+        long bits = precs[i] == NB_PREC_DOUBLE ? 53 : precs[i];
+        if (bits > NB_MAX_HSTUDY_BITS)
+            return nb_diag_set(d, NB_ERR_PRECISION, "hstudy studies "
+                               "precisions up to %ld bits (NB_MAX_HSTUDY_BITS"
+                               "), not %ld: every row evaluates f at that "
+                               "precision", NB_MAX_HSTUDY_BITS, bits), -1;
+        Grid g;
+        grid_init(&g, o, bits);
+        rows += grid_count(&g) * nm;
+    }
+    if (rows > NB_MAX_HSTUDY_ROWS)
+        return nb_diag_set(d, NB_ERR_TOO_LARGE, "hstudy would compute %.0f "
+                           "rows, more than %ld (NB_MAX_HSTUDY_ROWS); use "
+                           "fewer per_decade, a narrower h=[hmax, hmin], "
+                           "fewer methods or precisions", rows,
+                           NB_MAX_HSTUDY_ROWS), -1;
+    *total = (long)rows;
+    return 0;
+}
+
 int nb_hstudy_run(NbStore *st, const NbExpr *f, const NbExpr *var,
                   const NbExpr *x0, const NbHstudyOpts *o, NbHstudy *out,
                   NbDiag *d)
@@ -486,22 +723,25 @@ int nb_hstudy_run(NbStore *st, const NbExpr *f, const NbExpr *var,
         nb_hstudy_opts_default(&def);
         o = &def;
     }
+    static const long defprecs[3] = {NB_PREC_DOUBLE, 113, 256};
+    size_t np = o->nprecs ? o->nprecs : 3;
+    const long *precs = o->nprecs ? o->precs : defprecs;
+    unsigned methods = o->methods ? o->methods : (1u << NB_ND__COUNT) - 1;
+    Tally ty = {o, 0, 0};
+    if (check_size(o, precs, np, methods, &ty.total, d))
+        return -1;
     const NbExpr *ders[NREF];
     if (derivatives(st, f, var, ders, d))
         return -1;
     NbProgram *pf = nb_compile(st, 1, &f, 1, &var, d);
     NbProgram *pref = pf ? nb_compile(st, NREF, ders, 1, &var, d) : NULL;
     int rc = pf && pref ? 0 : -1;
-    unsigned methods = o->methods ? o->methods : (1u << NB_ND__COUNT) - 1;
     if (rc == 0 && (methods & (1u << NB_ND_COMPLEX_STEP)) &&
         !nb_program_is_analytic(pf))
         add_note(out, xstrdup_printf("complex-step skipped: the function "
                  "has no analytic extension"));
-    size_t np = o->nprecs ? o->nprecs : 3;
-    static const long defprecs[3] = {NB_PREC_DOUBLE, 113, 256};
     for (size_t i = 0; i < np && rc == 0; i++)
-        rc = run_prec(out, pf, pref, st, x0,
-                      o->nprecs ? o->precs[i] : defprecs[i], o, methods, d);
+        rc = run_prec(out, pf, pref, st, x0, precs[i], o, methods, &ty, d);
     nb_program_free(pref);
     nb_program_free(pf);
     return rc;

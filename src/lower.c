@@ -863,6 +863,7 @@ static const NbExpr *call_command(NbSession *s, const NbAst *a,
     memset(&args, 0, sizeof args);
     args.pos = xrealloc(NULL, ((size_t)a->nargs + 1) * sizeof *args.pos);
     args.kw = xrealloc(NULL, ((size_t)a->nargs + 1) * sizeof *args.kw);
+    args.command = cmd->name;
     args.call_pos = a->pos;
     args.file = s->file;
     args.value_unused = top && s->top_is_statement;

@@ -2,10 +2,12 @@
  * step, in hardware double and in MPFR (contract: numdiff.h).
  *
  * Difference quotients are written as stencils: nodes x0 + off[j]*h' with
- * weights w[j], divided by den*h'. The step h' is the one actually taken:
+ * weights w[j], divided by den*h'. The step h' is h as given (the textbook
+ * quotient, SPEC §4), or with step="exact" the one actually taken:
  * fl(x0 + k*h) - x0 over k (k the widest offset on the side the stencil
  * reaches), so the representation error of x0 + h never enters the
- * quotient. Every quotient also returns its rounding "noise": the bound
+ * quotient (Ridders' tableau always works so). Every quotient also
+ * returns its rounding "noise": the bound
  * sum |w[j]*f(node j)| * KAPPA * eps / (den*h') of what rounding in the
  * function values can do to it; Ridders carries that bound through the
  * extrapolation to keep its error estimate honest.
@@ -125,17 +127,22 @@ static int interrupted(NbDiag *d)
 
 /* ---- double -------------------------------------------------------------- */
 
-/* Quotient of stencil s at x0 with step h. strict: the step actually
- * taken, fl(x0 + k*h) - x0 over k, and an error when it vanishes against
- * x0. Otherwise the textbook formula as written, nodes fl(x0 + j*h) and
- * division by h, which is what hstudy shows (the rounding of the nodes is
- * part of the error a user of that formula sees). */
+/* How a quotient treats its step: Q_GIVEN is the textbook formula as
+ * written, nodes fl(x0 + j*h) and division by h (what nderiv, hstudy and
+ * NumPy compute; the rounding of the nodes is part of the error a user of
+ * that formula sees), refusing an h that vanishes against x0; Q_LOOSE the
+ * same without the check (hstudy's rows show the 0 it gives); Q_EXACT the
+ * step actually taken, fl(x0 + k*h) - x0 over k, which removes the
+ * representation error of x0 + h (step="exact"; Ridders' tableau). */
+enum { Q_LOOSE, Q_GIVEN, Q_EXACT };
+
+/* Quotient of stencil s at x0 with step h, the step as `how` says. */
 static int quotient_d(const NbNdFunc *f, double x0, double h,
-                      const Stencil *s, int strict, double *val,
+                      const Stencil *s, int how, double *val,
                       double *noise, NbDiag *d)
 {
-    double hk = strict ? ((x0 + s->k * h) - x0) / s->k : h;
-    if (hk == 0 || !isfinite(hk))
+    double hk = how == Q_EXACT ? ((x0 + s->k * h) - x0) / s->k : h;
+    if (hk == 0 || !isfinite(hk) || (how == Q_GIVEN && x0 + s->k * h == x0))
         return too_small_step(d);
     double sum = 0, mag = 0;
     for (int j = 0; j < s->n; j++) {
@@ -256,7 +263,7 @@ static int ridders_arith_d(const NbNdFunc *f, double x0, double h,
         if (nb_interrupted)
             return interrupted(d);
         double noise, last = P[0];
-        if (quotient_d(f, x0, (k + 1) * h, &stencils[NB_ND_CENTRAL], 1,
+        if (quotient_d(f, x0, (k + 1) * h, &stencils[NB_ND_CENTRAL], Q_EXACT,
                        &P[k], &noise, d) < 0) {
             if (k == 0)
                 return -1;
@@ -348,6 +355,13 @@ static double default_h_d(NbNdMethod m)
 int nb_nd_double(const NbNdFunc *f, double x0, double h, NbNdMethod m,
                  double *value, double *err, NbDiag *d)
 {
+    return nb_nd_double_step(f, x0, h, m, NB_ND_STEP_GIVEN, value, err, d);
+}
+
+int nb_nd_double_step(const NbNdFunc *f, double x0, double h, NbNdMethod m,
+                      NbNdStep step, double *value, double *err, NbDiag *d)
+{
+    int how = step == NB_ND_STEP_EXACT ? Q_EXACT : Q_GIVEN;
     assert(f && f->eval_d && value);
     if (!isfinite(x0))
         return nb_diag_set(d, NB_ERR_DOMAIN, "x0 is not finite"), -1;
@@ -372,9 +386,9 @@ int nb_nd_double(const NbNdFunc *f, double x0, double h, NbNdMethod m,
             return -1;
     } else {
         const Stencil *s = &stencils[m];
-        if (quotient_d(f, x0, h, s, 1, &v, &noise, d) < 0)
+        if (quotient_d(f, x0, h, s, how, &v, &noise, d) < 0)
             return -1;
-        if (err && quotient_d(f, x0, 2 * h, s, 1, &v2, NULL, d) < 0)
+        if (err && quotient_d(f, x0, 2 * h, s, how, &v2, NULL, d) < 0)
             return -1;
     }
     *value = v;
@@ -396,7 +410,7 @@ int nb_nd_quotient_loose_d(const NbNdFunc *f, double x0, double h,
     }
     if (m == NB_ND_COMPLEX_STEP)
         return complex_step_d(f, x0, h, value, d);
-    return quotient_d(f, x0, h, &stencils[m], 0, value, NULL, d);
+    return quotient_d(f, x0, h, &stencils[m], Q_LOOSE, value, NULL, d);
 }
 
 /* hstudy's sweep of a stencil method: nb_nd_quotient_loose_d at each of nh
@@ -454,23 +468,24 @@ static int pow2_p(mpfr_srcptr x)
 }
 
 static int quotient_mpfr(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
-                         const Stencil *s, int strict, mpfr_ptr val,
+                         const Stencil *s, int how, mpfr_ptr val,
                          mpfr_ptr noise, NbDiag *d)
 {
     mpfr_prec_t p = mpfr_get_prec(val);
     mpfr_t hk, x, y, sum, mag, t;
     mpfr_inits2(p, hk, x, y, sum, t, (mpfr_ptr)0);
     mpfr_init2(mag, EST_PREC);
-    int rc = 0;
-    if (strict) {
+    int rc = 0, vanishes = 0;
+    if (how != Q_LOOSE) { /* fl(x0 + k*h) - x0 */
         mpfr_mul_si(hk, h, s->k, MPFR_RNDN);
         mpfr_add(hk, x0, hk, MPFR_RNDN);
         mpfr_sub(hk, hk, x0, MPFR_RNDN);
+        vanishes = mpfr_zero_p(hk);
         mpfr_div_si(hk, hk, s->k, MPFR_RNDN);
-    } else {
-        mpfr_set(hk, h, MPFR_RNDN);
     }
-    if (mpfr_zero_p(hk) || !mpfr_number_p(hk)) {
+    if (how != Q_EXACT)
+        mpfr_set(hk, h, MPFR_RNDN);
+    if (vanishes || mpfr_zero_p(hk) || !mpfr_number_p(hk)) {
         rc = too_small_step(d);
         goto out;
     }
@@ -627,7 +642,7 @@ static int rid_run(Rid *r, const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h0,
     for (int i = 0; i < RID_LEVELS_M; i++) {
         if (nb_interrupted)
             return interrupted(d);
-        if (quotient_mpfr(f, x0, r->h, &stencils[NB_ND_CENTRAL], 1,
+        if (quotient_mpfr(f, x0, r->h, &stencils[NB_ND_CENTRAL], Q_EXACT,
                           r->cur[0], r->cn[0], d) < 0)
             return i == 0 ? -1 : (nb_diag_clear(d), 0);
         if (i == 0)
@@ -793,10 +808,10 @@ static int ridders_fast_mpfr(const NbNdFunc *f, mpfr_srcptr x0,
     mpfr_inits2(w, h, t1, t2, (mpfr_ptr)0);
     mpfr_inits2(EST_PREC, n1, n2, e, lim, (mpfr_ptr)0);
     mpfr_set_ui_2exp(h, 1, fast_step_exp(x0, p), MPFR_RNDN);
-    int ok = quotient_mpfr(f, x0, h, &stencils[NB_ND_CENTRAL], 1, t1, n1,
+    int ok = quotient_mpfr(f, x0, h, &stencils[NB_ND_CENTRAL], Q_EXACT, t1, n1,
                            NULL) == 0;
     mpfr_mul_2ui(h, h, 1, MPFR_RNDN);
-    ok = ok && quotient_mpfr(f, x0, h, &stencils[NB_ND_CENTRAL], 1, t2, n2,
+    ok = ok && quotient_mpfr(f, x0, h, &stencils[NB_ND_CENTRAL], Q_EXACT, t2, n2,
                              NULL) == 0;
     ok = ok && fast_accept(p, t1, n1, t2, n2, e, lim, value, err);
     mpfr_clears(h, t1, t2, n1, n2, e, lim, (mpfr_ptr)0);
@@ -869,7 +884,7 @@ static void default_h_mpfr(NbNdMethod m, mpfr_ptr h, mpfr_prec_t p)
 
 /* One quotient of method m (not richardson) at precision of val. */
 static int method_mpfr(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
-                       NbNdMethod m, int strict, mpfr_ptr val,
+                       NbNdMethod m, int how, mpfr_ptr val,
                        mpfr_ptr noise, NbDiag *d)
 {
     if (m == NB_ND_COMPLEX_STEP) {
@@ -883,12 +898,20 @@ static int method_mpfr(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
         }
         return 0;
     }
-    return quotient_mpfr(f, x0, h, &stencils[m], strict, val, noise, d);
+    return quotient_mpfr(f, x0, h, &stencils[m], how, val, noise, d);
 }
 
 int nb_nd_mpfr(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
                NbNdMethod m, mpfr_ptr value, mpfr_ptr err, NbDiag *d)
 {
+    return nb_nd_mpfr_step(f, x0, h, m, NB_ND_STEP_GIVEN, value, err, d);
+}
+
+int nb_nd_mpfr_step(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
+                    NbNdMethod m, NbNdStep step, mpfr_ptr value,
+                    mpfr_ptr err, NbDiag *d)
+{
+    int how = step == NB_ND_STEP_EXACT ? Q_EXACT : Q_GIVEN;
     assert(f && f->eval_d && f->eval_mpfr && value);
     if (!mpfr_number_p(x0))
         return nb_diag_set(d, NB_ERR_DOMAIN, "x0 is not finite"), -1;
@@ -913,10 +936,10 @@ int nb_nd_mpfr(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
         mpfr_set(hh, h, MPFR_RNDN);
     else
         default_h_mpfr(m, hh, p);
-    int rc = method_mpfr(f, x0, hh, m, 1, value, noise, d);
+    int rc = method_mpfr(f, x0, hh, m, how, value, noise, d);
     if (rc == 0 && err) {
         mpfr_mul_2ui(h2, hh, 1, MPFR_RNDN);
-        rc = method_mpfr(f, x0, h2, m, 1, v2, NULL, d);
+        rc = method_mpfr(f, x0, h2, m, how, v2, NULL, d);
         if (rc == 0) {
             mpfr_sub(v2, value, v2, MPFR_RNDN);
             mpfr_abs(v2, v2, MPFR_RNDN);
@@ -938,7 +961,7 @@ int nb_nd_quotient_loose_mpfr(const NbNdFunc *f, mpfr_srcptr x0,
 {
     if (m == NB_ND_RICHARDSON)
         return ridders_mpfr(f, x0, h, value, NULL, d);
-    return method_mpfr(f, x0, h, m, 0, value, NULL, d);
+    return method_mpfr(f, x0, h, m, Q_LOOSE, value, NULL, d);
 }
 
 /* ---- compiled programs as NbNdFunc ---------------------------------------- */

@@ -122,6 +122,8 @@ int nb_session_show(NbSession *s, const NbFigure *f)
         return 0;
     if (s->o.page)   /* every picture goes into a page */
         return nb_page_picture(s->o.page, f) == 0;
+    if (s->o.format == NB_FORMAT_CSV || s->o.format == NB_FORMAT_JSON)
+        return 0; /* CSV and JSON streams hold data only */
     if (m != NB_PLOTS_TEXT && s->o.show_picture)
         return s->o.show_picture(s->o.show_ctx, f, m) == 0;
     if (m == NB_PLOTS_TEXT || m == NB_PLOTS_IMAGE) {
@@ -198,6 +200,25 @@ static int write_to(const NbArgs *a, const NbFigure *f, NbDiag *d)
     return 0;
 }
 
+/* JSON Lines: a picture statement is one document too,
+ * {"command":"plot","file":"p.svg","panels":1,"width":640,"height":480}
+ * (file null when none was written). */
+static void json_picture(NbSession *s, const NbArgs *a, const NbFigure *f)
+{
+    FILE *out = s->o.out;
+    const NbArg *to = nb_args_kw(a, "to");
+    fputs("{\"command\":", out);
+    nb_json_string(out, a->command ? a->command : "plot");
+    fputs(",\"file\":", out);
+    if (to && to->value && to->value->kind == NB_STR)
+        nb_json_string(out, to->value->u.name);
+    else
+        fputs("null", out);
+    fprintf(out, ",\"panels\":%d,\"width\":%g,\"height\":%g}\n",
+            nb_figure_rows(f) * nb_figure_cols(f), nb_figure_width(f),
+            nb_figure_height(f));
+}
+
 const NbExpr *nb_picture_finish(NbSession *s, const NbArgs *a, NbFigure *f,
                                 NbDiag *d)
 {
@@ -207,6 +228,8 @@ const NbExpr *nb_picture_finish(NbSession *s, const NbArgs *a, NbFigure *f,
     }
     if (!a->value_unused)
         return picture_value(s, f, d);
+    if (s->o.format == NB_FORMAT_JSON)
+        json_picture(s, a, f);
     nb_session_show(s, f);
     nb_figure_free(f);
     return NB_NOTHING;

@@ -50,7 +50,9 @@ static int add_series(NbFigure *f, const NbHstudy *hs, size_t i)
     }
     for (size_t r = 0; r < se->nrows; r++) {
         x[r] = se->rows[r].h;
-        y[r] = se->rows[r].abs_error > 0 ? se->rows[r].abs_error : NAN;
+        /* a step or error below the range of doubles is not drawn */
+        y[r] = se->rows[r].abs_error > 0 && x[r] > 0 ? se->rows[r].abs_error
+                                                     : NAN;
     }
     char label[64];
     series_label(se, many, label, sizeof label);

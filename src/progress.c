@@ -39,6 +39,11 @@ void nb_progress_begin(const char *name, long steps)
     start_ms = last_ms = now_ms();
 }
 
+void nb_progress_total(long steps)
+{
+    total = steps;
+}
+
 void nb_progress_tick(long done, const char *detail)
 {
     if (!active)

@@ -341,14 +341,38 @@ static void json_expr(NbSession *s, const NbExpr *e)
     fputc('[', s->o.out);
     for (size_t i = 0; i < e->n; i++) {
         if (i)
-            fputs(", ", s->o.out);
+            fputc(',', s->o.out);
         json_expr(s, e->args[i]);
     }
     fputc(']', s->o.out);
 }
 
-/* A statement's value on out, in the session's format. */
-static int print_value(NbSession *s, const NbExpr *e, NbPos pos, NbDiag *d)
+/* JSON Lines (SPEC §9): every result is one document on one line naming
+ * what made it: the command a statement calls (nderiv, diff, ...), else
+ * "value"; then key: the value. */
+static void json_result(NbSession *s, const char *command, const char *key,
+                        const NbExpr *v)
+{
+    fputs("{\"command\":", s->o.out);
+    nb_json_string(s->o.out, command);
+    fprintf(s->o.out, ",\"%s\":", key);
+    json_expr(s, v);
+    fputs("}\n", s->o.out);
+}
+
+/* The command an expression statement a calls, or "value". */
+static const char *result_name(const NbAst *a)
+{
+    if (a && a->kind == NB_AST_CALL && a->primes == 0 &&
+        nb_command_lookup(a->text))
+        return a->text;
+    return "value";
+}
+
+/* A statement's value on out, in the session's format; command names what
+ * made it (JSON). */
+static int print_value(NbSession *s, const NbExpr *e, NbPos pos,
+                       const char *command, NbDiag *d)
 {
     const NbExpr *v = shown(s, e, d);
     if (!v)
@@ -357,9 +381,7 @@ static int print_value(NbSession *s, const NbExpr *e, NbPos pos, NbDiag *d)
     if (pic && s->o.format == NB_FORMAT_TEXT && nb_session_show(s, pic))
         return ST_OK;
     if (s->o.format == NB_FORMAT_JSON) {
-        fputs("{\"value\": ", s->o.out);
-        json_expr(s, v);
-        fputs("}\n", s->o.out);
+        json_result(s, command, "value", v);
         return ST_OK;
     }
     /* A string result (latex(), ccode()) is text to paste elsewhere: raw.
@@ -381,8 +403,24 @@ static int print_value(NbSession *s, const NbExpr *e, NbPos pos, NbDiag *d)
     return ST_OK;
 }
 
+/* JSON: {"command":"function","name":"f","params":["x"],"body":"x^2"}. */
 static void print_fn(NbSession *s, const NbUserFn *fn, FILE *out)
 {
+    if (s->o.format == NB_FORMAT_JSON) {
+        fputs("{\"command\":\"function\",\"name\":", out);
+        nb_json_string(out, fn->name);
+        fputs(",\"params\":[", out);
+        for (size_t i = 0; i < fn->nparams; i++) {
+            fputs(i ? "," : "", out);
+            nb_json_string(out, fn->params[i]->u.name);
+        }
+        char *b = text_of(s, fn->body);
+        fputs("],\"body\":", out);
+        nb_json_string(out, b);
+        fputs("}\n", out);
+        free(b);
+        return;
+    }
     fprintf(out, "%s(", fn->name);
     for (size_t i = 0; i < fn->nparams; i++)
         fprintf(out, "%s%s", i ? ", " : "", fn->params[i]->u.name);
@@ -397,6 +435,14 @@ static int print_binding(NbSession *s, const char *name, const NbExpr *v,
     const NbExpr *sv = shown(s, v, d);
     if (!sv)
         return ST_FAIL;
+    if (s->o.format == NB_FORMAT_JSON && out == s->o.out) {
+        fputs("{\"command\":\"assign\",\"name\":", out);
+        nb_json_string(out, name);
+        fputs(",\"value\":", out);
+        json_expr(s, sv);
+        fputs("}\n", out);
+        return ST_OK;
+    }
     char *t = text_of(s, sv);
     fprintf(out, "%s = %s\n", name, t);
     free(t);
@@ -450,7 +496,7 @@ static int run_expr(NbSession *s, const NbAst *a, NbDiag *d)
         return ST_OK;
     if (a->kind != NB_AST_CALL && string_value(s, v, 0, a->pos, d))
         return ST_FAIL;
-    int rc = print_value(s, v, a->pos, d);
+    int rc = print_value(s, v, a->pos, result_name(a), d);
     if (rc == ST_OK && !nb_session_picture(s, v)) {
         /* ans: the value shown (a closed value as its number), as bc's
          * last and ipython's _; assignments and tables leave it alone */
@@ -714,7 +760,7 @@ static int list_vars(NbSession *s, NbDiag *d)
 
 static int list_funcs(NbSession *s)
 {
-    if (!s->nfns)
+    if (!s->nfns && s->o.format != NB_FORMAT_JSON)
         fputs("no functions defined\n", s->o.out);
     for (size_t i = 0; i < s->nfns; i++)
         print_fn(s, s->fns[i], s->o.out);

@@ -23,6 +23,9 @@ struct NbTable {
     size_t nsummary, summary_cap;
     char **notes;
     size_t nnotes, notes_cap;
+    char **block_keys;     /* second tables: keys and the tables (owned) */
+    NbTable **blocks;
+    size_t nblocks;
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -68,6 +71,12 @@ void nb_table_free(NbTable *t)
     }
     for (size_t i = 0; i < t->nnotes; i++)
         free(t->notes[i]);
+    for (size_t i = 0; i < t->nblocks; i++) {
+        free(t->block_keys[i]);
+        nb_table_free(t->blocks[i]);
+    }
+    free(t->block_keys);
+    free(t->blocks);
     free(t->command);
     free(t->cols);
     free(t->cells);
@@ -116,6 +125,15 @@ void nb_table_note(NbTable *t, const char *text)
         t->notes = xrealloc(t->notes, t->notes_cap * sizeof *t->notes);
     }
     t->notes[t->nnotes++] = xstrdup(text);
+}
+
+void nb_table_block(NbTable *t, const char *key, NbTable *sub)
+{
+    t->block_keys = xrealloc(t->block_keys,
+                             (t->nblocks + 1) * sizeof *t->block_keys);
+    t->blocks = xrealloc(t->blocks, (t->nblocks + 1) * sizeof *t->blocks);
+    t->block_keys[t->nblocks] = xstrdup(key);
+    t->blocks[t->nblocks++] = sub;
 }
 
 int nb_format_parse(const char *s, NbFormat *out)
@@ -194,12 +212,21 @@ void nb_json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-/* A cell as a JSON value: bare when it is a JSON number, else a string
- * (so "inf", "nan" and "1/3" stay strings and the document stays valid). */
+int nb_cell_is_missing(const char *s)
+{
+    return strcmp(s, NB_CELL_MISSING) == 0 || strcmp(s, "nan") == 0 ||
+           strcmp(s, "-nan") == 0;
+}
+
+/* A cell as a JSON value: bare when it is a JSON number, null when it is
+ * missing (NB_CELL_MISSING, NaN), else a string (so "inf" and "1/3" stay
+ * strings and the document stays valid). */
 void nb_json_value(FILE *out, const char *s)
 {
     if (nb_cell_is_number(s))
         fputs(s, out);
+    else if (nb_cell_is_missing(s))
+        fputs("null", out);
     else
         nb_json_string(out, s);
 }
@@ -268,7 +295,8 @@ static void text_line(FILE *out, size_t ncols, const char *const *v,
     fputc('\n', out);
 }
 
-static void print_text(const NbTable *t, FILE *out)
+/* The header and rows as aligned columns. */
+static void text_rows(const NbTable *t, FILE *out)
 {
     size_t *w = calloc(t->ncols + 1, sizeof *w);
     int *right = calloc(t->ncols + 1, sizeof *right);
@@ -281,18 +309,28 @@ static void print_text(const NbTable *t, FILE *out)
                 w[c] = width(cell(t, r, c));
         right[c] = numeric_column(t, c);
     }
-    if (t->ncols) {
-        text_line(out, t->ncols, (const char *const *)t->cols, w, right);
-        for (size_t r = 0; r < t->nrows; r++)
-            text_line(out, t->ncols, (const char *const *)&t->cells[r * t->ncols],
-                      w, right);
+    text_line(out, t->ncols, (const char *const *)t->cols, w, right);
+    for (size_t r = 0; r < t->nrows; r++)
+        text_line(out, t->ncols, (const char *const *)&t->cells[r * t->ncols],
+                  w, right);
+    free(w);
+    free(right);
+}
+
+/* Rows, each block after a blank line, then summary lines and notes. */
+static void print_text(const NbTable *t, FILE *out)
+{
+    if (t->ncols)
+        text_rows(t, out);
+    for (size_t i = 0; i < t->nblocks; i++) {
+        if (t->ncols || i)
+            fputc('\n', out);
+        print_text(t->blocks[i], out);
     }
     for (size_t i = 0; i < t->nsummary; i++)
         fprintf(out, "%s: %s\n", t->summary[i].key, t->summary[i].value);
     for (size_t i = 0; i < t->nnotes; i++)
         fprintf(out, "%s\n", t->notes[i]);
-    free(w);
-    free(right);
 }
 
 /* --- HTML and Markdown (pages) ------------------------------------------------- */
@@ -439,18 +477,22 @@ static void print_markdown(const NbTable *t, FILE *out)
 
 /* --- CSV and JSON ------------------------------------------------------------ */
 
+/* A missing number is an empty field (what spreadsheets and pandas read
+ * as missing). */
 static void csv_line(FILE *out, size_t n, char *const *v)
 {
     for (size_t c = 0; c < n; c++) {
         if (c)
             fputc(',', out);
-        nb_csv_field(out, v[c]);
+        if (!nb_cell_is_missing(v[c]))
+            nb_csv_field(out, v[c]);
     }
     fputc('\n', out);
 }
 
-/* Rows on out; summary and notes (verdicts) on err, so the output file
- * holds nothing but the table. */
+/* Rows on out, then each block after a blank line with its own header;
+ * summary lines and notes (verdicts) on err. Every number a command
+ * reports is in a row or a block, so stdout holds all the data. */
 static void print_csv(const NbTable *t, FILE *out, FILE *err)
 {
     if (t->ncols) {
@@ -458,41 +500,64 @@ static void print_csv(const NbTable *t, FILE *out, FILE *err)
         for (size_t r = 0; r < t->nrows; r++)
             csv_line(out, t->ncols, &t->cells[r * t->ncols]);
     }
+    for (size_t i = 0; i < t->nblocks; i++) {
+        if (t->ncols || i)
+            fputc('\n', out);
+        print_csv(t->blocks[i], out, err);
+    }
     for (size_t i = 0; i < t->nsummary; i++)
         fprintf(err, "%s: %s\n", t->summary[i].key, t->summary[i].value);
     for (size_t i = 0; i < t->nnotes; i++)
         fprintf(err, "%s\n", t->notes[i]);
 }
 
-static void print_json(const NbTable *t, FILE *out)
+/* The rows as a JSON array of objects, column names as keys. */
+static void json_rows(const NbTable *t, FILE *out)
 {
-    fputs("{\"command\": ", out);
-    nb_json_string(out, t->command);
-    fputs(", \"rows\": [", out);
+    fputc('[', out);
     for (size_t r = 0; r < t->nrows; r++) {
-        fputs(r ? ",\n  {" : "\n  {", out);
+        fputs(r ? ",{" : "{", out);
         for (size_t c = 0; c < t->ncols; c++) {
             if (c)
-                fputs(", ", out);
+                fputc(',', out);
             nb_json_string(out, t->cols[c]);
-            fputs(": ", out);
+            fputc(':', out);
             nb_json_value(out, cell(t, r, c));
         }
         fputc('}', out);
     }
-    fputs(t->nrows ? "\n], \"summary\": {" : "], \"summary\": {", out);
-    for (size_t i = 0; i < t->nsummary; i++) {
-        if (i)
-            fputs(", ", out);
+    fputc(']', out);
+}
+
+/* One line: {"command":...,"rows":[...],"summary":{...}}, the summary
+ * holding its pairs, each block's rows under its key, and the notes. */
+static void print_json(const NbTable *t, FILE *out)
+{
+    fputs("{\"command\":", out);
+    nb_json_string(out, t->command);
+    fputs(",\"rows\":", out);
+    json_rows(t, out);
+    fputs(",\"summary\":{", out);
+    int any = 0;
+    for (size_t i = 0; i < t->nsummary; i++, any = 1) {
+        if (any)
+            fputc(',', out);
         nb_json_string(out, t->summary[i].key);
-        fputs(": ", out);
+        fputc(':', out);
         nb_json_value(out, t->summary[i].value);
     }
+    for (size_t i = 0; i < t->nblocks; i++, any = 1) {
+        if (any)
+            fputc(',', out);
+        nb_json_string(out, t->block_keys[i]);
+        fputc(':', out);
+        json_rows(t->blocks[i], out);
+    }
     if (t->nnotes) {
-        fputs(t->nsummary ? ", \"notes\": [" : "\"notes\": [", out);
+        fputs(any ? ",\"notes\":[" : "\"notes\":[", out);
         for (size_t i = 0; i < t->nnotes; i++) {
             if (i)
-                fputs(", ", out);
+                fputc(',', out);
             nb_json_string(out, t->notes[i]);
         }
         fputc(']', out);

@@ -38,6 +38,7 @@ typedef struct NbArg {
 } NbArg;
 
 typedef struct NbArgs {
+    const char *command;     /* the command's name */
     size_t npos, nkw;
     NbArg *pos;              /* positional arguments */
     NbArg *kw;               /* keyword arguments */

@@ -33,6 +33,7 @@ typedef enum NbErrCode {
     NB_ERR_IO,          /* unreadable file, write failure */
     NB_ERR_INTERRUPTED, /* stopped by Ctrl-C */
     NB_ERR_USAGE,       /* bad command-line usage */
+    NB_ERR_CHECK,       /* a check failed (gradcheck FAIL): after its table */
     NB_ERR__COUNT
 } NbErrCode;
 

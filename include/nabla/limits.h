@@ -29,6 +29,18 @@
  * 2 * 10^6 nodes). */
 #define NB_MAX_AST_NODES 3000000L
 
+/* Rows of one hstudy (all methods and precisions together): a study is a
+ * table to read or plot; past this it is a runaway (600,000 rows of a
+ * 4096-bit sweep once took 74 s and 770 MB), refused before any work. */
+#define NB_MAX_HSTUDY_ROWS 100000L
+
+/* Highest precision hstudy studies, in bits. Each row evaluates f a few
+ * times at that precision and the reference at twice it: a default study
+ * of sin (about 100 rows per method) takes 0.4 s at 4096 bits, 6 s at
+ * 16384, a minute and a half at 65536; at the 2^20 bits of
+ * NB_MAX_PRECISION it would take hours. */
+#define NB_MAX_HSTUDY_BITS 16384L
+
 /* Order of derivative accepted by diff(), taylor(). */
 #define NB_MAX_DIFF_ORDER 200
 

@@ -17,11 +17,15 @@
  * varying and the others fixed at a point, so all numeric work here runs
  * compiled code. A C caller can as well wrap its own C function.
  *
- * Steps: nderiv's forward, backward, central and five-point use the step
- * actually taken, h' = fl(x0 + k*h) - x0 divided by k (k the widest node),
- * the usual trick that removes the representation error of x0 + h from the
- * quotient; hstudy shows the textbook formula as written (nodes fl(x0 + h),
- * division by h), as a user of that formula sees it. Ridders
+ * Steps: forward, backward, central and five-point compute the textbook
+ * quotient with the h given (nodes fl(x0 + j*h), division by h: forward
+ * (f(x0+h) - f(x0))/h), as hstudy's rows and NumPy do, so nderiv at an h
+ * equals hstudy's row at that h bit for bit, in double and in MPFR (SPEC
+ * §4); an h so small that x0 + h == x0 is an error (hstudy's rows show the
+ * 0 the formula then gives). NB_ND_STEP_EXACT (nderiv's step="exact")
+ * divides instead by the step actually taken, h' = fl(x0 + k*h) - x0 over
+ * k (k the widest node), the usual trick that removes the representation
+ * error of x0 + h from the quotient. Ridders
  * ("richardson") extrapolates central differences to h -> 0: in double
  * from steps h, 2h, ..., 12h for a range of base steps h (or the user's h
  * alone), keeping the entry with the smallest honest estimate; in MPFR
@@ -105,16 +109,26 @@ typedef struct NbNdFunc {
                            mpfr_srcptr x, mpfr_srcptr const *dx, size_t n);
 } NbNdFunc;
 
+/* How a stencil method treats h (see "Steps" above). */
+typedef enum NbNdStep { NB_ND_STEP_GIVEN, NB_ND_STEP_EXACT } NbNdStep;
+
 /* Derivative of f at x0 in double. h <= 0 (or NaN) takes the method's
- * default: 1e-5; richardson chooses its own steps; complex-step 1e-20. */
+ * default: 1e-5; richardson chooses its own steps; complex-step 1e-20.
+ * The _step form chooses how the stencil methods treat h; the plain one
+ * takes NB_ND_STEP_GIVEN. */
 int nb_nd_double(const NbNdFunc *f, double x0, double h, NbNdMethod m,
                  double *value, double *err, NbDiag *d);
+int nb_nd_double_step(const NbNdFunc *f, double x0, double h, NbNdMethod m,
+                      NbNdStep step, double *value, double *err, NbDiag *d);
 
 /* Derivative of f at x0 in MPFR at the precision of value (err, when not
  * NULL, gets an estimate). h NULL takes the default (1e-5; richardson
  * automatic; complex-step 2^-(p+8)). x0 is used exactly as given. */
 int nb_nd_mpfr(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
                NbNdMethod m, mpfr_ptr value, mpfr_ptr err, NbDiag *d);
+int nb_nd_mpfr_step(const NbNdFunc *f, mpfr_srcptr x0, mpfr_srcptr h,
+                    NbNdMethod m, NbNdStep step, mpfr_ptr value,
+                    mpfr_ptr err, NbDiag *d);
 
 /* A compiled program as an NbNdFunc: output 0 of p as a function of
  * variable var, the other variables fixed at point. The double point is
@@ -144,19 +158,40 @@ int nb_gradcheck_point(const NbProgram *f, const NbProgram *g,
 
 #define NB_HSTUDY_MAX_PRECS 16
 
+/* The grid of h: hmax * 10^(-i*k/per_decade), i = 0, 1, ..., down to hmin,
+ * each step a decimal with the significant digits of hmax (at least 3) --
+ * the very number the h column prints, so nderiv(f, x0, h=THAT) gives the
+ * row's value bit for bit. per_decade 0 (the default) means one row per k
+ * decades with k = ceil(decades / NB_HSTUDY_ROWS), so a default study has
+ * about NB_HSTUDY_ROWS rows per method at any precision (k = 1 up to 330
+ * bits); a per_decade given means k = 1. */
+#define NB_HSTUDY_ROWS 100
+
 typedef struct NbHstudyOpts {
     double hmax, hmin;     /* 0: 1e-1 and about the epsilon of each precision */
-    int per_decade;        /* points per decade of h, >= 1 */
+    double lg_hmin;        /* log10(hmin) when not NaN (NaN by default): an
+                              hmin below the range of doubles */
+    int per_decade;        /* points per decade of h; 0: automatic (above) */
     unsigned methods;      /* bit (1u << NbNdMethod) per method; 0: all */
     size_t nprecs;         /* 0: double, 113, 256 */
     long precs[NB_HSTUDY_MAX_PRECS]; /* NB_PREC_DOUBLE (0) or MPFR bits */
     int digits;            /* significant digits of value strings; 0 shortest */
+    /* Called after each row with rows done and the study's total (for a
+     * progress line); may be NULL. */
+    void (*progress)(void *ctx, long done, long total);
+    void *progress_ctx;
 } NbHstudyOpts;
 
+/* Numbers too small for a double (a 4096-bit study reaches h = 1e-1233)
+ * are also kept as text printed from MPFR: the doubles are then 0 and the
+ * text is what to show. A NULL text means "not available" (the model does
+ * not apply; the quotient is undefined). */
 typedef struct NbHstudyRow {
-    double h;              /* the step asked for */
+    double h;              /* the step asked for (0 below the double range) */
+    char *h_text;          /* the step as the decimal it is */
     char *value;           /* the computed derivative, printed */
     double abs_error, rel_error;  /* rel_error is NAN when f'(x0) = 0 */
+    char *abs_text, *rel_text;    /* 3 significant digits */
 } NbHstudyRow;
 
 typedef struct NbHstudySeries {
@@ -166,6 +201,8 @@ typedef struct NbHstudySeries {
     NbHstudyRow *rows;
     double best_h, best_error;          /* observed minimum absolute error */
     double predicted_h, predicted_error;/* NAN where the model does not apply */
+    char *best_h_text, *best_error_text;          /* as above, as text */
+    char *predicted_h_text, *predicted_error_text;
     char *note;            /* why the model does not apply, or NULL */
 } NbHstudySeries;
 
@@ -184,7 +221,9 @@ void nb_hstudy_opts_default(NbHstudyOpts *o);
 /* Study f (an expression in var) at x0 (a closed expression: exact values
  * are rounded to each precision). Symbolic derivatives f' (the reference),
  * f'', f''' and f^(5) (the model) come from diff.h. Fills *out (free it with
- * nb_hstudy_free, also after an error). */
+ * nb_hstudy_free, also after an error). A study of more than
+ * NB_MAX_HSTUDY_ROWS rows in all, or at more than NB_MAX_HSTUDY_BITS, is
+ * refused before any work (NB_ERR_TOO_LARGE, NB_ERR_PRECISION). */
 int nb_hstudy_run(NbStore *st, const NbExpr *f, const NbExpr *var,
                   const NbExpr *x0, const NbHstudyOpts *o, NbHstudy *out,
                   NbDiag *d);

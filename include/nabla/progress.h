@@ -21,6 +21,10 @@ void nb_progress_enable(int on);
 /* Starts timing a run named label ("descend"), of total steps (0: unknown). */
 void nb_progress_begin(const char *label, long total);
 
+/* The total, when it is known only after nb_progress_begin (hstudy counts
+ * its rows once its arguments are checked). */
+void nb_progress_total(long total);
+
 /* Cheap to call often: reads the clock, prints only when due. detail is
  * printed after "step N of TOTAL" (may be NULL). */
 void nb_progress_tick(long done, const char *detail);

@@ -33,7 +33,7 @@ check_out exit_word 0 "1" -- nb -e '1' -e 'exit' -e '2'
 
 # --- help NAME: the example and its real output --------------------------------------
 check_out help_example_output 0 $'  example: sigmoid(1)\n    0.7310585786300049' -- bash -c '$VALGRIND "$NABLA" -e "help sigmoid" | tail -n 2'
-check_out help_keywords 0 $'  keywords: h, method, prec, error, var\n    method: forward backward central five-point richardson complex-step\n    error: true false' -- bash -c '$VALGRIND "$NABLA" -e "help nderiv" | grep -A2 "^  keywords:"'
+check_out help_keywords 0 $'  keywords: h, method, prec, error, var, step\n    method: forward backward central five-point richardson complex-step\n    error: true false' -- bash -c '$VALGRIND "$NABLA" -e "help nderiv" | grep -A2 "^  keywords:"'
 check_out help_picture_not_run 0 '    (writes c.svg; help does not run it)' -- bash -c 'cd "$1" && $VALGRIND "$NABLA" -e "help contour" | tail -n 1' _ "$tmp"
 check_cmd help_wrote_nothing -- test ! -e "$tmp/c.svg"
 # the example runs at the default settings, whatever the session's

@@ -61,7 +61,7 @@ check_out precision_double 0 "0.1" -- nb --precision=double -e 'float(0.1)'
 check_out precision_2_bits 0 "0.4" -- nb --precision=2 -e 'float(1/3)'
 check_out precision_exact_unchanged 0 "1/3" -- nb --precision=64 -e '1/3'
 check_out digits 0 "3.14" -- nb --digits=3 -e 'pi'
-check_out format_json 0 '{"value": 0.5}' -- nb --format=json -e '0.5'
+check_out format_json 0 '{"command":"value","value":0.5}' -- nb --format=json -e '0.5'
 check_out format_csv 0 '"[1, 2]"' -- nb --format=csv -e '[1, 2]'
 check_out quiet_no_color 0 "2" -- nb --quiet --no-color -e '1 + 1'
 check_out no_color_env 0 "2" -- env NO_COLOR=1 "$NABLA" -e '1 + 1'
@@ -83,8 +83,8 @@ check_out stdout_only_results 0 "1" -- bash -c '$VALGRIND "$NABLA" -k -e "1; 1/0
 # --- tables in the machine-readable formats (SPEC §9): one JSON document
 # --- per command; CSV rows on stdout, notes on stderr ---------------------------
 check_cmd json_table_one_document -- bash -c 'out=$($VALGRIND "$NABLA" --format=json -e "descend(x^2, 1, steps=2)") &&
-    [[ $out == "{\"command\": \"descend\", \"rows\": ["* ]] && [[ $out == *"}}" ]] &&
-    [ "$(grep -c "^{" <<<"$out")" = 1 ]'
+    [[ $out == "{\"command\":\"descend\",\"rows\":["* ]] && [[ $out == *"}}" ]] &&
+    [ "$(wc -l <<<"$out")" = 1 ]'
 check_cmd csv_table_header -- bash -c '[ "$($VALGRIND "$NABLA" --format=csv -e "descend(x^2, 1, steps=2)" 2>/dev/null | head -1)" = "step,x,f,grad_norm" ]'
 check_cmd csv_notes_on_stderr -- bash -c '$VALGRIND "$NABLA" --format=csv -e "descend(x^2, 1, steps=2)" 2>&1 >/dev/null | grep -q "step limit"'
 check_cmd command_value_assigned -- bash -c '[ "$($VALGRIND "$NABLA" -e "p = descend(x^2, 1, steps=2)" -e "p" 2>/dev/null | tail -1)" = 0.64 ]'
