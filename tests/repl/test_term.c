@@ -327,6 +327,7 @@ int main(void)
     test_env();
     test_query();
     test_show();
+    nb_plot_font_cleanup();
     CHECK(bad_children == 0, "every child exited 0 (%d did not)", bad_children);
     return check_done();
 }
