@@ -8,7 +8,7 @@
  * while computing.
  *
  * The SIGINT handler only sets nb_interrupted (no longjmp out of GMP or
- * readline). While waiting for input, the signal interrupts our select()
+ * readline). While waiting for input, the signal interrupts our pselect()
  * loop around readline's callback interface, which cancels the line; a
  * second Ctrl-C on an empty line leaves nabla, as does Ctrl-D.
  */
@@ -316,9 +316,13 @@ static int confirm(void *ctx, const char *question)
 
 /* --- reading a line -------------------------------------------------------- */
 
-/* Readline's callback interface with our own select() loop: a SIGINT
- * interrupts select() (no SA_RESTART), and the loop cancels the line
- * cleanly; readline never sees the signal. */
+/* Readline's callback interface with our own pselect() loop: a SIGINT
+ * interrupts the wait (no SA_RESTART), and the loop cancels the line
+ * cleanly; readline never sees the signal. SIGINT stays blocked except
+ * inside pselect(), so one that comes while readline is echoing a key is
+ * held until the wait begins, which it then ends: with a plain select(),
+ * a ^C landing between the last check and the wait was lost, and the
+ * prompt ignored it (and everything typed after it went on the line). */
 static void on_sigint(int sig)
 {
     (void)sig;
@@ -337,9 +341,35 @@ static void on_line(char *line)
     rl_callback_handler_remove(); /* before output: restores the terminal */
 }
 
+/* ^C while typing: drop the line, leaving it on screen as "> sin(1^C".
+ * The cursor goes to the end first, and ^C is written before readline
+ * gives the terminal back (which may return the cursor to column 0: with
+ * bracketed paste on it writes ESC[?2004l CR). */
+static int cancel_line(void)
+{
+    int empty = rl_end == 0;
+    nb_interrupted = 0;
+    rl_point = rl_end;
+    rl_redisplay();
+    fputs("^C", rl_outstream ? rl_outstream : stdout);
+    fflush(rl_outstream ? rl_outstream : stdout);
+    rl_free_line_state();
+    rl_callback_sigcleanup();
+    rl_replace_line("", 0);
+    rl_callback_handler_remove();
+    fputs("\n", stdout);
+    return empty ? LINE_CANCEL_EMPTY : LINE_CANCEL;
+}
+
 /* One line into *out (malloc'd) with the given prompt. */
 static int read_line(const char *prompt, char **out)
 {
+    sigset_t intr, caller, waiting;
+    sigemptyset(&intr);
+    sigaddset(&intr, SIGINT);
+    sigprocmask(SIG_BLOCK, &intr, &caller);
+    waiting = caller;
+    sigdelset(&waiting, SIGINT);
     got = -1;
     got_line = NULL;
     rl_callback_handler_install(prompt, on_line);
@@ -347,28 +377,14 @@ static int read_line(const char *prompt, char **out)
         fd_set fds;
         FD_ZERO(&fds);
         FD_SET(STDIN_FILENO, &fds);
-        int r = select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL);
-        if (r < 0 && nb_interrupted) {
-            int empty = rl_end == 0;
-            nb_interrupted = 0;
-            /* ^C after the whole line, before readline gives the terminal
-             * back (which may return the cursor to column 0: with
-             * bracketed paste on it writes ESC[?2004l CR), so the abandoned
-             * line stays readable as "> sin(1^C" */
-            rl_point = rl_end;
-            rl_redisplay();
-            fputs("^C", rl_outstream ? rl_outstream : stdout);
-            fflush(rl_outstream ? rl_outstream : stdout);
-            rl_free_line_state();
-            rl_callback_sigcleanup();
-            rl_replace_line("", 0);
-            rl_callback_handler_remove();
-            fputs("\n", stdout);
-            return empty ? LINE_CANCEL_EMPTY : LINE_CANCEL;
-        }
-        if (r > 0)
+        int r = nb_interrupted ? -1
+                : pselect(STDIN_FILENO + 1, &fds, NULL, NULL, NULL, &waiting);
+        if (r < 0 && nb_interrupted)
+            got = cancel_line();
+        else if (r > 0)
             rl_callback_read_char();
     }
+    sigprocmask(SIG_SETMASK, &caller, NULL);
     *out = got_line;
     return got;
 }
