@@ -227,7 +227,11 @@ static double noise_sigma_d(const NbNdFunc *f, double x0)
 {
     enum { NPTS = 16, ORDER = 6, NDIFF = NPTS - ORDER };
     double y[NPTS], sum = 0;
+    if (!isfinite(x0)) /* ilogb(NaN or inf) is INT_MIN or INT_MAX */
+        return 0;
     double delta = x0 != 0 ? ldexp(1.0, ilogb(x0) - 20) : ldexp(1.0, -30);
+    if (delta == 0) /* x0 subnormal: its ulp is the least double */
+        delta = DBL_TRUE_MIN;
     for (int j = 0; j < NPTS; j++) {
         y[j] = f->eval_d(f->ctx, x0 + (j - NPTS / 2) * delta);
         if (!isfinite(y[j]))

@@ -23,7 +23,7 @@
 #include "nabla/parse.h"
 #include "nabla/print.h"
 
-enum { MAX_LOAD_DEPTH = 32, MAX_DIGITS = 10000 };
+enum { MAX_LOAD_DEPTH = 32, MAX_DIGITS = NB_MAX_DIGITS };
 
 /* rc of one statement: 0 done, 1 failed with d to print, 2 failed and
  * already reported (a loaded file's own errors), or NB_SESSION_QUIT. */

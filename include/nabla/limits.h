@@ -29,6 +29,10 @@
  * 2 * 10^6 nodes). */
 #define NB_MAX_AST_NODES 3000000L
 
+/* Significant digits shown for floats (--digits, set digits); a double
+ * shows at most 40 of them, its exact binary value (print.c). */
+#define NB_MAX_DIGITS 10000
+
 /* Order of derivative accepted by diff(), taylor(). */
 #define NB_MAX_DIFF_ORDER 200
 
