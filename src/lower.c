@@ -62,18 +62,13 @@ void nb_fill_line(NbSession *s, NbDiag *d)
 
 NbVar *nb_var_find(NbSession *s, const char *name)
 {
-    for (size_t i = 0; i < s->nvars; i++)
-        if (strcmp(s->vars[i].name, name) == 0)
-            return &s->vars[i];
-    return NULL;
+    uintptr_t i = nb_nametab_get(&s->var_index, name);
+    return i ? &s->vars[i - 1] : NULL;
 }
 
 NbUserFn *nb_fn_find(NbSession *s, const char *name)
 {
-    for (size_t i = 0; i < s->nfns; i++)
-        if (strcmp(s->fns[i]->name, name) == 0)
-            return s->fns[i];
-    return NULL;
+    return (NbUserFn *)nb_nametab_get(&s->fn_index, name);
 }
 
 int nb_is_constant_name(const char *name)

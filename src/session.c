@@ -105,6 +105,8 @@ void nb_session_free(NbSession *s)
     free(s->tmpfns);
     free(s->vars);
     free(s->fns);
+    nb_nametab_free(&s->var_index);
+    nb_nametab_free(&s->fn_index);
     free(s->closed);
     free(s->scratch);
     free(s->path_coords);
@@ -129,14 +131,21 @@ static void remove_var(NbSession *s, const char *name)
     NbVar *v = nb_var_find(s, name);
     if (!v)
         return;
+    nb_nametab_del(&s->var_index, name);
     free(v->name);
     *v = s->vars[--s->nvars];
+    if (v != &s->vars[s->nvars]) /* the last one moved into the hole */
+        nb_nametab_put(&s->var_index, v->name, (uintptr_t)(v - s->vars) + 1);
 }
 
 static void remove_fn(NbSession *s, const char *name)
 {
-    for (size_t i = 0; i < s->nfns; i++)
-        if (strcmp(s->fns[i]->name, name) == 0) {
+    NbUserFn *fn = nb_fn_find(s, name);
+    if (!fn)
+        return;
+    nb_nametab_del(&s->fn_index, name);
+    for (size_t i = s->nfns; i-- > 0;)
+        if (s->fns[i] == fn) {
             fn_free(s->fns[i]);
             memmove(&s->fns[i], &s->fns[i + 1],
                     (s->nfns - i - 1) * sizeof *s->fns);
@@ -161,6 +170,7 @@ static void bind_var(NbSession *s, const char *name, const NbExpr *value)
     s->vars[s->nvars].name = xstrdup(name);
     s->vars[s->nvars].decimal = s->decimal;
     s->vars[s->nvars++].value = value;
+    nb_nametab_put(&s->var_index, s->vars[s->nvars - 1].name, s->nvars);
 }
 
 static void bind_fn(NbSession *s, const char *name, size_t np,
@@ -180,6 +190,7 @@ static void bind_fn(NbSession *s, const char *name, size_t np,
         s->fns = xrealloc(s->fns, s->fns_cap * sizeof *s->fns);
     }
     s->fns[s->nfns++] = fn;
+    nb_nametab_put(&s->fn_index, fn->name, (uintptr_t)fn);
 }
 
 /* Names that cannot be rebound: constants, built-ins and commands. */
