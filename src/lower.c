@@ -795,7 +795,8 @@ static const NbExpr *call_command(NbSession *s, const NbAst *a,
         s->top = NULL; /* a command inside this one's arguments has none */
         r = cmd->run(s, &args, d);
         if (!r) {
-            if (d->code == NB_OK)
+            if (d->code == NB_OK && !nb_interrupted
+                && !nb_store_over_budget(s->st)) /* the session says */
                 nb_diag_set(d, NB_ERR_ARGS, "%s failed", cmd->name);
             nb_fill_line(s, d);
             nb_lower_fail(s, d, a->pos);

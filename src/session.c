@@ -713,6 +713,22 @@ typedef struct Where {
     size_t srclen;
 } Where;
 
+/* The statement built more than NB_MAX_STATEMENT_BYTES of expressions:
+ * it fails, whatever it returned (a loop that saw the budget run out
+ * stopped early and may have returned a partial result). An error the
+ * statement reported itself stands. */
+static int over_budget(NbSession *s, const NbAst *a, int rc, NbDiag *d)
+{
+    if (rc == ST_FAIL && d->code != NB_OK)
+        return rc;
+    NbPos pos = d->pos.line > 0 ? d->pos : a->pos;
+    nb_diag_set(d, NB_ERR_SWELL, "expressions too large: this statement "
+                "built more than %ld MB of them (NB_MAX_STATEMENT_BYTES)",
+                NB_MAX_STATEMENT_BYTES >> 20);
+    nb_lower_fail(s, d, pos);
+    return ST_FAIL;
+}
+
 static int run_one(NbSession *s, NbParser *p)
 {
     NbArena arena = NB_ARENA_INIT;
@@ -720,8 +736,11 @@ static int run_one(NbSession *s, NbParser *p)
     NbAst *ast = NULL;
     int r = nb_parser_next(p, &arena, &ast, &d);
     s->decimal = 0;
+    nb_store_budget_start(s->st);
     int rc = r < 0 ? ST_FAIL : r == 0 ? -1 : run_statement(s, ast, &d);
-    if (rc == ST_OK && nb_interrupted) {
+    if ((rc == ST_OK || rc == ST_FAIL) && ast && nb_store_over_budget(s->st))
+        rc = over_budget(s, ast, rc, &d);
+    if ((rc == ST_OK || (rc == ST_FAIL && d.code == NB_OK)) && nb_interrupted) {
         nb_diag_set(&d, NB_ERR_INTERRUPTED, "interrupted");
         rc = ST_FAIL;
     }

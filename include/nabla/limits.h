@@ -24,6 +24,16 @@
 /* Distinct nodes one symbolic result may have before it is called swollen. */
 #define NB_MAX_NODES 2000000L
 
+/* Bytes of expressions one statement may add to the store (nodes, their
+ * children, their exact numbers): growth DURING the statement, not only
+ * its result's size, since every intermediate expression stays in the
+ * store. A node is 48 bytes and 8 a child: half a million distinct
+ * names in a sum is about 32 MB; 16 numbers of NB_MAX_EXACT_BITS fill it.
+ * The suite's largest statement adds 6 MB. Under ASan a statement that
+ * hits the limit peaks near 300 MB. Polled by diff, expand, subs and
+ * taylor as they build. */
+#define NB_MAX_STATEMENT_BYTES (64L << 20)
+
 /* Syntax nodes in one statement's tree (about 120 bytes each): a bound on
  * the parser's memory, far above any real statement (a 10^6-term sum has
  * 2 * 10^6 nodes). */
@@ -32,6 +42,10 @@
 /* Significant digits shown for floats (--digits, set digits); a double
  * shows at most 40 of them, its exact binary value (print.c). */
 #define NB_MAX_DIGITS 10000
+
+/* Terms one expansion (expand, taylor) may produce, counted before any
+ * work: (x + y + z)^1000 would have 501501 and is refused. */
+#define NB_MAX_EXPAND_TERMS (NB_MAX_NODES / 8)
 
 /* Order of derivative accepted by diff(), taylor(). */
 #define NB_MAX_DIFF_ORDER 200

@@ -11,4 +11,16 @@ awk -v n=$n 'BEGIN { for (i = 0; i < n; i++) print "v" i " = " i;
 check_out definitions_linear 0 "$((n - 1))
 1" -- timeout 60 $VALGRIND "$NABLA" "$tmp/defs.nabla"
 
+# MPC's atan and atanh at tiny arguments took seconds (complex-step of
+# atan2(1e4000, t) at 256 bits: 15 s in hstudy); atan(z) = z there. The
+# derivative is -1e4000/(t^2 + 1e8000), -1e-4000 to 256 bits at t = 2.
+check_out atan_tiny_complex_step 0 "-1e-4000
+1e-4000
+1e-4000" -- timeout 20 $VALGRIND "$NABLA" \
+    -e 'nderiv(atan2(1e4000, t), 2, method="complex", prec=256)' \
+    -e 'nderiv(atan(1e-4000*t), 2, method="complex", prec=256)' \
+    -e 'nderiv(atanh(1e-4000*t), 2, method="complex", prec=256)'
+check_cmd hstudy_atan2_huge -- timeout 20 $VALGRIND "$NABLA" \
+    -e 'hstudy(atan2(1e4000, t), 2, prec=256)'
+
 rm -rf "$tmp"
