@@ -33,6 +33,7 @@
  * argument (d/da min(a,b) = 1 - heaviside(a-b)), so min(x,x)' = 1 as for x.
  */
 #include "nabla/builtins.h"
+#include "nabla/limits.h"
 #include "nabla/simplify.h"
 
 #include <assert.h>
@@ -1159,6 +1160,26 @@ const NbBuiltin nb_builtins[NB_FN__COUNT] = {
         "log(1 + exp(x)), a smooth relu; softplus' = sigmoid",
         "softplus(0) -> 0.6931471805599453"),
 };
+
+long nb_builtin_max_prec(int fn, const char **limit_name)
+{
+    const char *unused;
+    if (!limit_name)
+        limit_name = &unused;
+    switch (fn) {
+    case NB_FN_GAMMA:
+    case NB_FN_LGAMMA:
+        *limit_name = "NB_MAX_PREC_GAMMA";
+        return NB_MAX_PREC_GAMMA;
+    case NB_FN_ERF:
+    case NB_FN_ERFC:
+        *limit_name = "NB_MAX_PREC_ERF";
+        return NB_MAX_PREC_ERF;
+    default:
+        *limit_name = "NB_MAX_PRECISION";
+        return NB_MAX_PRECISION;
+    }
+}
 
 int nb_builtin_lookup(const char *name)
 {

@@ -274,6 +274,8 @@ static int nderiv_args(NbSession *s, const NbArgs *a, NdCall *c, NbDiag *d)
     c->prec = nb_session_prec(s);
     if ((k = nb_args_kw(a, "prec")) && prec_of(a, k->value, k->pos, &c->prec, d))
         return -1;
+    if (nb_check_precision(c->body, c->prec, d)) /* gamma at 2^20 bits */
+        return err_at(a, k ? k->pos : a->call_pos, d);
     c->h = 0;
     if (nb_args_kw(a, "h") && kw_positive(s, a, "h", 0, &c->h, d))
         return -1;
@@ -706,6 +708,9 @@ static const NbExpr *cmd_hstudy(NbSession *s, const NbArgs *a, NbDiag *d)
         return NULL;
     const NbArg *to = nb_args_kw(a, "to");
     const char *path = to ? arg_word(to) : NULL;
+    for (size_t i = 0; i < o.nprecs; i++) /* the reference: twice as many */
+        if (nb_check_precision(body, 2 * o.precs[i], d))
+            return fail_at(a, nb_args_kw(a, "prec")->pos, d);
     NbHstudy hs;
     int rc = nb_hstudy_run(nb_session_store(s), body, vars[0], x0, &o, &hs, d);
     if (rc == 0)

@@ -728,6 +728,10 @@ static int fn_mp(Ctx *x, Val *out, const NbBuiltin *row, size_t n,
         return -1;
     for (size_t i = 0; i < n; i++)
         p[i] = v[i];
+    if (!nb_prec_fits(row - nb_builtins, x->prec, x->d)) {
+        clear_mp(n, v);
+        return -1;
+    }
     mpfr_init2(r, (mpfr_prec_t)x->prec);
     mpfr_clear_flags();
     row->eval_mpfr(r, p, MPFR_RNDN);
@@ -899,6 +903,80 @@ static const NbExpr *to_node(NbStore *st, Ctx *x, const Val *v,
     const NbExpr *r = q_to_mpfr(x, v->q, t) ? NULL : nb_flt_mpfr(st, t);
     mpfr_clear(t);
     return r;
+}
+
+int nb_prec_fits(int fn, long prec, NbDiag *d)
+{
+    const char *name;
+    long max = nb_builtin_max_prec(fn, &name);
+    if (prec == NB_PREC_DOUBLE || prec <= max)
+        return 1;
+    nb_diag_set(d, NB_ERR_PRECISION, "%s at %ld bits is refused: its cost "
+                "grows faster than the square of the precision and ^C cannot "
+                "stop it; at most %ld bits (%s)",
+                nb_builtins[fn].name, prec, max, name);
+    return 0;
+}
+
+/* Every call in e (a DAG: each node once) at prec bits. */
+int nb_check_precision(const NbExpr *e, long prec, NbDiag *d)
+{
+    if (prec == NB_PREC_DOUBLE || prec <= NB_MAX_PREC_GAMMA)
+        return 0; /* below every limit: no walk */
+    size_t cap = 64, n = 0, seen_cap = 0, nseen = 0;
+    const NbExpr **stack = malloc(cap * sizeof *stack), **seen = NULL;
+    if (!stack)
+        abort();
+    int rc = 0;
+    stack[n++] = e;
+    while (n && rc == 0) {
+        const NbExpr *x = stack[--n];
+        if (x->n == 0)
+            continue;
+        size_t i = 0; /* a set of visited compounds: open addressing */
+        if (seen_cap) {
+            i = (x->id * 2654435761u) & (seen_cap - 1);
+            while (seen[i] && seen[i] != x)
+                i = (i + 1) & (seen_cap - 1);
+            if (seen[i])
+                continue;
+        }
+        if ((nseen + 1) * 2 > seen_cap) {
+            size_t nc = seen_cap ? seen_cap * 2 : 64;
+            const NbExpr **ns = calloc(nc, sizeof *ns);
+            if (!ns)
+                abort();
+            for (size_t k = 0; k < seen_cap; k++)
+                if (seen[k]) {
+                    size_t j = (seen[k]->id * 2654435761u) & (nc - 1);
+                    while (ns[j])
+                        j = (j + 1) & (nc - 1);
+                    ns[j] = seen[k];
+                }
+            free(seen);
+            seen = ns;
+            seen_cap = nc;
+            i = (x->id * 2654435761u) & (seen_cap - 1);
+            while (seen[i])
+                i = (i + 1) & (seen_cap - 1);
+        }
+        seen[i] = x;
+        nseen++;
+        if (x->kind == NB_FN && !nb_prec_fits(x->fn, prec, d))
+            rc = -1;
+        for (uint32_t k = 0; k < x->n; k++) {
+            if (n == cap) {
+                cap *= 2;
+                stack = realloc(stack, cap * sizeof *stack);
+                if (!stack)
+                    abort();
+            }
+            stack[n++] = x->args[k];
+        }
+    }
+    free(stack);
+    free(seen);
+    return rc;
 }
 
 static int prec_ok(long prec, NbDiag *d)

@@ -39,6 +39,16 @@
  * 2 * 10^6 nodes). */
 #define NB_MAX_AST_NODES 3000000L
 
+/* Precision for the built-ins whose MPFR cost grows like p^2 or faster,
+ * in bits: a call past it is refused, since no ^C can stop MPFR inside
+ * one. Measured on one core (gamma(1/3); erf(1/3), erfc(30)): gamma and
+ * lgamma take 0.02, 0.1, 0.6, 3.4 s at 2^11 ... 2^14 bits (x5.7 a
+ * doubling: hours at 2^20); erf and erfc 0.3-0.8 s at 2^15, 0.5-2.5 s at
+ * 2^16, 5 s at 2^17, 22 s at 2^18, 240 s at 2^20. Every other built-in
+ * takes 1-4 s at NB_MAX_PRECISION (2^20), printing included. */
+#define NB_MAX_PREC_GAMMA 8192
+#define NB_MAX_PREC_ERF 32768
+
 /* Significant digits shown for floats (--digits, set digits); a double
  * shows at most 40 of them, its exact binary value (print.c). */
 #define NB_MAX_DIGITS 10000

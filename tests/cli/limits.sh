@@ -23,4 +23,10 @@ check_out atan_tiny_complex_step 0 "-1e-4000
 check_cmd hstudy_atan2_huge -- timeout 20 $VALGRIND "$NABLA" \
     -e 'hstudy(atan2(1e4000, t), 2, prec=256)'
 
+# At the limits the slow functions still answer, within a few seconds.
+check_cmd gamma_at_its_limit -- timeout 30 $VALGRIND "$NABLA" \
+    --precision=8192 -e 'gamma(1/3)' -e 'lgamma(1/3)'
+check_cmd erf_at_its_limit -- timeout 30 $VALGRIND "$NABLA" \
+    --precision=32768 -e 'erf(1/3)' -e 'erfc(1/3)'
+
 rm -rf "$tmp"
