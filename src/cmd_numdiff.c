@@ -109,6 +109,28 @@ static int double_of(NbSession *s, const NbArgs *a, const NbExpr *e, NbPos pos,
     return 0;
 }
 
+/* Is e (closed) positive although its double v is 0? h=1e-400 is a
+ * positive step that underflows: say so, not "must be positive". */
+static int underflows(NbSession *s, const NbExpr *e, double v)
+{
+    if (v != 0)
+        return 0;
+    mpfr_t t;
+    mpfr_init2(t, 64);
+    int pos = nb_eval_to_mpfr(nb_session_store(s), e, t, NULL) == 0
+              && mpfr_sgn(t) > 0;
+    mpfr_clear(t);
+    return pos;
+}
+
+static int underflow_error(const NbArgs *a, const char *what, NbPos pos,
+                           NbDiag *d)
+{
+    nb_diag_set(d, NB_ERR_DOMAIN, "%s underflows to 0 in double (the least "
+                "positive double is 4.9e-324)", what);
+    return err_at(a, pos, d);
+}
+
 /* A keyword number > 0, or dflt when absent. */
 static int kw_positive(NbSession *s, const NbArgs *a, const char *name,
                        double dflt, double *out, NbDiag *d)
@@ -119,6 +141,8 @@ static int kw_positive(NbSession *s, const NbArgs *a, const char *name,
         return 0;
     if (double_of(s, a, k->value, k->pos, out, d))
         return -1;
+    if (underflows(s, k->value, *out))
+        return underflow_error(a, name, k->pos, d);
     if (!(*out > 0) || !isfinite(*out)) {
         nb_diag_set(d, NB_ERR_DOMAIN, "%s must be a positive number", name);
         return err_at(a, k->pos, d);
@@ -466,6 +490,8 @@ static int hstudy_h(NbSession *s, const NbArgs *a, NbHstudyOpts *o, NbDiag *d)
     if (double_of(s, a, e->args[0], k->pos, &o->hmax, d) ||
         double_of(s, a, e->args[1], k->pos, &o->hmin, d))
         return -1;
+    if (underflows(s, e->args[0], o->hmax) || underflows(s, e->args[1], o->hmin))
+        return underflow_error(a, "a step in h", k->pos, d);
     if (o->hmin > o->hmax) {
         double t = o->hmin;
         o->hmin = o->hmax;

@@ -253,6 +253,8 @@ static int run_all(NbSession *s, const Run *r)
         int rc = nb_session_run_file(s, r->interactive);
         if (rc == NB_SESSION_QUIT || rc == 2)
             return rc == 2 ? 2 : status;
+        if (rc && !isatty(STDIN_FILENO)) /* no one at a prompt saw it */
+            status = 1;
         return nb_repl(s) ? 1 : status;
     }
     if (r->nsrc)

@@ -60,6 +60,7 @@ static int plain_loop(NbSession *s)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    int failed = 0;
     for (;;) {
         n = getline(&line, &cap, stdin);
         if (n > 0) {
@@ -73,12 +74,13 @@ static int plain_loop(NbSession *s)
         nb_interrupted = 0;
         int rc = nb_session_run(s, "<stdin>", b.text, b.len);
         b.len = 0;
+        failed |= rc == 1;
         if (rc == NB_SESSION_QUIT || n <= 0)
             break;
     }
     free(line);
     free(b.text);
-    return 0;
+    return failed;
 }
 
 /* --- completion ---------------------------------------------------------------- */

@@ -8,7 +8,8 @@
  * (editing, history in ~/.nabla_history, completion, ^C handling) when
  * stdin is a terminal, else line by line without prompts. Assignments are
  * echoed; errors are reported and do not end the session. Returns 0, or 1
- * when the history or input could not be handled. */
+ * when the history or input could not be handled or, stdin not being a
+ * terminal (nobody saw the errors), when a statement failed. */
 int nb_repl(NbSession *s);
 
 #endif
