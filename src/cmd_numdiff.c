@@ -455,8 +455,11 @@ static const NbExpr *cmd_nderiv(NbSession *s, const NbArgs *a, NbDiag *d)
     memset(&c, 0, sizeof c);
     const NbExpr *r = NULL;
     if (nderiv_args(s, a, &c, d) == 0) {
-        if (c.nvars == 0) {
-            r = nb_num_si(nb_session_store(s), 0); /* a constant */
+        if (c.nvars == 0) { /* a constant: exactly 0, with error 0 */
+            NbStore *st = nb_session_store(s);
+            r = nb_num_si(st, 0);
+            if (c.with_error) /* the shape does not hang on simplification */
+                r = nb_vec(st, 2, (const NbExpr *[]){r, r});
         } else {
             NbProgram *p = nb_compile(nb_session_store(s), 1, &c.body,
                                       c.nvars, c.vars, d);
