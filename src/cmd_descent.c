@@ -984,7 +984,12 @@ static const NbExpr *cmd_descend(NbSession *s, const NbArgs *a, NbDiag *d)
              .digits = nb_session_opts(s)->digits};
     nb_descent_opts_default(&c.o);
     const NbExpr *value = NULL;
-    if (parse_args(&c, d) == 0) {
+    int ok = parse_args(&c, d) == 0;
+    if (ok && nb_check_precision(c.body, c.prec, d)) { /* gamma at 2^20 */
+        nb_diag_locate(d, a->file, a->pos[0].pos, NULL, 0);
+        ok = 0;
+    }
+    if (ok) {
         NbObjective *obj = nb_objective_compile(c.st, c.body, c.n, c.vars,
                                                 c.prec, !c.o.numeric, d);
         if (obj) {

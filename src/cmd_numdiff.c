@@ -111,6 +111,28 @@ static int double_of(NbSession *s, const NbArgs *a, const NbExpr *e, NbPos pos,
     return 0;
 }
 
+/* Is e (closed) positive although its double v is 0? h=1e-400 is a
+ * positive step that underflows: say so, not "must be positive". */
+static int underflows(NbSession *s, const NbExpr *e, double v)
+{
+    if (v != 0)
+        return 0;
+    mpfr_t t;
+    mpfr_init2(t, 64);
+    int pos = nb_eval_to_mpfr(nb_session_store(s), e, t, NULL) == 0
+              && mpfr_sgn(t) > 0;
+    mpfr_clear(t);
+    return pos;
+}
+
+static int underflow_error(const NbArgs *a, const char *what, NbPos pos,
+                           NbDiag *d)
+{
+    nb_diag_set(d, NB_ERR_DOMAIN, "%s underflows to 0 in double (the least "
+                "positive double is 4.9e-324)", what);
+    return err_at(a, pos, d);
+}
+
 /* A keyword number > 0, or dflt when absent. */
 static int kw_positive(NbSession *s, const NbArgs *a, const char *name,
                        double dflt, double *out, NbDiag *d)
@@ -121,6 +143,8 @@ static int kw_positive(NbSession *s, const NbArgs *a, const char *name,
         return 0;
     if (double_of(s, a, k->value, k->pos, out, d))
         return -1;
+    if (underflows(s, k->value, *out))
+        return underflow_error(a, name, k->pos, d);
     if (!(*out > 0) || !isfinite(*out)) {
         nb_diag_set(d, NB_ERR_DOMAIN, "%s must be a positive number", name);
         return err_at(a, k->pos, d);
@@ -298,6 +322,8 @@ static int nderiv_args(NbSession *s, const NbArgs *a, NdCall *c, NbDiag *d)
     c->prec = nb_session_prec(s);
     if ((k = nb_args_kw(a, "prec")) && prec_of(a, k->value, k->pos, &c->prec, d))
         return -1;
+    if (nb_check_precision(c->body, c->prec, d)) /* gamma at 2^20 bits */
+        return err_at(a, k ? k->pos : a->call_pos, d);
     c->h = 0;
     if ((k = nb_args_kw(a, "h")) && kw_positive(s, a, "h", 0, &c->h, d))
         return -1;
@@ -468,8 +494,11 @@ static const NbExpr *cmd_nderiv(NbSession *s, const NbArgs *a, NbDiag *d)
     memset(&c, 0, sizeof c);
     const NbExpr *r = NULL;
     if (nderiv_args(s, a, &c, d) == 0) {
-        if (c.nvars == 0) {
-            r = nb_num_si(nb_session_store(s), 0); /* a constant */
+        if (c.nvars == 0) { /* a constant: exactly 0, with error 0 */
+            NbStore *st = nb_session_store(s);
+            r = nb_num_si(st, 0);
+            if (c.with_error) /* the shape does not hang on simplification */
+                r = nb_vec(st, 2, (const NbExpr *[]){r, r});
         } else {
             NbProgram *p = nb_compile(nb_session_store(s), 1, &c.body,
                                       c.nvars, c.vars, d);
@@ -777,6 +806,12 @@ static const NbExpr *cmd_hstudy(NbSession *s, const NbArgs *a, NbDiag *d)
         }
         draw |= t;
     }
+    /* the reference runs at twice each precision; a precision hstudy
+     * refuses anyway (NB_MAX_HSTUDY_BITS) is said by nb_hstudy_run */
+    for (size_t i = 0; i < o.nprecs; i++)
+        if (o.precs[i] <= NB_MAX_HSTUDY_BITS &&
+            nb_check_precision(body, 2 * o.precs[i], d))
+            return fail_at(a, nb_args_kw(a, "prec")->pos, d);
     NbHstudy hs;
     o.progress = hstudy_progress;
     nb_progress_begin("hstudy", 0);

@@ -292,7 +292,8 @@ static const NbExpr *cmd_expand(NbSession *s, const NbArgs *a, NbDiag *d)
     if (!npos_between(a, 1, 1, "expand(expr)", d))
         return NULL;
     const NbExpr *e = arg_expr(s, &a->pos[0], d);
-    return e ? nb_expand(nb_session_store(s), e) : NULL;
+    return e ? located(nb_expand_checked(nb_session_store(s), e, d), a, d)
+             : NULL;
 }
 
 /* --- subs, eval ---------------------------------------------------------------- */

@@ -101,8 +101,22 @@ static void print_source(FILE *out, const char *line, int col)
     size_t from = byte_of_col(line, first);
     size_t to = byte_of_col(line, col + NB_DIAG_CONTEXT);
     const char *lead = from > 0 ? "..." : "";
-    fprintf(out, "    %s%.*s%s\n", lead, (int)(to - from), line + from,
-            line[to] ? "..." : "");
+    fprintf(out, "    %s", lead);
+    /* control characters as their Control Pictures (U+2400 + c, U+2421):
+     * one column each, so the caret stays under its character, and no
+     * escape sequence or lone CR of the source reaches the terminal */
+    for (size_t i = from; i < to; i++) {
+        unsigned char c = (unsigned char)line[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7F) {
+            unsigned cp = c == 0x7F ? 0x2421u : 0x2400u + c;
+            fputc(0xE0 | (cp >> 12), out);
+            fputc(0x80 | ((cp >> 6) & 0x3F), out);
+            fputc(0x80 | (cp & 0x3F), out);
+        } else {
+            fputc(c, out);
+        }
+    }
+    fprintf(out, "%s\n", line[to] ? "..." : "");
     fputs("    ", out);
     fputs(from > 0 ? "   " : "", out);
     const unsigned char *p = (const unsigned char *)line + from;

@@ -180,6 +180,10 @@ static int ctx_ok(Ctx *c)
         c->failed = 1;
         return 0;
     }
+    if (nb_store_over_budget(c->st)) { /* the session says so */
+        c->failed = 1;
+        return 0;
+    }
     if ((long)(nb_store_count(c->st) - c->start) > diff_max_nodes) {
         nb_diag_set(c->d, NB_ERR_SWELL,
                     "derivative too large: more than %ld new nodes",
@@ -612,9 +616,33 @@ static int gf_check(Ctx *c, const GForm *g)
     return ctx_ok(c);
 }
 
+/* Each factor of a group's atom product gives a product of the next
+ * derivative (the product rule), fewer where they coincide: the sum of
+ * the factor counts foretells the next step's products. Four times the
+ * limit fails at once: the third derivative of a 999-deep nesting
+ * sin(sin(...(x))) has 999 products of about 1000 factors, and making
+ * the first 20 of them to find out took seconds. */
+static int gf_next_fits(Ctx *c, const GForm *g)
+{
+    const NbExpr *one = nb_num_si(c->st, 1);
+    double est = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        const NbExpr *k = g->g[i].key;
+        est += k == one ? 0 : k->kind == NB_MUL ? k->n : 1;
+    }
+    if (est <= 4.0 * (double)c->max_groups)
+        return 1;
+    nb_diag_set(c->d, NB_ERR_SWELL, "derivative too large: about %.0f "
+                "products of functions, more than %zu", est, c->max_groups);
+    c->failed = 1;
+    return 0;
+}
+
 /* d/dx of a group form: sum over groups of P'*A + P*A'. */
 static GForm *gf_diff(Ctx *c, const GForm *g)
 {
+    if (!gf_next_fits(c, g))
+        return NULL;
     GForm *out = gf_new();
     mpq_t t;
     mpq_init(t);
@@ -773,6 +801,46 @@ const NbExpr *nb_hessian(NbStore *st, const NbExpr *e, size_t nvars,
     return nb_jacobian(st, nvars, g->args, nvars, vars, d);
 }
 
+/* Bits of the exact coefficients of e's terms. */
+static double coef_bits(NbStore *st, const NbExpr *e)
+{
+    mpq_t c;
+    mpq_init(c);
+    double bits = 0;
+    size_t n = e->kind == NB_ADD ? e->n : 1;
+    for (size_t i = 0; i < n; i++) {
+        nb_term_split(st, e->kind == NB_ADD ? e->args[i] : e, c);
+        bits += (double)(mpz_sizeinbase(mpq_numref(c), 2)
+                         + mpz_sizeinbase(mpq_denref(c), 2));
+    }
+    mpq_clear(c);
+    return bits;
+}
+
+/* Expanding f^(k)(a)/k!*(x - a)^k at an exact point a makes the numbers
+ * c*C(k, j)*a^(k - j) for each coefficient c of f^(k)(a): about
+ * (k + 1)*bits(c) + bits(a)*k*(k + 1)/2 bits in all. *bytes adds that up;
+ * once it passes the store's budget for a statement the polynomial is
+ * refused, before it is made (taylor(1/x, x, 10^-1000, 200) would make
+ * 550 MB), and before the higher derivatives are computed. */
+static int expansion_fits(NbStore *st, const NbExpr *a, const NbExpr *fk,
+                          long k, double *bytes, NbDiag *d)
+{
+    if (a->kind != NB_NUM || mpq_sgn(a->u.q) == 0 || nb_is_zero(fk))
+        return 1;
+    double abits = (double)(mpz_sizeinbase(mpq_numref(a->u.q), 2)
+                            + mpz_sizeinbase(mpq_denref(a->u.q), 2));
+    *bytes += ((double)(k + 1) * coef_bits(st, fk)
+               + abits * (double)k * (double)(k + 1) / 2) / 8;
+    if (*bytes <= (double)NB_MAX_STATEMENT_BYTES)
+        return 1;
+    nb_diag_set(d, NB_ERR_SWELL, "taylor polynomial too large: expanding it "
+                "at this point would make more than %ld MB of exact numbers "
+                "(NB_MAX_STATEMENT_BYTES) by order %ld",
+                NB_MAX_STATEMENT_BYTES >> 20, k);
+    return 0;
+}
+
 /* sum over k <= n of f^(k)(a)/k! * (x - a)^k, expanded into a polynomial
  * in x (exact coefficients where f^(k)(a) is exact). */
 const NbExpr *nb_taylor(NbStore *st, const NbExpr *e, const NbExpr *var,
@@ -798,8 +866,19 @@ const NbExpr *nb_taylor(NbStore *st, const NbExpr *e, const NbExpr *var,
     GForm *g = gf_from(&c, e);
     c.max_groups = GF_MAX_GROUPS + 4 * g->n;
     long k = 0;
+    double bytes = 0;
     for (; g; k++) {
+        if (!ctx_ok(&c)) {
+            gf_free(g);
+            g = NULL;
+            break;
+        }
         const NbExpr *fk = nb_subs(st, gf_to_expr(&c, g), 1, &var, &a);
+        if (!expansion_fits(st, a, fk, k, &bytes, d)) {
+            gf_free(g);
+            g = NULL;
+            break;
+        }
         t[k] = nb_mul(st, 3, (const NbExpr *[]){fk, nb_pow(st, fact, nb_num_si(st, -1)),
                                                nb_pow_si(st, xa, k)});
         if (k == n)
@@ -809,7 +888,8 @@ const NbExpr *nb_taylor(NbStore *st, const NbExpr *e, const NbExpr *var,
         gf_free(g);
         g = next;
     }
-    const NbExpr *r = g ? nb_expand(st, nb_add(st, (size_t)n + 1, t)) : NULL;
+    const NbExpr *r = g ? nb_expand_checked(st, nb_add(st, (size_t)n + 1, t), d)
+                        : NULL;
     gf_free(g);
     free(t);
     ctx_free(&c);

@@ -682,6 +682,51 @@ static int finish_mp(Ctx *x, Val *out, mpfr_t r, int nan, int inf,
     return 0;
 }
 
+/* b^(p/q) for b > 0 and q > 1 correctly rounded (Ziv's strategy): at w
+ * bits b is rounded once, its q-th root and that root's p-th power are
+ * each correctly rounded, so the result is within (|p| + 2) ulps at w;
+ * when that decides the rounding to r's precision it is final, else w
+ * doubles. mpfr_pow with the exponent rounded first was 1 ulp off in one
+ * case of ten (hypot of decimals, which is (x^2 + y^2)^(1/2), at 113 and
+ * 256 bits). Returns 0 when done, -1 to leave it to mpfr_pow (a base
+ * that is not positive, a huge exponent, or no decision by 8 times the
+ * precision: r is then exact or nearly so, and mpfr_pow agrees). */
+static int pow_root_cr(mpfr_ptr r, const Val *b, const mpq_t e)
+{
+    mpz_srcptr num = mpq_numref(e), den = mpq_denref(e);
+    if (!mpz_fits_slong_p(num) || !mpz_fits_ulong_p(den)
+        || mpz_cmpabs_ui(num, 1UL << 20) > 0
+        || (b->exact ? mpq_sgn(b->q) <= 0 : !mpfr_regular_p(b->f)
+                                            || mpfr_sgn(b->f) < 0))
+        return -1;
+    long p = mpz_get_si(num);
+    unsigned long q = mpz_get_ui(den);
+    mpfr_prec_t prec = mpfr_get_prec(r);
+    mpfr_prec_t errbits = 2;
+    for (unsigned long m = (unsigned long)labs(p) + 2; m > 1; m >>= 1)
+        errbits++;
+    mpfr_t t;
+    mpfr_init2(t, prec + 32);
+    int rc = -1;
+    for (mpfr_prec_t w = prec + 32 + errbits; w <= 8 * prec + 64 && rc; w *= 2) {
+        mpfr_set_prec(t, w);
+        if (b->exact)
+            mpfr_set_q(t, b->q, MPFR_RNDN);
+        else
+            mpfr_set(t, b->f, MPFR_RNDN);
+        mpfr_rootn_ui(t, t, q, MPFR_RNDN);
+        mpfr_pow_si(t, t, p, MPFR_RNDN);
+        if (!mpfr_regular_p(t))
+            break;
+        if (mpfr_can_round(t, w - errbits, MPFR_RNDN, MPFR_RNDZ, prec + 1)) {
+            mpfr_set(r, t, MPFR_RNDN);
+            rc = 0;
+        }
+    }
+    mpfr_clear(t);
+    return rc;
+}
+
 static int arith_mp(Ctx *x, Val *out, int kind, size_t n, Val *const *a)
 {
     mpfr_t *v = malloc(n * sizeof *v), r;
@@ -696,6 +741,8 @@ static int arith_mp(Ctx *x, Val *out, int kind, size_t n, Val *const *a)
     mpfr_clear_flags();
     if (kind == NB_POW && a[1]->exact && mpz_cmp_ui(mpq_denref(a[1]->q), 1) == 0)
         mpfr_pow_z(r, v[0], mpq_numref(a[1]->q), MPFR_RNDN);
+    else if (kind == NB_POW && a[1]->exact && pow_root_cr(r, a[0], a[1]->q) == 0)
+        ; /* done, correctly rounded */
     else if (kind == NB_POW)
         mpfr_pow(r, v[0], v[1], MPFR_RNDN);
     else {
@@ -728,6 +775,10 @@ static int fn_mp(Ctx *x, Val *out, const NbBuiltin *row, size_t n,
         return -1;
     for (size_t i = 0; i < n; i++)
         p[i] = v[i];
+    if (!nb_prec_fits(row - nb_builtins, x->prec, x->d)) {
+        clear_mp(n, v);
+        return -1;
+    }
     mpfr_init2(r, (mpfr_prec_t)x->prec);
     mpfr_clear_flags();
     row->eval_mpfr(r, p, MPFR_RNDN);
@@ -899,6 +950,80 @@ static const NbExpr *to_node(NbStore *st, Ctx *x, const Val *v,
     const NbExpr *r = q_to_mpfr(x, v->q, t) ? NULL : nb_flt_mpfr(st, t);
     mpfr_clear(t);
     return r;
+}
+
+int nb_prec_fits(int fn, long prec, NbDiag *d)
+{
+    const char *name;
+    long max = nb_builtin_max_prec(fn, &name);
+    if (prec == NB_PREC_DOUBLE || prec <= max)
+        return 1;
+    nb_diag_set(d, NB_ERR_PRECISION, "%s at %ld bits is refused: its cost "
+                "grows faster than the square of the precision and ^C cannot "
+                "stop it; at most %ld bits (%s)",
+                nb_builtins[fn].name, prec, max, name);
+    return 0;
+}
+
+/* Every call in e (a DAG: each node once) at prec bits. */
+int nb_check_precision(const NbExpr *e, long prec, NbDiag *d)
+{
+    if (prec == NB_PREC_DOUBLE || prec <= NB_MAX_PREC_GAMMA)
+        return 0; /* below every limit: no walk */
+    size_t cap = 64, n = 0, seen_cap = 0, nseen = 0;
+    const NbExpr **stack = malloc(cap * sizeof *stack), **seen = NULL;
+    if (!stack)
+        abort();
+    int rc = 0;
+    stack[n++] = e;
+    while (n && rc == 0) {
+        const NbExpr *x = stack[--n];
+        if (x->n == 0)
+            continue;
+        size_t i = 0; /* a set of visited compounds: open addressing */
+        if (seen_cap) {
+            i = (x->id * 2654435761u) & (seen_cap - 1);
+            while (seen[i] && seen[i] != x)
+                i = (i + 1) & (seen_cap - 1);
+            if (seen[i])
+                continue;
+        }
+        if ((nseen + 1) * 2 > seen_cap) {
+            size_t nc = seen_cap ? seen_cap * 2 : 64;
+            const NbExpr **ns = calloc(nc, sizeof *ns);
+            if (!ns)
+                abort();
+            for (size_t k = 0; k < seen_cap; k++)
+                if (seen[k]) {
+                    size_t j = (seen[k]->id * 2654435761u) & (nc - 1);
+                    while (ns[j])
+                        j = (j + 1) & (nc - 1);
+                    ns[j] = seen[k];
+                }
+            free(seen);
+            seen = ns;
+            seen_cap = nc;
+            i = (x->id * 2654435761u) & (seen_cap - 1);
+            while (seen[i])
+                i = (i + 1) & (seen_cap - 1);
+        }
+        seen[i] = x;
+        nseen++;
+        if (x->kind == NB_FN && !nb_prec_fits(x->fn, prec, d))
+            rc = -1;
+        for (uint32_t k = 0; k < x->n; k++) {
+            if (n == cap) {
+                cap *= 2;
+                stack = realloc(stack, cap * sizeof *stack);
+                if (!stack)
+                    abort();
+            }
+            stack[n++] = x->args[k];
+        }
+    }
+    free(stack);
+    free(seen);
+    return rc;
 }
 
 static int prec_ok(long prec, NbDiag *d)

@@ -7,6 +7,7 @@
  * node's own arity, never in the size of the expression below it.
  */
 #include "nabla/expr.h"
+#include "nabla/limits.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@ struct NbStore {
     size_t cap;         /* power of two */
     NbExpr **all;       /* every node by id, for freeing */
     size_t count, all_cap;
+    size_t bytes;       /* held by the nodes: node, children, payload */
+    size_t mark;        /* bytes when the current budget began */
 };
 
 static void *xmalloc(size_t n)
@@ -35,6 +38,7 @@ NbStore *nb_store_new(void)
     st->all_cap = 1024;
     st->all = xmalloc(st->all_cap * sizeof *st->all);
     st->count = 0;
+    st->bytes = st->mark = 0;
     if (!st->slots)
         abort();
     return st;
@@ -51,10 +55,13 @@ static void node_clear(NbExpr *e)
     }
 }
 
+static void cmp_cache_clear(void);
+
 void nb_store_free(NbStore *st)
 {
     if (!st)
         return;
+    cmp_cache_clear();
     for (size_t i = 0; i < st->count; i++) {
         node_clear(st->all[i]);
         free(st->all[i]);
@@ -65,6 +72,30 @@ void nb_store_free(NbStore *st)
 }
 
 size_t nb_store_count(const NbStore *st) { return st->count; }
+
+size_t nb_store_bytes(const NbStore *st) { return st->bytes; }
+
+void nb_store_budget_start(NbStore *st) { st->mark = st->bytes; }
+
+int nb_store_over_budget(const NbStore *st)
+{
+    return st->bytes - st->mark > (size_t)NB_MAX_STATEMENT_BYTES;
+}
+
+/* Bytes e holds, roughly as malloc sees them. */
+static size_t node_bytes(const NbExpr *e)
+{
+    size_t b = sizeof *e + e->n * sizeof e->args[0];
+    switch (e->kind) {
+    case NB_NUM:
+        return b + (mpz_size(mpq_numref(e->u.q)) + mpz_size(mpq_denref(e->u.q)))
+                       * sizeof(mp_limb_t);
+    case NB_FLT: return b + (size_t)mpfr_get_prec(e->u.f) / 8 + 8;
+    case NB_SYM:
+    case NB_STR: return b + strlen(e->u.name) + 1;
+    default: return b;
+    }
+}
 
 /* --- hashing ------------------------------------------------------------- */
 
@@ -150,6 +181,7 @@ static const NbExpr *insert(NbStore *st, NbExpr *e, size_t slot)
     }
     st->all[st->count++] = e;
     st->slots[slot] = e;
+    st->bytes += node_bytes(e);
     if (st->count * 2 > st->cap)
         grow(st);
     return e;
@@ -350,6 +382,62 @@ static int cmp_float(const NbExpr *a, const NbExpr *b)
     return (pa > pb) - (pa < pb);
 }
 
+/* Comparisons that descend far are remembered. Distinct nodes compare by
+ * the first pair of children that differ, so every pair on the way down
+ * has the same answer; comparing deep chains again and again (the factors
+ * cos(sin(sin(...(x)))) of a derivative, sorted in each of its products)
+ * would otherwise cost their depth each time. The cache is direct-mapped
+ * and lossy; pairs are recorded at the start and at "marks", nodes whose
+ * hash ends in 5 zero bits, so that two descents that meet share marks.
+ * Entries hold node addresses: nb_store_free() empties the cache. */
+enum { CMP_CACHE = 1 << 16, CMP_MARKS = 32, CMP_DEEP = 4 };
+static struct CmpEntry {
+    const NbExpr *a, *b;
+    int r;
+} cmp_cache[CMP_CACHE];
+static int cmp_cache_used;
+
+static struct CmpEntry *cmp_entry(const NbExpr *a, const NbExpr *b)
+{
+    uint32_t h = mix(mix(a->hash, a->id), ((uint64_t)b->hash << 32) | b->id);
+    return &cmp_cache[h & (CMP_CACHE - 1)];
+}
+
+static void cmp_cache_clear(void)
+{
+    if (cmp_cache_used)
+        memset(cmp_cache, 0, sizeof cmp_cache);
+    cmp_cache_used = 0;
+}
+
+/* One step: the sign when a and b differ at the top, else 2 with *a, *b
+ * moved to the first children that differ. */
+static int cmp_step(const NbExpr **pa, const NbExpr **pb)
+{
+    const NbExpr *a = *pa, *b = *pb;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    int c;
+    switch (a->kind) {
+    case NB_NUM: c = mpq_cmp(a->u.q, b->u.q); return (c > 0) - (c < 0);
+    case NB_FLT: c = cmp_float(a, b); return (c > 0) - (c < 0);
+    case NB_CONST: return (a->fn > b->fn) - (a->fn < b->fn);
+    case NB_SYM:
+    case NB_STR: c = strcmp(a->u.name, b->u.name); return (c > 0) - (c < 0);
+    default: break;
+    }
+    if (a->fn != b->fn)
+        return a->fn < b->fn ? -1 : 1;
+    size_t n = a->n < b->n ? a->n : b->n, i = 0;
+    while (i < n && a->args[i] == b->args[i])
+        i++;
+    if (i == n)
+        return (a->n > b->n) - (a->n < b->n);
+    *pa = a->args[i];
+    *pb = b->args[i];
+    return 2;
+}
+
 /* Iterative: two distinct nodes always compare unequal (interning: equal
  * structure is the same node, and distinct leaves differ in value), so the
  * first child that differs by pointer decides and the comparison continues
@@ -357,29 +445,34 @@ static int cmp_float(const NbExpr *a, const NbExpr *b)
  * stack. Both nodes must come from the same store. */
 int nb_expr_cmp(const NbExpr *a, const NbExpr *b)
 {
-    for (;;) {
-        if (a == b)
-            return 0;
-        if (a->kind != b->kind)
-            return a->kind < b->kind ? -1 : 1;
-        switch (a->kind) {
-        case NB_NUM: return mpq_cmp(a->u.q, b->u.q);
-        case NB_FLT: return cmp_float(a, b);
-        case NB_CONST: return (a->fn > b->fn) - (a->fn < b->fn);
-        case NB_SYM:
-        case NB_STR: return strcmp(a->u.name, b->u.name);
-        default: break;
+    if (a == b)
+        return 0;
+    const NbExpr *ma[CMP_MARKS], *mb[CMP_MARKS];
+    size_t nm = 0, steps = 0;
+    int r;
+    ma[nm] = a, mb[nm++] = b;
+    while ((r = cmp_step(&a, &b)) == 2) {
+        if (++steps < CMP_DEEP || ((a->hash & 31) != 0 && steps > CMP_DEEP))
+            continue;
+        /* deep: was this pair (at CMP_DEEP steps: the first pair) seen? */
+        const NbExpr *ka = steps == CMP_DEEP ? ma[0] : a;
+        const NbExpr *kb = steps == CMP_DEEP ? mb[0] : b;
+        struct CmpEntry *e = cmp_entry(ka, kb);
+        if (e->a == ka && e->b == kb) {
+            r = e->r;
+            break;
         }
-        if (a->fn != b->fn)
-            return a->fn < b->fn ? -1 : 1;
-        size_t n = a->n < b->n ? a->n : b->n, i = 0;
-        while (i < n && a->args[i] == b->args[i])
-            i++;
-        if (i == n)
-            return (a->n > b->n) - (a->n < b->n);
-        a = a->args[i];
-        b = b->args[i];
+        if (steps == CMP_DEEP)
+            continue;
+        if (nm < CMP_MARKS)
+            ma[nm] = a, mb[nm++] = b;
     }
+    if (steps >= CMP_DEEP) {
+        cmp_cache_used = 1;
+        for (size_t i = 0; i < nm; i++)
+            *cmp_entry(ma[i], mb[i]) = (struct CmpEntry){ma[i], mb[i], r};
+    }
+    return r;
 }
 
 /* --- predicates ---------------------------------------------------------- */

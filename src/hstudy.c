@@ -181,6 +181,8 @@ static int ref_init(Ref *r, NbStore *st, const NbProgram *prog,
         return -1;
     if (prec == NB_PREC_DOUBLE) /* the double nearest x0, as libm sees it */
         mpfr_set_d(r->x0, mpfr_get_d(r->x0, MPFR_RNDN), MPFR_RNDN);
+    if (!mpfr_number_p(r->x0)) /* as nderiv: no study at nan or inf */
+        return nb_diag_set(d, NB_ERR_DOMAIN, "x0 is not finite"), -1;
     long w = 2 * r->bits > r->bits + 128 ? 2 * r->bits : r->bits + 128;
     mpfr_t chk[NREF];
     for (int k = 0; k < NREF; k++)

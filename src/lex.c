@@ -16,7 +16,6 @@
 #define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
 #define IS_ALPHA(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') \
                      || (c) == '_')
-#define IS_BLANK(c) ((c) == ' ' || (c) == '\t' || (c) == '\r')
 
 void nb_lex_init(NbLexer *lx, const char *src, size_t len)
 {
@@ -37,6 +36,19 @@ void nb_lex_init(NbLexer *lx, const char *src, size_t len)
 static int peekc(const NbLexer *lx, size_t k)
 {
     return lx->at + k < lx->len ? (unsigned char)lx->src[lx->at + k] : -1;
+}
+
+/* A blank: space, tab, or the CR of a CR LF (or of a CR at the very end).
+ * A lone CR is no blank: it would silently join two lines ("x = 1<CR>y"
+ * read as x = 1*y); lex_bad_char reports it. */
+static int blank_at(const NbLexer *lx, size_t k)
+{
+    int c = peekc(lx, k);
+    if (c == '\r') {
+        int next = peekc(lx, k + 1);
+        return next == '\n' || next < 0;
+    }
+    return c == ' ' || c == '\t';
 }
 
 /* Move n bytes forward on the current line. */
@@ -124,7 +136,7 @@ static int text_len(const NbLexer *lx)
 {
     const unsigned char *s = (const unsigned char *)lx->src + lx->at;
     if (*s == 0 || (*s < 0x20 && *s != '\t' && *s != '\r' && *s != '\n') ||
-        *s == 0x7F)
+        *s == 0x7F || (*s == '\r' && !blank_at(lx, 0)))
         return 0;
     return nb_utf8_len(s, lx->len - lx->at);
 }
@@ -157,7 +169,7 @@ static int skip_comment(NbLexer *lx, NbToken *t)
 static int at_continuation(const NbLexer *lx)
 {
     size_t k = 1;
-    while (IS_BLANK(peekc(lx, k)))
+    while (blank_at(lx, k))
         k++;
     int c = peekc(lx, k);
     return c == '\n' || c < 0;
@@ -167,7 +179,7 @@ static int at_continuation(const NbLexer *lx)
 static void skip_continuation(NbLexer *lx)
 {
     adv(lx, 1);
-    while (IS_BLANK(peekc(lx, 0)))
+    while (blank_at(lx, 0))
         adv(lx, 1);
     if (peekc(lx, 0) == '\n')
         newline(lx);
@@ -179,7 +191,7 @@ static int skip_space(NbLexer *lx, NbToken *t)
 {
     for (;;) {
         int c = peekc(lx, 0);
-        if (IS_BLANK(c)) {
+        if (blank_at(lx, 0)) {
             adv(lx, 1);
         } else if (c == '#') {
             if (skip_comment(lx, t))
@@ -396,6 +408,9 @@ static int lex_bad_char(NbLexer *lx, NbToken *t, int c)
 {
     if (c == 0)
         return fail(lx, t, 1, NB_ERR_ENCODING, "NUL byte in source");
+    if (c == '\r')
+        return fail(lx, t, 1, NB_ERR_SYNTAX, "a carriage return that ends no "
+                    "line (lines end with LF or CR LF, not CR alone)");
     if (c < 0x20 || c == 0x7F)
         return fail(lx, t, 1, NB_ERR_SYNTAX,
                     "unexpected control character 0x%02x", c);
@@ -486,7 +501,7 @@ int nb_lex_next(NbLexer *lx, NbToken *t)
 int nb_lex_word(NbLexer *lx, NbToken *t)
 {
     memset(t, 0, sizeof *t);
-    while (IS_BLANK(peekc(lx, 0)) || (peekc(lx, 0) == '\\' &&
+    while (blank_at(lx, 0) || (peekc(lx, 0) == '\\' &&
                                       at_continuation(lx))) {
         if (peekc(lx, 0) == '\\')
             skip_continuation(lx);
@@ -501,7 +516,7 @@ int nb_lex_word(NbLexer *lx, NbToken *t)
     } else if (c == '"') {
         k = lex_string(lx, t);
     } else {
-        while ((c = peekc(lx, 0)) >= 0 && !IS_BLANK(c) && c != '\n' &&
+        while ((c = peekc(lx, 0)) >= 0 && !blank_at(lx, 0) && c != '\n' &&
                c != ';' && c != '#' && c != '"' &&
                !(c == '\\' && at_continuation(lx))) {
             int n = text_len(lx);

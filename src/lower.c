@@ -62,18 +62,13 @@ void nb_fill_line(NbSession *s, NbDiag *d)
 
 NbVar *nb_var_find(NbSession *s, const char *name)
 {
-    for (size_t i = 0; i < s->nvars; i++)
-        if (strcmp(s->vars[i].name, name) == 0)
-            return &s->vars[i];
-    return NULL;
+    uintptr_t i = nb_nametab_get(&s->var_index, name);
+    return i ? &s->vars[i - 1] : NULL;
 }
 
 NbUserFn *nb_fn_find(NbSession *s, const char *name)
 {
-    for (size_t i = 0; i < s->nfns; i++)
-        if (strcmp(s->fns[i]->name, name) == 0)
-            return s->fns[i];
-    return NULL;
+    return (NbUserFn *)nb_nametab_get(&s->fn_index, name);
 }
 
 int nb_is_constant_name(const char *name)
@@ -591,23 +586,37 @@ static const NbExpr **lower_args(NbSession *s, const NbAst *a, NbDiag *d)
 
 /* A built-in row of one argument whose call failed its domain check gets
  * the row's own wording: sqrt(-1) lowers to (-1)^(1/2), but the user wrote
- * sqrt. */
+ * sqrt. So does an odd function, which the constructors turn inside out:
+ * atanh(-1) is built as -atanh(1) and sinh(-711) as -sinh(711), but the
+ * message names the argument the user gave, sign and all. */
 static void reword_domain(NbSession *s, int id, const NbExpr *arg, NbDiag *d)
 {
     const NbBuiltin *row = &nb_builtins[id];
-    if (d->code != NB_ERR_DOMAIN || !(row->flags & NB_BF_LOWERS)
-        || !row->domain || row->min_args != 1 || !nb_closed(s, arg))
+    int overflow = d->code == NB_ERR_OVERFLOW;
+    size_t nl = strlen(row->name);
+    if (!(d->code == NB_ERR_DOMAIN || overflow) || row->min_args != 1
+        || (!overflow && !row->domain) || !nb_closed(s, arg)
+        || (overflow && (strncmp(d->msg, row->name, nl) != 0
+                         || d->msg[nl] != '('))) /* "f(x) overflows" only */
         return;
     NbDiag tmp = NB_DIAG_INIT;
-    const NbExpr *v = nb_eval_cached(s->st, s->cache, arg, s->o.prec, 0, &tmp);
+    const NbExpr *v = nb_eval_cached(s->st, s->cache, arg, s->o.prec,
+                                     overflow, &tmp);
     nb_diag_clear(&tmp);
-    if (!v)
-        return;
+    int neg = v && (v->kind == NB_NUM ? mpq_sgn(v->u.q) < 0
+                    : v->kind == NB_FLT && mpfr_sgn(v->u.f) < 0);
+    if (!v || !(neg || (!overflow && (row->flags & NB_BF_LOWERS))))
+        return; /* only the sign was lost, or the spelling */
     NbPrintOpts po = {s->o.digits};
     char *t = nb_print(v, &po);
     NbPos pos = d->pos;
-    nb_diag_set(d, NB_ERR_DOMAIN, "%s: argument %s is outside the domain %s",
-                row->name, t, row->domain);
+    if (overflow)
+        nb_diag_set(d, NB_ERR_OVERFLOW, "%s(%s) overflows the %s range",
+                    row->name, t, s->o.prec == NB_PREC_DOUBLE
+                                      ? "double" : "MPFR exponent");
+    else
+        nb_diag_set(d, NB_ERR_DOMAIN, "%s: argument %s is outside the "
+                    "domain %s", row->name, t, row->domain);
     free(t);
     nb_lower_fail(s, d, pos);
 }
@@ -890,7 +899,8 @@ static const NbExpr *call_command(NbSession *s, const NbAst *a,
         s->top = NULL; /* a command inside this one's arguments has none */
         r = cmd->run(s, &args, d);
         if (!r) {
-            if (d->code == NB_OK)
+            if (d->code == NB_OK && !nb_interrupted
+                && !nb_store_over_budget(s->st)) /* the session says */
                 nb_diag_set(d, NB_ERR_ARGS, "%s failed", cmd->name);
             nb_fill_line(s, d);
             nb_lower_fail(s, d, a->pos);

@@ -177,7 +177,8 @@ static void parse_option(int c, NbSessionOpts *o, Run *r, char **argv)
                       "1048576, or double)", optarg);
         break;
     case OPT_DIGITS:
-        o->digits = (int)parse_long(optarg, 0, 10000, &ok);
+        o->digits = (int)parse_long(optarg, 0, NB_MAX_DIGITS, &ok);
+        _Static_assert(NB_MAX_DIGITS == 10000, "the message says 10000");
         if (!ok)
             die_usage("invalid digits '%s' (a number from 0 to 10000)", optarg);
         break;

@@ -250,28 +250,35 @@ static char *format_special(double v)
     return xstrdup("0");
 }
 
-/* "%.{p-1}e" output split into its digit string and exponent. */
-static void split_e(const char *s, char *ds, long *E)
+/* "%.{p-1}e" output split into its digit string and exponent; ds has
+ * room for n digits and the terminating 0. */
+static void split_e(const char *s, char *ds, size_t n, long *E)
 {
     size_t k = 0;
     for (; *s && *s != 'e'; s++)
-        if (*s >= '0' && *s <= '9')
+        if (*s >= '0' && *s <= '9' && k < n)
             ds[k++] = *s;
     ds[k] = 0;
     *E = *s == 'e' ? strtol(s + 1, NULL, 10) : 0;
     strip_trailing_zeros(ds);
 }
 
+/* Significant digits a double is written with, at most: 17 identify it;
+ * more show its exact binary value, to this many digits and no further.
+ * The buffers below are sized from it: "%.{p-1}e" is p digits, a point and
+ * an exponent of at most 5 characters. */
+enum { DOUBLE_DIGITS = 40 };
+
 char *nb_format_double(double v, int digits)
 {
     if (!isfinite(v) || v == 0)
         return format_special(v);
-    char s[64], ds[40];
+    char s[DOUBLE_DIGITS + 16], ds[DOUBLE_DIGITS + 1];
     long E;
     if (digits > 0) {
-        int p = digits > 40 ? 40 : digits;
+        int p = digits > DOUBLE_DIGITS ? DOUBLE_DIGITS : digits;
         snprintf(s, sizeof s, "%.*e", p - 1, fabs(v));
-        split_e(s, ds, &E);
+        split_e(s, ds, DOUBLE_DIGITS, &E);
         return layout_digits(v < 0, ds, E, digits);
     }
     for (int p = 1; p <= 17; p++) {
@@ -279,7 +286,7 @@ char *nb_format_double(double v, int digits)
         if (strtod(s, NULL) == fabs(v))
             break;
     }
-    split_e(s, ds, &E);
+    split_e(s, ds, DOUBLE_DIGITS, &E);
     long P = (long)strlen(ds) > 16 ? (long)strlen(ds) : 16;
     return layout_digits(v < 0, ds, E, P);
 }

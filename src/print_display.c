@@ -370,21 +370,32 @@ static size_t pull_common(NbDisplay *dp, Term *t, size_t nt,
 
 /* --- graded order of polynomial parts ---------------------------------- */
 
+/* Exponents and degrees are exact (GMP): x^(2^64)*y has degree 2^64 + 1,
+ * which no long holds. */
 typedef struct Mono {
     const char *name;
-    long e;
+    mpz_srcptr e;         /* NULL: 1 */
 } Mono;
 
-static size_t monos(const NbExpr *t, Mono *m, size_t cap, long *deg)
+static int cmp_exp(mpz_srcptr a, mpz_srcptr b)
+{
+    if (!a || !b)
+        return !a && !b ? 0 : a ? mpz_cmp_ui(a, 1) : -mpz_cmp_ui(b, 1);
+    return mpz_cmp(a, b);
+}
+
+/* The variable factors of t by name, and (deg not NULL) its degree. */
+static size_t monos(const NbExpr *t, Mono *m, size_t cap, mpz_ptr deg)
 {
     size_t n = 0;
-    *deg = 0;
+    if (deg)
+        mpz_set_ui(deg, 0);
     size_t nf = t->kind == NB_MUL ? t->n : 1;
     for (size_t i = 0; i < nf; i++) {
         const NbExpr *f = t->kind == NB_MUL ? t->args[i] : t;
         if (!is_poly_factor(f) || n == cap)
             continue;
-        long e = f->kind == NB_SYM ? 1 : mpz_get_si(mpq_numref(f->args[1]->u.q));
+        mpz_srcptr e = f->kind == NB_SYM ? NULL : mpq_numref(f->args[1]->u.q);
         const char *name = f->kind == NB_SYM ? f->u.name : f->args[0]->u.name;
         size_t j = n++;
         while (j > 0 && strcmp(m[j - 1].name, name) > 0) {
@@ -393,7 +404,10 @@ static size_t monos(const NbExpr *t, Mono *m, size_t cap, long *deg)
         }
         m[j].name = name;
         m[j].e = e;
-        *deg += e;
+        if (deg && e)
+            mpz_add(deg, deg, e);
+        else if (deg)
+            mpz_add_ui(deg, deg, 1);
     }
     return n;
 }
@@ -404,16 +418,20 @@ static int cmp_graded(const void *pa, const void *pb)
 {
     const NbExpr *a = *(const NbExpr *const *)pa, *b = *(const NbExpr *const *)pb;
     Mono ma[MAX_MONO], mb[MAX_MONO];
-    long da, db;
-    size_t na = monos(a, ma, MAX_MONO, &da), nb = monos(b, mb, MAX_MONO, &db);
-    if (da != db)
-        return da > db ? -1 : 1;
+    mpz_t da, db;
+    mpz_inits(da, db, NULL);
+    size_t na = monos(a, ma, MAX_MONO, da), nb = monos(b, mb, MAX_MONO, db);
+    int c = mpz_cmp(db, da);
+    mpz_clears(da, db, NULL);
+    if (c)
+        return c > 0 ? 1 : -1;
     for (size_t i = 0; i < na && i < nb; i++) {
-        int c = strcmp(ma[i].name, mb[i].name);
+        c = strcmp(ma[i].name, mb[i].name);
         if (c)
             return c;
-        if (ma[i].e != mb[i].e)
-            return ma[i].e > mb[i].e ? -1 : 1;
+        c = cmp_exp(mb[i].e, ma[i].e);
+        if (c)
+            return c > 0 ? 1 : -1;
     }
     if (na != nb)
         return na > nb ? -1 : 1;
@@ -482,9 +500,8 @@ static void make_item(NbDisplay *dp, const Term *t, Item *it)
 
 static int is_constant_item(const Item *it)
 {
-    long d;
     Mono m[1];
-    return !it->key && monos(it->poly, m, 1, &d) == 0;
+    return !it->key && monos(it->poly, m, 1, NULL) == 0;
 }
 
 /* -p for a display polynomial term p. */
@@ -534,16 +551,21 @@ static void positive_first(const NbExpr **out, size_t n, size_t nonpoly_begin,
         return;
     /* among polynomial terms only within the leading degree: y - x */
     Mono m[MAX_MONO];
-    long d0, di;
-    monos(out[0], m, MAX_MONO, &d0);
-    for (size_t i = 1; i < nonpoly_begin; i++) {
-        monos(out[i], m, MAX_MONO, &di);
-        if (di != d0)
+    mpz_t d0, di;
+    mpz_inits(d0, di, NULL);
+    monos(out[0], m, MAX_MONO, d0);
+    size_t pos = 0;
+    for (size_t i = 1; i < nonpoly_begin && !pos; i++) {
+        monos(out[i], m, MAX_MONO, di);
+        if (mpz_cmp(di, d0) != 0)
             break;
-        if (!nb_display_negative(out[i])) {
-            rotate_front(out, i);
-            return;
-        }
+        if (!nb_display_negative(out[i]))
+            pos = i;
+    }
+    mpz_clears(d0, di, NULL);
+    if (pos) {
+        rotate_front(out, pos);
+        return;
     }
     if (nonpoly_begin == 0)
         for (size_t i = 0; i < const_begin; i++)

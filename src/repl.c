@@ -65,6 +65,7 @@ static int plain_loop(NbSession *s)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    int failed = 0;
     for (;;) {
         n = getline(&line, &cap, stdin);
         if (n > 0) {
@@ -78,12 +79,13 @@ static int plain_loop(NbSession *s)
         nb_interrupted = 0;
         int rc = nb_session_run(s, "<stdin>", b.text, b.len);
         b.len = 0;
+        failed |= rc == 1;
         if (rc == NB_SESSION_QUIT || n <= 0)
             break;
     }
     free(line);
     free(b.text);
-    return 0;
+    return failed;
 }
 
 /* --- completion ---------------------------------------------------------------- */
@@ -442,7 +444,8 @@ int nb_repl(NbSession *s, const char *file)
             return rc == 2 ? 2 : 0;
         o->echo = 1;
         o->keep_going = 0;
-        return plain_loop(s);
+        int failed = plain_loop(s);
+        return failed || rc == 1;   /* nobody at a prompt saw the errors */
     }
     if (!o->quiet)
         printf("nabla %s. Type 'help' for help, Ctrl-D to quit.\n",

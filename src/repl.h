@@ -9,8 +9,9 @@
  * stdin is a terminal, else line by line without prompts. file (-i FILE),
  * when not NULL, runs first as a script, after the banner. Assignments
  * typed are echoed; errors are reported and do not end the session.
- * Returns 0, 1 when the history or input could not be handled, or 2 when
- * file cannot be read. */
+ * Returns 0; 1 when the history or input could not be handled or, stdin
+ * not being a terminal (nobody saw the errors), when a statement of file
+ * or stdin failed; 2 when file cannot be read. */
 int nb_repl(NbSession *s, const char *file);
 
 #endif

@@ -25,7 +25,7 @@
 #include "nabla/parse.h"
 #include "nabla/print.h"
 
-enum { MAX_LOAD_DEPTH = 32, MAX_DIGITS = 10000 };
+enum { MAX_LOAD_DEPTH = 32, MAX_DIGITS = NB_MAX_DIGITS };
 
 /* rc of one statement: 0 done, 1 failed with d to print, 2 failed and
  * already reported (a loaded file's own errors), or NB_SESSION_QUIT. */
@@ -107,6 +107,8 @@ void nb_session_free(NbSession *s)
     free(s->tmpfns);
     free(s->vars);
     free(s->fns);
+    nb_nametab_free(&s->var_index);
+    nb_nametab_free(&s->fn_index);
     free(s->closed);
     free(s->scratch);
     free(s->path_coords);
@@ -140,14 +142,21 @@ static void remove_var(NbSession *s, const char *name)
     NbVar *v = nb_var_find(s, name);
     if (!v)
         return;
+    nb_nametab_del(&s->var_index, name);
     free(v->name);
     *v = s->vars[--s->nvars];
+    if (v != &s->vars[s->nvars]) /* the last one moved into the hole */
+        nb_nametab_put(&s->var_index, v->name, (uintptr_t)(v - s->vars) + 1);
 }
 
 static void remove_fn(NbSession *s, const char *name)
 {
-    for (size_t i = 0; i < s->nfns; i++)
-        if (strcmp(s->fns[i]->name, name) == 0) {
+    NbUserFn *fn = nb_fn_find(s, name);
+    if (!fn)
+        return;
+    nb_nametab_del(&s->fn_index, name);
+    for (size_t i = s->nfns; i-- > 0;)
+        if (s->fns[i] == fn) {
             fn_free(s->fns[i]);
             memmove(&s->fns[i], &s->fns[i + 1],
                     (s->nfns - i - 1) * sizeof *s->fns);
@@ -172,6 +181,7 @@ static void bind_var(NbSession *s, const char *name, const NbExpr *value)
     s->vars[s->nvars].name = xstrdup(name);
     s->vars[s->nvars].decimal = s->decimal;
     s->vars[s->nvars++].value = value;
+    nb_nametab_put(&s->var_index, s->vars[s->nvars - 1].name, s->nvars);
 }
 
 static void bind_fn(NbSession *s, const char *name, size_t np,
@@ -191,6 +201,7 @@ static void bind_fn(NbSession *s, const char *name, size_t np,
         s->fns = xrealloc(s->fns, s->fns_cap * sizeof *s->fns);
     }
     s->fns[s->nfns++] = fn;
+    nb_nametab_put(&s->fn_index, fn->name, (uintptr_t)fn);
 }
 
 /* Names that cannot be rebound: constants, built-ins and commands. */
@@ -943,6 +954,22 @@ typedef struct Where {
     size_t srclen;
 } Where;
 
+/* The statement built more than NB_MAX_STATEMENT_BYTES of expressions:
+ * it fails, whatever it returned (a loop that saw the budget run out
+ * stopped early and may have returned a partial result). An error the
+ * statement reported itself stands. */
+static int over_budget(NbSession *s, const NbAst *a, int rc, NbDiag *d)
+{
+    if (rc == ST_FAIL && d->code != NB_OK)
+        return rc;
+    NbPos pos = d->pos.line > 0 ? d->pos : a->pos;
+    nb_diag_set(d, NB_ERR_SWELL, "expressions too large: this statement "
+                "built more than %ld MB of them (NB_MAX_STATEMENT_BYTES)",
+                NB_MAX_STATEMENT_BYTES >> 20);
+    nb_lower_fail(s, d, pos);
+    return ST_FAIL;
+}
+
 static int run_one(NbSession *s, NbParser *p)
 {
     NbArena arena = NB_ARENA_INIT;
@@ -960,8 +987,11 @@ static int run_one(NbSession *s, NbParser *p)
         s->o.out = nb_page_statement(s->o.page, a, b);
     }
     s->bound = NULL;
+    nb_store_budget_start(s->st);
     int rc = r < 0 ? ST_FAIL : r == 0 ? -1 : run_statement(s, ast, &d);
-    if (rc == ST_OK && nb_interrupted) {
+    if ((rc == ST_OK || rc == ST_FAIL) && ast && nb_store_over_budget(s->st))
+        rc = over_budget(s, ast, rc, &d);
+    if ((rc == ST_OK || (rc == ST_FAIL && d.code == NB_OK)) && nb_interrupted) {
         nb_diag_set(&d, NB_ERR_INTERRUPTED, "interrupted");
         rc = ST_FAIL;
     }

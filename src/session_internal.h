@@ -6,6 +6,7 @@
 #include "nabla/session.h"
 #include "nabla/command.h"
 #include "nabla/eval.h"
+#include "nametab.h"
 
 typedef struct NbVar {
     char *name;
@@ -29,6 +30,8 @@ struct NbSession {
     size_t nvars, vars_cap;
     NbUserFn **fns;         /* owned; pointers stay put while they live */
     size_t nfns, fns_cap;
+    NbNameTab var_index;    /* name -> index in vars + 1 */
+    NbNameTab fn_index;     /* name -> its NbUserFn * */
     NbUserFn **tmpfns;      /* built-ins passed by name to commands, */
     size_t ntmpfns, tmpfns_cap; /* freed after each statement */
 

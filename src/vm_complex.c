@@ -382,7 +382,7 @@ static void step_mpc(NbMpcVm *vm, const NbIns *in)
     case NB_OP_LOG: mpc_log(D, A, N); break;
     case NB_OP_TANH: mpc_tanh(D, A, N); break;
     case NB_OP_SIGMOID: call_mpc(D, NB_FN_SIGMOID, A, NULL); break;
-    case NB_OP_ATAN: mpc_atan(D, A, N); break;
+    case NB_OP_ATAN: call_mpc(D, NB_FN_ATAN, A, NULL); break; /* tiny z */
     case NB_OP_ABS: call_mpc(D, NB_FN_ABS, A, NULL); break;
     case NB_OP_RELU: call_mpc(D, NB_FN_RELU, A, NULL); break;
     case NB_OP_CALL1: call_mpc(D, in->fn, A, NULL); break;

@@ -69,6 +69,10 @@ typedef struct NbBuiltin {
 
 extern const NbBuiltin nb_builtins[NB_FN__COUNT];
 
+/* Most bits fn may be evaluated at: NB_MAX_PRECISION, less for the slow
+ * ones (NB_MAX_PREC_GAMMA, NB_MAX_PREC_ERF); its name, for messages. */
+long nb_builtin_max_prec(int fn, const char **limit_name);
+
 /* Row index for name, or -1. */
 int nb_builtin_lookup(const char *name);
 

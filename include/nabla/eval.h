@@ -47,6 +47,13 @@ void nb_eval_cache_free(NbEvalCache *c);
 const NbExpr *nb_eval_cached(NbStore *st, NbEvalCache *c, const NbExpr *e,
                              long prec, int want_float, NbDiag *d);
 
+/* May built-in fn (NbFnId) be evaluated at prec bits? Some cost too much
+ * at high precision for their size (NB_MAX_PREC_GAMMA, NB_MAX_PREC_ERF):
+ * 0 and d set when not. nb_check_precision asks it of every call in e,
+ * returning 0 or -1; numeric commands ask before they compile. */
+int nb_prec_fits(int fn, long prec, NbDiag *d);
+int nb_check_precision(const NbExpr *e, long prec, NbDiag *d);
+
 /* Convenience for numeric code: e closed, value as double / into r. */
 int nb_eval_to_double(NbStore *st, const NbExpr *e, double *out, NbDiag *d);
 int nb_eval_to_mpfr(NbStore *st, const NbExpr *e, mpfr_ptr r, NbDiag *d);

@@ -64,6 +64,17 @@ void nb_store_free(NbStore *st);
  * can be plain arrays indexed by id. */
 size_t nb_store_count(const NbStore *st);
 
+/* Bytes the store's nodes hold (nodes, children, numbers, names). */
+size_t nb_store_bytes(const NbStore *st);
+
+/* The growth budget: NB_MAX_STATEMENT_BYTES from the last
+ * nb_store_budget_start() (the session calls it before each statement; a
+ * new store starts one). Loops that build expressions poll
+ * nb_store_over_budget() and stop when it says so; the session then fails
+ * the statement, whatever it returned. */
+void nb_store_budget_start(NbStore *st);
+int nb_store_over_budget(const NbStore *st);
+
 /* Intern a compound node (ADD, MUL, POW, FN, VEC) exactly as given: no
  * flattening, sorting or folding. Only simplify.c and tests call this;
  * everyone else uses the canonical constructors of simplify.h. */

@@ -24,6 +24,16 @@
 /* Distinct nodes one symbolic result may have before it is called swollen. */
 #define NB_MAX_NODES 2000000L
 
+/* Bytes of expressions one statement may add to the store (nodes, their
+ * children, their exact numbers): growth DURING the statement, not only
+ * its result's size, since every intermediate expression stays in the
+ * store. A node is 48 bytes and 8 a child: half a million distinct
+ * names in a sum is about 32 MB; 16 numbers of NB_MAX_EXACT_BITS fill it.
+ * The suite's largest statement adds 6 MB. Under ASan a statement that
+ * hits the limit peaks near 300 MB. Polled by diff, expand, subs and
+ * taylor as they build. */
+#define NB_MAX_STATEMENT_BYTES (64L << 20)
+
 /* Syntax nodes in one statement's tree (about 120 bytes each): a bound on
  * the parser's memory, far above any real statement (a 10^6-term sum has
  * 2 * 10^6 nodes). */
@@ -40,6 +50,24 @@
  * 16384, a minute and a half at 65536; at the 2^20 bits of
  * NB_MAX_PRECISION it would take hours. */
 #define NB_MAX_HSTUDY_BITS 16384L
+
+/* Precision for the built-ins whose MPFR cost grows like p^2 or faster,
+ * in bits: a call past it is refused, since no ^C can stop MPFR inside
+ * one. Measured on one core (gamma(1/3); erf(1/3), erfc(30)): gamma and
+ * lgamma take 0.02, 0.1, 0.6, 3.4 s at 2^11 ... 2^14 bits (x5.7 a
+ * doubling: hours at 2^20); erf and erfc 0.3-0.8 s at 2^15, 0.5-2.5 s at
+ * 2^16, 5 s at 2^17, 22 s at 2^18, 240 s at 2^20. Every other built-in
+ * takes 1-4 s at NB_MAX_PRECISION (2^20), printing included. */
+#define NB_MAX_PREC_GAMMA 8192
+#define NB_MAX_PREC_ERF 32768
+
+/* Significant digits shown for floats (--digits, set digits); a double
+ * shows at most 40 of them, its exact binary value (print.c). */
+#define NB_MAX_DIGITS 10000
+
+/* Terms one expansion (expand, taylor) may produce, counted before any
+ * work: (x + y + z)^1000 would have 501501 and is refused. */
+#define NB_MAX_EXPAND_TERMS (NB_MAX_NODES / 8)
 
 /* Order of derivative accepted by diff(), taylor(). */
 #define NB_MAX_DIFF_ORDER 200

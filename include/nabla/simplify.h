@@ -54,8 +54,15 @@ const NbExpr *nb_term_split(NbStore *st, const NbExpr *term, mpq_t coef);
  * quotients, and the factoring that makes output read like a textbook. */
 const NbExpr *nb_simplify(NbStore *st, const NbExpr *e);
 
-/* Distribute products over sums and expand integer powers of sums. */
+/* Distribute products over sums and expand integer powers of sums. A
+ * product or power whose expansion would pass NB_MAX_EXPAND_TERMS is left
+ * as it is, as is everything once ^C is pressed or the store's budget runs
+ * out. */
 const NbExpr *nb_expand(NbStore *st, const NbExpr *e);
+/* nb_expand, but NULL when it left anything unexpanded: d says why
+ * (NB_ERR_SWELL) when an expansion had too many terms; d is left alone
+ * when ^C or the store's budget stopped it (the session reports those). */
+const NbExpr *nb_expand_checked(NbStore *st, const NbExpr *e, NbDiag *d);
 
 /* Replace vars[i] by vals[i] everywhere in e, rebuilding with the canonical
  * constructors. Memoised per node: linear in the DAG size. */

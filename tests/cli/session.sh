@@ -71,7 +71,7 @@ check_out options_after_files 0 "0.4" -- nb -e 'float(1/3)' --precision=2
 # --- string; assignments echo; errors do not end the session) ---------------------
 check_out interactive_echo 0 $'x = 5\n10\nf(t) = t^2' -- bash -c 'printf "x = 5\nx*2\nf(t) = t^2\n" | $VALGRIND "$NABLA" -i /dev/null'
 check_out interactive_file_first 0 "20" -- bash -c 'printf "x * 10\n" | $VALGRIND "$NABLA" -i "$1"' _ "$tmp/a.nabla"
-check_out interactive_errors_continue 0 "2" -- bash -c 'printf "1/0\n2\n" | $VALGRIND "$NABLA" -i /dev/null'
+check_out interactive_errors_continue 1 "2" -- bash -c 'printf "1/0\n2\n" | $VALGRIND "$NABLA" -i /dev/null'
 check_out interactive_multiline 0 "3" -- bash -c 'printf "(1 +\n 2)\n" | $VALGRIND "$NABLA" -i /dev/null'
 check_out interactive_quit 0 "1" -- bash -c 'printf "1\nquit\n2\n" | $VALGRIND "$NABLA" -i /dev/null'
 

@@ -270,8 +270,44 @@ static void test_traversals(void)
     nb_store_free(st);
 }
 
+/* Deep comparisons are cached (expr.c): the order must not change. With
+ * chains c_k = sin(sin(...(x))) (k calls), c_a < c_b exactly when a < b
+ * (the shorter chain reaches x, a symbol, where the longer has a call),
+ * and cos(c_a) < cos(c_b) likewise; asked twice (the second time from the
+ * cache) and again in a second store after the first is freed (the cache
+ * holds addresses). */
+static int chains_ordered(void)
+{
+    enum { N = 300 };
+    NbStore *st = nb_store_new();
+    const NbExpr *c[N], *k[N];
+    c[0] = nb_sym(st, "x");
+    for (int i = 1; i < N; i++)
+        c[i] = nb_intern(st, NB_FN, 1, 1, &c[i - 1]);
+    for (int i = 0; i < N; i++)
+        k[i] = nb_intern(st, NB_FN, 2, 1, &c[i]);
+    int ok = 1;
+    for (int pass = 0; pass < 2; pass++)
+        for (int a = 0; a < N; a += 7)
+            for (int b = 0; b < N; b += 5) {
+                int want = (a > b) - (a < b);
+                ok &= nb_expr_cmp(c[a], c[b]) == want;
+                ok &= nb_expr_cmp(k[a], k[b]) == want;
+                ok &= nb_expr_cmp(k[b], k[a]) == -want;
+            }
+    nb_store_free(st);
+    return ok;
+}
+
+static void test_deep_order(void)
+{
+    CHECK(chains_ordered(), "deep chains compare by length, cached or not");
+    CHECK(chains_ordered(), "and again in a new store (the cache was emptied)");
+}
+
 int main(void)
 {
+    test_deep_order();
     test_interning();
     test_ids();
     test_order();
