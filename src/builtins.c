@@ -1196,7 +1196,8 @@ const NbBuiltin nb_builtins[NB_FN__COUNT] = {
         "digamma(1) -> -0.5772156649015329"),
     [NB_FN_POLYGAMMA] = ROW_R(polygamma, r_polygamma, 2, 2, 0,
         "n = 0, 1, ..., " NB_STR(NB_MAX_POLYGAMMA_ORDER) "; x != 0, -1, -2, "
-        "...; x >= -" NB_STR(NB_MAX_POLYGAMMA_SHIFT) " when n > 0",
+        "...; for n > 0, x >= -" NB_STR(NB_MAX_POLYGAMMA_SHIFT) " and at "
+        "most " NB_STR(NB_MAX_POLYGAMMA_BITS) " bits of precision",
         "polygamma(n, x): n-th derivative of digamma, polygamma(0, x) = "
         "digamma(x); d/dx gives polygamma(n+1, x)",
         "polygamma(1, 1) -> 1.6449340668482264"),
