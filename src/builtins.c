@@ -20,9 +20,10 @@
  * polynomial in one node rather than a growing tower of quotients;
  * sigmoid' = sigmoid(x)*sigmoid(-x) likewise in two nodes (see r_sigmoid).
  * (1 - tanh^2 cancels for |x| > 19 in doubles: tanh'(20) evaluates to 0,
- * not 1.7e-17; the textbook form is kept for tanh.) gamma and lgamma have
- * no derivative rule (it needs digamma, which nabla does not have): deriv
- * is NULL and diff reports it.
+ * not 1.7e-17; the textbook form is kept for tanh.) gamma' = gamma*digamma,
+ * lgamma' = digamma, digamma' = polygamma(1, x) and d/dx polygamma(n, x) =
+ * polygamma(n+1, x): n-th derivatives of all four stay short. The order n
+ * is a constant: there is no derivative in it (deriv returns NULL).
  *
  * The log row evaluates its one-argument form only: log(x, b) is lowered
  * to log(x)/log(b) before any node is built.
@@ -35,6 +36,8 @@
 #include "nabla/builtins.h"
 #include "nabla/limits.h"
 #include "nabla/simplify.h"
+
+#include "polygamma.h"
 
 #include <assert.h>
 #include <math.h>
@@ -413,6 +416,51 @@ static int m_softplus(mpfr_ptr r, mpfr_srcptr const *a, mpfr_rnd_t rnd)
     if (mpfr_nan_p(x) || mpfr_inf_p(x))
         return mpfr_sgn(x) < 0 ? set_si(r, 0) : mpfr_set(r, x, rnd);
     return ziv_round(r, x, rnd, softplus_approx);
+}
+
+/* digamma and polygamma (polygamma.c): correctly rounded; the double
+ * evaluators round MPFR's 53-bit result, so they are within half an ulp
+ * (a double algorithm loses relative accuracy near digamma's zeros,
+ * x = 1.4616... and one between each pair of negative poles). */
+static int m_digamma(mpfr_ptr r, mpfr_srcptr const *a, mpfr_rnd_t rnd)
+{
+    return mpfr_digamma(r, a[0], rnd);
+}
+
+static int m_polygamma(mpfr_ptr r, mpfr_srcptr const *a, mpfr_rnd_t rnd)
+{
+    return nb_polygamma_mpfr(r, a[0], a[1], rnd);
+}
+
+/* f at 53 bits in MPFR's full exponent range, then to a double. */
+static double via_mpfr(int (*f)(mpfr_ptr, mpfr_srcptr const *, mpfr_rnd_t),
+                       const double *a, int n)
+{
+    mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
+    mpfr_set_emin(mpfr_get_emin_min());
+    mpfr_set_emax(mpfr_get_emax_max());
+    mpfr_t v[2], r;
+    mpfr_srcptr p[2];
+    for (int i = 0; i < n; i++) {
+        mpfr_init2(v[i], 53);
+        mpfr_set_d(v[i], a[i], MPFR_RNDN);
+        p[i] = v[i];
+    }
+    mpfr_init2(r, 53);
+    f(r, p, MPFR_RNDN);
+    double d = mpfr_get_d(r, MPFR_RNDN);
+    mpfr_clear(r);
+    for (int i = 0; i < n; i++)
+        mpfr_clear(v[i]);
+    mpfr_set_emin(emin);
+    mpfr_set_emax(emax);
+    return d;
+}
+
+static double d_digamma(const double *a) { return via_mpfr(m_digamma, a, 1); }
+static double d_polygamma(const double *a)
+{
+    return via_mpfr(m_polygamma, a, 2);
 }
 
 /* ======================================================================
@@ -1057,6 +1105,20 @@ DERIV(sigmoid)
                    fn(st, NB_FN_SIGMOID, nb_neg(st, a[0])));
 }
 DERIV(relu) { (void)i; return fn(st, NB_FN_HEAVISIDE, a[0]); }
+DERIV(gamma)
+{
+    (void)i;
+    return nb_mul2(st, fn(st, NB_FN_GAMMA, a[0]), fn(st, NB_FN_DIGAMMA, a[0]));
+}
+DERIV(lgamma) { (void)i; return fn(st, NB_FN_DIGAMMA, a[0]); }
+DERIV(digamma) { (void)i; return nb_fn2(st, NB_FN_POLYGAMMA, num(st, 1), a[0]); }
+/* d/dx polygamma(n, x) = polygamma(n + 1, x); none in n (NULL). */
+DERIV(polygamma)
+{
+    if (i == 0)
+        return NULL;
+    return nb_fn2(st, NB_FN_POLYGAMMA, nb_add2(st, a[0], num(st, 1)), a[1]);
+}
 DERIV(softplus) { (void)i; return fn(st, NB_FN_SIGMOID, a[0]); }
 
 /* ======================================================================
@@ -1082,6 +1144,8 @@ enum {
 #define NOT_ODD_PI_2 "x != pi/2 + k*pi"
 #define NOT_PI "x != k*pi"
 #define NOT_POLE "x != 0, -1, -2, ..."
+#define NB_STR_(v) #v
+#define NB_STR(v) NB_STR_(v)
 
 /* ORDER NB_FN. Each example's output is exactly what nabla prints for it
  * at the default (double) precision; the oracle test checks each against an
@@ -1170,12 +1234,11 @@ const NbBuiltin nb_builtins[NB_FN__COUNT] = {
     [NB_FN_ERFC] = ROW_A(erfc, 1, 1, 0, NULL,
         "complementary error function, 1 - erf(x), accurate for large x",
         "erfc(0) -> 1"),
-    [NB_FN_GAMMA] = ROW_R(gamma, NULL, 1, 1, 0, NOT_POLE,
-        "gamma function, gamma(n) = (n-1)!; no derivative rule (needs "
-        "digamma)", "gamma(5) -> 24"),
-    [NB_FN_LGAMMA] = ROW_R(lgamma, NULL, 1, 1, 0, NOT_POLE,
-        "log|gamma(x)|; no derivative rule (needs digamma)",
-        "lgamma(1) -> 0"),
+    [NB_FN_GAMMA] = ROW_R(gamma, r_gamma, 1, 1, 0, NOT_POLE,
+        "gamma function, gamma(n) = (n-1)!; gamma' = gamma*digamma",
+        "gamma(5) -> 24"),
+    [NB_FN_LGAMMA] = ROW_R(lgamma, r_lgamma, 1, 1, 0, NOT_POLE,
+        "log|gamma(x)|; lgamma' = digamma", "lgamma(1) -> 0"),
     [NB_FN_SIGMOID] = ROW_A(sigmoid, 1, 1, 0, NULL,
         "logistic sigmoid 1/(1 + exp(-x)); sigmoid'(x) = sigmoid(x)*sigmoid(-x)",
         "sigmoid(1) -> 0.7310585786300049"),
@@ -1185,6 +1248,16 @@ const NbBuiltin nb_builtins[NB_FN__COUNT] = {
     [NB_FN_SOFTPLUS] = ROW_A(softplus, 1, 1, 0, NULL,
         "log(1 + exp(x)), a smooth relu; softplus' = sigmoid",
         "softplus(0) -> 0.6931471805599453"),
+    [NB_FN_DIGAMMA] = ROW_R(digamma, r_digamma, 1, 1, 0, NOT_POLE,
+        "digamma psi(x) = gamma'(x)/gamma(x); digamma' = polygamma(1, x)",
+        "digamma(1) -> -0.5772156649015329"),
+    [NB_FN_POLYGAMMA] = ROW_R(polygamma, r_polygamma, 2, 2, 0,
+        "n = 0, 1, ..., " NB_STR(NB_MAX_POLYGAMMA_ORDER) "; x != 0, -1, -2, "
+        "...; for n > 0, x >= -" NB_STR(NB_MAX_POLYGAMMA_SHIFT) " and at "
+        "most " NB_STR(NB_MAX_POLYGAMMA_BITS) " bits of precision",
+        "polygamma(n, x): n-th derivative of digamma, polygamma(0, x) = "
+        "digamma(x); d/dx gives polygamma(n+1, x)",
+        "polygamma(1, 1) -> 1.6449340668482264"),
 };
 
 long nb_builtin_max_prec(int fn, const char **limit_name)

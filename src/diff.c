@@ -281,7 +281,15 @@ static const NbExpr *rule_fn(Ctx *c, const NbExpr *e)
             free(t);
             return NULL;
         }
-        t[k++] = nb_mul2(c->st, b->deriv(c->st, e->args, (int)i), di);
+        const NbExpr *p = b->deriv(c->st, e->args, (int)i);
+        if (!p) {
+            nb_diag_set(c->d, NB_ERR_DOMAIN, "%s has no derivative in its "
+                        "argument %u in nabla", b->name, i + 1);
+            c->failed = 1;
+            free(t);
+            return NULL;
+        }
+        t[k++] = nb_mul2(c->st, p, di);
     }
     const NbExpr *r = k ? nb_add(c->st, k, t) : zero(c);
     free(t);

@@ -29,6 +29,7 @@ typedef enum NbFnId {
     NB_FN_FLOOR, NB_FN_CEIL, NB_FN_MIN, NB_FN_MAX, NB_FN_HYPOT, NB_FN_POW,
     NB_FN_ERF, NB_FN_ERFC, NB_FN_GAMMA, NB_FN_LGAMMA,
     NB_FN_SIGMOID, NB_FN_RELU, NB_FN_SOFTPLUS,
+    NB_FN_DIGAMMA, NB_FN_POLYGAMMA,
     NB_FN__COUNT
 } NbFnId;
 
@@ -60,7 +61,8 @@ typedef struct NbBuiltin {
     int (*eval_mpc)(mpc_ptr r, mpc_srcptr const *args, mpc_rnd_t rnd);
     /* Partial derivative with respect to argument i, as an expression in the
      * call's arguments, built with the canonical constructors. NULL for
-     * NB_BF_LOWERS rows. */
+     * NB_BF_LOWERS rows. Returns NULL for an argument it cannot
+     * differentiate in (the order n of polygamma(n, x)). */
     const NbExpr *(*deriv)(NbStore *st, const NbExpr *const *args, int i);
     const char *domain;   /* human text, e.g. "x > 0"; NULL: all reals */
     const char *help;     /* one line: what it computes */

@@ -65,7 +65,7 @@ static const NbExpr *gen(int depth)
         int id;
         do
             id = (int)rnd(NB_FN__COUNT);
-        while (id == NB_FN_GAMMA || id == NB_FN_LGAMMA);
+        while (id == NB_FN_POLYGAMMA); /* its order n is no expression */
         const NbBuiltin *b = &nb_builtins[id];
         int n = b->min_args + (int)rnd((unsigned)(b->max_args - b->min_args + 1));
         for (int i = 0; i < n; i++)

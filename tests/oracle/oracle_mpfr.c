@@ -292,6 +292,111 @@ static void ref_gamma(int id, mpfr_ptr t, mpfr_srcptr x)
     mpfr_clears(u, v, (mpfr_ptr)0);
 }
 
+/* Bernoulli numbers B_0 .. B_NBERN as exact rationals, from the recurrence
+ * sum_{j <= m} C(m+1, j) B_j = 0 (not through zeta(2k), as polygamma.c
+ * does). */
+#define NBERN 200
+static mpq_t bern[NBERN + 1];
+static int bern_ready;
+
+static void bern_init(void)
+{
+    mpq_t t;
+    mpz_t c;
+    mpq_init(t);
+    mpz_init(c);
+    for (int m = 0; m <= NBERN; m++)
+        mpq_init(bern[m]);
+    mpq_set_ui(bern[0], 1, 1);
+    for (unsigned long m = 1; m <= NBERN; m++) {
+        for (unsigned long j = 0; j < m; j++) {
+            mpz_bin_uiui(c, m + 1, j);
+            mpq_set_z(t, c);
+            mpq_mul(t, t, bern[j]);
+            mpq_add(bern[m], bern[m], t);
+        }
+        mpq_set_si(t, -1, m + 1);
+        mpq_mul(bern[m], bern[m], t);
+    }
+    mpq_clear(t);
+    mpz_clear(c);
+    bern_ready = 1;
+}
+
+/* psi^(n)(x): recurrence psi^(n)(x) = psi^(n)(x+N) - (-1)^n n! sum_{k<N}
+ * (x+k)^-(n+1) up to a = x + N >= prec + 4n, then the asymptotic series
+ * psi(a) ~ log a - 1/(2a) - sum B_2k/(2k a^2k) and, for n >= 1,
+ * psi^(n)(a) ~ (-1)^(n+1) [(n-1)!/a^n + n!/(2 a^(n+1))
+ *              + sum B_2k (2k+n-1)!/(2k)! a^-(2k+n)]
+ * (Abramowitz-Stegun 6.3.18, 6.4.11), summed while the terms matter. */
+static void ref_psi(mpfr_ptr t, unsigned long n, mpfr_srcptr x)
+{
+    if (!bern_ready)
+        bern_init();
+    mpfr_prec_t p = mpfr_get_prec(t);
+    mpfr_t a, s, u, v, c;
+    mpfr_inits2(p, a, s, u, v, c, (mpfr_ptr)0);
+    double xd = mpfr_get_d(x, MPFR_RNDN), amin = (double)p + 4.0 * n;
+    long N = xd >= amin ? 0 : (long)ceil(amin - xd);
+    mpfr_set_zero(s, 1);
+    for (long k = 0; k < N; k++) {
+        mpfr_add_si(u, x, k, MPFR_RNDN);
+        mpfr_pow_si(u, u, -(long)(n + 1), MPFR_RNDN);
+        mpfr_add(s, s, u, MPFR_RNDN);
+    }
+    mpfr_fac_ui(v, n, MPFR_RNDN);
+    mpfr_mul(s, s, v, MPFR_RNDN);                 /* (-1)^n n! sum */
+    if (n % 2 == 1)
+        mpfr_neg(s, s, MPFR_RNDN);
+    mpfr_add_si(a, x, N, MPFR_RNDN);
+    if (n == 0) {                                 /* log a - 1/(2a) */
+        mpfr_log(u, a, MPFR_RNDN);
+        mpfr_ui_div(v, 1, a, MPFR_RNDN);
+        mpfr_div_2ui(v, v, 1, MPFR_RNDN);
+        mpfr_sub(u, u, v, MPFR_RNDN);
+    } else {                                      /* (n-1)!/a^n (1 + n/(2a)) */
+        mpfr_fac_ui(u, n - 1, MPFR_RNDN);
+        mpfr_pow_si(v, a, -(long)n, MPFR_RNDN);
+        mpfr_mul(u, u, v, MPFR_RNDN);
+        mpfr_mul_ui(v, u, n, MPFR_RNDN);
+        mpfr_div(v, v, a, MPFR_RNDN);
+        mpfr_div_2ui(v, v, 1, MPFR_RNDN);
+        mpfr_add(u, u, v, MPFR_RNDN);
+    }
+    /* c_k = (2k+n-1)!/(2k)! a^-(2k+n); c_1 = (n+1)!/2 a^-(n+2) */
+    mpfr_fac_ui(c, n + 1, MPFR_RNDN);
+    mpfr_div_2ui(c, c, 1, MPFR_RNDN);
+    mpfr_pow_si(v, a, -(long)(n + 2), MPFR_RNDN);
+    mpfr_mul(c, c, v, MPFR_RNDN);
+    for (unsigned long k = 1; 2 * k <= NBERN; k++) {
+        mpfr_mul_q(v, c, bern[2 * k], MPFR_RNDN);
+        if (n == 0)
+            mpfr_sub(u, u, v, MPFR_RNDN);
+        else
+            mpfr_add(u, u, v, MPFR_RNDN);
+        if (mpfr_zero_p(v) || mpfr_get_exp(v) < mpfr_get_exp(u) - p - 8)
+            break;
+        mpfr_mul_ui(c, c, (2 * k + n) * (2 * k + n + 1), MPFR_RNDN);
+        mpfr_div_ui(c, c, (2 * k + 1) * (2 * k + 2), MPFR_RNDN);
+        mpfr_div(c, c, a, MPFR_RNDN);
+        mpfr_div(c, c, a, MPFR_RNDN);
+    }
+    if (n > 0 && n % 2 == 0)
+        mpfr_neg(u, u, MPFR_RNDN);
+    mpfr_sub(t, u, s, MPFR_RNDN);
+    mpfr_clears(a, s, u, v, c, (mpfr_ptr)0);
+}
+
+/* polygamma's order: n must be a small non-negative integer. */
+static void ref_polygamma(mpfr_ptr t, mpfr_srcptr n, mpfr_srcptr x)
+{
+    if (!mpfr_integer_p(n) || mpfr_sgn(n) < 0 || mpfr_cmp_ui(n, 1000) > 0
+        || (mpfr_integer_p(x) && mpfr_sgn(x) <= 0) || !mpfr_number_p(x))
+        mpfr_set_nan(t);
+    else
+        ref_psi(t, mpfr_get_ui(n, MPFR_RNDN), x);
+}
+
 /* erf = 1 - erfc, erfc = 1 - erf (extra bits pay for the cancellation),
  * sigmoid = 1/(1+exp(-x)), softplus = log(1 + exp(x)), hypot by sqrt. */
 static void ref_misc(int id, mpfr_ptr t, mpfr_srcptr x, mpfr_srcptr y)
@@ -337,6 +442,7 @@ static long ref_extra(int id, mpfr_srcptr x)
     case NB_FN_SOFTPLUS: return xd < 0 ? (long)(-1.45 * xd) + 8 : 0;
     case NB_FN_SIN: case NB_FN_COS: case NB_FN_TAN: case NB_FN_SEC:
     case NB_FN_CSC: case NB_FN_COT: case NB_FN_GAMMA: case NB_FN_LGAMMA:
+    case NB_FN_DIGAMMA: case NB_FN_POLYGAMMA:
         return 64 + (mpfr_get_exp(x) > 0 ? mpfr_get_exp(x) : 0);
     default: return 0;
     }
@@ -361,6 +467,8 @@ static void ref_eval(int id, mpfr_ptr r, Args a)
     case NB_FN_CEIL: case NB_FN_MIN: case NB_FN_MAX: case NB_FN_RELU:
         ref_step(id, t, x, y); break;
     case NB_FN_GAMMA: case NB_FN_LGAMMA: ref_gamma(id, t, x); break;
+    case NB_FN_DIGAMMA: ref_psi(t, 0, x); break;
+    case NB_FN_POLYGAMMA: ref_polygamma(t, x, y); break;
     default: ref_misc(id, t, x, y); break;
     }
     mpfr_set(r, t, MPFR_RNDN);
@@ -483,6 +591,9 @@ static const Dom domains[NB_FN__COUNT] = {
     [NB_FN_SIGMOID] = I3(-50, 50, -745, 745, -1e-3, 1e-3),
     [NB_FN_RELU] = I1(-10, 10),
     [NB_FN_SOFTPLUS] = I3(-50, 50, -700, 700, -1e-3, 1e-3),
+    [NB_FN_DIGAMMA] = I3(0.01, 100, -20, 0, 1, 2),
+    /* polygamma: a is the order n (made an integer by rand_args), b is x */
+    [NB_FN_POLYGAMMA] = {{{0, 4}, {0, 12}, {0, 40}}, {-10, 30}},
 };
 
 static void rand_iv(mpfr_ptr x, Iv iv)
@@ -507,6 +618,8 @@ static void rand_args(int id, mpfr_ptr x, mpfr_ptr y)
     }
     if (id == NB_FN_ACOSH && mpfr_cmp_ui(x, 1) < 0)
         mpfr_set_ui(x, 1, MPFR_RNDN);
+    if (id == NB_FN_POLYGAMMA)
+        mpfr_floor(x, x);
 }
 
 /* ======================================================================
@@ -516,8 +629,7 @@ static void rand_args(int id, mpfr_ptr x, mpfr_ptr y)
 /* Rows whose derivative rule is documented as missing. */
 static int no_deriv_ok(int id)
 {
-    return (nb_builtins[id].flags & NB_BF_LOWERS) || id == NB_FN_GAMMA
-           || id == NB_FN_LGAMMA;
+    return (nb_builtins[id].flags & NB_BF_LOWERS) != 0;
 }
 
 static void test_table(void)
@@ -532,7 +644,7 @@ static void test_table(void)
               && b->max_args <= 2, "%s: arity %d..%d", nm, b->min_args,
               b->max_args);
         CHECK((b->deriv != NULL) == !no_deriv_ok(id),
-              "%s: derivative rule present unless LOWERS/gamma/lgamma", nm);
+              "%s: derivative rule present unless LOWERS", nm);
         CHECK(!!(b->flags & NB_BF_ANALYTIC) == (b->eval_c != NULL)
               && (b->eval_c != NULL) == (b->eval_mpc != NULL),
               "%s: ANALYTIC iff eval_c and eval_mpc", nm);
@@ -1204,6 +1316,10 @@ static int deriv_point(NbStore *st, int id, mpfr_srcptr x, mpfr_srcptr y)
     mpfr_inits2(REF_PREC, got, want, (mpfr_ptr)0);
     for (int i = 0; i < nargs; i++) {
         const NbExpr *d = b->deriv(st, syms, i);
+        if (id == NB_FN_POLYGAMMA && i == 0) {
+            CHECK(d == NULL, "polygamma: no derivative in its order n");
+            continue;
+        }
         int evok = d && eval_expr(d, got, syms, vals, 0);
         ref_partial(id, i, x, y, want);
         if (!evok || !close_ulps(got, want, 0, 150)) {

@@ -161,8 +161,10 @@ static void test_commands(void)
     T("latex(x^2/2 + sqrt(x))", "\\frac{x^{2}}{2} + \\sqrt{x}");
     T("ccode(x^2/2 + sqrt(x))", "x*x/2.0 + sqrt(x)");
     T("ccode(diff(sigmoid(x), x))", "(1.0/(1.0 + exp(-(x))))*(1.0/(1.0 + exp(x)))");
+    T("diff(gamma(x), x)", "gamma(x)*digamma(x)");
+    T("diff(lgamma(x), x, 2)", "polygamma(1, x)");
     /* errors print nothing on stdout */
-    T("diff(gamma(x), x)", "");
+    T("diff(polygamma(n, x), n)", "");
     T("diff(x^2, 3)", "");
     T("diff(x^2, x, 1000)", "");
     T("eval(x*y, x=1)", "");

@@ -33,6 +33,8 @@ NS = {
     'asinh': sp.asinh, 'acosh': sp.acosh, 'atanh': sp.atanh,
     'sec': sp.sec, 'csc': sp.csc, 'cot': sp.cot, 'erf': sp.erf,
     'erfc': sp.erfc, 'abs': sp.Abs, 'pi': sp.pi, 'e': sp.E,
+    'gamma': sp.gamma, 'lgamma': sp.loggamma, 'digamma': sp.digamma,
+    'polygamma': sp.polygamma,
 }
 
 CASES = [
@@ -66,6 +68,11 @@ CASES = [
     ('(x + y)^5/(x*y)', ['x', 'xy']),
     ('sin(cos(tan(x)))', ['x', 'xx']),
     ('x^(1/3)', ['x', 'xx']),
+    ('gamma(x)', ['x', 'xx', 'xxx']),
+    ('lgamma(x)', ['x', 'xx', 'xxxxx']),
+    ('digamma(x)', ['x', 'xxx']),
+    ('polygamma(2, x*y)', ['x', 'xy']),
+    ('gamma(x*y)*lgamma(x + y)', ['xy']),
 ]
 
 POINTS = [(sp.Rational(7, 10), sp.Rational(13, 10)),
