@@ -94,8 +94,8 @@ static void child_detect(int slave, int wfd)
     r.leftover = n > 0 ? (int)n : 0;
     tcsetattr(slave, TCSANOW, &after);
     if (write(wfd, &r, sizeof r) != (ssize_t)sizeof r)
-        _exit(2);
-    _exit(0);
+        check_child_exit(2);
+    check_child_exit(0);
 }
 
 /* Play a terminal that answers the DA1 query with answer (NULL: never);
@@ -242,7 +242,7 @@ static size_t show_on_pty(const NbFigure *f, NbTermProto proto, struct winsize w
     if (pid == 0) {
         close(master);
         FILE *out = fdopen(slave, "w");
-        _exit(out && nb_term_show(f, proto, out, 0) == 0 ? 0 : 1);
+        check_child_exit(out && nb_term_show(f, proto, out, 0) == 0 ? 0 : 1);
     }
     close(slave);
     double end = now_ms() + 5000;
