@@ -318,6 +318,12 @@ static void test_show(void)
         show_on_pty(f, NB_TERM_ITERM2, w3, buf, sizeof buf);
         CHECK(strstr(buf, ";width=1280px;height=960px;") != NULL,
               "iTerm2 image 1280 x 960 pixels");
+        /* sixel: the raster at the same scale, 1280 x 960 pixels, in a
+         * DCS string whose raster attributes give that size */
+        size_t sl = show_on_pty(f, NB_TERM_SIXEL, w3, buf, sizeof buf);
+        CHECK(starts_with(buf, "\033P") && strstr(buf, "\"1;1;1280;960") != NULL
+                  && sl > 3 && memmem(buf, sl, "\033\\", 2) != NULL,
+              "sixel image 1280 x 960 pixels in ESC P ... ESC \\");
     }
     nb_figure_free(f);
 }
