@@ -26,3 +26,12 @@ check_out picture-text-rows-max 0 "60 x 80" -- _text_shape 'plot(x^2, x=-1..1, w
 # with no terminal to show images on, `set plots image` draws text too
 check_out picture-image-as-text 0 "30 x 80" -- _text_shape 'set plots image
 plot(x^2, x=-1..1)'
+
+# pictures held in a vector variable are kept for later statements (a
+# figure of them), and a picture no variable holds any more is gone
+_panels() { nb "$@" | sed 's/, [0-9.]*x[0-9.]*>$/>/'; }
+check_out picture-vector-kept 0 "<picture: 2 panels>" \
+    -- _panels -e 'ps = [plot(x, x=0..1), plot(x^2, x=0..1)]' -e 'q = figure(ps[1], ps[2], cols=2)' -e 'q'
+check_err picture-replaced 1 "-e:1:8: error: figure combines pictures: each argument must be a plot, contour or surface, such as p = plot(sin(x), x=-3..3)
+    figure(p)
+           ^" -- nb -e 'p = plot(x, x=0..1)' -e 'p = 3' -e 'figure(p)'
