@@ -425,6 +425,30 @@ static void test_sample_cap(void)
         free(x);
         free(y);
     }
+    /* b < a is the same interval; a log x axis from 0 or below samples
+     * linearly; infinite ends are refused; max past NB_PLOT_MAX_SAMPLES
+     * is that many */
+    {
+        Fn f1 = { sin, 0, 0 }, f2 = { sin, 0, 0 };
+        double *x1, *y1, *x2, *y2;
+        size_t n1, n2;
+        int ok = nb_plot_sample(eval_fn, &f1, 0, 3, 0, 500, &x1, &y1, &n1) == 0 &&
+                 nb_plot_sample(eval_fn, &f2, 3, 0, 0, 500, &x2, &y2, &n2) == 0;
+        CHECK(ok && n1 == n2 && memcmp(x1, x2, n1 * sizeof *x1) == 0,
+              "sampling [3, 0] gives the points of [0, 3]");
+        free(x1), free(y1), free(x2), free(y2);
+        ok = nb_plot_sample(eval_fn, &f1, 0, 3, 1, 500, &x1, &y1, &n1) == 0 &&
+             nb_plot_sample(eval_fn, &f2, 0, 3, 0, 500, &x2, &y2, &n2) == 0;
+        CHECK(ok && n1 == n2 && memcmp(x1, x2, n1 * sizeof *x1) == 0,
+              "a log x axis from 0 samples as a linear one");
+        free(x1), free(y1), free(x2), free(y2);
+        CHECK(nb_plot_sample(eval_fn, &f1, 0, INFINITY, 0, 500, &x1, &y1, &n1) == -1
+                  && !x1 && n1 == 0, "an infinite end: -1, nothing");
+        ok = nb_plot_sample(eval_fn, &f1, 0, 3, 0, (size_t)-1, &x1, &y1, &n1) == 0;
+        CHECK(ok && n1 >= 2 && n1 <= NB_PLOT_MAX_SAMPLES, "max beyond the limit: at most %d (%zu)",
+              NB_PLOT_MAX_SAMPLES, n1);
+        free(x1), free(y1);
+    }
     /* exp on [0, 50] grows fast but has no pole: its range is not trimmed */
     Fn fe = { exp, 0, 0 };
     double *x, *y, lo, hi;
