@@ -749,10 +749,13 @@ static const NbExpr *call_user(NbSession *s, const NbAst *a, NbUserFn *fn,
         return arity_error(s, a, (int)fn->nparams, (int)fn->nparams, d);
     if (a->primes > 0) {
         if (fn->nparams != 1) {
+            char primes[NB_MAX_DIFF_ORDER + 1];
+            int np = a->primes < NB_MAX_DIFF_ORDER ? a->primes : NB_MAX_DIFF_ORDER;
+            memset(primes, '\'', (size_t)np);
+            primes[np] = '\0';
             nb_diag_set(d, NB_ERR_ARGS,
-                        "%s%.*s needs a function of one variable; %s has %zu parameters",
-                        a->text, a->primes, "''''''''''''''''", a->text,
-                        fn->nparams);
+                        "%s%s needs a function of one variable; %s has %zu parameters",
+                        a->text, primes, a->text, fn->nparams);
             return nb_lower_fail(s, d, a->pos);
         }
         if (a->nargs != 1)

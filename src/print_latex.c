@@ -244,12 +244,33 @@ static void put_latex_string(NbBuf *b, const char *s)
     for (; *s; s++) {
         if (strchr("#$%&_{}", *s))
             nb_buf_putc(b, '\\');
-        if (*s == '\\' || *s == '^' || *s == '~')
+        if (*s == '\\')
+            nb_buf_put(b, "\\textbackslash{}");
+        else if (*s == '^')
             nb_buf_put(b, "\\textasciicircum{}");
+        else if (*s == '~')
+            nb_buf_put(b, "\\textasciitilde{}");
         else
             nb_buf_putc(b, *s);
     }
     nb_buf_put(b, "''}");
+}
+
+/* A C string literal: quotes and backslashes escaped, control bytes in
+ * octal (three digits, so a digit after one is not taken into it). */
+static void put_c_string(NbBuf *b, const char *s)
+{
+    nb_buf_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            nb_buf_putc(b, '\\'), nb_buf_putc(b, (char)c);
+        else if (c < 0x20 || c == 0x7f)
+            nb_buf_printf(b, "\\%03o", c);
+        else
+            nb_buf_putc(b, (char)c);
+    }
+    nb_buf_putc(b, '"');
 }
 
 static void emit_leaf(Out *o, const NbExpr *e)
@@ -272,7 +293,7 @@ static void emit_leaf(Out *o, const NbExpr *e)
         break;
     case NB_STR:
         if (o->c)
-            nb_buf_printf(&o->b, "\"%s\"", e->u.name);
+            put_c_string(&o->b, e->u.name);
         else
             put_latex_string(&o->b, e->u.name);
         break;

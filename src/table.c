@@ -415,6 +415,8 @@ static void print_html(const NbTable *t, FILE *out)
         }
         fputs("</tbody></table></div>\n", out);
     }
+    for (size_t i = 0; i < t->nblocks; i++)   /* as in text: after the rows */
+        print_html(t->blocks[i], out);
     for (size_t i = 0; i < t->nsummary; i++) {
         char *line = nb_cell("%s: %s", t->summary[i].key, t->summary[i].value);
         html_note(out, "sum", line);
@@ -460,6 +462,10 @@ static void print_markdown(const NbTable *t, FILE *out)
             }
             fputs("|\n", out);
         }
+    }
+    for (size_t i = 0; i < t->nblocks; i++) { /* a blank line between tables */
+        fputc('\n', out);
+        print_markdown(t->blocks[i], out);
     }
     for (size_t i = 0; i < t->nsummary; i++) {
         fputs(i == 0 && t->ncols ? "\n" : "", out);

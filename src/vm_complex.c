@@ -50,31 +50,25 @@ static Cx sigmoid_l(Cx z)
 
 /* The one-argument built-ins whose eval_c is a plain C99 function,
  * evaluated in long double; the others in double through eval_c. The
- * formulas are those of builtins.c (ORDER: its C1 lines). */
+ * formulas are those of builtins.c (ORDER: its C1 lines). sin, cos, atan,
+ * tanh, exp, log, sqrt and sigmoid are not here: they are opcodes of their
+ * own (compile.c's inline_op), never a CALL1. */
 static Cx call_l(int fn, Cx z)
 {
     switch (fn) {
-    case NB_FN_SIN: return csinl(z);
-    case NB_FN_COS: return ccosl(z);
     case NB_FN_TAN: return ctanl(z);
     case NB_FN_SEC: return 1.0L / ccosl(z);
     case NB_FN_CSC: return 1.0L / csinl(z);
     case NB_FN_COT: return 1.0L / ctanl(z);
     case NB_FN_ASIN: return casinl(z);
     case NB_FN_ACOS: return cacosl(z);
-    case NB_FN_ATAN: return catanl(z);
     case NB_FN_SINH: return csinhl(z);
     case NB_FN_COSH: return ccoshl(z);
-    case NB_FN_TANH: return ctanhl(z);
     case NB_FN_ASINH: return casinhl(z);
     case NB_FN_ACOSH: return cacoshl(z);
     case NB_FN_ATANH: return catanhl(z);
-    case NB_FN_EXP: return cexpl(z);
-    case NB_FN_LOG: case NB_FN_LN: return clogl(z);
     case NB_FN_LOG2: return clogl(z) / LN2L;
     case NB_FN_LOG10: return clogl(z) / LN10L;
-    case NB_FN_SQRT: return csqrtl(z);
-    case NB_FN_SIGMOID: return sigmoid_l(z);
     default: return call_c(fn, z, 0);
     }
 }

@@ -571,8 +571,3 @@ uint32_t *nb_figure_raster(const NbFigure *f, double scale, int *w, int *h)
 {
     return nb_canvas_raster(draw_figure, (void *)f, scale, w, h);
 }
-
-int nb_figure_write_pdf(const NbFigure *f, FILE *out)
-{
-    return nb_canvas_write_pdf(draw_figure, (void *)f, out);
-}

@@ -14,10 +14,6 @@
  * memory ran out, the size exceeds NB_RASTER_MAX_PIXELS or cairo fails. */
 uint32_t *nb_figure_raster(const NbFigure *f, double scale, int *w, int *h);
 
-/* f as PDF (1 CSS pixel = 0.75 pt). 0, or -1 on a write error or when
- * cairo has no PDF surface. */
-int nb_figure_write_pdf(const NbFigure *f, FILE *out);
-
 /* Free the font faces cairo.c loaded (once per process, lazily) and
  * cairo's static caches, for leak-free exits. Call at exit only: no
  * drawing may follow. */

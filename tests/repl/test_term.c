@@ -94,8 +94,8 @@ static void child_detect(int slave, int wfd)
     r.leftover = n > 0 ? (int)n : 0;
     tcsetattr(slave, TCSANOW, &after);
     if (write(wfd, &r, sizeof r) != (ssize_t)sizeof r)
-        _exit(2);
-    _exit(0);
+        check_child_exit(2);
+    check_child_exit(0);
 }
 
 /* Play a terminal that answers the DA1 query with answer (NULL: never);
@@ -242,7 +242,7 @@ static size_t show_on_pty(const NbFigure *f, NbTermProto proto, struct winsize w
     if (pid == 0) {
         close(master);
         FILE *out = fdopen(slave, "w");
-        _exit(out && nb_term_show(f, proto, out, 0) == 0 ? 0 : 1);
+        check_child_exit(out && nb_term_show(f, proto, out, 0) == 0 ? 0 : 1);
     }
     close(slave);
     double end = now_ms() + 5000;
@@ -318,6 +318,12 @@ static void test_show(void)
         show_on_pty(f, NB_TERM_ITERM2, w3, buf, sizeof buf);
         CHECK(strstr(buf, ";width=1280px;height=960px;") != NULL,
               "iTerm2 image 1280 x 960 pixels");
+        /* sixel: the raster at the same scale, 1280 x 960 pixels, in a
+         * DCS string whose raster attributes give that size */
+        size_t sl = show_on_pty(f, NB_TERM_SIXEL, w3, buf, sizeof buf);
+        CHECK(starts_with(buf, "\033P") && strstr(buf, "\"1;1;1280;960") != NULL
+                  && sl > 3 && memmem(buf, sl, "\033\\", 2) != NULL,
+              "sixel image 1280 x 960 pixels in ESC P ... ESC \\");
     }
     nb_figure_free(f);
 }

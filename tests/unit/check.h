@@ -22,6 +22,24 @@ static inline int long_double_is_extended(void)
     return LDBL_MANT_DIG > DBL_MANT_DIG && one + tiny != one;
 }
 
+#include "config.h"
+#include <unistd.h>
+
+#ifdef NB_COVERAGE
+void __gcov_dump(void);     /* libgcov: write the counters now */
+#endif
+
+/* _exit for a forked child: in a coverage build (configure
+ * --enable-coverage) it first writes the child's gcov counters, which
+ * _exit would drop, so code run only in children counts too. */
+static inline void check_child_exit(int status)
+{
+#ifdef NB_COVERAGE
+    __gcov_dump();
+#endif
+    _exit(status);
+}
+
 static int check_failed_count;
 static int check_passed_count;
 

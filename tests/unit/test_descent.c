@@ -556,6 +556,70 @@ static void test_names(void)
 
 /* --- compiled from expressions --------------------------------------------- */
 
+/* The other evaluators of a compiled objective: the numeric gradient of an
+ * f-only one in double, f, gradient and Hessian in MPFR, and
+ * nb_objective_hess_error. q = x^2 + 3xy + 5y^2: gradient (2x + 3y,
+ * 3x + 10y), Hessian [[2, 3], [3, 10]], exact at small integers. */
+static void test_compiled_paths(NbStore *st, const NbExpr *const *vars)
+{
+    const NbExpr *x = vars[0], *y = vars[1];
+    const NbExpr *q = nb_add(st, 3, (const NbExpr *[]){
+        nb_pow_si(st, x, 2), nb_mul(st, 3, (const NbExpr *[]){nb_num_si(st, 3), x, y}),
+        nb_mul2(st, nb_num_si(st, 5), nb_pow_si(st, y, 2))});
+    NbDiag d = NB_DIAG_INIT;
+    /* f only: central differences with h = 2^-17 max(1, |x|), exact on a
+     * quadratic at integers (every node and square is representable) */
+    NbObjective *o = nb_objective_compile(st, q, 2, vars, NB_PREC_DOUBLE, 0, &d);
+    double pt[2] = {3, -2}, f = 0, g[2] = {0, 0}, h[4];
+    if (o)
+        o->fg(o->ctx, pt, &f, g);
+    CHECK(o && f == 9 - 18 + 20 && g[0] == 0 && g[1] == -11,
+          "f-only objective: f = 11, numeric gradient (0, -11) (got %g, %g, %g)",
+          f, g[0], g[1]);
+    CHECK(o && o->hess(o->ctx, pt, h) == 0 && h[0] == 2 && h[1] == 3 && h[2] == 3
+              && h[3] == 10 && nb_objective_hess_error(o) == NULL,
+          "its Hessian, compiled on first use: [[2, 3], [3, 10]]");
+    CHECK(o && !o->fg_mpfr && !o->hess_mpfr, "a double objective has no MPFR evaluators");
+    nb_objective_free(o);
+    CHECK(nb_objective_hess_error(NULL) == NULL, "no objective, no Hessian error");
+
+    /* MPFR at 128 bits: f and gradient as one program, the Hessian; an
+     * f-only objective leaves a gradient asked of it at NaN */
+    /* fg_mpfr takes x and g as arrays of n consecutive mpfr_t */
+    mpfr_t xs[2], gs[2], mf;
+    mpfr_inits2(128, xs[0], xs[1], gs[0], gs[1], mf, (mpfr_ptr)0);
+    for (int i = 0; i < 2; i++)
+        mpfr_set_d(xs[i], pt[i], MPFR_RNDN);
+    for (int sym = 1; sym >= 0; sym--) {
+        o = nb_objective_compile(st, q, 2, vars, 128, sym, &d);
+        if (!o || !o->fg_mpfr || !o->hess_mpfr) {
+            CHECK(0, "an MPFR objective (symbolic gradient %d) compiles", sym);
+            nb_objective_free(o);
+            continue;
+        }
+        mpfr_set_ui(gs[0], 7, MPFR_RNDN);
+        o->fg_mpfr(o->ctx, xs[0], mf, gs[0]);
+        if (sym)
+            CHECK(mpfr_cmp_ui(mf, 11) == 0 && mpfr_zero_p(gs[0]) && mpfr_cmp_si(gs[1], -11) == 0,
+                  "MPFR objective: f = 11, gradient (0, -11)");
+        else
+            CHECK(mpfr_cmp_ui(mf, 11) == 0 && mpfr_nan_p(gs[0]) && mpfr_nan_p(gs[1]),
+                  "MPFR f-only objective: f = 11, a gradient asked of it is NaN");
+        o->fg_mpfr(o->ctx, xs[0], mf, NULL);
+        CHECK(mpfr_cmp_ui(mf, 11) == 0, "MPFR objective, f alone (symbolic gradient %d)", sym);
+        mpfr_t hs[4];
+        mpfr_inits2(128, hs[0], hs[1], hs[2], hs[3], (mpfr_ptr)0);
+        CHECK(o->hess_mpfr(o->ctx, xs[0], hs[0]) == 0 && mpfr_cmp_ui(hs[0], 2) == 0
+                  && mpfr_cmp_ui(hs[1], 3) == 0 && mpfr_cmp_ui(hs[2], 3) == 0
+                  && mpfr_cmp_ui(hs[3], 10) == 0,
+              "MPFR Hessian [[2, 3], [3, 10]] (symbolic gradient %d)", sym);
+        mpfr_clears(hs[0], hs[1], hs[2], hs[3], (mpfr_ptr)0);
+        nb_objective_free(o);
+    }
+    mpfr_clears(xs[0], xs[1], gs[0], gs[1], mf, (mpfr_ptr)0);
+    nb_diag_clear(&d);
+}
+
 static void test_compiled(void)
 {
     NbStore *st = nb_store_new();
@@ -605,6 +669,7 @@ static void test_compiled(void)
         nb_objective_free(obj);
     }
     nb_diag_clear(&d);
+    test_compiled_paths(st, vars);
     nb_store_free(st);
 }
 

@@ -72,6 +72,36 @@ static void test_exact(void)
     nb_diag_clear(&d);
 }
 
+static const NbExpr *fnn(NbFnId id, size_t n, const NbExpr *const *a)
+{
+    return nb_intern(st, NB_FN, (int)id, n, a);
+}
+
+static int is_q(const NbExpr *v, long num, unsigned long den)
+{
+    return v && v->kind == NB_NUM && mpq_cmp_si(v->u.q, num, den) == 0;
+}
+
+/* The piecewise built-ins on exact arguments give exact results (GMP's
+ * floor and ceiling division, comparisons); 0^0 = 1 and 0^n = 0. */
+static void test_exact_piecewise(void)
+{
+    NbDiag d = NB_DIAG_INIT;
+    const long P = NB_PREC_DOUBLE;
+    CHECK(is_q(nb_eval_number(st, fn1(NB_FN_SIGN, frac(-3, 4)), P, &d), -1, 1), "sign(-3/4) = -1");
+    CHECK(is_q(nb_eval_number(st, fn1(NB_FN_SIGN, frac(5, 7)), P, &d), 1, 1), "sign(5/7) = 1");
+    CHECK(is_q(nb_eval_number(st, fn1(NB_FN_RELU, frac(-1, 2)), P, &d), 0, 1), "relu(-1/2) = 0");
+    CHECK(is_q(nb_eval_number(st, fn1(NB_FN_RELU, frac(5, 3)), P, &d), 5, 3), "relu(5/3) = 5/3");
+    CHECK(is_q(nb_eval_number(st, fn1(NB_FN_CEIL, frac(-7, 2)), P, &d), -3, 1), "ceil(-7/2) = -3");
+    CHECK(is_q(nb_eval_number(st, fn1(NB_FN_CEIL, frac(7, 2)), P, &d), 4, 1), "ceil(7/2) = 4");
+    const NbExpr *ab[3] = {frac(1, 3), frac(1, 4), frac(2, 7)};
+    CHECK(is_q(nb_eval_number(st, fnn(NB_FN_MIN, 3, ab), P, &d), 1, 4), "min(1/3, 1/4, 2/7) = 1/4");
+    CHECK(is_q(nb_eval_number(st, fnn(NB_FN_MAX, 3, ab), P, &d), 1, 3), "max(1/3, 1/4, 2/7) = 1/3");
+    CHECK(is_q(nb_eval_number(st, op2(NB_POW, num(0), num(0)), P, &d), 1, 1), "0^0 = 1");
+    CHECK(is_q(nb_eval_number(st, op2(NB_POW, num(0), num(5)), 128, &d), 0, 1), "0^5 = 0");
+    nb_diag_clear(&d);
+}
+
 static void expect_error(const NbExpr *e, long prec, NbErrCode code,
                          const char *msg_prefix, const char *what)
 {
@@ -123,6 +153,36 @@ static void test_errors(void)
                  NB_ERR_TOO_LARGE, "result too large", "2^NB_MAX_EXACT_BITS");
     expect_error(frac(1, 3), 1, NB_ERR_PRECISION, "precision must be",
                  "precision 1 is below the minimum");
+
+    /* values that are not numbers, and more arguments than a call takes */
+    const NbExpr *v2[2] = {num(1), num(2)};
+    const NbExpr *vec = nb_intern(st, NB_VEC, 0, 2, v2);
+    expect_error(op2(NB_ADD, vec, num(1)), NB_PREC_DOUBLE, NB_ERR_TYPE,
+                 "a vector where a number is expected", "[1, 2] + 1");
+    expect_error(op2(NB_MUL, nb_str(st, "s"), num(2)), 64, NB_ERR_TYPE,
+                 "a string where a number is expected", "\"s\" * 2 at 64 bits");
+    const NbExpr *nine[9];
+    for (int i = 0; i < 9; i++)
+        nine[i] = nb_flt_double(st, 0.5 + i);
+    expect_error(fnn(NB_FN_MIN, 9, nine), NB_PREC_DOUBLE, NB_ERR_ARGS,
+                 "min: too many arguments", "min of 9 doubles");
+    expect_error(fnn(NB_FN_MAX, 9, nine), 128, NB_ERR_ARGS,
+                 "max: too many arguments", "max of 9 at 128 bits");
+    NbDiag d = NB_DIAG_INIT;
+    double dv;
+    CHECK(nb_eval_to_double(st, vec, &dv, &d) == -1 && d.code == NB_ERR_TYPE
+              && strcmp(d.msg, "a number is expected") == 0,
+          "nb_eval_to_double of a vector: a number is expected");
+    nb_diag_clear(&d);
+    mpfr_t r;
+    mpfr_init2(r, 80);
+    CHECK(nb_eval_to_mpfr(st, vec, r, &d) == -1 && d.code == NB_ERR_TYPE,
+          "nb_eval_to_mpfr of a vector: a number is expected");
+    nb_diag_clear(&d);
+    CHECK(nb_eval_to_mpfr(st, fn1(NB_FN_LOG, num(-1)), r, &d) == -1 && d.code == NB_ERR_DOMAIN,
+          "nb_eval_to_mpfr passes an evaluation error on");
+    nb_diag_clear(&d);
+    mpfr_clear(r);
 
     nb_interrupted = 1;
     expect_error(fn1(NB_FN_SIN, num(1)), NB_PREC_DOUBLE, NB_ERR_INTERRUPTED,
@@ -404,6 +464,7 @@ int main(void)
     alarm(600);
     st = nb_store_new();
     test_exact();
+    test_exact_piecewise();
     test_errors();
     test_mpfr_fn(NB_FN_SIN, mpfr_sin, "sin");
     test_mpfr_fn(NB_FN_EXP, mpfr_exp, "exp");

@@ -280,6 +280,30 @@ static void test_levels(void)
           "log over 60 decades: every few decades (c=%zu)", c);
     c = nb_plot_levels(0, 1000, 10, 1, v, 300);
     CHECK(c >= 2 && v[0] > 0 && v[c - 1] >= 1000, "log with lo = 0: lo taken > 0");
+    /* the rules of nb_plot_levels' comment, at their edges */
+    double w[300];
+    size_t c2 = nb_plot_levels(1, 0, 10, 0, w, 300);
+    c = nb_plot_levels(0, 1, 10, 0, v, 300);
+    CHECK(c2 == c && memcmp(v, w, c * sizeof *v) == 0, "lo > hi: the same levels as lo < hi");
+    c = nb_plot_levels(0, 1, 100000, 0, v, 300);
+    CHECK(c >= 2 && c <= NB_PLOT_MAX_LEVELS + 1, "n above %d is %d (c=%zu)",
+          NB_PLOT_MAX_LEVELS, NB_PLOT_MAX_LEVELS, c);
+    c = nb_plot_levels(5, 5, 10, 1, v, 300);
+    CHECK(c >= 2 && v[0] <= 5 / sqrt(10) && v[c - 1] >= 5 * sqrt(10) * (1 - 1e-12),
+          "log of an empty range: widened by sqrt(10) each way (%g..%g)", v[0], v[c - 1]);
+    /* n = 0 is 1: levels every 5 decades (1, 2, 5 decades would give more
+     * than n + 1 = 2 over 1..1000) */
+    c = nb_plot_levels(1, 1000, 0, 1, v, 300);
+    CHECK(c == 2 && v[0] == 1 && v[1] == 1e5, "log 1..1000, n=0: 1 and 1e5 (c=%zu)", c);
+    /* 1..1e6, 12 levels: a step under a decade in log10 (0.5), but 1-2-5
+     * gives 19 levels, more than n + 1: whole decades */
+    c = nb_plot_levels(1, 1e6, 12, 1, v, 300);
+    int dec6 = c == 7;
+    for (size_t k = 0; k < c && dec6; k++)
+        dec6 = v[k] == pow(10, (double)k);
+    CHECK(dec6, "log 1..1e6, 12 levels: the 7 decades (c=%zu)", c);
+    CHECK(nb_plot_levels(-5, -1, 10, 1, v, 300) == 0 && nb_plot_levels(1, INFINITY, 10, 1, v, 300) == 0,
+          "log with hi <= 0 or infinite: none");
     double g[4] = { -1, 0, 0.5, 3 };
     CHECK(nb_contour_positive_min(g, 4) == 0.5, "smallest positive value");
 }
@@ -400,6 +424,30 @@ static void test_sample_cap(void)
               "sin(1/x), max %zu: %zu points", caps[c], n);
         free(x);
         free(y);
+    }
+    /* b < a is the same interval; a log x axis from 0 or below samples
+     * linearly; infinite ends are refused; max past NB_PLOT_MAX_SAMPLES
+     * is that many */
+    {
+        Fn f1 = { sin, 0, 0 }, f2 = { sin, 0, 0 };
+        double *x1, *y1, *x2, *y2;
+        size_t n1, n2;
+        int ok = nb_plot_sample(eval_fn, &f1, 0, 3, 0, 500, &x1, &y1, &n1) == 0 &&
+                 nb_plot_sample(eval_fn, &f2, 3, 0, 0, 500, &x2, &y2, &n2) == 0;
+        CHECK(ok && n1 == n2 && memcmp(x1, x2, n1 * sizeof *x1) == 0,
+              "sampling [3, 0] gives the points of [0, 3]");
+        free(x1), free(y1), free(x2), free(y2);
+        ok = nb_plot_sample(eval_fn, &f1, 0, 3, 1, 500, &x1, &y1, &n1) == 0 &&
+             nb_plot_sample(eval_fn, &f2, 0, 3, 0, 500, &x2, &y2, &n2) == 0;
+        CHECK(ok && n1 == n2 && memcmp(x1, x2, n1 * sizeof *x1) == 0,
+              "a log x axis from 0 samples as a linear one");
+        free(x1), free(y1), free(x2), free(y2);
+        CHECK(nb_plot_sample(eval_fn, &f1, 0, INFINITY, 0, 500, &x1, &y1, &n1) == -1
+                  && !x1 && n1 == 0, "an infinite end: -1, nothing");
+        ok = nb_plot_sample(eval_fn, &f1, 0, 3, 0, (size_t)-1, &x1, &y1, &n1) == 0;
+        CHECK(ok && n1 >= 2 && n1 <= NB_PLOT_MAX_SAMPLES, "max beyond the limit: at most %d (%zu)",
+              NB_PLOT_MAX_SAMPLES, n1);
+        free(x1), free(y1);
     }
     /* exp on [0, 50] grows fast but has no pole: its range is not trimmed */
     Fn fe = { exp, 0, 0 };

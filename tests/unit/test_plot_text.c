@@ -139,6 +139,74 @@ static void test_text(void)
     nb_text_canvas_free(tc);
 }
 
+/* A black dot of radius 4 CSS pixels (1 sub-pixel) at (16, 8): the
+ * sub-pixels whose centres lie within 1 of (4, 2) are (3, 1), (4, 1),
+ * (3, 2), (4, 2): dots 5 and 6 of cell 1 (U+2830) and dots 2 and 3 of
+ * cell 2 (U+2806). A ring of radius 8 CSS (2 sub-pixels) with no fill
+ * paints the sub-pixels whose centres are within 0.5 of the circle. */
+static void test_circle(void)
+{
+    NbTextCanvas *tc = nb_text_canvas_new(4, 2, 0);
+    NbCanvas c;
+    nb_text_canvas_bind(tc, &c);
+    c.circle(c.ctx, 16, 8, 4, BLACK, NULL);
+    char *s = capture_canvas(tc);
+    CHECK_STR(s, " \u2830\u2806 \n    \n", "a small filled dot");
+    free(s);
+    nb_text_canvas_free(tc);
+
+    /* ring centred (4, 4) sub-pixels, radius 2: the centres (i + 0.5,
+     * j + 0.5) with |d - 2| <= 0.5 are rows 2 and 5 at i = 2..5 (d = 1.58
+     * or 2.12) and rows 3 and 4 at i = 2 and 5 (d = 1.58); (3, 3) at 0.71
+     * and (3, 1) at 2.55 are out. Cells (1, 0): dots 3 6 7 (U+2864);
+     * (2, 0): 3 6 8 (U+28A4); (1, 1): 1 2 5 (U+2813); (2, 1): 2 4 5 (U+281A). */
+    tc = nb_text_canvas_new(4, 2, 0);
+    nb_text_canvas_bind(tc, &c);
+    NbStroke edge = {BLACK, 1, 0, 0};
+    c.circle(c.ctx, 16, 16, 8, (NbColor){0, 0, 0, 0}, &edge);
+    s = capture_canvas(tc);
+    CHECK_STR(s, " \u2864\u28a4 \n \u2813\u281a \n", "a ring");
+    free(s);
+    nb_text_canvas_free(tc);
+}
+
+/* Dashes along row 0 from x = 0 to 8 sub-pixels, a DDA point a sub-pixel:
+ * dashed is 2.5 on in a period of 4 (points 3 and 7 are off), dotted 1 in
+ * 2 (the odd points are off). */
+static void test_dashes(void)
+{
+    static const char *const want[] = {
+        "\u2809\u2801\u2809\u2801\n    \n", "\u2801\u2801\u2801\u2801\n    \n"};
+    for (int k = 1; k <= 2; k++) {
+        NbTextCanvas *tc = nb_text_canvas_new(4, 2, 0);
+        NbCanvas c;
+        nb_text_canvas_bind(tc, &c);
+        double x[2] = {0, 32}, y[2] = {1, 1};
+        unsigned char ops[2] = {NB_MOVE, NB_LINE};
+        NbPath p = {2, x, y, ops};
+        NbStroke st = {BLACK, 1, k, 0};
+        c.stroke(c.ctx, &p, &st);
+        char *s = capture_canvas(tc);
+        CHECK_STR(s, want[k - 1], "%s line", k == 1 ? "dashed" : "dotted");
+        free(s);
+        nb_text_canvas_free(tc);
+    }
+}
+
+/* A byte that is not UTF-8 is shown as '?', one cell. */
+static void test_bad_utf8(void)
+{
+    NbTextCanvas *tc = nb_text_canvas_new(4, 1, 0);
+    NbCanvas c;
+    NbTextStyle t = {BLACK, 12, 0, -1, 0, 0};
+    nb_text_canvas_bind(tc, &c);
+    c.text(c.ctx, 0, 8, "a\xff" "b", &t);
+    char *s = capture_canvas(tc);
+    CHECK_STR(s, "a?b \n", "invalid UTF-8 as ?");
+    free(s);
+    nb_text_canvas_free(tc);
+}
+
 /* --- a whole figure -------------------------------------------------------*/
 
 #define COLS 40
@@ -358,6 +426,9 @@ int main(void)
     test_diagonal();
     test_fill();
     test_text();
+    test_circle();
+    test_dashes();
+    test_bad_utf8();
     test_figure();
     return check_done();
 }

@@ -45,6 +45,15 @@ static void test_linear(void)
     check_ticks(0.1, 0.3, 0, 3, h, 3);
     static const double i[] = { 1e6, 2e6, 3e6 };
     check_ticks(0.9e6, 3.2e6, 0, 4, i, 3);
+    /* lo > hi is the same axis; a max_n under 2 is 2 */
+    check_ticks(1, 0, 0, 9, a, 6);
+    static const double a2[] = { 0, 1 };
+    check_ticks(0, 1, 0, 1, a2, 2);
+    check_ticks(0, 1, 0, 0, a2, 2);
+    /* a log axis with less than two decades inside takes linear ticks:
+     * [2, 50] holds only 10 */
+    static const double lg[] = { 10, 20, 30, 40, 50 };
+    check_ticks(2, 50, 1, 6, lg, 5);
     double one[4];
     CHECK(nb_plot_ticks(2, 2, 0, 9, one, 4) == 1 && one[0] == 2,
           "an empty range has one tick");
@@ -89,6 +98,11 @@ static void test_labels(void)
         { 1, 1, 1, "10\xe2\x81\xb0" },
         { 1e12, 1e12, 1, "10\xc2\xb9\xc2\xb2" },
         { 1e-36, 1e-36, 1, "10\xe2\x81\xbb\xc2\xb3\xe2\x81\xb6" },
+        /* no step (0 or NaN): the value's own size stands for it */
+        { 2.5, 0, 0, "2.5" },
+        { 0, NAN, 0, "0" },
+        /* a log axis's value that is not a power of ten: as on a linear one */
+        { 20, 10, 1, "20" },
     };
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
         nb_plot_tick_label(t[i].v, t[i].step, t[i].log, buf, sizeof buf);

@@ -1,0 +1,25 @@
+# main_io.sh — the program's own input and output errors (src/main.c) and
+# the PDF backend (src/plot/output.c): a script that cannot be read is
+# status 2, as a missing file is; a page or picture that cannot be written
+# is an error naming the path, status 1.
+
+check_err stdin-directory 2 "nabla: error: cannot read '<stdin>': Is a directory" \
+    -- bash -c '$VALGRIND "$NABLA" < /'
+check_err page-output-unwritable 1 "nabla: error: cannot write '/nonexistent/x.html': No such file or directory" \
+    -- nb --format=html -o /nonexistent/x.html -e '1'
+check_err pdf-unwritable 1 "-e:1:19: error: cannot write '/nonexistent/p.pdf': No such file or directory
+    plot(x^2, x=0..1, to=\"/nonexistent/p.pdf\")
+                      ^" -- nb -e 'plot(x^2, x=0..1, to="/nonexistent/p.pdf")'
+
+# a PDF: cairo's header and trailer, one page
+_pdf_dir=$(mktemp -d)
+_pdf_facts() {
+    nb -e "plot(x^2, x=0..1, to=\"$_pdf_dir/p.pdf\")" || return 1
+    head -c 5 "$_pdf_dir/p.pdf"; echo
+    tail -c 6 "$_pdf_dir/p.pdf" | tr -d '\n'; echo
+    grep -ac '/Type /Page\b' "$_pdf_dir/p.pdf"
+}
+check_out pdf-written 0 "%PDF-
+%%EOF
+1" -- _pdf_facts
+rm -rf "$_pdf_dir"
