@@ -36,7 +36,8 @@ FUNCS1 = ["sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan",
           "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "exp", "log",
           "ln", "log2", "log10", "sqrt", "cbrt", "abs", "sign", "heaviside",
           "floor", "ceil", "erf", "erfc", "gamma", "lgamma", "sigmoid",
-          "relu", "softplus", "float"]
+          "relu", "softplus"]
+CLOSED = ["float"]   # of closed expressions only
 FUNCS2 = ["atan2", "hypot", "pow", "log", "min", "max"]
 VARIADIC = ["min", "max"]
 VARS = ["x", "y", "z", "t"]
@@ -58,6 +59,7 @@ class Gen:
         self.vars = []       # variables assigned so far
         self.vecs = []       # variables holding vectors
         self.files = []      # pictures written (load them, for errors)
+        self.pictures = []   # variables holding pictures
 
     def chance(self, p):
         return self.r.random() < p
@@ -87,7 +89,7 @@ class Gen:
     # --- expressions -------------------------------------------------------
     def leaf(self, names):
         r = self.r.random()
-        if r < 0.45:
+        if r < 0.45 and names:
             return self.pick(names)
         if r < 0.8:
             return self.number()
@@ -98,7 +100,7 @@ class Gen:
         return self.pick(["ans", "a", "b", "undefined_name", "π"])
 
     def expr(self, depth, names=("x",)):
-        names = list(names)
+        names = list(names) or ["pi", "1/7"]   # no names: closed
         if depth <= 0 or self.chance(0.2):
             return self.leaf(names)
         r = self.r.random()
@@ -137,7 +139,7 @@ class Gen:
             return "%s[%d]" % (self.pick(self.vecs), self.r.randint(0, 4))
         if r < 0.97:
             return self.pick(["sum(%s)", "norm(%s)", "len(%s)"]) % self.vector(d, names)
-        return "%s(%s)" % (self.pick(FUNCS1), self.expr(d, names))
+        return "%s(%s)" % (self.pick(CLOSED), self.expr(d, []))
 
     def atom(self, depth, names):
         e = self.expr(depth, names)
@@ -265,10 +267,12 @@ class Gen:
             return "%s(%s, %s)" % (p(["dot", "sum"]), self.vector(1, ["x"], 3), self.vector(1, ["x"], 3))
         if c == 16:
             return "%s..%s step %s" % (self.number(), self.number(), p(["1", "0.5", "0.1", "-1", "0"]))
-        if c == 17:
-            return "p%d = plot(%s, x=-2..2)" % (self.r.randint(0, 2), self.expr(d))
+        if c == 17 or (c == 18 and len(self.pictures) < 2):
+            name = "p%d" % len(self.pictures)
+            self.pictures.append(name)
+            return "%s = plot(%s, x=-2..2)" % (name, self.expr(d))
         if c == 18:
-            return "figure(p0, p1, cols=2)"
+            return "figure(%s, cols=%d)" % (", ".join(self.pictures), self.r.randint(1, 3))
         if c == 19:
             return "norm(%s)" % self.vector(d, ["x"])
         return self.expr(self.r.randint(1, 5), ["x", "y"])
@@ -332,7 +336,7 @@ class Gen:
         return self.pick([
             "vars", "funcs", "ans", "clear %s" % self.pick(["x", "a", "f"]),
             "clear", "help %s" % self.pick(KNOWN_WORDS), "help",
-            'load "%s"' % (self.pick(self.files) if self.files else "p0.svg"),
+            'load "%s"' % (self.pick(self.files) if self.files else "missing.nabla"),
             "vectors", "quit", "exit()"])
 
     def script(self):
@@ -357,7 +361,7 @@ class Gen:
             opts.append("--digits=%s" % self.pick(["5", "17", "30", "45"]))
         if self.chance(0.1):
             opts.append("--format=%s" % self.pick(["csv", "json", "html", "markdown"]))
-        if self.chance(0.5):
+        if self.chance(0.7):
             opts.append("-k")
         return opts
 
