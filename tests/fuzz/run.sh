@@ -13,7 +13,9 @@
 # -rss_limit_mb=FUZZ_RSS_MB (default 2048; ASan's own overhead included),
 # -max_len per harness below. FUZZ_FLAGS adds libFuzzer flags (for a long
 # campaign: FUZZ_FLAGS='-fork=1 -ignore_crashes=1 -ignore_timeouts=1
-# -ignore_ooms=1' keeps going past findings and saves them all).
+# -ignore_ooms=1' keeps going past findings and saves them all), and
+# NABLA_FUZZ_SKIP=word,... makes the harnesses skip inputs containing
+# those strings (to step around a known finding being fixed elsewhere).
 set -u
 src=$1 dir=$(cd "$2" && pwd) # absolute: fuzz_script runs scripts elsewhere
 shift 2
@@ -42,6 +44,11 @@ for h in "$@"; do
     st=$?
     stats=$(grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$log" \
             | sed 's/^stat:://' | tr -s ' \n' ' ')
+    if [ -z "$stats" ]; then # -fork=N: the last progress line
+        stats=$(grep -E '^#[0-9]+: ' "$log" | tail -1 | awk '{
+            n = substr($1, 2) + 0; for (i = 2; i < NF; i++) if ($i == "time:") t = $(i + 1) + 0;
+            printf "%d executions in %d s (%d exec/s), %s", n, t, t ? n / t : 0, $0 }')
+    fi
     found=$(ls "$dir/findings/$name" | wc -l)
     if [ "$st" -ne 0 ] || [ "$found" -ne 0 ]; then
         echo "fuzz: $name FOUND something (status $st): $stats"
