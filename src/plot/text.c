@@ -265,6 +265,11 @@ static void tc_fill(void *ctx, const NbPath *p, NbColor c)
         by0 = fmin(by0, fmin(e[k].y0, e[k].y1));
         by1 = fmax(by1, fmax(e[k].y0, e[k].y1));
     }
+    if (ne == 0) { /* no finite edge: nothing to fill (the bounds are +-inf) */
+        free(e);
+        free(xs);
+        return;
+    }
     int ya = by0 > tc->cy0 ? (int)floor(by0) : tc->cy0;
     int yb = by1 < tc->cy1 ? (int)ceil(by1) : tc->cy1;
     for (int y = ya; ne && y < yb; y++) {
@@ -277,8 +282,9 @@ static void tc_fill(void *ctx, const NbPath *p, NbColor c)
         }
         qsort(xs, n, sizeof *xs, cmp_double);
         for (size_t k = 0; k + 1 < n; k += 2) {
-            double lo = fmax(ceil(xs[k] - 0.5), tc->cx0);
-            double hi = fmin(ceil(xs[k + 1] - 0.5), tc->cx1);
+            /* clamped both ways: a crossing of huge edges may be +-inf */
+            double lo = fmin(fmax(ceil(xs[k] - 0.5), tc->cx0), tc->cx1);
+            double hi = fmax(fmin(ceil(xs[k + 1] - 0.5), tc->cx1), tc->cx0);
             for (int x = (int)lo; x < (int)hi; x++, hits++)
                 put(tc, x, y, c, 0);
         }
