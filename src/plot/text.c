@@ -311,9 +311,18 @@ static void tc_circle(void *ctx, double cx, double cy, double r, NbColor fill,
     if (!isfinite(x + y + rs))
         return;
     double rr = fmax(rs, 0.5);
-    int ci = (int)floor(x), cj = (int)floor(y), centre = 0;
-    for (int j = (int)floor(y - rr - 1); j <= (int)ceil(y + rr + 1); j++)
-        for (int i = (int)floor(x - rr - 1); i <= (int)ceil(x + rr + 1); i++) {
+    /* Only the sub-pixels of the clip and a ring around it are visited: a
+     * marker far outside (the fuzzer's tangent point 4e12 sub-pixels
+     * away) or a huge radius would overflow int. Clamping keeps a point
+     * outside the clip outside it. */
+    double lx = fmax(floor(x - rr - 1), tc->cx0 - 1), hx = fmin(ceil(x + rr + 1), tc->cx1);
+    double ly = fmax(floor(y - rr - 1), tc->cy0 - 1), hy = fmin(ceil(y + rr + 1), tc->cy1);
+    if (lx > hx || ly > hy)
+        return;
+    int ci = (int)floor(fmin(fmax(x, lx), hx)), cj = (int)floor(fmin(fmax(y, ly), hy));
+    int centre = 0;
+    for (int j = (int)ly; j <= (int)hy; j++)
+        for (int i = (int)lx; i <= (int)hx; i++) {
             double d = hypot(i + 0.5 - x, j + 0.5 - y);
             int hit = 1;
             if (face.a > 0 && d <= rr)

@@ -161,6 +161,27 @@ static void test_fill_unbounded(void)
     nb_text_canvas_free(tc);
 }
 
+/* Circles the fuzzer found (a plot's tangent point far outside the x
+ * range: a marker 4e12 sub-pixels away, converted to int): one far
+ * outside paints nothing, one of a huge radius covers the canvas. */
+static void test_circle_unbounded(void)
+{
+    NbTextCanvas *tc = nb_text_canvas_new(4, 2, 0);
+    NbCanvas c;
+    nb_text_canvas_bind(tc, &c);
+    c.circle(c.ctx, 1e13, -1e13, 2, RED, NULL);
+    c.circle(c.ctx, -1e300, 8, 0.1, RED, NULL);
+    char *s = capture_canvas(tc);
+    CHECK_STR(s, "    \n    \n", "markers far outside the canvas paint nothing");
+    free(s);
+    c.circle(c.ctx, 16, 16, 1e12, RED, NULL);
+    s = capture_canvas(tc);
+    CHECK_STR(s, "\u28ff\u28ff\u28ff\u28ff\n\u28ff\u28ff\u28ff\u28ff\n",
+              "a disc of radius 1e12 covers every sub-pixel");
+    free(s);
+    nb_text_canvas_free(tc);
+}
+
 /* Text snaps to cells and later graphics leave it alone: "ab" left-aligned
  * at x = 8 (cell 1), middle at y = 8 (row 0); a black line along row 0's
  * top sub-pixels (y = 1) afterwards shows only in cells 0 and 3 as dots 1
@@ -410,6 +431,7 @@ int main(void)
     test_diagonal();
     test_fill();
     test_fill_unbounded();
+    test_circle_unbounded();
     test_text();
     test_figure();
     return check_done();
