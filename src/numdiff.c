@@ -23,6 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* C11's CMPLX: glibc defines it for GCC only; clang (the fuzzing build)
+ * has the same builtin. */
+#ifndef CMPLX
+#define CMPLX(x, y) __builtin_complex((double)(x), (double)(y))
+#endif
+
 /* A compiled function value carries a few roundings; KAPPA * eps bounds its
  * relative error on the functions nabla compiles (a handful of correctly
  * rounded operations and libm calls of at most ~1 ulp). */

@@ -265,6 +265,11 @@ static void tc_fill(void *ctx, const NbPath *p, NbColor c)
         by0 = fmin(by0, fmin(e[k].y0, e[k].y1));
         by1 = fmax(by1, fmax(e[k].y0, e[k].y1));
     }
+    if (ne == 0) { /* no finite edge: nothing to fill (the bounds are +-inf) */
+        free(e);
+        free(xs);
+        return;
+    }
     int ya = by0 > tc->cy0 ? (int)floor(by0) : tc->cy0;
     int yb = by1 < tc->cy1 ? (int)ceil(by1) : tc->cy1;
     for (int y = ya; ne && y < yb; y++) {
@@ -277,8 +282,9 @@ static void tc_fill(void *ctx, const NbPath *p, NbColor c)
         }
         qsort(xs, n, sizeof *xs, cmp_double);
         for (size_t k = 0; k + 1 < n; k += 2) {
-            double lo = fmax(ceil(xs[k] - 0.5), tc->cx0);
-            double hi = fmin(ceil(xs[k + 1] - 0.5), tc->cx1);
+            /* clamped both ways: a crossing of huge edges may be +-inf */
+            double lo = fmin(fmax(ceil(xs[k] - 0.5), tc->cx0), tc->cx1);
+            double hi = fmax(fmin(ceil(xs[k + 1] - 0.5), tc->cx1), tc->cx0);
             for (int x = (int)lo; x < (int)hi; x++, hits++)
                 put(tc, x, y, c, 0);
         }
@@ -305,9 +311,18 @@ static void tc_circle(void *ctx, double cx, double cy, double r, NbColor fill,
     if (!isfinite(x + y + rs))
         return;
     double rr = fmax(rs, 0.5);
-    int ci = (int)floor(x), cj = (int)floor(y), centre = 0;
-    for (int j = (int)floor(y - rr - 1); j <= (int)ceil(y + rr + 1); j++)
-        for (int i = (int)floor(x - rr - 1); i <= (int)ceil(x + rr + 1); i++) {
+    /* Only the sub-pixels of the clip and a ring around it are visited: a
+     * marker far outside (the fuzzer's tangent point 4e12 sub-pixels
+     * away) or a huge radius would overflow int. Clamping keeps a point
+     * outside the clip outside it. */
+    double lx = fmax(floor(x - rr - 1), tc->cx0 - 1), hx = fmin(ceil(x + rr + 1), tc->cx1);
+    double ly = fmax(floor(y - rr - 1), tc->cy0 - 1), hy = fmin(ceil(y + rr + 1), tc->cy1);
+    if (lx > hx || ly > hy)
+        return;
+    int ci = (int)floor(fmin(fmax(x, lx), hx)), cj = (int)floor(fmin(fmax(y, ly), hy));
+    int centre = 0;
+    for (int j = (int)ly; j <= (int)hy; j++)
+        for (int i = (int)lx; i <= (int)hx; i++) {
             double d = hypot(i + 0.5 - x, j + 0.5 - y);
             int hit = 1;
             if (face.a > 0 && d <= rr)

@@ -10,6 +10,7 @@
  * first row, and the shape of the output (rows, widths, escapes). */
 #include "check.h"
 
+#include <math.h>
 #include <stdint.h>
 
 #include "canvas.h"
@@ -105,6 +106,77 @@ static void test_fill(void)
     fill_rect(&c, 0, 0, 16, 16, RED);
     s = capture_canvas(tc);
     CHECK_STR(s, "\u28c0\u28f8  \n    \n", "monochrome fill: its boundary");
+    free(s);
+    nb_text_canvas_free(tc);
+}
+
+/* Fills the fuzzer found (tests/fuzz/gen_scripts.py: descend's contour of
+ * log(atan2(y, a), y) near 2^64, drawn as text): a path with every point
+ * at infinity has no finite edge, and its bounds are +-inf, which were
+ * converted to int (undefined behaviour: UBSan stopped the program); a
+ * path of huge finite points has crossings that overflow to +-inf. Both
+ * must paint what is inside the canvas, or nothing, and return. */
+static void test_fill_unbounded(void)
+{
+    NbTextCanvas *tc = nb_text_canvas_new(4, 2, 0);
+    NbCanvas c;
+    nb_text_canvas_bind(tc, &c);
+    fill_rect(&c, -INFINITY, -INFINITY, INFINITY, INFINITY, RED);
+    char *s = capture_canvas(tc);
+    CHECK_STR(s, "    \n    \n", "a fill at infinity paints nothing");
+    free(s);
+    fill_rect(&c, -1e308, -1e308, 1e308, 1e308, RED);
+    s = capture_canvas(tc);
+    CHECK_STR(s, "    \n    \n", "a fill of huge edges covering the canvas: no boundary "
+              "inside it, so monochrome shows nothing");
+    free(s);
+    nb_text_canvas_free(tc);
+    tc = nb_text_canvas_new(4, 2, 1);
+    nb_text_canvas_bind(tc, &c);
+    fill_rect(&c, -1.5e308, 0, 1.5e308, 16, RED);
+    s = capture_canvas(tc);
+    CHECK_STR(s,
+              "\033[48;2;255;0;0m    \033[0m\n"
+              "\033[48;2;255;255;255m    \033[0m\n",
+              "a band from x = -1.5e308 to 1.5e308, y = 0 to 16: the top row red");
+    free(s);
+    nb_text_canvas_free(tc);
+    /* the triangle below the diagonal y = x, its corners at +-1e308: a
+     * scanline's crossing of the diagonal overflows ((yc - y0)(x1 - x0) is
+     * about 1e615 in sub-pixels), and was converted to int; now the fill
+     * returns, and the bottom-left cell, inside the triangle, is red */
+    tc = nb_text_canvas_new(4, 2, 1);
+    nb_text_canvas_bind(tc, &c);
+    double x[3] = {-1e308, 1e308, -1e308}, y[3] = {-1e308, 1e308, 1e308};
+    unsigned char ops[3] = {NB_MOVE, NB_LINE, NB_LINE_CLOSE};
+    NbPath tri = {3, x, y, ops};
+    c.fill(c.ctx, &tri, RED);
+    s = capture_canvas(tc);
+    const char *row2 = s ? strchr(s, '\n') : NULL;
+    static const char red_cell[] = "\033[48;2;255;0;0m ";
+    CHECK(row2 && strncmp(row2 + 1, red_cell, sizeof red_cell - 1) == 0,
+          "a fill whose crossings overflow returns; bottom-left cell red");
+    free(s);
+    nb_text_canvas_free(tc);
+}
+
+/* Circles the fuzzer found (a plot's tangent point far outside the x
+ * range: a marker 4e12 sub-pixels away, converted to int): one far
+ * outside paints nothing, one of a huge radius covers the canvas. */
+static void test_circle_unbounded(void)
+{
+    NbTextCanvas *tc = nb_text_canvas_new(4, 2, 0);
+    NbCanvas c;
+    nb_text_canvas_bind(tc, &c);
+    c.circle(c.ctx, 1e13, -1e13, 2, RED, NULL);
+    c.circle(c.ctx, -1e300, 8, 0.1, RED, NULL);
+    char *s = capture_canvas(tc);
+    CHECK_STR(s, "    \n    \n", "markers far outside the canvas paint nothing");
+    free(s);
+    c.circle(c.ctx, 16, 16, 1e12, RED, NULL);
+    s = capture_canvas(tc);
+    CHECK_STR(s, "\u28ff\u28ff\u28ff\u28ff\n\u28ff\u28ff\u28ff\u28ff\n",
+              "a disc of radius 1e12 covers every sub-pixel");
     free(s);
     nb_text_canvas_free(tc);
 }
@@ -425,6 +497,8 @@ int main(void)
 {
     test_diagonal();
     test_fill();
+    test_fill_unbounded();
+    test_circle_unbounded();
     test_text();
     test_circle();
     test_dashes();
