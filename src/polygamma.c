@@ -96,8 +96,13 @@ static int direct_sum(mpfr_ptr t, mpfr_ptr tabs, unsigned long s,
     mpfr_t m;                     /* d^-s rounded down: T >= 2^elo */
     mpfr_init2(m, 64);
     mpfr_pow_si(m, v, -(long)s, MPFR_RNDD);
+    /* when d^-s overflows 64-bit exponents, -s*exp(d) bounds it; saturate
+     * (v may be 0 or huge: no signed overflow) */
+    long ev = mpfr_regular_p(v) ? (long)mpfr_get_exp(v) : 0;
+    long lim = LONG_MAX / 2 / ((long)s + 1);
     long lgn = 1, elo = mpfr_regular_p(m) ? (long)mpfr_get_exp(m) - 1
-                                          : -(long)s * (long)mpfr_get_exp(v);
+                        : ev > lim ? -LONG_MAX / 2 : ev < -lim ? LONG_MAX / 2
+                        : -(long)s * ev;
     mpfr_clear(m);
     while ((1UL << lgn) < nterms && lgn < 62)
         lgn++;

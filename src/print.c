@@ -30,6 +30,7 @@
  * parentheses by precedence levels: sum < product (also any leading minus)
  * < power < atom.
  */
+#include "nabla/limits.h"
 #include "nabla/print.h"
 #include "print_internal.h"
 
@@ -44,7 +45,7 @@
 
 #define NB_MAX_PLAIN_DECIMALS 20
 /* Recursion guard for the renderers: deeper output is elided. */
-#define NB_PRINT_MAX_DEPTH 20000
+#define NB_PRINT_MAX_DEPTH NB_MAX_PRINT_DEPTH
 
 /* ======================================================================
  * String buffer

@@ -31,12 +31,13 @@
  * sum, which distributes back to the same terms: nb_expand of both sides
  * is the same node, and they evaluate equal (tests/oracle/oracle_roundtrip).
  */
+#include "nabla/limits.h"
 #include "print_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define DISPLAY_MAX_DEPTH 20000
+#define DISPLAY_MAX_DEPTH NB_MAX_PRINT_DEPTH
 
 /* --- pointer map ------------------------------------------------------- */
 

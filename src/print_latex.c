@@ -16,6 +16,7 @@
  * overflow-free form fmax(x, 0.0) + log1p(exp(-fabs(x))). Numbers are
  * written with the digits that read back to the same double.
  */
+#include "nabla/limits.h"
 #include "nabla/print.h"
 #include "print_internal.h"
 
@@ -34,7 +35,7 @@ typedef struct Out {
     int c;        /* 1: C, 0: LaTeX */
 } Out;
 
-#define OUT_MAX_DEPTH 20000
+#define OUT_MAX_DEPTH NB_MAX_PRINT_DEPTH
 
 static void emit(Out *o, const NbExpr *e, int minlevel);
 

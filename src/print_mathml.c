@@ -18,6 +18,7 @@
  * UTF-8): − is U+2212, the invisible times U+2062, function application
  * U+2061.
  */
+#include "nabla/limits.h"
 #include "nabla/print.h"
 #include "print_internal.h"
 
@@ -32,7 +33,7 @@ enum { LV_SUM = 1, LV_PROD = 2, LV_POW = 4, LV_ATOM = 5 };
 #define TIMES "<mo>\xe2\x81\xa2</mo>"          /* U+2062 invisible times */
 #define APPLY "<mo>\xe2\x81\xa1</mo>"          /* U+2061 function application */
 #define CDOT "<mo>\xc2\xb7</mo>"               /* U+00B7 */
-#define OUT_MAX_DEPTH 20000
+#define OUT_MAX_DEPTH NB_MAX_PRINT_DEPTH
 
 typedef struct Out {
     NbBuf b;

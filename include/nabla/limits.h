@@ -69,6 +69,13 @@
  * work: (x + y + z)^1000 would have 501501 and is refused. */
 #define NB_MAX_EXPAND_TERMS (NB_MAX_NODES / 8)
 
+/* Nesting the printers (infix, display form, LaTeX, C, MathML) follow
+ * before they write "...": far above the parser's NB_MAX_DEPTH and what
+ * derivatives of such input reach, and within the C stack of a sanitizer
+ * build (their frames are several times larger; 20000 levels overflowed
+ * 8 MB under ASan). */
+#define NB_MAX_PRINT_DEPTH 5000
+
 /* Order of derivative accepted by diff(), taylor(). */
 #define NB_MAX_DIFF_ORDER 200
 
