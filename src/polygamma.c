@@ -203,6 +203,17 @@ out:
     return err;
 }
 
+/* a + b, saturated: the exponent bounds can be MPFR's special exponents
+ * (about -2^63 for a zero), whose sums must not overflow. */
+static long sat_add(long a, long b)
+{
+    if (b > 0 && a > LONG_MAX - b)
+        return LONG_MAX;
+    if (b < 0 && a < LONG_MIN - b)
+        return LONG_MIN;
+    return a + b;
+}
+
 /* t = psi^(n)(x), n >= 1; returns e with |t - psi^(n)(x)| <= 2^e, or
  * LONG_MAX when interrupted. */
 static long psi_approx(mpfr_ptr t, unsigned long n, mpfr_srcptr x)
@@ -222,8 +233,8 @@ static long psi_approx(mpfr_ptr t, unsigned long n, mpfr_srcptr x)
     mpfr_clear(f);
     long et = mpfr_regular_p(t) ? (long)mpfr_get_exp(t) - (long)mpfr_get_prec(t) + 2
                                 : LONG_MIN / 2;
-    long eb = e + ef;
-    return (eb > et ? eb : et) + 1;
+    long eb = sat_add(e, ef);
+    return sat_add(eb > et ? eb : et, 1);
 }
 
 /* Working precision at which a result whose terms cancel (odd order at a
