@@ -133,6 +133,11 @@ single() {
 single bench_diff bench_diff.c "${BENCH_DIFF_RUNS:-21}"
 single bench_descent bench_descent.c "${BENCH_DESCENT_STEPS:-1000000}" "$ROUNDS"
 single bench_numdiff bench_numdiff.c "$ROUNDS"
+# Pictures (issue 14): whole processes writing figures, nabla vs matplotlib
+# and gnuplot, and a picture at a pty; bench_pictures.sh takes its own
+# medians (knobs BENCH_PICTURE_RUNS, MATPLOTLIB_PYTHON: see the script).
+SINGLES="${SINGLES}bench_pictures|sh $B/bench_pictures.sh $BUILDDIR/nabla
+"
 # Start-up of a whole process, nabla -e '1+1' and bc, once per round.
 PROGS="${PROGS}bench_startup|sh $B/bench_startup.sh $BUILDDIR/nabla ${BENCH_STARTUP_RUNS:-200}
 "
@@ -229,6 +234,7 @@ section() {
 section bench_diff "symbolic derivatives of sin(x)*exp(-x^2/2) (median time, result size)"
 section bench_descent "gradient descent, 1M gd steps on Rosenbrock (ns per step; ratio to hand C)"
 section bench_numdiff "numeric differentiation: full hstudy, richardson vs mpmath, accuracy vs GSL"
+section bench_pictures "pictures: time to picture, whole process, nabla vs matplotlib and gnuplot"
 table startup "start-up, nabla -e 1+1 vs echo 1+1 | bc (median ns per process)" "nabla bc" "nabla/bc"
 grep '^INSTR' "$RES" | sort -u | awk 'BEGIN { printf "\ninstructions per program:" }
     { printf " %s=%s", $2, $3 } END { printf "\n" }'
