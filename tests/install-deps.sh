@@ -5,7 +5,7 @@ set -e
 need=""
 for p in gcc make autoconf automake libtool pkg-config \
          libgmp-dev libmpfr-dev libmpc-dev libreadline-dev \
-         libcairo2-dev libfreetype-dev libsixel-dev libcmark-dev \
+         libcairo2-dev libfreetype-dev libpng-dev libsixel-dev libcmark-dev \
          fonts-dejavu-core; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need="$need $p"
 done

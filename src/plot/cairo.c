@@ -497,50 +497,19 @@ uint32_t *nb_canvas_raster(NbDrawFn draw, void *arg, double scale, int *w,
     return c.pixels;
 }
 
-/* A growing byte buffer for cairo's PNG writer. */
-typedef struct Bytes {
-    unsigned char *p;
-    size_t n, cap;
-} Bytes;
-
-static cairo_status_t bytes_write(void *closure, const unsigned char *data,
-                                  unsigned int len)
-{
-    Bytes *b = closure;
-    if (len > b->cap - b->n) {
-        size_t cap = b->cap ? b->cap : 65536;
-        while (len > cap - b->n)
-            cap *= 2;
-        unsigned char *q = realloc(b->p, cap);
-        if (!q)
-            return CAIRO_STATUS_NO_MEMORY;
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, data, len);
-    b->n += len;
-    return CAIRO_STATUS_SUCCESS;
-}
-
 unsigned char *nb_canvas_png(NbDrawFn draw, void *arg, double scale,
                              size_t *len)
 {
     Cr c = {TO_IMAGE, scale, NULL, NULL, 0, 0, 0, NULL, 0, 0, NULL};
-    Bytes b = {NULL, 0, 0};
     if (!scale_ok(scale))
         return NULL;
     int bad = run(&c, draw, arg);
-    if (!bad && cairo_surface_write_to_png_stream(c.surf, bytes_write, &b) !=
-                    CAIRO_STATUS_SUCCESS)
-        bad = 1;
+    if (!bad)
+        cairo_surface_flush(c.surf);
+    unsigned char *png = bad ? NULL : nb_png_encode(c.pixels, c.w, c.h, len);
     release(&c);
     free(c.pixels);
-    if (bad) {
-        free(b.p);
-        return NULL;
-    }
-    *len = b.n;
-    return b.p;
+    return png;
 }
 
 int nb_canvas_write_pdf(NbDrawFn draw, void *arg, FILE *out)

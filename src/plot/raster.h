@@ -19,6 +19,11 @@ uint32_t *nb_figure_raster(const NbFigure *f, double scale, int *w, int *h);
  * drawing may follow. */
 void nb_plot_font_cleanup(void);
 
+/* The PNG (8-bit RGB, composited over white) of w x h pixels of
+ * premultiplied ARGB32, row stride w (png.c): malloc'd, *len set; NULL
+ * when memory ran out or libpng failed. */
+unsigned char *nb_png_encode(const uint32_t *argb, int w, int h, size_t *len);
+
 /* Largest raster, in device pixels (512 MiB of ARGB32). */
 #define NB_RASTER_MAX_PIXELS (1L << 27)
 
