@@ -546,24 +546,6 @@ static const char **columns(const Ctx *c, const char *lead,
     return cols;
 }
 
-static void point_row(const Ctx *c, NbTable *t, const NbDescentResult *r,
-                      size_t pt, char *lead, char **tail, size_t ntail)
-{
-    size_t k = 0;
-    char **cells = xcalloc(c->n + ntail + 3, sizeof *cells);
-    cells[k++] = lead;
-    for (size_t j = 0; j < c->n; j++)
-        cells[k++] = cell_x(c, r, pt, j);
-    cells[k++] = cell_f(c, r, pt);
-    cells[k++] = cell_g(c, r, pt);
-    for (size_t j = 0; j < ntail; j++)
-        cells[k++] = tail[j];
-    nb_table_row(t, (const char *const *)cells);
-    for (size_t j = 0; j < k; j++)
-        free(cells[j]);
-    free(cells);
-}
-
 /* A row of a table of runs: [run number when run > 0], label, [step],
  * the point, f, |grad|, then the tail cells. Takes label, step and tail. */
 static void run_row(const Ctx *c, NbTable *t, const NbDescentResult *r,
@@ -591,6 +573,14 @@ static void run_row(const Ctx *c, NbTable *t, const NbDescentResult *r,
     for (size_t j = 0; j < k; j++)
         free(cells[j]);
     free(cells);
+}
+
+/* A row of one descent's path: lead (the step), the point, f, |grad|,
+ * then the tail cells. Takes lead and tail. */
+static void point_row(const Ctx *c, NbTable *t, const NbDescentResult *r,
+                      size_t pt, char *lead, char **tail, size_t ntail)
+{
+    run_row(c, t, r, pt, 0, lead, NULL, tail, ntail);
 }
 
 /* JSON summary: verdict, steps, evaluations, the final point, f. */
