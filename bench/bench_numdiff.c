@@ -79,7 +79,7 @@ static void bench_hstudy(int runs)
  * reference to 1 ulp, and at a generic point near it, x0 (1 + sqrt(2)/1024)
  * to 256 bits, where both answers are checked against each other. The
  * generic points are the fair figure: short binary fractions such as 0.5
- * land exactly on the grid of mpfn's tables (src/mpfn.c), where exp and
+ * land exactly on the grid of midprec's tables (src/mathfn/midprec.c), where exp and
  * sin_cos skip their series. mpmath runs in bench/mpmath_diff.py, started
  * once per set with every case, in the same run. */
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # gen-reference.sh — write the reference of every built-in, constant, command
-# and statement, from nabla's own help (which reads src/builtins.c and the
+# and statement, from nabla's own help (which reads src/core/builtins.c and the
 # command tables), so the reference cannot drift from the program.
 #   sh doc/gen-reference.sh ./nabla > doc/reference.md
 # tests/cli/reference.sh fails when doc/reference.md is out of date.

@@ -7,7 +7,7 @@
 # Plain gcov, nothing else: for every object's notes file (*.gcno), run
 # from the build directory (sources are named relative to it), gcov writes the annotated source to stdout (-t); a line counts as executable
 # when gcov gives it a count, and as covered when some object ran it (a
-# source compiled into two objects, such as src/term.c, is merged line by
+# source compiled into two objects, such as src/cli/term.c, is merged line by
 # line). Lines gcov marks "-" (comments, declarations) count for nothing.
 # An object that never ran (no *.gcda) counts all its lines as missed.
 set -u

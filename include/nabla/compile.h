@@ -14,7 +14,7 @@
  * nb_run_block() take caller-provided scratch from nb_program_scratch(), so
  * one program can run in several places at once. (After 4096 double runs,
  * or at its first whole block, the program caches native code for itself,
- * published atomically, on x86-64: see src/jit.h; it computes the same
+ * published atomically, on x86-64: see src/exec/jit.h; it computes the same
  * bits.) An MPFR or complex VM owns
  * its registers; free it with its own _free().
  */
@@ -99,24 +99,24 @@ void nb_mpfr_vm_free(NbMpfrVm *vm);
 /* x[nvars] in (any precision), out[nout] out (rounded to their precision). */
 void nb_run_mpfr(NbMpfrVm *vm, mpfr_srcptr const *x, mpfr_ptr const *out);
 
-/* Divided-difference arithmetic in MPFR (src/vm_delta.c), for Ridders'
+/* Divided-difference arithmetic in MPFR (src/exec/vm_divdiff.c), for Ridders'
  * fast path: output 0 of p at the point x and its increments
  * df[k] = f(x + dx[k] e_var) - f(x) at `nodes` nearby points along
  * variable var, each to about prec bits relative to itself (no
  * cancellation between nearby values; each built-in function evaluated
- * once, at x, to a few ulps: exp, log, sin and cos by src/mpfn.c, not
- * correctly rounded). nb_delta_vm_new: NULL when p has an opcode without an
+ * once, at x, to a few ulps: exp, log, sin and cos by src/mathfn/midprec.c, not
+ * correctly rounded). nb_divdiff_vm_new: NULL when p has an opcode without an
  * increment rule (the CALL built-ins) or prec is out of range; p must
  * outlive the VM. nb_run_delta: 0, or -1 when a value is not finite or
  * leaves a rule's domain (abs or relu crossing 0, a power's base not
  * positive); then the caller evaluates values the plain way. f and df[k]
  * are rounded to their own precisions; f may be NULL, and then values no
  * rule reads are not computed (log(1 + x^2) evaluates no logarithm). */
-typedef struct NbDeltaVm NbDeltaVm;
-NbDeltaVm *nb_delta_vm_new(const NbProgram *p, mpfr_prec_t prec,
+typedef struct NbDivdiffVm NbDivdiffVm;
+NbDivdiffVm *nb_divdiff_vm_new(const NbProgram *p, mpfr_prec_t prec,
                            size_t nodes);
-void nb_delta_vm_free(NbDeltaVm *vm);
-int nb_run_delta(NbDeltaVm *vm, mpfr_srcptr const *x, size_t var,
+void nb_divdiff_vm_free(NbDivdiffVm *vm);
+int nb_run_delta(NbDivdiffVm *vm, mpfr_srcptr const *x, size_t var,
                  mpfr_srcptr const *dx, mpfr_ptr f, mpfr_ptr const *df);
 
 /* Complex double, for complex-step. The program must be analytic. */

@@ -17,12 +17,9 @@
 
 #include "nabla/expr.h"
 #include "nabla/diag.h"
+#include "nabla/interrupt.h" /* the long evaluations poll nb_interrupted */
 
 #define NB_PREC_DOUBLE 0L
-
-/* Set by the SIGINT handler; long loops poll it and stop with
- * NB_ERR_INTERRUPTED. The library never installs a handler itself. */
-extern volatile int nb_interrupted;
 
 /* e must have no free variables. Returns an NB_NUM when e is exact rational
  * arithmetic (folded already by the constructors, or checked here: 1/0 and

@@ -19,4 +19,5 @@
 #include "nabla/descent.h"
 #include "nabla/plot.h"
 #include "nabla/progress.h"
+#include "nabla/interrupt.h"
 #endif

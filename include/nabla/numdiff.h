@@ -5,9 +5,9 @@
  *   - the finite-difference methods (forward, backward, central, five-point),
  *     Ridders' extrapolation ("richardson") with an honest error estimate,
  *     and the complex step, each in hardware double and in MPFR at any
- *     precision (src/numdiff.c);
+ *     precision (src/numeric/numdiff.c);
  *   - the h sweep of hstudy() with its exact reference and its
- *     truncation + rounding model (src/hstudy.c);
+ *     truncation + rounding model (src/numeric/hstudy.c);
  *   - the commands nderiv, hstudy and gradcheck, and hstudy's log-log SVG
  *     (to="file.svg"), in src/cmd_numdiff.c.
  *
@@ -154,7 +154,7 @@ int nb_gradcheck_point(const NbProgram *f, const NbProgram *g,
                        double *claimed, double *numeric, double *rel,
                        int *ok, NbDiag *d);
 
-/* ---- hstudy (src/hstudy.c) --------------------------------------------- */
+/* ---- hstudy (src/numeric/hstudy.c) --------------------------------------------- */
 
 #define NB_HSTUDY_MAX_PRECS 16
 

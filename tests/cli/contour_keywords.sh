@@ -1,4 +1,4 @@
-# contour_keywords.sh — contour's point= and path= (src/cmd_plot.c): the
+# contour_keywords.sh — contour's point= and path= (src/session/cmd_plot.c): the
 # partial derivatives written beside a point are the closed forms, a path
 # of points is a line with its two end markers.
 

@@ -1,5 +1,5 @@
 # descent_picture.sh — the box of descend's picture when no x=, y= are
-# given (src/plot_descent.c): each coordinate's path extent, 1.5 times as
+# given (src/session/plot_descent.c): each coordinate's path extent, 1.5 times as
 # wide, at least 1, centred. From [1, 0] on x^2 + y^2 (rate 0.1, 3 steps)
 # x goes 1 -> 0.512: width 0.488 * 1.5 < 1, so x in [0.256, 1.256] (ticks
 # 0.3 .. 1.2); y stays 0: width 1.5, y in [-0.75, 0.75] (ticks -0.6 ..

@@ -2,7 +2,7 @@
 # (issue 15). Timeouts are generous (a quadratic path takes minutes).
 tmp=$(mktemp -d)
 
-# 200000 definitions in a few seconds: names are hashed (src/nametab.c),
+# 200000 definitions in a few seconds: names are hashed (src/util/nametab.c),
 # they were looked up one by one (90 s).
 n=200000
 [ -n "$VALGRIND" ] && n=20000

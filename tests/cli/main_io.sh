@@ -1,4 +1,4 @@
-# main_io.sh — the program's own input and output errors (src/main.c) and
+# main_io.sh — the program's own input and output errors (src/cli/main.c) and
 # the PDF backend (src/plot/output.c): a script that cannot be read is
 # status 2, as a missing file is; a page or picture that cannot be written
 # is an error naming the path, status 1.

@@ -1,4 +1,4 @@
-# picture_values.sh — pictures as values and as text (src/picture.c):
+# picture_values.sh — pictures as values and as text (src/session/picture.c):
 # what a picture variable prints as, and `set plots text`, whose size
 # follows the rule of picture.c's text_size: 80 columns when stdout is no
 # terminal, rows = 80 * height/width / 2 rounded (a cell is about twice as

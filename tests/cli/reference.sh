@@ -61,7 +61,7 @@ rm -f "$tmp"
 
 # built-in rows still say what their example prints ("sin(0) -> 0"): help
 # shows the real output instead, and the claim must agree with it
-grep -o '"[^"]* -> [^"]*"' "$SRCDIR/src/builtins.c" | sed 's/^"//; s/"$//' |
+grep -o '"[^"]* -> [^"]*"' "$SRCDIR/src/core/builtins.c" | sed 's/^"//; s/"$//' |
 while IFS= read -r ex; do
     check_out "built-in example: $ex" 0 "${ex#* -> }" -- nb -e "${ex%% -> *}"
 done

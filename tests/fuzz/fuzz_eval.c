@@ -9,7 +9,7 @@
  * variables. The program is compiled twice: one copy stays on the
  * interpreter (nb__jit_off while it runs), the other gets native code.
  *
- * Properties (NaN payloads aside; src/jit.h and compile.h promise these):
+ * Properties (NaN payloads aside; src/exec/jit.h and compile.h promise these):
  *  1. interpreter == native code (nb_program_point_fn), bit for bit;
  *  2. nb_run_block_exact == interpreter, bit for bit, on both copies;
  *     nb_run_block == interpreter bit for bit when the program has no
@@ -38,8 +38,8 @@
 #include <math.h>
 
 #include "nabla/nabla.h"
-#include "compile_internal.h"
-#include "jit.h"
+#include "exec/compile_internal.h"
+#include "exec/jit.h"
 #include "fuzz_common.h"
 #include "../unit/mini_lower.h"
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # gen-dict.sh — the libFuzzer dictionary of nabla's tokens, from nabla's own
-# help (which reads src/builtins.c and the command tables) plus the fixed
+# help (which reads src/core/builtins.c and the command tables) plus the fixed
 # tokens of the grammar (parse.h, lex.h):
 #   sh tests/fuzz/gen-dict.sh ./nabla > tests/fuzz/nabla.dict
 # tests/cli/fuzz.sh fails when tests/fuzz/nabla.dict is out of date.

@@ -41,7 +41,7 @@
 
 #include "nabla/compile.h"
 #include "nabla/builtins.h"
-#include "../../src/compile_internal.h"
+#include "exec/compile_internal.h"
 #include "../unit/check.h"
 
 #define NEXPR 2000     /* a tenth under valgrind (tests/run.sh sets VALGRIND) */

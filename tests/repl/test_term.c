@@ -1,4 +1,4 @@
-/* test_term.c — terminal picture detection and display (src/term.c) on
+/* test_term.c — terminal picture detection and display (src/cli/term.c) on
  * pseudo-terminals we play the terminal of.
  *
  * A child process runs the code under test on the pty's slave side; we
@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "term.h"
+#include "cli/term.h"
 
 static double now_ms(void)
 {

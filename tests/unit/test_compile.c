@@ -14,7 +14,7 @@
 #include "nabla/compile.h"
 #include "nabla/builtins.h"
 #include "nabla/eval.h"
-#include "../../src/compile_internal.h"
+#include "exec/compile_internal.h"
 #include "check.h"
 
 typedef const NbExpr *Ex;

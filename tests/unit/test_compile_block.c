@@ -1,5 +1,5 @@
 /* test_compile_block.c — the block VM's two modes and its vectorised
- * kernels (src/vm_block_math.c).
+ * kernels (src/mathfn/block_math.c).
  *
  * Expected values come from MPFR at 256 bits, never from the code under
  * test: each kernel's error is measured in ulps of the exact result over
@@ -18,8 +18,8 @@
 #include "nabla/compile.h"
 #include "nabla/builtins.h"
 #include "nabla/simplify.h"
-#include "../../src/compile_internal.h"
-#include "../../src/vm_block_math.h"
+#include "exec/compile_internal.h"
+#include "mathfn/block_math.h"
 #include "check.h"
 
 typedef const NbExpr *Ex;

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "nabla/nabla.h"
-#include "../../src/compile_internal.h"
-#include "../../src/jit.h"
+#include "exec/compile_internal.h"
+#include "exec/jit.h"
 #include "check.h"
 #include "same_descent.h"
 #include "mini_lower.h"

@@ -1,4 +1,4 @@
-/* test_expr.c — the hash-consed expression store (src/expr.c).
+/* test_expr.c — the hash-consed expression store (src/core/expr.c).
  *
  * Interning (equal structure is the same node), dense ids, the canonical
  * order nb_expr_cmp (a total order that does not depend on creation order),

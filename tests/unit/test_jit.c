@@ -1,4 +1,4 @@
-/* test_jit.c — the x86-64 JIT (src/jit.h) against the interpreter
+/* test_jit.c — the x86-64 JIT (src/exec/jit.h) against the interpreter
  * (vm_double.c), which oracle_vm checks against MPFR: the same bits at
  * every point, both entry points (one point; registers in place), on
  * random seeded programs (NB_TEST_SEED replays) over every built-in and
@@ -17,9 +17,9 @@
 #include <string.h>
 
 #include "nabla/nabla.h"
-#include "../../src/compile_internal.h"
-#include "../../src/jit.h"
-#include "../../src/vm_block_math.h"
+#include "exec/compile_internal.h"
+#include "exec/jit.h"
+#include "mathfn/block_math.h"
 #include "check.h"
 #include "mini_lower.h"
 #include "same_descent.h"

@@ -5,7 +5,7 @@
  * (name), S:text (string as written), the character for punctuation,
  * ** .. NL EOF, and ERR@LINE:COL:message for a lexical error.
  */
-#include "../../src/lex.h"
+#include "front/lex.h"
 #include "nabla/limits.h"
 #include "check.h"
 

@@ -16,7 +16,7 @@
 
 #define NVARS 3
 #include "rand_expr.h"
-#include "../../src/compile_internal.h"
+#include "exec/compile_internal.h"
 #include "check.h"
 
 #define NEXPR 1200      /* a tenth under valgrind */

@@ -1,9 +1,9 @@
-/* test_nametab.c — the name table (src/nametab.c) against a plain array:
+/* test_nametab.c — the name table (src/util/nametab.c) against a plain array:
  * random puts and deletes, then every name looked up. Deletion by
  * backward shift is the part worth checking: a wrong shift loses names
  * that were placed after a collision. */
 #include "check.h"
-#include "nametab.h"
+#include "util/nametab.h"
 
 enum { NAMES = 3000, OPS = 20000 };
 

@@ -2,7 +2,7 @@
  * quotients, sqrt, factoring, term order), LaTeX and C output.
  *
  * Expected strings are written by hand from SPEC §2-§3 and the rules in
- * print.c / print_display.c; numbers from their closed forms (Python's repr
+ * print.c / print_arrange.c; numbers from their closed forms (Python's repr
  * for doubles, the digits of pi). The C output of a dozen derivatives is
  * compiled with the system C compiler and its values compared with nabla's
  * MPFR evaluation (skipped, with a note, when no compiler runs).

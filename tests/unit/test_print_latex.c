@@ -1,4 +1,4 @@
-/* test_print_latex.c — the LaTeX and C printers (src/print_latex.c):
+/* test_print_latex.c — the LaTeX and C printers (src/print/print_latex.c):
  * every built-in's LaTeX and C spelling, numbers of every kind (exact,
  * double, MPFR, infinities, NaN, exponents), powers and quotients, names
  * and strings, vectors, and the size and depth limits.

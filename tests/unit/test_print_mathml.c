@@ -1,4 +1,4 @@
-/* test_print_mathml.c — presentation MathML for pages (src/print_mathml.c):
+/* test_print_mathml.c — presentation MathML for pages (src/print/print_mathml.c):
  * the built-ins' names as a reader writes them, numbers of every kind,
  * powers and quotients, names, strings, constants, vectors, and the depth
  * and size limits. Expected markup is written by hand from the rules in

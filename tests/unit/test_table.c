@@ -1,4 +1,4 @@
-/* test_table.c — tables in every format (src/table.c, contract in
+/* test_table.c — tables in every format (src/print/table.c, contract in
  * include/nabla/table.h and SPEC §9): one table with a summary, a block
  * and a note printed as text, CSV, JSON Lines, HTML and Markdown, written
  * out by hand from the rules in table.h; and the cell helpers: JSON's

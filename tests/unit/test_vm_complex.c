@@ -1,11 +1,11 @@
-/* test_vm_complex.c — the complex VMs (src/vm_complex.c): every opcode and
+/* test_vm_complex.c — the complex VMs (src/exec/vm_complex.c): every opcode and
  * every analytic built-in through nb_run_complex (long double complex) and
  * nb_run_mpc (GNU MPC), as complex-step differentiation uses them.
  *
  * The reference is independent of the code under test: for an analytic f,
  * f(x + ih) = f(x) + ih f'(x) - h^2 f''(x)/2 + ..., so with a tiny h the
  * real part is f(x) and the imaginary part over h is f'(x), both to far
- * below the tolerances used; f and f' (the symbolic derivative, src/diff.c)
+ * below the tolerances used; f and f' (the symbolic derivative, src/core/diff.c)
  * are evaluated by the real MPFR VM at 256 bits. Each expression is chosen
  * to produce one opcode or superinstruction of compile_internal.h
  * (ORDER NB_OP), and the real parts of non-analytic programs are NaN, never
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 
 #include "nabla/nabla.h"
-#include "../../src/compile_internal.h"
+#include "exec/compile_internal.h"
 #include "check.h"
 #include "mini_lower.h"
 

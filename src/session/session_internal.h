@@ -1,0 +1,121 @@
+/* session_internal.h — the session's state, shared by session.c (statements,
+ * commands, printing) and lower.c (syntax tree -> expression store). */
+#ifndef NABLA_SESSION_INTERNAL_H
+#define NABLA_SESSION_INTERNAL_H
+
+#include "nabla/session.h"
+#include "nabla/command.h"
+#include "nabla/eval.h"
+#include "util/nametab.h"
+
+typedef struct NbVar {
+    char *name;
+    const NbExpr *value;    /* canonical, possibly symbolic (sin(1) stays) */
+    int decimal;            /* its statement had a decimal literal */
+} NbVar;
+
+/* A user function as the session stores it: fn first, so the NbUserFn
+ * pointers handed out can be converted back. */
+typedef struct NbFnRec {
+    NbUserFn fn;
+    int decimal;            /* its body had a decimal literal */
+} NbFnRec;
+
+struct NbSession {
+    NbSessionOpts o;
+    NbStore *st;
+    NbEvalCache *cache;     /* trial evaluations of the current statement */
+
+    NbVar *vars;
+    size_t nvars, vars_cap;
+    NbUserFn **fns;         /* owned; pointers stay put while they live */
+    size_t nfns, fns_cap;
+    NbNameTab var_index;    /* name -> index in vars + 1 */
+    NbNameTab fn_index;     /* name -> its NbUserFn * */
+    NbUserFn **tmpfns;      /* built-ins passed by name to commands, */
+    size_t ntmpfns, tmpfns_cap; /* freed after each statement */
+
+    /* The statement being run: where diagnostics point. */
+    const char *file, *src;
+    size_t srclen;
+    const NbAst *top;       /* the statement's whole expression: a command
+                               there may return NB_NOTHING */
+    int top_is_statement;   /* top is an expression statement (its value
+                               is only printed), not an assigned value */
+    const char *defining;   /* function whose body is being lowered */
+    int decimal;            /* the statement used a decimal literal (0.1,
+                               1e-5), directly or through a variable or
+                               function: its exact results print as
+                               decimals when they have one, else as
+                               fractions (1/3 + 1/6 is 1/2, 0.1 + 0.2 is
+                               0.3) */
+    size_t nparams;
+    const char *const *params;
+    int load_depth;
+
+    const NbExpr *ans;      /* the last statement's value (NULL: none yet) */
+    int ans_decimal;
+    const char *bound;      /* while a command argument is lowered: the
+                               first name in it replaced by a number */
+    NbPos bound_pos;
+
+    unsigned char *closed;  /* per node id: 0 unknown, 1 closed, 2 not */
+    size_t closed_cap;
+
+    const NbExpr **scratch; /* nb_args_function() variables */
+    size_t scratch_cap;
+
+    size_t path_nvars, path_npts;
+    double *path_coords, *path_f;
+
+    NbFigure **figs;        /* pictures held as values (picture.c) */
+    const NbExpr **fig_vals;
+    size_t nfigs, figs_cap, fig_serial;
+};
+
+/* lower.c */
+const NbExpr *nb_lower(NbSession *s, const NbAst *a, NbDiag *d);
+int nb_closed(NbSession *s, const NbExpr *e);
+const NbExpr *nb_lower_fail(NbSession *s, NbDiag *d, NbPos pos);
+void nb_fill_line(NbSession *s, NbDiag *d);
+const char *nb_suggest(NbSession *s, const char *name, int functions_only);
+NbVar *nb_var_find(NbSession *s, const char *name);
+NbUserFn *nb_fn_find(NbSession *s, const char *name);
+int nb_is_constant_name(const char *name);
+/* The name in list (NULL-terminated) closest to name, or NULL. */
+const char *nb_closest_name(const char *name, const char *const *list);
+
+/* lower_vec.c: op applied elementwise over n values (SPEC §2): vectors
+ * of one shape, numbers used at every element; op on the numbers
+ * themselves when none is a vector. A string anywhere, or vectors of
+ * different shapes, is an error at pos. */
+typedef const NbExpr *(*NbLowerOp)(NbSession *s, size_t n,
+                                   const NbExpr *const *args, void *ctx,
+                                   NbDiag *d);
+const NbExpr *nb_lower_map(NbSession *s, size_t n, const NbExpr *const *args,
+                           NbPos pos, NbLowerOp op, void *ctx, NbDiag *d);
+/* p[i] (NB_AST_INDEX) and a..b step s (NB_AST_RANGE with a step). */
+const NbExpr *nb_lower_index(NbSession *s, const NbAst *a, NbDiag *d);
+const NbExpr *nb_lower_range(NbSession *s, const NbAst *a, NbDiag *d);
+
+/* session.c: the whole of path, malloc'd and NUL-terminated; on failure
+ * *why is the reason ("No such file or directory", "Is a directory"). */
+int nb_read_file(const char *path, char **text, size_t *len, const char **why);
+
+/* session.c: e as a statement would show it (its number when closed),
+ * exact values in decimal or fraction form as `decimal` says (NbVar,
+ * NbFnRec). NULL when the evaluation fails (d set). Caller frees. */
+char *nb_session_display(NbSession *s, const NbExpr *e, int decimal, NbDiag *d);
+
+/* picture.c: after a statement, free the pictures no variable holds; at
+ * the end, all of them. Show a picture as `set plots` says (1 when it was
+ * drawn). A picture value's text when it is not drawn (malloc'd). */
+void nb_pictures_collect(NbSession *s);
+void nb_pictures_free(NbSession *s);
+int nb_session_show(NbSession *s, const NbFigure *f);
+char *nb_picture_text(const NbFigure *f);
+
+/* help.c: `help` (topic NULL) and `help NAME` on the session's out. */
+int nb_session_help(NbSession *s, const char *topic, NbDiag *d);
+
+#endif
