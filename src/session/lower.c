@@ -122,13 +122,15 @@ static void consider(const char *cand, void *ctx)
     Best *b = ctx;
     size_t len = strlen(b->name);
     size_t dist = edit_distance(b->name, cand);
-    /* a typed prefix of a longer name ("sigm" for sigmoid) also counts */
-    if (len >= 3 && strncmp(cand, b->name, len) == 0 && dist > 1)
+    /* a typed prefix of a longer name ("lgam" for lgamma) also counts,
+     * whatever the edits a name that short is otherwise allowed */
+    int prefix = len >= 3 && strncmp(cand, b->name, len) == 0;
+    if (prefix && dist > 1)
         dist = 2;
     size_t allowed = (len + 1) / 3 ? (len + 1) / 3 : 1;
     /* a suggestion keeps more of the name than it changes: every
      * one-letter name is one edit from every other (help x is not f) */
-    if (dist == 0 || dist > 2 || dist > allowed || dist >= len)
+    if (dist == 0 || dist > 2 || (dist > allowed && !prefix) || dist >= len)
         return;
     if (!b->best || dist < b->dist) {
         b->best = cand;

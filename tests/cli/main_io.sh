@@ -23,3 +23,14 @@ check_out pdf-written 0 "%PDF-
 %%EOF
 1" -- _pdf_facts
 rm -rf "$_pdf_dir"
+
+# -o naming a directory: the page is written to a temporary beside it,
+# the rename over the directory fails, and the temporary is removed
+_mio_dir=$(mktemp -d)
+mkdir "$_mio_dir/out.html"
+check_err page-output-directory 1 "nabla: error: cannot write '$_mio_dir/out.html': Is a directory" \
+    -- nb --format=html -o "$_mio_dir/out.html" -e '1'
+[ "$(ls -A "$_mio_dir")" = "out.html" ] && [ -z "$(ls -A "$_mio_dir/out.html")" ] &&
+    echo "PASS cli/page-output-directory leaves no temporary" ||
+    echo "FAIL cli/page-output-directory leaves no temporary: $(ls -A "$_mio_dir")"
+rm -rf "$_mio_dir"

@@ -271,6 +271,42 @@ static void banner_first(const char *nabla, const char *home)
     unlink(path);
 }
 
+/* Whether some line of buf holds the words of want[] in order. */
+static int line_in_order(const char *buf, const char *const *want, int n)
+{
+    for (const char *l = buf; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+        const char *e = strchr(l, '\n'), *p = l;
+        int k = 0;
+        while (k < n && (p = strstr(p, want[k])) != NULL && (!e || p < e))
+            p += strlen(want[k++]);
+        if (k == n)
+            return 1;
+    }
+    return 0;
+}
+
+/* A picture at the prompt goes to the terminal (main.c asks the terminal
+ * for its protocol at the first one; "dumb" answers nothing, so text):
+ * braille dots, and the ticks of [0, 1] in steps of 0.2 on one line. */
+static void picture_at_prompt(const char *nabla, const char *home)
+{
+    Term t;
+    CHECK(start(&t, nabla, home), "session for pictures starts");
+    expect(&t, "> ", 5);
+    static const char *const ticks[] = {"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"};
+    for (int i = 0; i < 2; i++) {   /* the second asks the terminal no more */
+        mark(&t);
+        type(&t, "plot(x, x=0..1, samples=3)\n");
+        int done = expect(&t, "\n> ", 10);
+        CHECK(done && strstr(t.buf, "\xe2\xa1\xa0") &&
+              line_in_order(t.buf, ticks, 6),
+              "picture %d drawn at the terminal in braille with the ticks "
+              "0.0 .. 1.0", i + 1);
+    }
+    type(&t, "\004");
+    CHECK(finish(&t, 5) == 0, "^D after pictures quits with status 0");
+}
+
 int main(void)
 {
     const char *nabla = getenv("NABLA");
@@ -360,6 +396,7 @@ int main(void)
     names_and_completion(nabla, home);
     interrupt_keeps_line(nabla, home);
     banner_first(nabla, home);
+    picture_at_prompt(nabla, home);
 
     char hist[256];
     snprintf(hist, sizeof hist, "%s/.nabla_history", home);

@@ -473,6 +473,27 @@ static void test_mpfr(void)
     CHECK(r && r->verdict == NB_VERDICT_CONVERGED && r->steps == 1,
           "mpfr newton: one step on a quadratic");
     nb_descent_result_free(r);
+    /* no exact options: the double rate 0.125 is exact, so 20 steps give
+     * x = -8 * (1 - 2/8)^20 = -8 * 3^20 / 4^20 exactly at 200 bits */
+    o.method = NB_DESCENT_GD;
+    o.steps = 20;
+    o.rate = 0.125;
+    o.tol = 0;
+    r = nb_descent_run_mpfr(&obj, &o, NULL, prec, s, NULL);
+    mpfr_set_ui(t, 3, MPFR_RNDN);
+    mpfr_div_ui(t, t, 4, MPFR_RNDN);
+    mpfr_pow_ui(t, t, 20, MPFR_RNDN);
+    mpfr_mul_si(t, t, -8, MPFR_RNDN);
+    CHECK(r && r->steps == 20 && mpfr_equal_p(r->m_x + (r->npts - 1) * 2, t),
+          "mpfr without exact options: x = -8*(3/4)^20 exactly");
+    nb_descent_result_free(r);
+    NbObjective donly = {.n = 2, .fg = bowl};
+    NbDiag d = NB_DIAG_INIT;
+    r = nb_descent_run_mpfr(&donly, &o, NULL, prec, s, &d);
+    CHECK(!r && d.code == NB_ERR_ARGS, "an objective without MPFR code");
+    CHECK_STR(d.msg, "this objective cannot be evaluated in MPFR",
+              "is refused at MPFR precision");
+    nb_diag_clear(&d);
     mpfr_clears(start[0], start[1], rate, x, y, t, (mpfr_ptr)0);
     mpfr_clear(&s[0]);
     mpfr_clear(&s[1]);
