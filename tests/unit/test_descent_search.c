@@ -18,7 +18,7 @@
  */
 #include <math.h>
 #include "check.h"
-#include "descent_internal.h"
+#include "descent/descent_internal.h"
 
 typedef enum { QUAD, QUAD_DOMAIN, RAY, CLIFF, UPHILL } Kind;
 

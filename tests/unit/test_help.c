@@ -14,7 +14,7 @@
 #include "nabla/nabla.h"
 #include "nabla/builtins.h"
 #include "nabla/command.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "check.h"
 
 typedef struct Mem {

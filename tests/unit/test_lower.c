@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "nabla/nabla.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 #include "check.h"
 
 static void test_constants(void)
