@@ -36,7 +36,7 @@
  *   f the fn field (every built-in takes one or two arguments), - unused.
  * Semantics are written for the double VM; the other VMs do the same
  * operation in their arithmetic. ORDER NB_OP: the VMs' label tables and
- * nb_op_names[] follow this list. */
+ * nbi_op_names[] follow this list. */
 #define NB_OPS(X)                                                          \
     X(MOV,     "r--")  /* d = a */                                         \
     X(LOADK,   "k--")  /* d = K[a] */                                      \
@@ -98,8 +98,8 @@ typedef enum NbOp {
     NB_OP__COUNT
 } NbOp;
 
-extern const char *const nb_op_names[NB_OP__COUNT];
-extern const char nb_op_sigs[NB_OP__COUNT][4];
+extern const char *const nbi_op_names[NB_OP__COUNT];
+extern const char nbi_op_sigs[NB_OP__COUNT][4];
 
 typedef struct NbIns {
     uint16_t op;   /* NbOp */

@@ -351,7 +351,7 @@ static int supported(const NbProgram *p, int *calls)
         const NbIns *in = &code->ins[i];
         if (in->op >= NB_OP_END)
             return 0;
-        const char *sig = nb_op_sigs[in->op];
+        const char *sig = nbi_op_sigs[in->op];
         const uint32_t f[3] = {in->a, in->b, in->c};
         if (in->d >= code->nregs || in->d < p->nvars)
             return 0;
@@ -390,7 +390,7 @@ static uint32_t *liveness(const NbProgram *p, uint32_t also)
             l |= 1u << code->outreg[o];
     for (size_t i = code->nins - 1; i-- > 0;) {
         const NbIns *in = &code->ins[i];
-        const char *sig = nb_op_sigs[in->op];
+        const char *sig = nbi_op_sigs[in->op];
         const uint32_t f[3] = {in->a, in->b, in->c};
         live[i] = l;
         if (mapped(in->d))

@@ -238,7 +238,7 @@ static int mutants(NbProgram *p, int *n)
         for (int op = 0; op < NB_OP_END; op++) {
             if (op == op0 || op == NB_OP_POLY || op == NB_OP_POWI ||
                 op == NB_OP_CALL1 || op == NB_OP_CALL2 ||
-                strcmp(nb_op_sigs[op], nb_op_sigs[op0]) != 0)
+                strcmp(nbi_op_sigs[op], nbi_op_sigs[op0]) != 0)
                 continue;
             in->op = (uint16_t)op;
             nb__jit_free(atomic_exchange(&p->jit, NULL));
@@ -247,7 +247,7 @@ static int mutants(NbProgram *p, int *n)
                                          700, -1e300, 4.0, 9.0};
             int jt;
             if (!agree(p, sizeof pts / sizeof pts[0] / NVARS, pts, &jt)) {
-                printf("# mutant: instruction %zu as %s\n", i, nb_op_names[op]);
+                printf("# mutant: instruction %zu as %s\n", i, nbi_op_names[op]);
                 ok = 0;
             }
             (*n)++;
@@ -284,7 +284,7 @@ static void test_coverage(void)
         return;
     for (int op = 0; op < NB_OP_END; op++)
         if (op != NB_OP_POWI)
-            CHECK(seen[op], "opcode %s translated and checked", nb_op_names[op]);
+            CHECK(seen[op], "opcode %s translated and checked", nbi_op_names[op]);
 }
 
 /* --- 3. more registers and variables than xmm registers ----------------- */
@@ -578,7 +578,7 @@ static void test_block(void)
     int missing = 0;
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
         if (!seen_block[ops[i]]) {
-            printf("# block entry never ran %s\n", nb_op_names[ops[i]]);
+            printf("# block entry never ran %s\n", nbi_op_names[ops[i]]);
             missing++;
         }
     CHECK(!have_jit || !avx || missing == 0,
