@@ -51,7 +51,7 @@ static void *xrealloc(void *p, size_t n, size_t size)
 
 /* --- the trace ---------------------------------------------------------- */
 
-void nb__trace_init(Trace *t, size_t n, long every, mpfr_prec_t prec)
+void nbi_trace_init(Trace *t, size_t n, long every, mpfr_prec_t prec)
 {
     memset(t, 0, sizeof *t);
     t->n = n;
@@ -169,7 +169,7 @@ static void trace_halve(Trace *t)
     t->stride = s2;
 }
 
-void nb__trace_push(Trace *t, long k, const double *x, double f, double g,
+void nbi_trace_push(Trace *t, long k, const double *x, double f, double g,
                     mpfr_srcptr mx, mpfr_srcptr mf, mpfr_srcptr mg)
 {
     if (t->npts && t->step[t->npts - 1] == k)
@@ -215,7 +215,7 @@ static void trace_clear_from(Trace *t, size_t from)
     }
 }
 
-void nb__trace_free(Trace *t)
+void nbi_trace_free(Trace *t)
 {
     trace_clear_from(t, 0);
     free(t->step);
@@ -228,7 +228,7 @@ void nb__trace_free(Trace *t)
     memset(t, 0, sizeof *t);
 }
 
-void nb__trace_move(Trace *t, NbDescentResult *r)
+void nbi_trace_move(Trace *t, NbDescentResult *r)
 {
     trace_clear_from(t, t->npts);
     r->npts = t->npts;
@@ -274,8 +274,8 @@ static NbDescentResult *finish(const NbObjective *obj, const NbDescentOpts *o,
     r->method = o->method;
     r->rate = o->rate;
     r->tol = o->tol;
-    nb__trace_move(tr, r);
-    nb__descent_decide(obj, o, st, r);
+    nbi_trace_move(tr, r);
+    nbi_descent_decide(obj, o, st, r);
     return r;
 }
 
@@ -308,10 +308,10 @@ NbDescentResult *nb_descent_run(const NbObjective *obj, const NbDescentOpts *o,
 {
     Trace tr;
     LoopStats st = {0};
-    nb__trace_init(&tr, obj->n, o->every, 0);
+    nbi_trace_init(&tr, obj->n, o->every, 0);
     trace_reserve(&tr, o);
-    if (nb__descent_loop_d(obj, o, start, &tr, &st, d) < 0) {
-        nb__trace_free(&tr);
+    if (nbi_descent_loop_d(obj, o, start, &tr, &st, d) < 0) {
+        nbi_trace_free(&tr);
         return NULL;
     }
     return finish(obj, o, &tr, &st, NB_PREC_DOUBLE);
@@ -325,9 +325,9 @@ NbDescentResult *nb_descent_run_mpfr(const NbObjective *obj,
 {
     Trace tr;
     LoopStats st = {0};
-    nb__trace_init(&tr, obj->n, o->every, prec);
-    if (nb__descent_loop_m(obj, o, ex, prec, start, &tr, &st, d) < 0) {
-        nb__trace_free(&tr);
+    nbi_trace_init(&tr, obj->n, o->every, prec);
+    if (nbi_descent_loop_m(obj, o, ex, prec, start, &tr, &st, d) < 0) {
+        nbi_trace_free(&tr);
         return NULL;
     }
     return finish(obj, o, &tr, &st, prec);

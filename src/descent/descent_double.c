@@ -39,7 +39,7 @@ typedef const double *CVec;
 #define HAS_HESS(L) ((L)->obj->hess != NULL)
 #define EPS_LOG2(L) (-52.0)
 #define TRACE_PUSH(L, k, x, f, gn) \
-    nb__trace_push((L)->tr, (k), (x), (f), (gn), NULL, NULL, NULL)
+    nbi_trace_push((L)->tr, (k), (x), (f), (gn), NULL, NULL, NULL)
 
 _Static_assert(NB_JIT_RING == NB_GRING, "jit.h's ring is the loop's");
 
@@ -53,7 +53,7 @@ static double *vnew(size_t len)
 
 #include "descent/descent_loop.h"
 
-int nb__descent_no_fast;
+int nbi_descent_no_fast;
 
 /* The generic run() specialised to gd with the symbolic gradient in double:
  * the same stop rules, detectors and trace, in the same order, with the
@@ -112,7 +112,7 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
             gvar |= out[1 + i] < n;
         for (size_t i = 0; i < n; i++)
             r[i] = x[i];
-        nb__run_double_regs(p, r);
+        nbi_run_double_regs(p, r);
         f = r[out[0]];
         for (size_t i = 0; i < n; i++)
             g[i] = r[out[1 + i]];
@@ -151,7 +151,7 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
         gn = sqrt(ss);
         if (k == tr->next) {
             size_t i = tr->npts;
-            if (i < tr->room) {   /* nb__trace_push's plain append */
+            if (i < tr->room) {   /* nbi_trace_push's plain append */
                 tr->step[i] = k;
                 for (size_t j = 0; j < n; j++)
                     tr->x[i * n + j] = x[j];
@@ -160,7 +160,7 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
                 tr->npts = i + 1;
                 tr->next = k + tr->stride;
             } else {
-                nb__trace_push(tr, k, x, f, gn, NULL, NULL, NULL);
+                nbi_trace_push(tr, k, x, f, gn, NULL, NULL, NULL);
             }
         }
         if (!isfinite(f))
@@ -221,7 +221,7 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
                     r[i] = v;
                 }
             }
-            nb__run_double_regs(p, r);
+            nbi_run_double_regs(p, r);
             fnew = r[out[0]];
             for (size_t i = 0; i < n; i++)
                 gnew[i] = r[out[1 + i]];
@@ -261,7 +261,7 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
     st->revbits = revbits;
     st->reversals = reversals;
     st->fevals = st->gevals = k + 1;
-    nb__trace_push(tr, k, x, f, gn, NULL, NULL, NULL);
+    nbi_trace_push(tr, k, x, f, gn, NULL, NULL, NULL);
     double xm = 0;
     for (size_t i = 0; i < n; i++)
         xm = fmax(xm, fabs(x[i]));
@@ -274,8 +274,8 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
 static void run_gd_sized(Loop *L, const NbProgram *p, double *r)
 {
     /* native steps for runs long enough to repay compiling (jit.h) */
-    const NbJit *j = p && L->o->steps >= (long)nb__jit_after
-                         ? nb__jit_prepare(p) : NULL;
+    const NbJit *j = p && L->o->steps >= (long)nbi_jit_after
+                         ? nbi_jit_prepare(p) : NULL;
     NbJitGdFn gd = j ? j->gd : NULL;
     switch (L->n) {
     case 1: run_gd_fast(L, p, r, 1, gd); break;
@@ -285,11 +285,11 @@ static void run_gd_sized(Loop *L, const NbProgram *p, double *r)
     }
 }
 
-int nb__descent_loop_d(const NbObjective *obj, const NbDescentOpts *o,
+int nbi_descent_loop_d(const NbObjective *obj, const NbDescentOpts *o,
                        const double *start, Trace *tr, LoopStats *st,
                        NbDiag *d)
 {
-    if (o->method == NB_DESCENT_GD && !o->numeric && !nb__descent_no_fast) {
+    if (o->method == NB_DESCENT_GD && !o->numeric && !nbi_descent_no_fast) {
         Loop L = {.obj = obj, .o = o, .n = obj->n, .tr = tr, .st = st,
                   .rate = o->rate};
         loop_alloc(&L);
@@ -297,7 +297,7 @@ int nb__descent_loop_d(const NbObjective *obj, const NbDescentOpts *o,
         L.xcur = L.xr[1];
         L.xnew = L.xr[2];
         memcpy(L.xcur, start, obj->n * sizeof *start);
-        const NbProgram *p = nb__objective_fg_program(obj);
+        const NbProgram *p = nbi_objective_fg_program(obj);
         double *r = p ? vnew(nb_program_scratch(p)) : NULL;
         run_gd_sized(&L, p, r);
         free(r);

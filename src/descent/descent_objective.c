@@ -286,7 +286,7 @@ void nb_objective_free(NbObjective *obj)
     free(obj);
 }
 
-const NbProgram *nb__objective_fg_program(const NbObjective *obj)
+const NbProgram *nbi_objective_fg_program(const NbObjective *obj)
 {
     if (!obj || obj->fg != fg_d)
         return NULL;

@@ -1075,7 +1075,7 @@ void nb_program_free(NbProgram *p)
     }
     free(p->konst);
     free(p->kd);
-    nb__jit_free(atomic_load_explicit(&p->jit, memory_order_relaxed));
+    nbi_jit_free(atomic_load_explicit(&p->jit, memory_order_relaxed));
     free(p);
 }
 

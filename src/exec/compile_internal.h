@@ -229,13 +229,13 @@ static inline int nb_vm_in_range(mpfr_srcptr x)
  * variables on entry, output o is in r[p->dbl.outreg[o]] on return. For
  * loops that feed outputs back as variables (descent) without copying
  * through the caller's arrays. */
-NB_INTERNAL void nb__run_double_regs(const NbProgram *p, double *r);
+NB_INTERNAL void nbi_run_double_regs(const NbProgram *p, double *r);
 
 /* The [f, grad_1, ..., grad_n] program of an objective compiled from an
  * expression with its symbolic gradient in double (descent_objective.c),
  * or NULL: descent_double.c runs it in place of the fg callback. */
 struct NbObjective;
-NB_INTERNAL const NbProgram *nb__objective_fg_program(
+NB_INTERNAL const NbProgram *nbi_objective_fg_program(
     const struct NbObjective *obj);
 
 /* The register-level listing of a stream, one instruction a line, for

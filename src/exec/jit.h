@@ -1,6 +1,6 @@
 /* jit.h — native x86-64 code for a program's dbl stream (jit_x86_64.c).
  *
- * Contract: nb__jit_compile(p) translates p->dbl into one machine-code
+ * Contract: nbi_jit_compile(p) translates p->dbl into one machine-code
  * function per calling convention, or returns NULL (opcode it does not
  * translate, too many registers or constants, mmap or mprotect refused,
  * not x86-64, configured with --disable-jit). Each output bit equals the
@@ -13,7 +13,7 @@
  *                        out[o] — nb_run_double(), which jumps straight
  *                        to it (p->run_point);
  *   regs(r, r, r, K):    variables already in r[0..nvars), output o to
- *                        r[outreg[o]] — nb__run_double_regs();
+ *                        r[outreg[o]] — nbi_run_double_regs();
  *   gd(r, c, K):         gradient descent on a program whose outputs are
  *                        [f, df/dx_1, ..., df/dx_n] (n = nvars), from the
  *                        registers as regs() leaves them: steps while
@@ -30,12 +30,12 @@
  *                        each lane as the scalar ones do: the same bits.
  * r is the caller's scratch (nb_program_scratch doubles), K is p->kd. The
  * code is mapped read+execute (never writable and executable at once) and
- * freed with nb__jit_free().
+ * freed with nbi_jit_free().
  *
  * vm_double.c compiles lazily, after NB_JIT_AFTER runs of a program (or at
- * once through nb__jit_prepare for callers announcing many runs), so
+ * once through nbi_jit_prepare for callers announcing many runs), so
  * one-off evaluations never pay for it. NABLA_JIT=0 in the environment, or
- * nb__jit_off set (tests), keeps every program on the interpreter.
+ * nbi_jit_off set (tests), keeps every program on the interpreter.
  */
 #ifndef NABLA_JIT_H
 #define NABLA_JIT_H
@@ -103,21 +103,21 @@ struct NbJit {
 };
 
 /* The compiler (jit_x86_64.c). */
-NB_INTERNAL NbJit *nb__jit_compile(const NbProgram *p);
-NB_INTERNAL void nb__jit_free(NbJit *j);
+NB_INTERNAL NbJit *nbi_jit_compile(const NbProgram *p);
+NB_INTERNAL void nbi_jit_free(NbJit *j);
 /* Marks a program whose compilation failed (both entries NULL). */
-NB_INTERNAL extern NbJit nb__jit_none;
+NB_INTERNAL extern NbJit nbi_jit_none;
 
 /* vm_double.c: the program's code, compiled now if it was not yet (NULL
  * when the JIT is off or cannot translate p). */
-NB_INTERNAL const NbJit *nb__jit_prepare(const NbProgram *p);
+NB_INTERNAL const NbJit *nbi_jit_prepare(const NbProgram *p);
 /* vm_double.c: the interpreter alone, whatever the JIT state. */
-NB_INTERNAL void nb__run_double_vm(const NbProgram *p, const double *x,
+NB_INTERNAL void nbi_run_double_vm(const NbProgram *p, const double *x,
                                    double *out, double *r);
 /* Set by tests to keep programs on the interpreter (read when a program
  * would be compiled, not on every run), or to compile after fewer runs
- * (nb__jit_after, NB_JIT_AFTER by default). */
-extern int nb__jit_off;
-extern unsigned nb__jit_after;
+ * (nbi_jit_after, NB_JIT_AFTER by default). */
+extern int nbi_jit_off;
+extern unsigned nbi_jit_after;
 
 #endif

@@ -31,7 +31,7 @@
 #include "nabla/descent.h"
 #include "mathfn/block_math.h" /* NB_BLOCK */
 
-NbJit nb__jit_none;
+NbJit nbi_jit_none;
 
 #if NB_HAVE_JIT
 
@@ -1108,7 +1108,7 @@ static size_t emit_gd_entry(Asm *A)
     return ok ? start : 0;
 }
 
-NbJit *nb__jit_compile(const NbProgram *p)
+NbJit *nbi_jit_compile(const NbProgram *p)
 {
     Asm A = {.p = p};
     if (!supported(p, &A.calls))
@@ -1134,9 +1134,9 @@ NbJit *nb__jit_compile(const NbProgram *p)
     return j;
 }
 
-void nb__jit_free(NbJit *j)
+void nbi_jit_free(NbJit *j)
 {
-    if (!j || j == &nb__jit_none)
+    if (!j || j == &nbi_jit_none)
         return;
     if (j->mem)
         munmap(j->mem, j->len);
@@ -1146,13 +1146,13 @@ void nb__jit_free(NbJit *j)
 
 #else /* !NB_HAVE_JIT */
 
-NbJit *nb__jit_compile(const NbProgram *p)
+NbJit *nbi_jit_compile(const NbProgram *p)
 {
     (void)p;
     return NULL;
 }
 
-void nb__jit_free(NbJit *j)
+void nbi_jit_free(NbJit *j)
 {
     (void)j;
 }

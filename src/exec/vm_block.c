@@ -335,7 +335,7 @@ static const NbJit *native_block(const NbProgram *p, size_t npts)
 {
 #if NB_HAVE_JIT
     if (npts >= NB_BLOCK) {
-        const NbJit *j = nb__jit_prepare(p);
+        const NbJit *j = nbi_jit_prepare(p);
         return j && j->block ? j : NULL;
     }
 #endif

@@ -3,7 +3,7 @@
  * runs its quiet steps in native code (jit.h's gd entry); both must agree
  * with the generic loop through the fg callback bit for bit: every trace
  * point, counter and verdict. The expected results come from the generic
- * loop (nb__descent_no_fast), which the suite checks against plain C loops
+ * loop (nbi_descent_no_fast), which the suite checks against plain C loops
  * and closed forms in test_descent.c.
  */
 #include <math.h>
@@ -17,7 +17,7 @@
 #include "same_descent.h"
 #include "mini_lower.h"
 
-extern int nb__descent_no_fast;
+extern int nbi_descent_no_fast;
 
 
 static NbDescentResult *run(const NbObjective *obj, double rate, long steps,
@@ -39,12 +39,12 @@ static void compare(const NbObjective *obj, const char *f, double rate,
                     long steps, long every, const double *x0)
 {
     NbDescentResult *a = run(obj, rate, steps, every, x0);
-    nb__jit_after = 1;
+    nbi_jit_after = 1;
     NbDescentResult *c = run(obj, rate, steps, every, x0);
-    nb__jit_after = NB_JIT_AFTER;
-    nb__descent_no_fast = 1;
+    nbi_jit_after = NB_JIT_AFTER;
+    nbi_descent_no_fast = 1;
     NbDescentResult *b = run(obj, rate, steps, every, x0);
-    nb__descent_no_fast = 0;
+    nbi_descent_no_fast = 0;
     CHECK(same_result(a, b), "register gd = generic gd: %s, rate %g, every "
           "%ld (%s, %ld steps, %zu points)", f, rate, every,
           b ? nb_verdict_name(b->verdict) : "?", b ? b->steps : -1L,
@@ -124,7 +124,7 @@ static void test_cases(void)
         /* a sparse trace: long runs of quiet steps in the native loop */
         compare(obj, cases[i].f, cases[i].rate, cases[i].steps, 1000,
                 cases[i].x0);
-        const NbJit *j = atomic_load(&nb__objective_fg_program(obj)->jit);
+        const NbJit *j = atomic_load(&nbi_objective_fg_program(obj)->jit);
         native += j && j->gd;
         nb_objective_free(obj);
     }
