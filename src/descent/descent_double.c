@@ -6,6 +6,7 @@
 #include <string.h>
 #include "nabla/eval.h"
 #include "descent/descent_internal.h"
+#include "descent/descent_search.h"
 #include "exec/compile_internal.h"
 #include "exec/jit.h"
 

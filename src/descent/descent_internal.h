@@ -1,7 +1,6 @@
 /* descent_internal.h — what the descent files share: the raw stop reason a
- * loop reports, the trace it records, the line searches (descent_search.c)
- * and the two loop instances (descent_double.c, descent_mpfr.c built from
- * descent_loop.h).
+ * loop reports, the trace it records and the two loop instances (descent_double.c, descent_mpfr.c built from
+ * descent_loop.h). The trace is descent_trace.c's.
  *
  * Ownership: a Trace owns its arrays until nbi_trace_move() hands them to a
  * result; LoopStats holds no pointers.
@@ -46,29 +45,15 @@ typedef struct Trace {
 
 void nbi_trace_init(Trace *t, size_t n, long every, mpfr_prec_t prec);
 void nbi_trace_free(Trace *t);
+/* Room for every point a double run of `steps` steps records before the
+ * trace thins (descent_trace.c). */
+void nbi_trace_reserve(Trace *t, long steps);
 /* Append step k unless it is the last recorded one; values as doubles and,
  * for MPFR runs, at full precision (mx/mf/mg may be NULL for double runs). */
 void nbi_trace_push(Trace *t, long k, const double *x, double f, double g,
                     mpfr_srcptr mx, mpfr_srcptr mf, mpfr_srcptr mg);
 /* Give the arrays to r (pt_*, m_*, npts, stride); t is empty after. */
 void nbi_trace_move(Trace *t, NbDescentResult *r);
-
-/* Line searches on phi(a) = f(x + a*d) - f(x), computed by the caller in its
- * own precision and handed over as doubles (the differences keep their
- * relative accuracy). eval returns phi(a) and, when dphi is not NULL,
- * phi'(a) = grad(x + a*d) . d; the last call is always at the returned a. */
-typedef double (*NbPhiFn)(void *ctx, double a, double *dphi);
-
-/* Armijo backtracking from a0: the first a = a0*shrink^j with
- * phi(a) <= c*a*dphi0. Returns a, or 0 when none was found above the
- * rounding level. */
-double nbi_armijo(NbPhiFn phi, void *ctx, double a0, double dphi0, double c,
-                  double shrink);
-/* Strong Wolfe conditions (Nocedal & Wright, Alg. 3.5 and 3.6, with cubic
- * interpolation in zoom): phi(a) <= c1*a*dphi0 and |phi'(a)| <= c2*|dphi0|.
- * Returns a, or 0 on failure. */
-double nbi_wolfe(NbPhiFn phi, void *ctx, double a0, double dphi0, double c1,
-                 double c2);
 
 /* Set (tests only) to run gd through the generic loop instead of the
  * specialised double one, to check that the two agree. */

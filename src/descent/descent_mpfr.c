@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include "nabla/eval.h"
 #include "descent/descent_internal.h"
+#include "descent/descent_search.h"
 
 #define RND MPFR_RNDN
 #define S mpfr_t

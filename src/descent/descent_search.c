@@ -4,7 +4,8 @@
  * decision keeps full relative accuracy while the search logic (a few
  * comparisons and one interpolation) stays in one place. */
 #include <math.h>
-#include "descent/descent_internal.h"
+#include <stddef.h>
+#include "descent/descent_search.h"
 
 /* Smallest step tried, relative to the first: below it the step changes x
  * by less than rounding in any precision we run. */
