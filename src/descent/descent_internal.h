@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <mpfr.h>
+#include "nabla/compile.h"
 #include "nabla/descent.h"
 
 #define NB_GRING 64      /* ring of |grad| values, a power of two > OSC_WINDOW */
@@ -54,6 +55,11 @@ void nbi_trace_push(Trace *t, long k, const double *x, double f, double g,
                     mpfr_srcptr mx, mpfr_srcptr mf, mpfr_srcptr mg);
 /* Give the arrays to r (pt_*, m_*, npts, stride); t is empty after. */
 void nbi_trace_move(Trace *t, NbDescentResult *r);
+
+/* The [f, grad_1, ..., grad_n] program of an objective compiled from an
+ * expression with its symbolic gradient in double (descent_objective.c),
+ * or NULL: descent_double.c runs it in place of the fg callback. */
+const NbProgram *nbi_objective_fg_program(const NbObjective *obj);
 
 /* Set (tests only) to run gd through the generic loop instead of the
  * specialised double one, to check that the two agree. */

@@ -15,7 +15,6 @@
 #include "nabla/diff.h"
 #include "nabla/eval.h"
 #include "descent/descent_internal.h"
-#include "exec/compile_internal.h"
 
 typedef struct ExprObj {
     NbStore *st;

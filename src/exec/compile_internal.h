@@ -30,6 +30,7 @@
 #include <mpfr.h>
 #include "nabla/compile.h"
 #include "nabla/builtins.h"
+#include "exec/regs.h"
 
 /* Operand roles, one letter per field a, b, c of an instruction:
  *   r register, k constant-pool index, n signed integer (as uint32),
@@ -216,27 +217,6 @@ static inline int nb_vm_in_range(mpfr_srcptr x)
     return !mpfr_regular_p(x) || (mpfr_get_exp(x) >= -NB_VM_MAX_EXP
                                   && mpfr_get_exp(x) <= NB_VM_MAX_EXP);
 }
-
-/* Hidden from the shared library's symbol table: calls from inside the
- * library go straight to the function, not through the PLT. */
-#if defined(__GNUC__) && !defined(_WIN32)
-#define NB_INTERNAL __attribute__((visibility("hidden")))
-#else
-#define NB_INTERNAL
-#endif
-
-/* nb_run_double() on registers the caller set: r[0..nvars-1] hold the
- * variables on entry, output o is in r[p->dbl.outreg[o]] on return. For
- * loops that feed outputs back as variables (descent) without copying
- * through the caller's arrays. */
-NB_INTERNAL void nbi_run_double_regs(const NbProgram *p, double *r);
-
-/* The [f, grad_1, ..., grad_n] program of an objective compiled from an
- * expression with its symbolic gradient in double (descent_objective.c),
- * or NULL: descent_double.c runs it in place of the fg callback. */
-struct NbObjective;
-NB_INTERNAL const NbProgram *nbi_objective_fg_program(
-    const struct NbObjective *obj);
 
 /* The register-level listing of a stream, one instruction a line, for
  * tests and debugging ("r2 = MUL r0 r1"). Returns a malloc'ed string. */

@@ -264,6 +264,18 @@ void nbi_run_double_regs(const NbProgram *p, double *r)
 #endif
 }
 
+const uint32_t *nbi_program_outregs(const NbProgram *p)
+{
+    return p->dbl.outreg;
+}
+
+NbGdStepsFn nbi_gd_native(const NbProgram *p, const double **K)
+{
+    const NbJit *j = nbi_jit_prepare(p);
+    *K = p->kd;
+    return j ? j->gd : NULL;
+}
+
 void nbi_run_double_vm(const NbProgram *p, const double *x, double *out,
                        double *r)
 {

@@ -20,6 +20,7 @@
 #include "exec/compile_internal.h"
 #include "exec/jit.h"
 #include "mathfn/block_math.h"
+#include "descent/descent_internal.h"
 #include "check.h"
 #include "mini_lower.h"
 #include "same_descent.h"
