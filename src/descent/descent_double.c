@@ -42,6 +42,7 @@ typedef const double *CVec;
     nbi_trace_push((L)->tr, (k), (x), (f), (gn), NULL, NULL, NULL)
 
 _Static_assert(NBI_GD_RING == NB_GRING, "regs.h's ring is the loop's");
+_Static_assert(NBI_GD_RUN == NB_DESCENT_GROW_RUN, "regs.h's runs are ours");
 
 static double *vnew(size_t len)
 {
@@ -105,8 +106,8 @@ static GD_INLINE void run_gd_fast(Loop *L, double *r, const GdEval *e,
     *c = (NbGdRun){.rate = L->rate, .sthr = sthr, .dmax = DBL_MAX,
                    .grow = f + NB_DESCENT_GROW_FACTOR * (1 + fabs(f)),
                    .fall = f - NB_DESCENT_FALL_FACTOR * (1 + fabs(f)),
-                   .run = NB_DESCENT_GROW_RUN, .stuck = NB_STOP_STUCK,
-                   .cycle = NB_STOP_CYCLE, .f = f, .ss = ss, .pending = -1};
+                   .stuck = NB_STOP_STUCK, .cycle = NB_STOP_CYCLE,
+                   .f = f, .ss = ss, .pending = -1};
     memcpy(c->x, r, n * sizeof *r);     /* x(-1) = x(0) */
     for (k = 0;; k = c->k) {
         c->ring[k & (NBI_GD_RING - 1)] = c->ss;

@@ -103,8 +103,8 @@ static GD_INLINE void gd_step(GdState *s, double *r, double *xp, double *xk,
 static GD_INLINE int gd_quiet(const GdState *s, const NbGdRun *c)
 {
     return fabs(s->f) <= c->dmax && s->ss > c->sthr && s->ss <= c->dmax &&
-           s->pending < 0 && !(s->up >= c->run && s->f > c->grow) &&
-           !(s->down >= c->run && s->f < c->fall);
+           s->pending < 0 && !(s->up >= NBI_GD_RUN && s->f > c->grow) &&
+           !(s->down >= NBI_GD_RUN && s->f < c->fall);
 }
 
 /* gd steps from c->k while they are quiet, below c->lim, recording the

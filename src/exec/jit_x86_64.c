@@ -684,12 +684,11 @@ static void gd_run_count(Asm *A, Opd field, int a, int b)
     gpr_mem(A, MOV_ST, RAX, field);
 }
 
-/* The jump to the exit when count >= run and a > b (a run of rises or
- * falls past its limit). */
+/* The jump to the exit when count >= NBI_GD_RUN and a > b (a run of
+ * rises or falls past its limit). */
 static size_t run_exit(Asm *A, Opd count, Opd a, Opd b)
 {
-    gpr_mem(A, MOV_LD, RAX, count);
-    gpr_mem(A, CMP_LD, RAX, GD(run));   /* cmp rax, [run] */
+    cmp_imm8(A, count, NBI_GD_RUN);
     size_t short_run = jcc(A, CC_L);
     ld(A, 0, a);
     ucomisd(A, 0, b);

@@ -56,17 +56,21 @@ NB_INTERNAL const uint32_t *nbi_program_outregs(const NbProgram *p);
  *   ss = sum g_i^2 (in order, from 0); k += 1; ring[k % NBI_GD_RING] = ss.
  * It goes on while k < lim and the step is quiet: |f| <= dmax,
  * sthr < ss <= dmax, pending < 0, not (up >= run and f > grow), not (down
- * >= run and f < fall). At a quiet step k == tnext it records the trace
+ * >= run and f < fall), run = NBI_GD_RUN. At a quiet step k == tnext it records the trace
  * point (k, x, f, sqrt(ss) through the cursors tstep, tx, tf, tg, which it
  * advances; tnext += tstride; tleft -= 1) while tleft > 0, and stops there
  * otherwise. On return k is the first step it did not take, with the
  * variables and outputs stored in r. x holds 3n doubles after the
  * struct: x(k-1), then scratch. */
 #define NBI_GD_RING 64
+/* The runs of rises and falls the quiet test counts to: a constant, so
+ * the native loop compares with an immediate (descent's
+ * NB_DESCENT_GROW_RUN, which descent_double.c asserts equal). */
+#define NBI_GD_RUN 10
 
 typedef struct NbGdRun {
     double rate, sthr, dmax, grow, fall;   /* set once */
-    long run, stuck, cycle;                /* set once: run length, codes */
+    long stuck, cycle;                     /* set once: the pending codes */
     double f, ss;
     long k, lim, up, down, pending, reversals;
     unsigned long long revbits;

@@ -231,8 +231,8 @@ static void side_init(Side *s, const NbProgram *p, size_t n,
     *s->c = (NbGdRun){.rate = rate, .sthr = 1e-16, .dmax = DBL_MAX,
                       .grow = f + 10 * (1 + fabs(f)),
                       .fall = f - 10 * (1 + fabs(f)),
-                      .run = NB_DESCENT_GROW_RUN, .stuck = NB_STOP_STUCK,
-                      .cycle = NB_STOP_CYCLE, .f = f, .ss = ss,
+                      .stuck = NB_STOP_STUCK, .cycle = NB_STOP_CYCLE,
+                      .f = f, .ss = ss,
                       .pending = -1, .tnext = 5, .tstride = 3,
                       .tleft = TRACE_ROOM - 4};
     memcpy(s->c->x, x0, n * sizeof *x0);
