@@ -6,8 +6,8 @@
 #include <string.h>
 #include "nabla/eval.h"
 #include "descent/descent_internal.h"
-#include "exec/compile_internal.h"
-#include "exec/jit.h"
+#include "descent/descent_search.h"
+#include "descent/gd_step.h"
 
 #define S double
 typedef double *Vec;
@@ -39,9 +39,10 @@ typedef const double *CVec;
 #define HAS_HESS(L) ((L)->obj->hess != NULL)
 #define EPS_LOG2(L) (-52.0)
 #define TRACE_PUSH(L, k, x, f, gn) \
-    nb__trace_push((L)->tr, (k), (x), (f), (gn), NULL, NULL, NULL)
+    nbi_trace_push((L)->tr, (k), (x), (f), (gn), NULL, NULL, NULL)
 
-_Static_assert(NB_JIT_RING == NB_GRING, "jit.h's ring is the loop's");
+_Static_assert(NBI_GD_RING == NB_GRING, "regs.h's ring is the loop's");
+_Static_assert(NBI_GD_RUN == NB_DESCENT_GROW_RUN, "regs.h's runs are ours");
 
 static double *vnew(size_t len)
 {
@@ -53,51 +54,34 @@ static double *vnew(size_t len)
 
 #include "descent/descent_loop.h"
 
-int nb__descent_no_fast;
+int nbi_descent_no_fast;
 
 /* The generic run() specialised to gd with the symbolic gradient in double:
- * the same stop rules, detectors and trace, in the same order, with the
- * state in locals instead of behind the Loop's pointers. The hot loop of
- * descend() and of `make bench`; tests/unit/test_descent.c and
- * test_descent_vm.c check that it matches run() exactly (every trace point,
- * counter and verdict).
+ * the same stop rules, detectors and trace, in the same order. At step k
+ * it tests every stop rule, records and reports, as run() does; then the
+ * steps up to the next poll, trace point or stop are quiet (no rule can
+ * fire) and run without these tests: gd_steps() (gd_step.h, the one
+ * definition of a step) or, when the program has native code, the JIT's
+ * loop, which does the same. The hot loop of descend() and of `make
+ * bench`; tests/unit/test_descent.c and test_descent_vm.c check that it
+ * matches run() exactly (every trace point, counter and verdict).
  *
- * With p (an objective compiled from an expression), the [f, grad] program
- * runs on the registers r in place of the fg callback: the new point is
+ * e->p's [f, grad] program runs on the registers r: the new point is
  * written straight into the variable registers and f and the gradient are
  * read from the output registers, so no value makes a round trip through
  * the callback's arrays on the step-to-step dependency chain. */
-#if defined(__GNUC__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE inline
-#endif
-
-static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
-                                      const size_t n, NbJitGdFn jit_gd)
+static GD_INLINE void run_gd_fast(Loop *L, double *r, const GdEval *e,
+                                  NbGdStepsFn native, const double *K)
 {
     const NbDescentOpts *o = L->o;
-    void (*fg)(void *, const double *, double *, double *) = L->obj->fg;
-    void *ctx = L->obj->ctx;
     LoopStats *st = L->st;
     Trace *tr = L->tr;
-    const double rate = L->rate, tol = o->tol;
+    const size_t n = e->n;
+    const uint32_t *out = e->out;
+    const double tol = o->tol;
     const long steps = o->steps;
-    const uint32_t *out = p ? p->dbl.outreg : NULL;
-    double *xp = L->xprev, *x = L->xcur, *xn = L->xnew;
-    double *g = L->gv[0], *gnew = L->gv[1], f, fnew, ss = 0, gn;
-    /* ss = |grad|^2, summed as run() sums it before its sqrt; |grad| itself
-     * is taken only where it is used: at the steps that test every stop
-     * rule, record or report (gn), and for the ring at the end (sring) */
-    double sring_c[NB_GRING], *sring = sring_c;
-    /* With jit_gd, native code takes the steps from the step label on,
-     * while they are quiet (jit.h); this loop keeps the other steps, and
-     * the point is read from the variable registers r[0..n). */
-    NbGdRun *c = NULL;
-    int up = 0, down = 0, pending = -1, stop;
-    unsigned long long revbits = 0;
-    long reversals = 0, k, lim = 0, plim = 0; /* plim: lim but trace points */
-    int gvar = 0;   /* some gradient component sits in a variable register */
+    int stop;
+    long k;
     /* ss > sthr proves sqrt(ss) >= tol, so gn < tol is false: sthr >= tol^2
      * exactly (tol^2 rounded, then raised by far more than its rounding
      * error; a normal number for tol in [2^-500, 2^500]), and rounding to
@@ -107,74 +91,42 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
                         : tol >= 0x1p-500 && tol <= 0x1p500
                             ? tol * tol * (1 + 0x1p-50)
                             : INFINITY;
-    if (p) {
-        for (size_t i = 0; i < n; i++)
-            gvar |= out[1 + i] < n;
-        for (size_t i = 0; i < n; i++)
-            r[i] = x[i];
-        nb__run_double_regs(p, r);
-        f = r[out[0]];
-        for (size_t i = 0; i < n; i++)
-            g[i] = r[out[1 + i]];
-    } else {
-        fg(ctx, x, &f, g);
-    }
     for (size_t i = 0; i < n; i++)
-        ss += g[i] * g[i];
+        r[i] = L->xcur[i];
+    gd_eval(e, r);
+    double f = r[out[0]], ss = 0, gn;
+    for (size_t i = 0; i < n; i++)
+        ss += r[out[1 + i]] * r[out[1 + i]];
     gn = sqrt(ss);
     st->f0 = f;
     st->g0 = gn;
-    const double grow = f + NB_DESCENT_GROW_FACTOR * (1 + fabs(f));
-    const double fall = f - NB_DESCENT_FALL_FACTOR * (1 + fabs(f));
-    if (jit_gd) {
-        c = calloc(1, sizeof *c + 3 * n * sizeof(double));
-        if (!c)
-            abort();
-        *c = (NbGdRun){.rate = rate, .sthr = sthr, .dmax = DBL_MAX,
-                       .grow = grow, .fall = fall};
-        memcpy(c->x, x, n * sizeof *x);     /* x(-1) = x(0) */
-        sring = c->ring;
-        x = r;
-    }
-    for (k = 0;; k++) {
-    top:
-        sring[k & (NB_GRING - 1)] = ss;
-        /* Below lim, step k is neither a trace point, a poll nor the step
-         * limit: only the stop rules on f, |grad| and the detectors can
-         * fire, and the filter lets through only steps where none does
-         * (NaN fails every comparison). Any other step runs the rules in
-         * full, in run()'s order. */
-        if (k < lim && fabs(f) <= DBL_MAX && ss > sthr && ss <= DBL_MAX &&
-            pending < 0 && !(up >= NB_DESCENT_GROW_RUN && f > grow) &&
-            !(down >= NB_DESCENT_GROW_RUN && f < fall))
-            goto step;
-        gn = sqrt(ss);
-        if (k == tr->next) {
-            size_t i = tr->npts;
-            if (i < tr->room) {   /* nb__trace_push's plain append */
-                tr->step[i] = k;
-                for (size_t j = 0; j < n; j++)
-                    tr->x[i * n + j] = x[j];
-                tr->f[i] = f;
-                tr->g[i] = gn;
-                tr->npts = i + 1;
-                tr->next = k + tr->stride;
-            } else {
-                nb__trace_push(tr, k, x, f, gn, NULL, NULL, NULL);
-            }
-        }
+    NbGdRun *c = calloc(1, sizeof *c + 3 * n * sizeof(double));
+    if (!c)
+        abort();
+    *c = (NbGdRun){.rate = L->rate, .sthr = sthr, .dmax = DBL_MAX,
+                   .grow = f + NB_DESCENT_GROW_FACTOR * (1 + fabs(f)),
+                   .fall = f - NB_DESCENT_FALL_FACTOR * (1 + fabs(f)),
+                   .stuck = NB_STOP_STUCK, .cycle = NB_STOP_CYCLE,
+                   .f = f, .ss = ss, .pending = -1};
+    memcpy(c->x, r, n * sizeof *r);     /* x(-1) = x(0) */
+    for (k = 0;; k = c->k) {
+        c->ring[k & (NBI_GD_RING - 1)] = c->ss;
+        f = c->f;
+        gn = sqrt(c->ss);
+        if (k == tr->next)
+            nbi_trace_push(tr, k, r, f, gn, NULL, NULL, NULL);
         if (!isfinite(f))
             stop = isnan(f) ? NB_STOP_F_NAN : NB_STOP_F_INF;
         else if (!isfinite(gn))
             stop = NB_STOP_G_NONFINITE;
         else if (gn < tol)
             stop = NB_STOP_GRAD;
-        else if (up >= NB_DESCENT_GROW_RUN && f > grow)
+        else if (c->up >= NB_DESCENT_GROW_RUN && f > c->grow)
             stop = NB_STOP_GROW;
-        else if (down >= NB_DESCENT_GROW_RUN && f < fall)
+        else if (c->down >= NB_DESCENT_GROW_RUN && f < c->fall)
             stop = NB_STOP_FALL;
-        else if (pending >= 0)
-            stop = pending;
+        else if (c->pending >= 0)
+            stop = (int)c->pending;
         else if (k >= steps)
             stop = NB_STOP_LIMIT;
         else if (k % NB_DESCENT_POLL == 0 && nb_interrupted)
@@ -185,111 +137,88 @@ static ALWAYS_INLINE void run_gd_fast(Loop *L, const NbProgram *p, double *r,
             o->progress(o->progress_ctx, k, f, gn);
         if (stop >= 0)
             break;
-        plim = (k / NB_DESCENT_POLL + 1) * NB_DESCENT_POLL;
-        if (plim > steps)
-            plim = steps;
-        lim = plim < tr->next ? plim : tr->next;
-    step:
-        if (c) {   /* the native loop records the trace points it meets */
-            c->f = f, c->ss = ss, c->k = k, c->lim = plim;
-            c->up = up, c->down = down, c->pending = -1;
-            c->revbits = revbits, c->reversals = reversals;
-            c->tnext = tr->next, c->tstride = tr->stride;
-            c->tleft = tr->npts < tr->room ? (long)(tr->room - tr->npts) : 0;
-            c->tstep = tr->step + tr->npts, c->tx = tr->x + tr->npts * n;
-            c->tf = tr->f + tr->npts, c->tg = tr->g + tr->npts;
-            jit_gd(r, c, p->kd);
-            tr->npts = (size_t)(c->tstep - tr->step);
-            tr->next = c->tnext;
-            f = c->f, ss = c->ss, k = c->k;
-            up = (int)c->up, down = (int)c->down, pending = (int)c->pending;
-            revbits = c->revbits, reversals = c->reversals;
-            goto top;       /* at step k, its ring slot written */
-        }
-        if (p) {
-            if (gvar) {
-                /* all of xn before any register: an output register is a
-                 * variable's (the gradient of x*y is [y, x]) */
-                for (size_t i = 0; i < n; i++)
-                    xn[i] = x[i] - rate * r[out[1 + i]];
-                for (size_t i = 0; i < n; i++)
-                    r[i] = xn[i];
-            } else {
-                for (size_t i = 0; i < n; i++) {
-                    double v = x[i] - rate * r[out[1 + i]];
-                    xn[i] = v;
-                    r[i] = v;
-                }
-            }
-            nb__run_double_regs(p, r);
-            fnew = r[out[0]];
-            for (size_t i = 0; i < n; i++)
-                gnew[i] = r[out[1 + i]];
-        } else {
-            for (size_t i = 0; i < n; i++)
-                xn[i] = x[i] - rate * g[i];
-            fg(ctx, xn, &fnew, gnew);
-        }
-        int same_cur = 1, same_prev = k >= 1;
-        double acc = 0;
-        for (size_t i = 0; i < n; i++) {
-            same_cur &= xn[i] == x[i];
-            same_prev &= xn[i] == xp[i];
-            acc += (x[i] - xp[i]) * (xn[i] - x[i]);
-        }
-        int rev = k >= 1 && acc < 0;
-        revbits = (revbits << 1) | (unsigned long long)rev;
-        reversals += rev;
-        pending = same_cur ? NB_STOP_STUCK : same_prev ? NB_STOP_CYCLE : -1;
-        up = f < fnew ? up + 1 : 0;
-        down = fnew < f ? down + 1 : 0;
-        double *t = xp;
-        xp = x, x = xn, xn = t;
-        t = g, g = gnew, gnew = t;
-        f = fnew;
-        ss = 0;
-        for (size_t i = 0; i < n; i++)
-            ss += g[i] * g[i];
+        /* quiet steps up to the next poll or the step limit, recording
+         * the trace points they meet while the trace has room */
+        long plim = (k / NB_DESCENT_POLL + 1) * NB_DESCENT_POLL;
+        c->lim = plim < steps ? plim : steps;
+        c->tnext = tr->next, c->tstride = tr->stride;
+        c->tleft = tr->npts < tr->room ? (long)(tr->room - tr->npts) : 0;
+        c->tstep = tr->step + tr->npts, c->tx = tr->x + tr->npts * n;
+        c->tf = tr->f + tr->npts, c->tg = tr->g + tr->npts;
+        if (native)
+            native(r, c, K);
+        else
+            gd_steps(r, c, e);
+        tr->npts = (size_t)(c->tstep - tr->step);
+        tr->next = c->tnext;
     }
     /* the ring as run() leaves it: |grad| at the last NB_GRING steps */
     for (long j = k >= NB_GRING ? k - (NB_GRING - 1) : 0; j <= k; j++)
-        st->gring[j & (NB_GRING - 1)] = sqrt(sring[j & (NB_GRING - 1)]);
+        st->gring[j & (NB_GRING - 1)] = sqrt(c->ring[j & (NB_GRING - 1)]);
     st->stop = (NbStop)stop;
     st->k = k;
-    st->up = up;
-    st->down = down;
-    st->revbits = revbits;
-    st->reversals = reversals;
+    st->up = (int)c->up;
+    st->down = (int)c->down;
+    st->revbits = c->revbits;
+    st->reversals = c->reversals;
     st->fevals = st->gevals = k + 1;
-    nb__trace_push(tr, k, x, f, gn, NULL, NULL, NULL);
+    nbi_trace_push(tr, k, r, f, gn, NULL, NULL, NULL);
     double xm = 0;
     for (size_t i = 0; i < n; i++)
-        xm = fmax(xm, fabs(x[i]));
+        xm = fmax(xm, fabs(r[i]));
     st->xmax_abs = xm;
     free(c);
 }
 
 /* run_gd_fast with n a constant for the common small dimensions, so the
- * per-coordinate loops of the step unroll. */
-static void run_gd_sized(Loop *L, const NbProgram *p, double *r)
+ * per-coordinate loops of the C steps unroll. Native steps for runs long
+ * enough to repay compiling (regs.h). */
+static void run_gd_sized(Loop *L, double *r, GdEval *e)
 {
-    /* native steps for runs long enough to repay compiling (jit.h) */
-    const NbJit *j = p && L->o->steps >= (long)nb__jit_after
-                         ? nb__jit_prepare(p) : NULL;
-    NbJitGdFn gd = j ? j->gd : NULL;
-    switch (L->n) {
-    case 1: run_gd_fast(L, p, r, 1, gd); break;
-    case 2: run_gd_fast(L, p, r, 2, gd); break;
-    case 3: run_gd_fast(L, p, r, 3, gd); break;
-    default: run_gd_fast(L, p, r, L->n, gd); break;
+    const double *K = NULL;
+    NbGdStepsFn native = e->p && L->o->steps >= (long)nbi_jit_after
+                             ? nbi_gd_native(e->p, &K) : NULL;
+    GdEval c = *e;
+    switch (e->n) {
+    case 1: c.n = 1; run_gd_fast(L, r, &c, native, K); break;
+    case 2: c.n = 2; run_gd_fast(L, r, &c, native, K); break;
+    case 3: c.n = 3; run_gd_fast(L, r, &c, native, K); break;
+    default: run_gd_fast(L, r, e, native, K); break;
     }
 }
 
-int nb__descent_loop_d(const NbObjective *obj, const NbDescentOpts *o,
+/* gd through the [f, grad] program on registers, or through the fg
+ * callback with x, f and grad laid out as registers (gd_step.h). */
+static void run_gd(Loop *L)
+{
+    const NbObjective *obj = L->obj;
+    const size_t n = L->n;
+    const NbProgram *p = nbi_objective_fg_program(obj);
+    GdEval e = {.p = p, .fg = obj->fg, .ctx = obj->ctx, .n = n};
+    uint32_t *cb_out = NULL;
+    double *r;
+    if (p) {
+        e.out = nbi_program_outregs(p);
+        r = vnew(nb_program_scratch(p));
+    } else {
+        cb_out = calloc(n + 1, sizeof *cb_out);
+        if (!cb_out)
+            abort();
+        for (size_t o = 0; o <= n; o++)
+            cb_out[o] = (uint32_t)(n + o);
+        e.out = cb_out;
+        r = vnew(2 * n + 1);
+    }
+    run_gd_sized(L, r, &e);
+    free(cb_out);
+    free(r);
+}
+
+int nbi_descent_loop_d(const NbObjective *obj, const NbDescentOpts *o,
                        const double *start, Trace *tr, LoopStats *st,
                        NbDiag *d)
 {
-    if (o->method == NB_DESCENT_GD && !o->numeric && !nb__descent_no_fast) {
+    if (o->method == NB_DESCENT_GD && !o->numeric && !nbi_descent_no_fast) {
         Loop L = {.obj = obj, .o = o, .n = obj->n, .tr = tr, .st = st,
                   .rate = o->rate};
         loop_alloc(&L);
@@ -297,10 +226,7 @@ int nb__descent_loop_d(const NbObjective *obj, const NbDescentOpts *o,
         L.xcur = L.xr[1];
         L.xnew = L.xr[2];
         memcpy(L.xcur, start, obj->n * sizeof *start);
-        const NbProgram *p = nb__objective_fg_program(obj);
-        double *r = p ? vnew(nb_program_scratch(p)) : NULL;
-        run_gd_sized(&L, p, r);
-        free(r);
+        run_gd(&L);
         loop_release(&L);
         return 0;
     }

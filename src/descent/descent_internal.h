@@ -1,9 +1,8 @@
 /* descent_internal.h — what the descent files share: the raw stop reason a
- * loop reports, the trace it records, the line searches (descent_search.c)
- * and the two loop instances (descent_double.c, descent_mpfr.c built from
- * descent_loop.h).
+ * loop reports, the trace it records and the two loop instances (descent_double.c, descent_mpfr.c built from
+ * descent_loop.h). The trace is descent_trace.c's.
  *
- * Ownership: a Trace owns its arrays until nb__trace_move() hands them to a
+ * Ownership: a Trace owns its arrays until nbi_trace_move() hands them to a
  * result; LoopStats holds no pointers.
  */
 #ifndef NABLA_DESCENT_INTERNAL_H
@@ -11,6 +10,7 @@
 
 #include <stddef.h>
 #include <mpfr.h>
+#include "nabla/compile.h"
 #include "nabla/descent.h"
 
 #define NB_GRING 64      /* ring of |grad| values, a power of two > OSC_WINDOW */
@@ -44,49 +44,40 @@ typedef struct Trace {
     mpfr_ptr mx, mf, mg; /* MPFR copies (npts*n, npts, npts) */
 } Trace;
 
-void nb__trace_init(Trace *t, size_t n, long every, mpfr_prec_t prec);
-void nb__trace_free(Trace *t);
+void nbi_trace_init(Trace *t, size_t n, long every, mpfr_prec_t prec);
+void nbi_trace_free(Trace *t);
+/* Room for every point a double run of `steps` steps records before the
+ * trace thins (descent_trace.c). */
+void nbi_trace_reserve(Trace *t, long steps);
 /* Append step k unless it is the last recorded one; values as doubles and,
  * for MPFR runs, at full precision (mx/mf/mg may be NULL for double runs). */
-void nb__trace_push(Trace *t, long k, const double *x, double f, double g,
+void nbi_trace_push(Trace *t, long k, const double *x, double f, double g,
                     mpfr_srcptr mx, mpfr_srcptr mf, mpfr_srcptr mg);
 /* Give the arrays to r (pt_*, m_*, npts, stride); t is empty after. */
-void nb__trace_move(Trace *t, NbDescentResult *r);
+void nbi_trace_move(Trace *t, NbDescentResult *r);
 
-/* Line searches on phi(a) = f(x + a*d) - f(x), computed by the caller in its
- * own precision and handed over as doubles (the differences keep their
- * relative accuracy). eval returns phi(a) and, when dphi is not NULL,
- * phi'(a) = grad(x + a*d) . d; the last call is always at the returned a. */
-typedef double (*NbPhiFn)(void *ctx, double a, double *dphi);
-
-/* Armijo backtracking from a0: the first a = a0*shrink^j with
- * phi(a) <= c*a*dphi0. Returns a, or 0 when none was found above the
- * rounding level. */
-double nb__armijo(NbPhiFn phi, void *ctx, double a0, double dphi0, double c,
-                  double shrink);
-/* Strong Wolfe conditions (Nocedal & Wright, Alg. 3.5 and 3.6, with cubic
- * interpolation in zoom): phi(a) <= c1*a*dphi0 and |phi'(a)| <= c2*|dphi0|.
- * Returns a, or 0 on failure. */
-double nb__wolfe(NbPhiFn phi, void *ctx, double a0, double dphi0, double c1,
-                 double c2);
+/* The [f, grad_1, ..., grad_n] program of an objective compiled from an
+ * expression with its symbolic gradient in double (descent_objective.c),
+ * or NULL: descent_double.c runs it in place of the fg callback. */
+const NbProgram *nbi_objective_fg_program(const NbObjective *obj);
 
 /* Set (tests only) to run gd through the generic loop instead of the
  * specialised double one, to check that the two agree. */
-extern int nb__descent_no_fast;
+extern int nbi_descent_no_fast;
 
 /* The two loop instances. start: n doubles / n contiguous MPFR values.
  * Return 0, or -1 with d set (newton without a Hessian). */
-int nb__descent_loop_d(const NbObjective *obj, const NbDescentOpts *o,
+int nbi_descent_loop_d(const NbObjective *obj, const NbDescentOpts *o,
                        const double *start, Trace *tr, LoopStats *st,
                        NbDiag *d);
-int nb__descent_loop_m(const NbObjective *obj, const NbDescentOpts *o,
+int nbi_descent_loop_m(const NbObjective *obj, const NbDescentOpts *o,
                        const NbDescentExact *ex, mpfr_prec_t prec,
                        mpfr_srcptr start, Trace *tr, LoopStats *st,
                        NbDiag *d);
 
 /* Verdict rules: fill r->verdict, r->kind, eig, ... from the stop reason
  * and the Hessian at the start and the end (descent_verdict.c). */
-void nb__descent_decide(const NbObjective *obj, const NbDescentOpts *o,
+void nbi_descent_decide(const NbObjective *obj, const NbDescentOpts *o,
                         const LoopStats *st, NbDescentResult *r);
 
 #endif

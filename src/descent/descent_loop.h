@@ -239,7 +239,7 @@ static int line_armijo(Loop *L, double a0)
     double slope = dot_d(L, L->gv[L->cur], L->d);
     if (!(slope < 0))
         return NB_STOP_LS_FAIL;
-    double a = nb__armijo(phi, L, a0, slope, L->o->c, L->o->shrink);
+    double a = nbi_armijo(phi, L, a0, slope, L->o->c, L->o->shrink);
     if (a == 0)
         return NB_STOP_LS_FAIL;
     accept_step(L, a);
@@ -462,7 +462,7 @@ static int step_bfgs(Loop *L, long k)
     }
     double gnorm = R_D(L->gn);
     double a0 = k == 0 && !L->bfgs_scaled ? fmin(1.0, L->o->rate / gnorm) : 1.0;
-    double a = nb__wolfe(phi, L, a0, slope, L->o->c, NB_DESCENT_WOLFE_C2);
+    double a = nbi_wolfe(phi, L, a0, slope, L->o->c, NB_DESCENT_WOLFE_C2);
     if (a == 0)
         return NB_STOP_LS_FAIL;
     accept_step(L, a);

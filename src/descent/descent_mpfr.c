@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include "nabla/eval.h"
 #include "descent/descent_internal.h"
+#include "descent/descent_search.h"
 
 #define RND MPFR_RNDN
 #define S mpfr_t
@@ -68,7 +69,7 @@ static void trace_push_m(Loop *L, long k, mpfr_srcptr x, mpfr_srcptr f,
 {
     for (size_t i = 0; i < L->n; i++)
         L->xd[i] = mpfr_get_d(x + i, RND);
-    nb__trace_push(L->tr, k, L->xd, mpfr_get_d(f, RND), mpfr_get_d(gn, RND),
+    nbi_trace_push(L->tr, k, L->xd, mpfr_get_d(f, RND), mpfr_get_d(gn, RND),
                    x, f, gn);
 }
 
@@ -80,7 +81,7 @@ static void set_param(mpfr_ptr r, double v, mpfr_srcptr exact)
         mpfr_set_d(r, v, RND);
 }
 
-int nb__descent_loop_m(const NbObjective *obj, const NbDescentOpts *o,
+int nbi_descent_loop_m(const NbObjective *obj, const NbDescentOpts *o,
                        const NbDescentExact *ex, mpfr_prec_t prec,
                        mpfr_srcptr start, Trace *tr, LoopStats *st,
                        NbDiag *d)

@@ -15,7 +15,6 @@
 #include "nabla/diff.h"
 #include "nabla/eval.h"
 #include "descent/descent_internal.h"
-#include "exec/compile_internal.h"
 
 typedef struct ExprObj {
     NbStore *st;
@@ -286,7 +285,7 @@ void nb_objective_free(NbObjective *obj)
     free(obj);
 }
 
-const NbProgram *nb__objective_fg_program(const NbObjective *obj)
+const NbProgram *nbi_objective_fg_program(const NbObjective *obj)
 {
     if (!obj || obj->fg != fg_d)
         return NULL;

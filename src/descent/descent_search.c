@@ -4,7 +4,8 @@
  * decision keeps full relative accuracy while the search logic (a few
  * comparisons and one interpolation) stays in one place. */
 #include <math.h>
-#include "descent/descent_internal.h"
+#include <stddef.h>
+#include "descent/descent_search.h"
 
 /* Smallest step tried, relative to the first: below it the step changes x
  * by less than rounding in any precision we run. */
@@ -12,7 +13,7 @@
 #define MAX_ARMIJO 400
 #define MAX_WOLFE 40
 
-double nb__armijo(NbPhiFn phi, void *ctx, double a0, double dphi0, double c,
+double nbi_armijo(NbPhiFn phi, void *ctx, double a0, double dphi0, double c,
                   double shrink)
 {
     double a = a0;
@@ -78,7 +79,7 @@ static double zoom(NbPhiFn phi, void *ctx, Bracket b, double dphi0, double c1,
 
 /* Algorithm 3.5: try a0, 2*a0, 4*a0, ... until a step satisfies the strong
  * Wolfe conditions or a bracket for zoom is found. */
-double nb__wolfe(NbPhiFn phi, void *ctx, double a0, double dphi0, double c1,
+double nbi_wolfe(NbPhiFn phi, void *ctx, double a0, double dphi0, double c1,
                  double c2)
 {
     double ap = 0, pp = 0, dpp = dphi0, a = a0;

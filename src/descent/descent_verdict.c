@@ -307,7 +307,7 @@ static int oscillating(const NbDescentResult *r)
            !(r->grad_ratio < NB_DESCENT_OSC_SETTLE);
 }
 
-void nb__descent_decide(const NbObjective *obj, const NbDescentOpts *o,
+void nbi_descent_decide(const NbObjective *obj, const NbDescentOpts *o,
                         const LoopStats *st, NbDescentResult *r)
 {
     r->stop = st->stop;

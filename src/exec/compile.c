@@ -37,18 +37,6 @@
 /* Largest degree of a POLY instruction. */
 #define POLY_MAX_DEGREE 32
 
-const char *const nb_op_names[NB_OP__COUNT] = {
-#define NB_OP_NAME(name, sig) #name,
-    NB_OPS(NB_OP_NAME)
-#undef NB_OP_NAME
-};
-
-const char nb_op_sigs[NB_OP__COUNT][4] = {
-#define NB_OP_SIG(name, sig) sig,
-    NB_OPS(NB_OP_SIG)
-#undef NB_OP_SIG
-};
-
 /* Pseudo-ops of IR values that are not instructions. */
 enum { IR_VAR = NB_OP__COUNT, IR_CONST };
 
@@ -864,7 +852,7 @@ static int is_instr(const Ir *v) { return v->op < NB_OP__COUNT; }
 static int reg_fields(Ir *v, uint32_t **f)
 {
     int n = 0;
-    const char *sig = nb_op_sigs[v->op];
+    const char *sig = nbi_op_sigs[v->op];
     if (sig[0] == 'r')
         f[n++] = &v->a;
     if (sig[1] == 'r')
@@ -1087,7 +1075,7 @@ void nb_program_free(NbProgram *p)
     }
     free(p->konst);
     free(p->kd);
-    nb__jit_free(atomic_load_explicit(&p->jit, memory_order_relaxed));
+    nbi_jit_free(atomic_load_explicit(&p->jit, memory_order_relaxed));
     free(p);
 }
 
@@ -1189,9 +1177,9 @@ char *nb_program_listing(const NbProgram *p, int mp_stream)
         const NbIns *in = &c->ins[i];
         const uint32_t f[3] = {in->a, in->b, in->c};
         append(&buf, &len, &cap, "r%u = %s", (unsigned)in->d,
-               nb_op_names[in->op]);
+               nbi_op_names[in->op]);
         for (int j = 0; j < 3; j++) {
-            switch (nb_op_sigs[in->op][j]) {
+            switch (nbi_op_sigs[in->op][j]) {
             case 'r': append(&buf, &len, &cap, " r%u", (unsigned)f[j]); break;
             case 'k':
                 append(&buf, &len, &cap, " K%u(%.17g)", (unsigned)f[j],

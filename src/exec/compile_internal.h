@@ -30,13 +30,14 @@
 #include <mpfr.h>
 #include "nabla/compile.h"
 #include "nabla/builtins.h"
+#include "exec/regs.h"
 
 /* Operand roles, one letter per field a, b, c of an instruction:
  *   r register, k constant-pool index, n signed integer (as uint32),
  *   f the fn field (every built-in takes one or two arguments), - unused.
  * Semantics are written for the double VM; the other VMs do the same
  * operation in their arithmetic. ORDER NB_OP: the VMs' label tables and
- * nb_op_names[] follow this list. */
+ * nbi_op_names[] follow this list. */
 #define NB_OPS(X)                                                          \
     X(MOV,     "r--")  /* d = a */                                         \
     X(LOADK,   "k--")  /* d = K[a] */                                      \
@@ -98,8 +99,8 @@ typedef enum NbOp {
     NB_OP__COUNT
 } NbOp;
 
-extern const char *const nb_op_names[NB_OP__COUNT];
-extern const char nb_op_sigs[NB_OP__COUNT][4];
+extern const char *const nbi_op_names[NB_OP__COUNT];
+extern const char nbi_op_sigs[NB_OP__COUNT][4];
 
 typedef struct NbIns {
     uint16_t op;   /* NbOp */
@@ -216,27 +217,6 @@ static inline int nb_vm_in_range(mpfr_srcptr x)
     return !mpfr_regular_p(x) || (mpfr_get_exp(x) >= -NB_VM_MAX_EXP
                                   && mpfr_get_exp(x) <= NB_VM_MAX_EXP);
 }
-
-/* Hidden from the shared library's symbol table: calls from inside the
- * library go straight to the function, not through the PLT. */
-#if defined(__GNUC__) && !defined(_WIN32)
-#define NB_INTERNAL __attribute__((visibility("hidden")))
-#else
-#define NB_INTERNAL
-#endif
-
-/* nb_run_double() on registers the caller set: r[0..nvars-1] hold the
- * variables on entry, output o is in r[p->dbl.outreg[o]] on return. For
- * loops that feed outputs back as variables (descent) without copying
- * through the caller's arrays. */
-NB_INTERNAL void nb__run_double_regs(const NbProgram *p, double *r);
-
-/* The [f, grad_1, ..., grad_n] program of an objective compiled from an
- * expression with its symbolic gradient in double (descent_objective.c),
- * or NULL: descent_double.c runs it in place of the fg callback. */
-struct NbObjective;
-NB_INTERNAL const NbProgram *nb__objective_fg_program(
-    const struct NbObjective *obj);
 
 /* The register-level listing of a stream, one instruction a line, for
  * tests and debugging ("r2 = MUL r0 r1"). Returns a malloc'ed string. */

@@ -1,6 +1,6 @@
 /* jit.h — native x86-64 code for a program's dbl stream (jit_x86_64.c).
  *
- * Contract: nb__jit_compile(p) translates p->dbl into one machine-code
+ * Contract: nbi_jit_compile(p) translates p->dbl into one machine-code
  * function per calling convention, or returns NULL (opcode it does not
  * translate, too many registers or constants, mmap or mprotect refused,
  * not x86-64, configured with --disable-jit). Each output bit equals the
@@ -13,12 +13,13 @@
  *                        out[o] — nb_run_double(), which jumps straight
  *                        to it (p->run_point);
  *   regs(r, r, r, K):    variables already in r[0..nvars), output o to
- *                        r[outreg[o]] — nb__run_double_regs();
- *   gd(r, c, K):         gradient descent on a program whose outputs are
+ *                        r[outreg[o]] — nbi_run_double_regs();
+ *   gd(r, c, K):         gradient steps on a program whose outputs are
  *                        [f, df/dx_1, ..., df/dx_n] (n = nvars), from the
- *                        registers as regs() leaves them: steps while
- *                        every stop rule stays silent (NbGdRun below) —
- *                        descent_double.c. NULL for other output shapes;
+ *                        registers as regs() leaves them, while the
+ *                        caller's quiet test holds (NbGdRun, regs.h;
+ *                        nbi_gd_native gives it to descent). NULL for
+ *                        other output shapes;
  *   block(R, n, spill, K4): n points (a multiple of 4) of vm_block.c's
  *                        register blocks, four at a time in AVX ymm
  *                        registers: variable v read from R[v][i], output
@@ -30,12 +31,12 @@
  *                        each lane as the scalar ones do: the same bits.
  * r is the caller's scratch (nb_program_scratch doubles), K is p->kd. The
  * code is mapped read+execute (never writable and executable at once) and
- * freed with nb__jit_free().
+ * freed with nbi_jit_free().
  *
  * vm_double.c compiles lazily, after NB_JIT_AFTER runs of a program (or at
- * once through nb__jit_prepare for callers announcing many runs), so
+ * once through nbi_jit_prepare for callers announcing many runs), so
  * one-off evaluations never pay for it. NABLA_JIT=0 in the environment, or
- * nb__jit_off set (tests), keeps every program on the interpreter.
+ * nbi_jit_off set (tests), keeps every program on the interpreter.
  */
 #ifndef NABLA_JIT_H
 #define NABLA_JIT_H
@@ -57,35 +58,6 @@
 
 typedef void (*NbJitFn)(const double *in, double *out, double *r,
                         const double *K);
-/* The state of a gd run between descent_double.c and the gd entry, which
- * continues it step by step exactly as run_gd_fast's loop does (same
- * operations, same order): from step k (its ring slot written, every rule
- * silent) it takes x_i -= rate*g_i, updates the detectors (pending, up,
- * down, revbits, reversals), runs the program, sets f, ss = |grad|^2 and
- * ring[(k+1) % NB_JIT_RING], and goes on while k+1 < lim and the quiet
- * test holds (|f| <= dmax, sthr < ss <= dmax, pending < 0, no run of
- * NB_DESCENT_GROW_RUN rises past grow or falls past fall). At a quiet
- * step k == tnext it records the trace point as descent_double.c's plain
- * append does (k, x, f and sqrt(ss) through the cursors tstep, tx, tf,
- * tg; tnext = k + tstride), while tleft > 0, and stops there otherwise.
- * On return k is the first step it did not take, with the variables and
- * outputs stored in r. x holds 3n doubles after the struct: x(k-1), then
- * scratch. */
-#define NB_JIT_RING 64
-
-typedef struct NbGdRun {
-    double rate, sthr, dmax, grow, fall;   /* set once */
-    double f, ss;
-    long k, lim, up, down, pending, reversals;
-    unsigned long long revbits;
-    long tnext, tstride, tleft;
-    long *tstep;
-    double *tx, *tf, *tg;
-    double ring[NB_JIT_RING];
-    double x[];
-} NbGdRun;
-
-typedef void (*NbJitGdFn)(double *r, NbGdRun *c, const double *K);
 typedef void (*NbJitBlockFn)(double *const *R, size_t n, double *spill,
                              const double *k4);
 /* Registers of a program the block entry keeps in ymm; the others spill. */
@@ -94,7 +66,7 @@ typedef void (*NbJitBlockFn)(double *const *R, size_t n, double *spill,
 struct NbJit {
     NbRunPoint point;       /* both NULL: compiling failed, interpret */
     NbJitFn regs;
-    NbJitGdFn gd;           /* NULL: not an [f, grad] program */
+    NbGdStepsFn gd;         /* NULL: not an [f, grad] program */
     NbJitBlockFn block;     /* NULL: not arithmetic only, or no AVX */
     double *k4;             /* block's constants, each four times, then
                                the sign and magnitude masks, 0 and 1 */
@@ -103,21 +75,20 @@ struct NbJit {
 };
 
 /* The compiler (jit_x86_64.c). */
-NB_INTERNAL NbJit *nb__jit_compile(const NbProgram *p);
-NB_INTERNAL void nb__jit_free(NbJit *j);
+NB_INTERNAL NbJit *nbi_jit_compile(const NbProgram *p);
+NB_INTERNAL void nbi_jit_free(NbJit *j);
 /* Marks a program whose compilation failed (both entries NULL). */
-NB_INTERNAL extern NbJit nb__jit_none;
+NB_INTERNAL extern NbJit nbi_jit_none;
 
 /* vm_double.c: the program's code, compiled now if it was not yet (NULL
  * when the JIT is off or cannot translate p). */
-NB_INTERNAL const NbJit *nb__jit_prepare(const NbProgram *p);
+NB_INTERNAL const NbJit *nbi_jit_prepare(const NbProgram *p);
 /* vm_double.c: the interpreter alone, whatever the JIT state. */
-NB_INTERNAL void nb__run_double_vm(const NbProgram *p, const double *x,
+NB_INTERNAL void nbi_run_double_vm(const NbProgram *p, const double *x,
                                    double *out, double *r);
 /* Set by tests to keep programs on the interpreter (read when a program
  * would be compiled, not on every run), or to compile after fewer runs
- * (nb__jit_after, NB_JIT_AFTER by default). */
-extern int nb__jit_off;
-extern unsigned nb__jit_after;
+ * (nbi_jit_after in regs.h, NB_JIT_AFTER by default). */
+extern int nbi_jit_off;
 
 #endif

@@ -17,10 +17,12 @@
  * spill slots (8 * NMAP) and the two-double argument array of CALL1/CALL2;
  * three pushes plus 112 keep rsp 16-byte aligned at each call.
  *
- * The gd entry wraps the regs body in the descent loop of
- * descent_double.c's run_gd_fast (jit.h, NbGdRun): the step, the
- * detectors and the quiet test around it, so the chain x -> grad -> x
- * stays in xmm registers from step to step.
+ * The gd entry wraps the regs body in the gradient steps of regs.h
+ * (NbGdRun): the step, the detectors and the quiet test around it, so the
+ * chain x -> grad -> x stays in xmm registers from step to step. What a
+ * step is, the stop codes and thresholds are the caller's (descent), given
+ * in NbGdRun; descent/gd_step.h is its C definition, which
+ * test_descent_vm.c holds this code to bit for bit.
  *
  * The code is assembled into a heap buffer, then copied into an anonymous
  * mapping made read+execute: never writable and executable at once.
@@ -28,10 +30,9 @@
  * start of the mapping and are addressed RIP-relative.
  */
 #include "exec/jit.h"
-#include "nabla/descent.h"
 #include "mathfn/block_math.h" /* NB_BLOCK */
 
-NbJit nb__jit_none;
+NbJit nbi_jit_none;
 
 #if NB_HAVE_JIT
 
@@ -351,7 +352,7 @@ static int supported(const NbProgram *p, int *calls)
         const NbIns *in = &code->ins[i];
         if (in->op >= NB_OP_END)
             return 0;
-        const char *sig = nb_op_sigs[in->op];
+        const char *sig = nbi_op_sigs[in->op];
         const uint32_t f[3] = {in->a, in->b, in->c};
         if (in->d >= code->nregs || in->d < p->nvars)
             return 0;
@@ -390,7 +391,7 @@ static uint32_t *liveness(const NbProgram *p, uint32_t also)
             l |= 1u << code->outreg[o];
     for (size_t i = code->nins - 1; i-- > 0;) {
         const NbIns *in = &code->ins[i];
-        const char *sig = nb_op_sigs[in->op];
+        const char *sig = nbi_op_sigs[in->op];
         const uint32_t f[3] = {in->a, in->b, in->c};
         live[i] = l;
         if (mapped(in->d))
@@ -573,16 +574,7 @@ static void add_imm(Asm *A, Opd m, int32_t v)
         put32(A, (uint32_t)v);
 }
 
-/* mov qword [m], imm32 */
-static void mov_imm(Asm *A, Opd m, int32_t v)
-{
-    put(A, (uint8_t)(0x48 | (m.reg >> 3)));
-    put(A, 0xC7);
-    modrm(A, 0, m);
-    put32(A, (uint32_t)v);
-}
-
-#define GD_MAX_VARS 64   /* beyond, no gd entry (descent_double.c loops in C) */
+#define GD_MAX_VARS 64   /* beyond, no gd entry (the caller loops in C) */
 #define GD(field) mem(R14, (uint32_t)offsetof(NbGdRun, field))
 #define GDX(i) mem(R14, (uint32_t)(offsetof(NbGdRun, x) + 8 * (i)))
 
@@ -612,7 +604,7 @@ static void gd_step(Asm *A, uint32_t n, const uint32_t *out)
 }
 
 /* pending, revbits and reversals from x(k-1) = x[i], x(k) = x[n + i] and
- * x(k+1) in the variable registers, as run_gd_fast computes them; then
+ * x(k+1) in the variable registers (regs.h); then
  * x[i] = x(k). At k = 0 the caller has x(-1) = x(0), which makes its
  * "k >= 1" tests hold by themselves (no reversal; a repeat of x(-1) is a
  * repeat of x(0), and that is tested first). */
@@ -625,7 +617,8 @@ static void gd_detectors(Asm *A, uint32_t n)
         not_cur[nc++] = jcc(A, CC_NE);
         not_cur[nc++] = jcc(A, CC_P);
     }
-    mov_imm(A, GD(pending), NB_STOP_STUCK);
+    gpr_mem(A, MOV_LD, RAX, GD(stuck));
+    gpr_mem(A, MOV_ST, RAX, GD(pending));
     size_t done = jmp(A);
     for (size_t j = 0; j < nc; j++)
         land(A, not_cur[j]);
@@ -634,7 +627,8 @@ static void gd_detectors(Asm *A, uint32_t n)
         not_prev[np++] = jcc(A, CC_NE);
         not_prev[np++] = jcc(A, CC_P);
     }
-    mov_imm(A, GD(pending), NB_STOP_CYCLE);
+    gpr_mem(A, MOV_LD, RAX, GD(cycle));
+    gpr_mem(A, MOV_ST, RAX, GD(pending));
     for (size_t j = 0; j < np; j++)
         land(A, not_prev[j]);
     land(A, done);
@@ -690,11 +684,11 @@ static void gd_run_count(Asm *A, Opd field, int a, int b)
     gpr_mem(A, MOV_ST, RAX, field);
 }
 
-/* The jump to the exit when count >= NB_DESCENT_GROW_RUN and a > b (a
- * run of rises or falls past its limit). */
+/* The jump to the exit when count >= NBI_GD_RUN and a > b (a run of
+ * rises or falls past its limit). */
 static size_t run_exit(Asm *A, Opd count, Opd a, Opd b)
 {
-    cmp_imm8(A, count, NB_DESCENT_GROW_RUN);
+    cmp_imm8(A, count, NBI_GD_RUN);
     size_t short_run = jcc(A, CC_L);
     ld(A, 0, a);
     ucomisd(A, 0, b);
@@ -711,7 +705,7 @@ static void cursor(Asm *A, Opd m, int32_t step)
 }
 
 /* At a quiet step k == tnext (r13, ss in xmm15): the trace point, as the
- * plain append of descent_double.c, or the jump to the exit returned when
+ * plain append regs.h describes, or the jump to the exit returned when
  * there is no room left. */
 static size_t gd_trace(Asm *A, uint32_t n)
 {
@@ -764,9 +758,9 @@ static size_t gd_after(Asm *A, uint32_t n, const uint32_t *out, size_t *exits)
     put(A, 0xFF);
     put(A, 0xC5);
     mov_rr(A, RAX, R13);
-    put(A, 0x83);               /* and eax, NB_JIT_RING - 1 */
+    put(A, 0x83);               /* and eax, NBI_GD_RING - 1 */
     put(A, 0xE0);
-    put(A, NB_JIT_RING - 1);
+    put(A, NBI_GD_RING - 1);
     put(A, 0xF2);               /* movsd [r14 + rax*8 + ring], xmm15 */
     put(A, 0x45);
     put(A, 0x0F);
@@ -1108,7 +1102,7 @@ static size_t emit_gd_entry(Asm *A)
     return ok ? start : 0;
 }
 
-NbJit *nb__jit_compile(const NbProgram *p)
+NbJit *nbi_jit_compile(const NbProgram *p)
 {
     Asm A = {.p = p};
     if (!supported(p, &A.calls))
@@ -1134,9 +1128,9 @@ NbJit *nb__jit_compile(const NbProgram *p)
     return j;
 }
 
-void nb__jit_free(NbJit *j)
+void nbi_jit_free(NbJit *j)
 {
-    if (!j || j == &nb__jit_none)
+    if (!j || j == &nbi_jit_none)
         return;
     if (j->mem)
         munmap(j->mem, j->len);
@@ -1146,13 +1140,13 @@ void nb__jit_free(NbJit *j)
 
 #else /* !NB_HAVE_JIT */
 
-NbJit *nb__jit_compile(const NbProgram *p)
+NbJit *nbi_jit_compile(const NbProgram *p)
 {
     (void)p;
     return NULL;
 }
 
-void nb__jit_free(NbJit *j)
+void nbi_jit_free(NbJit *j)
 {
     (void)j;
 }

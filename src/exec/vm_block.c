@@ -226,12 +226,12 @@ step(const NbIns *in, double *const *R, const double *K, double *t, size_t n,
      int fast)
 {
     double *d = R[in->d];
-    const double *a = nb_op_sigs[in->op][0] == 'r' ? R[in->a] : NULL;
+    const double *a = nbi_op_sigs[in->op][0] == 'r' ? R[in->a] : NULL;
     /* b and c are only read by the opcodes that have them. */
-    const double *b = nb_op_sigs[in->op][1] == 'r' ? R[in->b] : NULL;
-    const double *c = nb_op_sigs[in->op][2] == 'r' ? R[in->c] : NULL;
-    const double kb = nb_op_sigs[in->op][1] == 'k' ? K[in->b] : 0;
-    const double kc = nb_op_sigs[in->op][2] == 'k' ? K[in->c] : 0;
+    const double *b = nbi_op_sigs[in->op][1] == 'r' ? R[in->b] : NULL;
+    const double *c = nbi_op_sigs[in->op][2] == 'r' ? R[in->c] : NULL;
+    const double kb = nbi_op_sigs[in->op][1] == 'k' ? K[in->b] : 0;
+    const double kc = nbi_op_sigs[in->op][2] == 'k' ? K[in->c] : 0;
     switch (in->op) {
 #define CASE_LOOP(name, expr)                                              \
     case NB_OP_##name: loop_##name(d, a, b, c, kb, kc); break;
@@ -335,7 +335,7 @@ static const NbJit *native_block(const NbProgram *p, size_t npts)
 {
 #if NB_HAVE_JIT
     if (npts >= NB_BLOCK) {
-        const NbJit *j = nb__jit_prepare(p);
+        const NbJit *j = nbi_jit_prepare(p);
         return j && j->block ? j : NULL;
     }
 #endif

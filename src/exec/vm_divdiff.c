@@ -120,7 +120,7 @@ static void mark_lazy(NbDivdiffVm *vm)
             continue;
         const uint32_t ops[3] = {in->a, in->b, in->c};
         for (int k = 0; k < 3; k++)
-            if (nb_op_sigs[in->op][k] == 'r')
+            if (nbi_op_sigs[in->op][k] == 'r')
                 need[ops[k]] = 1;
     }
     free(need);

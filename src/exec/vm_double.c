@@ -33,7 +33,7 @@
 #endif
 
 /* The dispatch loop: the one long function, one short case per opcode.
- * x and out may be NULL (nb__run_double_regs): the variables are then
+ * x and out may be NULL (nbi_run_double_regs): the variables are then
  * already in r[0..nvars-1] and the outputs are left in their registers. */
 static void vm(const NbProgram *p, const double *x, double *out, double *r)
 {
@@ -131,13 +131,13 @@ static void vm(const NbProgram *p, const double *x, double *out, double *r)
 }
 
 /* --- the JIT hooks (jit.h) ----------------------------------------------------
- * p->jit is NULL until the program is compiled (or &nb__jit_none when it
- * cannot be); jit_runs counts runs until nb__jit_after. Racing threads may
+ * p->jit is NULL until the program is compiled (or &nbi_jit_none when it
+ * cannot be); jit_runs counts runs until nbi_jit_after. Racing threads may
  * lose counts or compile twice: the first code installed wins, the other
  * is freed, so the fields stay consistent without a lock. */
 
-int nb__jit_off;
-unsigned nb__jit_after = NB_JIT_AFTER;
+int nbi_jit_off;
+unsigned nbi_jit_after = NB_JIT_AFTER;
 
 static int jit_enabled(void)
 {
@@ -148,7 +148,7 @@ static int jit_enabled(void)
         e = !(s && strcmp(s, "0") == 0);
         atomic_store_explicit(&env, e, memory_order_relaxed);
     }
-    return e && !nb__jit_off;
+    return e && !nbi_jit_off;
 }
 
 /* The interpreter as a run_point. */
@@ -158,18 +158,18 @@ static void vm_point(const NbProgram *p, const double *x, double *out,
     vm(p, x, out, r);
 }
 
-const NbJit *nb__jit_prepare(const NbProgram *cp)
+const NbJit *nbi_jit_prepare(const NbProgram *cp)
 {
     NbProgram *p = (NbProgram *)cp;     /* allocated mutable by nb_compile */
     NbJit *j = atomic_load_explicit(&p->jit, memory_order_acquire);
     if (!j) {
         NbJit *none = NULL;
-        j = NB_HAVE_JIT && jit_enabled() ? nb__jit_compile(p) : NULL;
+        j = NB_HAVE_JIT && jit_enabled() ? nbi_jit_compile(p) : NULL;
         if (!j)
-            j = &nb__jit_none;
+            j = &nbi_jit_none;
         if (!atomic_compare_exchange_strong_explicit(
                 &p->jit, &none, j, memory_order_acq_rel, memory_order_acquire)) {
-            nb__jit_free(j);
+            nbi_jit_free(j);
             j = none;
         }
         atomic_store_explicit(&p->run_point, j->point ? j->point : vm_point,
@@ -179,7 +179,7 @@ const NbJit *nb__jit_prepare(const NbProgram *cp)
 }
 
 #if NB_HAVE_JIT
-/* The program's code once it has run nb__jit_after times, else NULL:
+/* The program's code once it has run nbi_jit_after times, else NULL:
  * counts this run. */
 static const NbJit *jit_count(const NbProgram *cp)
 {
@@ -189,7 +189,7 @@ static const NbJit *jit_count(const NbProgram *cp)
         return j->point ? j : NULL;
     unsigned n = atomic_load_explicit(&p->jit_runs, memory_order_relaxed);
     atomic_store_explicit(&p->jit_runs, n + 1, memory_order_relaxed);
-    return n + 1 >= nb__jit_after ? nb__jit_prepare(p) : NULL;
+    return n + 1 >= nbi_jit_after ? nbi_jit_prepare(p) : NULL;
 }
 
 /* The program's JIT state without counting: NULL while undecided. */
@@ -204,7 +204,7 @@ static inline const NbJit *jit_state(const NbProgram *p)
 #define NOINLINE
 #endif
 
-/* regs: called by nb__run_double_regs (x and out NULL). */
+/* regs: called by nbi_run_double_regs (x and out NULL). */
 static NOINLINE void run_slow(const NbProgram *p, const double *x,
                               double *out, double *r, int regs)
 {
@@ -241,13 +241,13 @@ void nb_run_double(const NbProgram *p, const double *x, double *out,
 
 NbPointFn *nb_program_point_fn(const NbProgram *p)
 {
-    nb__jit_prepare(p);
+    nbi_jit_prepare(p);
     NbRunPoint run = atomic_load_explicit(&((NbProgram *)p)->run_point,
                                           memory_order_acquire);
     return run ? run : nb_run_double; /* another thread still installing */
 }
 
-void nb__run_double_regs(const NbProgram *p, double *r)
+void nbi_run_double_regs(const NbProgram *p, double *r)
 {
 #if NB_HAVE_JIT
     const NbJit *j = jit_state(p);
@@ -264,7 +264,19 @@ void nb__run_double_regs(const NbProgram *p, double *r)
 #endif
 }
 
-void nb__run_double_vm(const NbProgram *p, const double *x, double *out,
+const uint32_t *nbi_program_outregs(const NbProgram *p)
+{
+    return p->dbl.outreg;
+}
+
+NbGdStepsFn nbi_gd_native(const NbProgram *p, const double **K)
+{
+    const NbJit *j = nbi_jit_prepare(p);
+    *K = p->kd;
+    return j ? j->gd : NULL;
+}
+
+void nbi_run_double_vm(const NbProgram *p, const double *x, double *out,
                        double *r)
 {
     vm(p, x, out, r);

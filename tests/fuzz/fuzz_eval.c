@@ -7,7 +7,7 @@
  * from a fixed list of special values (0, -0, +-inf, NaN, huge, tiny,
  * subnormal) and from a generator seeded by the input. At most 3 free
  * variables. The program is compiled twice: one copy stays on the
- * interpreter (nb__jit_off while it runs), the other gets native code.
+ * interpreter (nbi_jit_off while it runs), the other gets native code.
  *
  * Properties (NaN payloads aside; src/exec/jit.h and compile.h promise these):
  *  1. interpreter == native code (nb_program_point_fn), bit for bit;
@@ -298,7 +298,7 @@ static void run_points(const NbProgram *pi, const NbProgram *pj, size_t nv,
             xs[v][i] = pts[i].x[v];
     const double *const xin[NVARS] = {xs[0], xs[1], xs[2]};
 
-    nb__jit_off = 1;  /* pi stays on the interpreter */
+    nbi_jit_off = 1;  /* pi stays on the interpreter */
     for (size_t i = 0; i < NPTS; i++) {
         feclearexcept(FE_ALL_EXCEPT);
         nb_run_double(pi, pts[i].x, &d[i], scratch);
@@ -306,7 +306,7 @@ static void run_points(const NbProgram *pi, const NbProgram *pj, size_t nv,
     }
     nb_run_block_exact(pi, NPTS, xin, (double *const[]){bi[0]});
     nb_run_block(pi, NPTS, xin, (double *const[]){bi[1]});
-    nb__jit_off = 0;
+    nbi_jit_off = 0;
     NbPointFn *fn = nb_program_point_fn(pj);
     for (size_t i = 0; i < NPTS; i++)
         fn(pj, pts[i].x, &jit[i], scratch);

@@ -501,7 +501,7 @@ static void test_mpfr(void)
 
 /* The double gd loop has a specialised fast path; it must agree with the
  * generic loop on everything: each trace point, counters and verdicts. */
-extern int nb__descent_no_fast;
+extern int nbi_descent_no_fast;
 
 
 static void test_fast_path(void)
@@ -530,10 +530,10 @@ static void test_fast_path(void)
         NbObjective *o = &objs[cases[i].obj];
         NbDescentResult *a = run(o, NB_DESCENT_GD, cases[i].rate,
                                  cases[i].steps, cases[i].x0, cases[i].y0);
-        nb__descent_no_fast = 1;
+        nbi_descent_no_fast = 1;
         NbDescentResult *b = run(o, NB_DESCENT_GD, cases[i].rate,
                                  cases[i].steps, cases[i].x0, cases[i].y0);
-        nb__descent_no_fast = 0;
+        nbi_descent_no_fast = 0;
         CHECK(same_result(a, b), "fast gd = generic gd, case %zu (%s)", i,
               a ? nb_verdict_name(a->verdict) : "?");
         nb_descent_result_free(a);

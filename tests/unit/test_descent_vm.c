@@ -3,9 +3,12 @@
  * runs its quiet steps in native code (jit.h's gd entry); both must agree
  * with the generic loop through the fg callback bit for bit: every trace
  * point, counter and verdict. The expected results come from the generic
- * loop (nb__descent_no_fast), which the suite checks against plain C loops
- * and closed forms in test_descent.c.
+ * loop (nbi_descent_no_fast), which the suite checks against plain C loops
+ * and closed forms in test_descent.c. And the native steps must be the C
+ * definition of a gd step (descent/gd_step.h) from any state, quiet or
+ * not: test_native_steps.
  */
+#include <float.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -13,11 +16,11 @@
 #include "nabla/nabla.h"
 #include "exec/compile_internal.h"
 #include "exec/jit.h"
+#include "descent/descent_internal.h"
+#include "descent/gd_step.h"
 #include "check.h"
 #include "same_descent.h"
 #include "mini_lower.h"
-
-extern int nb__descent_no_fast;
 
 
 static NbDescentResult *run(const NbObjective *obj, double rate, long steps,
@@ -39,12 +42,12 @@ static void compare(const NbObjective *obj, const char *f, double rate,
                     long steps, long every, const double *x0)
 {
     NbDescentResult *a = run(obj, rate, steps, every, x0);
-    nb__jit_after = 1;
+    nbi_jit_after = 1;
     NbDescentResult *c = run(obj, rate, steps, every, x0);
-    nb__jit_after = NB_JIT_AFTER;
-    nb__descent_no_fast = 1;
+    nbi_jit_after = NB_JIT_AFTER;
+    nbi_descent_no_fast = 1;
     NbDescentResult *b = run(obj, rate, steps, every, x0);
-    nb__descent_no_fast = 0;
+    nbi_descent_no_fast = 0;
     CHECK(same_result(a, b), "register gd = generic gd: %s, rate %g, every "
           "%ld (%s, %ld steps, %zu points)", f, rate, every,
           b ? nb_verdict_name(b->verdict) : "?", b ? b->steps : -1L,
@@ -124,7 +127,7 @@ static void test_cases(void)
         /* a sparse trace: long runs of quiet steps in the native loop */
         compare(obj, cases[i].f, cases[i].rate, cases[i].steps, 1000,
                 cases[i].x0);
-        const NbJit *j = atomic_load(&nb__objective_fg_program(obj)->jit);
+        const NbJit *j = atomic_load(&nbi_objective_fg_program(obj)->jit);
         native += j && j->gd;
         nb_objective_free(obj);
     }
@@ -169,8 +172,153 @@ static void test_thinning(void)
     nb_store_free(st);
 }
 
+/* Two values agree: the same bits, or both NaN (payloads aside, jit.h). */
+static int same_d(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b));
+}
+
+#define TRACE_ROOM 64
+
+/* Registers, run state and trace of one side of test_native_steps. */
+typedef struct Side {
+    double *r;
+    NbGdRun *c;
+    long step[TRACE_ROOM];
+    double x[TRACE_ROOM * 13], f[TRACE_ROOM], g[TRACE_ROOM];
+} Side;
+
+static int same_side(const Side *a, const Side *b, size_t n,
+                     const uint32_t *out)
+{
+    const NbGdRun *p = a->c, *q = b->c;
+    int ok = p->k == q->k && p->up == q->up && p->down == q->down &&
+             p->pending == q->pending && p->reversals == q->reversals &&
+             p->revbits == q->revbits && p->tnext == q->tnext &&
+             p->tleft == q->tleft && p->tstep - a->step == q->tstep - b->step
+             && same_d(p->f, q->f) && same_d(p->ss, q->ss);
+    for (size_t i = 0; i < NBI_GD_RING; i++)
+        ok &= same_d(p->ring[i], q->ring[i]);
+    for (size_t i = 0; i < 2 * n; i++)      /* x(k-1), x(k) of the last step */
+        ok &= same_d(p->x[i], q->x[i]);
+    for (size_t i = 0; i < n; i++)
+        ok &= same_d(a->r[i], b->r[i]);
+    for (size_t o = 0; o <= n; o++)
+        ok &= same_d(a->r[out[o]], b->r[out[o]]);
+    for (long i = 0; ok && i < p->tstep - a->step; i++) {
+        ok &= a->step[i] == b->step[i] && same_d(a->f[i], b->f[i]) &&
+              same_d(a->g[i], b->g[i]);
+        for (size_t j = 0; j < n; j++)
+            ok &= same_d(a->x[i * n + j], b->x[i * n + j]);
+    }
+    return ok;
+}
+
+static void side_init(Side *s, const NbProgram *p, size_t n,
+                      const double *x0, double rate)
+{
+    s->r = calloc(nb_program_scratch(p), sizeof *s->r);
+    s->c = calloc(1, sizeof *s->c + 3 * n * sizeof(double));
+    if (!s->r || !s->c)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        s->r[i] = x0[i];
+    nbi_run_double_regs(p, s->r);
+    const uint32_t *out = nbi_program_outregs(p);
+    double f = s->r[out[0]], ss = 0;
+    for (size_t i = 0; i < n; i++)
+        ss += s->r[out[1 + i]] * s->r[out[1 + i]];
+    *s->c = (NbGdRun){.rate = rate, .sthr = 1e-16, .dmax = DBL_MAX,
+                      .grow = f + 10 * (1 + fabs(f)),
+                      .fall = f - 10 * (1 + fabs(f)),
+                      .stuck = NB_STOP_STUCK, .cycle = NB_STOP_CYCLE,
+                      .f = f, .ss = ss,
+                      .pending = -1, .tnext = 5, .tstride = 3,
+                      .tleft = TRACE_ROOM - 4};
+    memcpy(s->c->x, x0, n * sizeof *x0);
+    s->c->tstep = s->step, s->c->tx = s->x, s->c->tf = s->f, s->c->tg = s->g;
+}
+
+/* The JIT's gd entry against gd_steps() from the same states, call after
+ * call: each call continues where the last stopped, also past a stop rule
+ * (a NaN, a standstill, a cycle, growth: the step is the same step), with
+ * a limit that falls between trace points, and a trace that runs out of
+ * room. Every field of NbGdRun, the variable and output registers, the
+ * ring and the trace must agree. */
+static void test_native_steps(void)
+{
+    static const struct {
+        const char *f, *vars;
+        double x0[13], rate;
+    } cases[] = {
+        {"(1-x)^2 + 100*(y-x^2)^2", "xy", {-1, 1}, 0.001},
+        {"x^2 + y^2", "xy", {-8, 6}, 1.0},          /* a 2-cycle */
+        {"x^2 + y^2", "xy", {-8, 6}, 1.1},          /* growth */
+        {"x^2 + y^2", "xy", {1, 1}, 1e-30},         /* a standstill */
+        {"x*y", "xy", {0.5, -0.25}, 0.1},           /* grad [y, x] */
+        {"x", "x", {2}, 0.5},
+        {"sqrt(x)", "x", {4}, 10},                  /* NaN */
+        {"x^4 - 2*x^2 + 0.3*x", "x", {-2}, 0.05},
+        {"z*x + y", "xyz", {1, 2, 3}, 0.1},
+        {"(x-1)^2 + (y+z)^2 + w^4 + x*w", "xyzw", {1, 2, 3, -1}, 0.05},
+        {"sin(x)*exp(-x^2/2) + y^2", "xy", {0.5, 1}, 0.3},
+        {"-x^2/10^160", "x", {1e150}, 4.5e160},     /* f overflows */
+        {"a^2 + b^2 + c^2 + d^2 + e^2 + f^2 + g^2 + h^2 + i^2 + j^2 + k^2 + "
+         "l^2 + sin(m)*a", "abcdefghijklm", {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+         11, 12, 13}, 0.01},
+    };
+    NbStore *st = nb_store_new();
+    int native = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const NbExpr *f = mini_parse(st, cases[i].f), *vars[13];
+        size_t n = strlen(cases[i].vars);
+        for (size_t j = 0; j < n; j++) {
+            char name[2] = {cases[i].vars[j], 0};
+            vars[j] = nb_sym(st, name);
+        }
+        NbDiag d = NB_DIAG_INIT;
+        NbObjective *obj = f ? nb_objective_compile(st, f, n, vars,
+                                                    NB_PREC_DOUBLE, 1, &d)
+                             : NULL;
+        nb_diag_clear(&d);
+        const NbProgram *p = obj ? nbi_objective_fg_program(obj) : NULL;
+        CHECK(p != NULL, "compile %s", cases[i].f);
+        if (!p) {
+            nb_objective_free(obj);
+            continue;
+        }
+        const double *K = NULL;
+        NbGdStepsFn steps = nbi_gd_native(p, &K);
+        if (steps) {
+            native++;
+            GdEval e = {.p = p, .out = nbi_program_outregs(p), .n = n};
+            Side a, b;
+            side_init(&a, p, n, cases[i].x0, cases[i].rate);
+            side_init(&b, p, n, cases[i].x0, cases[i].rate);
+            int ok = 1, calls = 0;
+            while (ok && calls < 40 && a.c->k < 3000) {
+                a.c->lim = b.c->lim = a.c->k + 1 + calls * 37 % 101;
+                steps(a.r, a.c, K);
+                gd_steps(b.r, b.c, &e);
+                ok = same_side(&a, &b, n, e.out);
+                calls++;
+            }
+            CHECK(ok, "native gd steps = gd_steps(): %s, rate %g (call %d, "
+                  "step %ld / %ld)", cases[i].f, cases[i].rate, calls,
+                  a.c->k, b.c->k);
+            free(a.r), free(a.c), free(b.r), free(b.c);
+        }
+        nb_objective_free(obj);
+    }
+    CHECK(!NB_HAVE_JIT || getenv("NABLA_JIT") ||
+          native == (int)(sizeof cases / sizeof cases[0]),
+          "every case had native gd steps (%d)", native);
+    nb_store_free(st);
+}
+
 int main(void)
 {
+    test_native_steps();
     test_cases();
     test_thinning();
     mpfr_free_cache();

@@ -355,7 +355,7 @@ static void check_mutants(NbProgram *p, mpfr_prec_t w, Stats *S)
         for (int op = 0; op < NB_OP_END; op++) {
             if (op == op0 || op == NB_OP_POLY || op == NB_OP_POWI
                 || op == NB_OP_CALL1 || op == NB_OP_CALL2
-                || strcmp(nb_op_sigs[op], nb_op_sigs[op0]) != 0)
+                || strcmp(nbi_op_sigs[op], nbi_op_sigs[op0]) != 0)
                 continue;
             in->op = (uint16_t)op;
             check_program(p, w, 2, S);
@@ -401,7 +401,7 @@ static void test_random(void)
     for (int op = 0; op < NB_OP__COUNT; op++)
         if (!S.seen[op] && op != NB_OP_POLY && op != NB_OP_CALL1
             && op != NB_OP_CALL2 && op != NB_OP_END) {
-            printf("# opcode %s never run\n", nb_op_names[op]);
+            printf("# opcode %s never run\n", nbi_op_names[op]);
             missing++;
         }
     CHECK(missing == 0, "every opcode with a rule run");
@@ -597,7 +597,7 @@ static void test_lazy(void)
         uint16_t op0 = last->op;
         uint32_t b0 = last->b;
         for (int op = 0; op < NB_OP_END; op++) {
-            const char *sig = nb_op_sigs[op];
+            const char *sig = nbi_op_sigs[op];
             if (op == NB_OP_POLY || op == NB_OP_CALL1 || op == NB_OP_CALL2
                 || op == NB_OP_POWI || sig[0] != 'r'
                 || (sig[1] != 'r' && sig[1] != '-') || sig[2] != '-')

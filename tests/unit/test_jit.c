@@ -7,7 +7,7 @@
  * stream has, and through descent (identical paths with the JIT on and
  * off). A NaN must be a NaN: its sign and payload are not fixed by C (the
  * compiler may commute a + b), as in oracle_vm. Where the JIT is not built
- * (not x86-64, --disable-jit, NABLA_JIT=0) nb__jit_prepare returns NULL and
+ * (not x86-64, --disable-jit, NABLA_JIT=0) nbi_jit_prepare returns NULL and
  * only the fallback is checked.
  */
 #include <math.h>
@@ -20,6 +20,7 @@
 #include "exec/compile_internal.h"
 #include "exec/jit.h"
 #include "mathfn/block_math.h"
+#include "descent/descent_internal.h"
 #include "check.h"
 #include "mini_lower.h"
 #include "same_descent.h"
@@ -111,7 +112,7 @@ static int agree(const NbProgram *p, size_t npts, const double *x, int *jitted)
     double *o2 = calloc(no + 1, sizeof *o2), *o3 = calloc(no + 1, sizeof *o3);
     double *o4 = calloc(no + 1, sizeof *o4);
     NbPointFn *f = nb_program_point_fn(p);
-    const NbJit *j = nb__jit_prepare(p);
+    const NbJit *j = nbi_jit_prepare(p);
     int ok = !j || f == j->point;
     *jitted = j != NULL;
     if (j)
@@ -119,10 +120,10 @@ static int agree(const NbProgram *p, size_t npts, const double *x, int *jitted)
             seen[in->op] = 1;
     for (size_t k = 0; k < npts && ok; k++) {
         const double *xk = x + k * nv;
-        nb__run_double_vm(p, xk, o1, r1);
+        nbi_run_double_vm(p, xk, o1, r1);
         nb_run_double(p, xk, o2, r2);   /* the JIT's point entry, if any */
         memcpy(r3, xk, nv * sizeof *xk);
-        nb__run_double_regs(p, r3);
+        nbi_run_double_regs(p, r3);
         f(p, xk, o4, r2);
         for (size_t o = 0; o < no; o++) {
             o3[o] = r3[p->dbl.outreg[o]];
@@ -238,22 +239,22 @@ static int mutants(NbProgram *p, int *n)
         for (int op = 0; op < NB_OP_END; op++) {
             if (op == op0 || op == NB_OP_POLY || op == NB_OP_POWI ||
                 op == NB_OP_CALL1 || op == NB_OP_CALL2 ||
-                strcmp(nb_op_sigs[op], nb_op_sigs[op0]) != 0)
+                strcmp(nbi_op_sigs[op], nbi_op_sigs[op0]) != 0)
                 continue;
             in->op = (uint16_t)op;
-            nb__jit_free(atomic_exchange(&p->jit, NULL));
+            nbi_jit_free(atomic_exchange(&p->jit, NULL));
             static const double pts[] = {0.5, -0.25, 2.0, 0.0, -0.0, 3.0,
                                          -2.0, INFINITY, 1.5, NAN, 1e-310,
                                          700, -1e300, 4.0, 9.0};
             int jt;
             if (!agree(p, sizeof pts / sizeof pts[0] / NVARS, pts, &jt)) {
-                printf("# mutant: instruction %zu as %s\n", i, nb_op_names[op]);
+                printf("# mutant: instruction %zu as %s\n", i, nbi_op_names[op]);
                 ok = 0;
             }
             (*n)++;
         }
         in->op = op0;
-        nb__jit_free(atomic_exchange(&p->jit, NULL));
+        nbi_jit_free(atomic_exchange(&p->jit, NULL));
     }
     return ok;
 }
@@ -284,7 +285,7 @@ static void test_coverage(void)
         return;
     for (int op = 0; op < NB_OP_END; op++)
         if (op != NB_OP_POWI)
-            CHECK(seen[op], "opcode %s translated and checked", nb_op_names[op]);
+            CHECK(seen[op], "opcode %s translated and checked", nbi_op_names[op]);
 }
 
 /* --- 3. more registers and variables than xmm registers ----------------- */
@@ -356,9 +357,9 @@ static void test_lazy(void)
     CHECK(out == 0.25 + 100 * 1.25 * 1.25, "and its value is right: %g", out);
     nb_program_free(p);
 
-    nb__jit_off = 1;
+    nbi_jit_off = 1;
     p = nb_compile(st, 1, &e, 2, V, &d);
-    CHECK(p && nb__jit_prepare(p) == NULL, "nb__jit_off: interpreted");
+    CHECK(p && nbi_jit_prepare(p) == NULL, "nbi_jit_off: interpreted");
     out = 0;
     f = p ? nb_program_point_fn(p) : NULL;
     if (f)
@@ -366,7 +367,7 @@ static void test_lazy(void)
     CHECK(out == 0.25 + 100 * 1.25 * 1.25,
           "nb_program_point_fn without the JIT: the interpreter, %g", out);
     nb_program_free(p);
-    nb__jit_off = 0;
+    nbi_jit_off = 0;
 }
 
 /* --- 5. descent: the same path with the JIT on and off -------------------- */
@@ -383,7 +384,7 @@ static NbDescentResult *descend(const char *f, const char *vars, int method,
         char name[2] = {vars[k], 0};
         vs[k] = nb_sym(st, name);
     }
-    nb__jit_off = !jit;
+    nbi_jit_off = !jit;
     NbDiag d = NB_DIAG_INIT;
     NbObjective *obj = e ? nb_objective_compile(st, e, n, vs, NB_PREC_DOUBLE,
                                                 1, &d) : NULL;
@@ -394,11 +395,11 @@ static NbDescentResult *descend(const char *f, const char *vars, int method,
     o.method = (NbDescentMethod)method;
     NbDescentResult *r = obj ? nb_descent_run(obj, &o, start, &d) : NULL;
     nb_diag_clear(&d);
-    const NbProgram *p = obj ? nb__objective_fg_program(obj) : NULL;
+    const NbProgram *p = obj ? nbi_objective_fg_program(obj) : NULL;
     if (p && atomic_load(&p->jit) && atomic_load(&p->jit)->point)
         descents_jitted++;
     nb_objective_free(obj);
-    nb__jit_off = 0;
+    nbi_jit_off = 0;
     return r;
 }
 
@@ -488,7 +489,7 @@ static int block_agrees(const NbProgram *p, size_t npts, double *const *x)
     for (size_t k = 0; k < npts && ok; k++) {
         for (size_t v = 0; v < p->nvars; v++)
             xk[v] = x[v][k];
-        nb__run_double_vm(p, xk, o1, r);
+        nbi_run_double_vm(p, xk, o1, r);
         for (size_t o = 0; o < no; o++)
             if (!same_bits(o1[o], out[o][k])) {
                 printf("# point %zu output %zu: vm %a block %a\n", k, o,
@@ -527,7 +528,7 @@ static void test_block(void)
                 x[v][k] = point();
         if (!block_agrees(p, NP, x) && bad++ < 3)
             print_listing(p);
-        const NbJit *j = nb__jit_prepare(p);
+        const NbJit *j = nbi_jit_prepare(p);
         if (j && j->block) {
             native++;
             spilled += p->dbl.nregs > NB_JIT_BLOCK_YMM;
@@ -556,7 +557,7 @@ static void test_block(void)
     NbDiag d = NB_DIAG_INIT;
     NbProgram *p = nb_compile(st, NV, outs, NV, vars, &d);
     nb_diag_clear(&d);
-    const NbJit *j = p ? nb__jit_prepare(p) : NULL;
+    const NbJit *j = p ? nbi_jit_prepare(p) : NULL;
     CHECK(p && block_agrees(p, NP, xs) && (!have_jit || !__builtin_cpu_supports("avx")
                                            || (j && j->block)),
           "%d variables, %d outputs over %d points: blocks == interpreter",
@@ -578,7 +579,7 @@ static void test_block(void)
     int missing = 0;
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
         if (!seen_block[ops[i]]) {
-            printf("# block entry never ran %s\n", nb_op_names[ops[i]]);
+            printf("# block entry never ran %s\n", nbi_op_names[ops[i]]);
             missing++;
         }
     CHECK(!have_jit || !avx || missing == 0,
@@ -597,7 +598,7 @@ int main(void)
         Ex e = nb_sym(st, "x");
         NbDiag d = NB_DIAG_INIT;
         NbProgram *p = nb_compile(st, 1, &e, 1, V, &d);
-        have_jit = p && nb__jit_prepare(p) != NULL;
+        have_jit = p && nbi_jit_prepare(p) != NULL;
         nb_program_free(p);
         printf("# JIT %s\n", have_jit ? "on" : "off (checking the fallback)");
     }
@@ -608,7 +609,7 @@ int main(void)
     test_many();
     test_block();
     test_lazy();
-    nb__jit_after = 1;      /* compile at the first run of each objective */
+    nbi_jit_after = 1;      /* compile at the first run of each objective */
     test_descent();
     nb_store_free(st);
     mpfr_free_cache();
