@@ -18,7 +18,7 @@
  */
 #include <math.h>
 #include "check.h"
-#include "descent/descent_internal.h"
+#include "descent/descent_search.h"
 
 typedef enum { QUAD, QUAD_DOMAIN, RAY, CLIFF, UPHILL } Kind;
 
@@ -61,35 +61,35 @@ static void test_wolfe(void)
 {
     const double c1 = 1e-4;
     Phi p = {QUAD, 0};
-    CHECK(nb__wolfe(phi, &p, 0.25, -2, c1, 0.9) == 0.25,
+    CHECK(nbi_wolfe(phi, &p, 0.25, -2, c1, 0.9) == 0.25,
           "a = 0.25 already meets both conditions (|phi'| 1.5 <= 1.8)");
-    CHECK(nb__wolfe(phi, &p, 0.25, -2, c1, 0.1) == 1,
+    CHECK(nbi_wolfe(phi, &p, 0.25, -2, c1, 0.1) == 1,
           "c2 = 0.1: 0.25, 0.5, then 1 where phi' = 0");
     p.calls = 0;
-    CHECK(nb__wolfe(phi, &p, 4, -2, c1, 0.1) == 1 && p.calls == 2,
+    CHECK(nbi_wolfe(phi, &p, 4, -2, c1, 0.1) == 1 && p.calls == 2,
           "too long a first step: one cubic step lands on 1 (%d calls)",
           p.calls);
     p = (Phi){QUAD_DOMAIN, 0};
-    CHECK(nb__wolfe(phi, &p, 4, -2, c1, 0.1) == 1 && p.calls == 3,
+    CHECK(nbi_wolfe(phi, &p, 4, -2, c1, 0.1) == 1 && p.calls == 3,
           "NaN beyond 2: bisection 4 -> 2 -> 1 (%d calls)", p.calls);
     p = (Phi){RAY, 0};
-    CHECK(nb__wolfe(phi, &p, 1, -1, c1, 0.1) == ldexp(1, 39) && p.calls == 40,
+    CHECK(nbi_wolfe(phi, &p, 1, -1, c1, 0.1) == ldexp(1, 39) && p.calls == 40,
           "an endless ray: 40 tries, the 39th doubling returned");
     p = (Phi){CLIFF, 0};
-    double a = nb__wolfe(phi, &p, 2, -1, c1, 0.1);
+    double a = nbi_wolfe(phi, &p, 2, -1, c1, 0.1);
     CHECK(a > 0 && a < 1, "a cliff at 1: the best decrease below it (%.17g)",
           a);
     p = (Phi){UPHILL, 0};
-    CHECK(nb__wolfe(phi, &p, 1, -1, c1, 0.9) == 0, "uphill: 0 (no step)");
+    CHECK(nbi_wolfe(phi, &p, 1, -1, c1, 0.9) == 0, "uphill: 0 (no step)");
 }
 
 static void test_armijo(void)
 {
     Phi p = {QUAD_DOMAIN, 0};
-    CHECK(nb__armijo(phi, &p, 4, -2, 1e-4, 0.5) == 1,
+    CHECK(nbi_armijo(phi, &p, 4, -2, 1e-4, 0.5) == 1,
           "Armijo: NaN at 4 and 2 shrink the step to 1");
     p = (Phi){UPHILL, 0};
-    CHECK(nb__armijo(phi, &p, 1, -1, 1e-4, 0.5) == 0 && p.calls == 67,
+    CHECK(nbi_armijo(phi, &p, 1, -1, 1e-4, 0.5) == 0 && p.calls == 67,
           "Armijo uphill: 0 after 67 tries, 1 down to 2^-66, the last "
           "step above 1e-20 of the first (%d)", p.calls);
 }
