@@ -163,7 +163,7 @@ static const struct ExactValue {
     {NB_FN_ASINH, 0, 1, 0, 1, 0},   {NB_FN_ATANH, 0, 1, 0, 1, 0},
     {NB_FN_ERF, 0, 1, 0, 1, 0},     {NB_FN_CBRT, 0, 1, 0, 1, 0},
     {NB_FN_COS, 0, 1, 1, 1, 0},     {NB_FN_COSH, 0, 1, 1, 1, 0},
-    {NB_FN_SEC, 0, 1, 1, 1, 0},     {NB_FN_EXP, 0, 1, 1, 1, 0},
+    {NB_FN_SEC, 0, 1, 1, 1, 0},
     {NB_FN_ERFC, 0, 1, 1, 1, 0},    {NB_FN_SIGMOID, 0, 1, 1, 2, 0},
     {NB_FN_LOG, 1, 1, 0, 1, 0},     {NB_FN_ACOSH, 1, 1, 0, 1, 0},
     {NB_FN_LGAMMA, 1, 1, 0, 1, 0},  {NB_FN_LGAMMA, 2, 1, 0, 1, 0},
@@ -282,11 +282,12 @@ static const NbExpr *rule_even(NbStore *st, NbFnId id, size_t n,
 
 /* --- exponential and logarithms ---------------------------------------------- */
 
-static const NbExpr *rule_exp_one(NbStore *st, NbFnId id, size_t n,
-                                  const NbExpr *const *a)
+/* exp(0) = 1, exp(1) = e: nb_exp (simplify.c), which e^x also uses. */
+static const NbExpr *rule_exp(NbStore *st, NbFnId id, size_t n,
+                              const NbExpr *const *a)
 {
     (void)id, (void)n;
-    return nb_is_one(a[0]) ? nb_const(st, NB_CONST_E) : NULL;
+    return nb_exp(st, a[0]);
 }
 
 /* log(exp(x)) = x for every real x; log(e) = 1. */
@@ -534,7 +535,7 @@ static const struct FnRuleRow {
     {NB_FN_ASINH, rule_exact_value}, {NB_FN_ASINH, rule_odd},
     {NB_FN_ACOSH, rule_exact_value},
     {NB_FN_ATANH, rule_exact_value}, {NB_FN_ATANH, rule_odd},
-    {NB_FN_EXP, rule_exact_value}, {NB_FN_EXP, rule_exp_one},
+    {NB_FN_EXP, rule_exp},
     {NB_FN_LOG, rule_exact_value}, {NB_FN_LOG, rule_log_exp},
     {NB_FN_LOG2, rule_log_base},   {NB_FN_LOG10, rule_log_base},
     {NB_FN_CBRT, rule_exact_value}, {NB_FN_CBRT, rule_odd},
@@ -573,4 +574,15 @@ const NbExpr *nb_fn(NbStore *st, NbFnId id, size_t n, const NbExpr *const *args)
             return r;
     }
     return nb_intern(st, NB_FN, id, n, args);
+}
+
+const NbExpr *nb_fn1(NbStore *st, NbFnId id, const NbExpr *a)
+{
+    return nb_fn(st, id, 1, &a);
+}
+
+const NbExpr *nb_fn2(NbStore *st, NbFnId id, const NbExpr *a, const NbExpr *b)
+{
+    const NbExpr *v[2] = {a, b};
+    return nb_fn(st, id, 2, v);
 }

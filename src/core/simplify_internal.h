@@ -29,6 +29,9 @@ void nb_msort(void *v, size_t n, size_t sz,
 
 const NbExpr *nb_zero(NbStore *st);
 const NbExpr *nb_one(NbStore *st);
+/* exp(a), the canonical form of e^a: exp(0) = 1, exp(1) = e (simplify.c;
+ * nb_fn uses it for exp). */
+const NbExpr *nb_exp(NbStore *st, const NbExpr *a);
 
 /* Numeric folds of two NB_NUM/NB_FLT nodes; NULL when refused (size limit,
  * or NaN from finite operands). */
