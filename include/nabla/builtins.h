@@ -1,9 +1,13 @@
 /* builtins.h — THE table of built-in functions.
  *
- * One row per built-in: name, arity, double / MPFR / complex evaluators,
- * derivative rule, domain, help text and example. The parser's lowering, the
- * evaluators, the compiler, the differentiator, `help`, the docs and the tests
- * all read this table; there are no parallel lists anywhere else.
+ * One row per built-in: everything a built-in is. Name, arity, double /
+ * MPFR / complex evaluators, domain, help text and example, derivatives (as
+ * formulas), LaTeX and C spellings, and the facts the simplifier uses
+ * (sign, parity, exact values). A new built-in is a row (and its id in
+ * NbFnId) plus its tests; functions whose simplification needs code (trig
+ * at multiples of pi, abs of a product) also have rules in simplify_fn.c.
+ * The parser's lowering, the evaluators, the compiler, the differentiator,
+ * the printers, `help`, the docs and the tests all read this table.
  *
  * Some rows are spellings that lower to another form when an expression is
  * built (flag NB_BF_LOWERS): sqrt(x) is x^(1/2), ln is log, pow(a,b) is a^b,
@@ -40,11 +44,18 @@ enum NbBuiltinFlags {
                                 floor...): numeric work reports hitting them */
     NB_BF_INTEGER  = 1 << 3, /* result is an integer when args are exact
                                 (floor, ceil, sign, heaviside) */
-    NB_BF_VARIADIC = 1 << 4  /* a call takes any number >= 1 of arguments:
+    NB_BF_VARIADIC = 1 << 4, /* a call takes any number >= 1 of arguments:
                                 f(a, b, c) lowers to f(f(a, b), c), f(v) of
                                 one vector folds over its elements; nodes
                                 keep the row's arity (min, max) */
+    /* Facts the simplifier uses, for every real argument where defined: */
+    NB_BF_POSITIVE = 1 << 5, /* f > 0 (exp, cosh): sign(f) = 1, abs(f) = f */
+    NB_BF_NONNEG   = 1 << 6, /* f >= 0 (abs, relu) */
+    NB_BF_ODD      = 1 << 7, /* f(-x) = -f(x): sin(-x) -> -sin(x) */
+    NB_BF_EVEN     = 1 << 8  /* f(-x) = f(x): cos(-x) -> cos(x) */
 };
+
+enum { NB_BUILTIN_EXACT = 5 }; /* exact values per row, at most */
 
 typedef struct NbBuiltin {
     const char *name;
@@ -59,14 +70,29 @@ typedef struct NbBuiltin {
      * function has no analytic extension (abs, relu, floor, ...). */
     double complex (*eval_c)(const double complex *args);
     int (*eval_mpc)(mpc_ptr r, mpc_srcptr const *args, mpc_rnd_t rnd);
-    /* Partial derivative with respect to argument i, as an expression in the
-     * call's arguments, built with the canonical constructors. NULL for
-     * NB_BF_LOWERS rows. Returns NULL for an argument it cannot
-     * differentiate in (the order n of polygamma(n, x)). */
-    const NbExpr *(*deriv)(NbStore *st, const NbExpr *const *args, int i);
     const char *domain;   /* human text, e.g. "x > 0"; NULL: all reals */
     const char *help;     /* one line: what it computes */
     const char *example;  /* a statement and its exact output: "sin(0) -> 0" */
+    /* Partial derivatives as formulas in nabla's own syntax, in the
+     * parameter names of params (NULL: "x", or "x, y" for two arguments):
+     * deriv[i] is d/d(argument i), built with the canonical constructors by
+     * nb_builtin_deriv (diff.h). NULL: no derivative in that argument (the
+     * order n of polygamma), or none at all (NB_BF_LOWERS rows). */
+    const char *params;
+    const char *deriv[2];
+    /* Spellings. A plain name is followed by the parenthesised arguments
+     * ("\\sin", "tgamma"); a text with $0, $1 (an argument) or $-0 (the
+     * first, negated) is the whole call ("\\left|$0\\right|"); a LaTeX
+     * spelling with a superscript ("e^{$0}") binds as a power. NULL:
+     * \operatorname{name}(...) and name(...). */
+    const char *latex, *c;
+    /* Exact values the constructors fold: f(at) = val, times pi if pi is
+     * set; at and val are fractions n/d. Up to NB_BUILTIN_EXACT of them,
+     * the unused ones with d = 0. */
+    struct NbExactValue {
+        long at_n, at_d, val_n, val_d;
+        int pi;
+    } exact[NB_BUILTIN_EXACT];
 } NbBuiltin;
 
 extern const NbBuiltin nb_builtins[NB_FN__COUNT];

@@ -41,6 +41,13 @@ const NbExpr *nb_taylor(NbStore *st, const NbExpr *e, const NbExpr *var,
 const NbExpr *nb_tangent(NbStore *st, const NbExpr *e, const NbExpr *var,
                          const NbExpr *a, NbDiag *d);
 
+/* Partial derivative of built-in fn with respect to its argument i, at
+ * the call's arguments args: its row's formula (builtins.h) read with
+ * nabla's parser and built with the canonical constructors. NULL when the
+ * row has none for i. */
+const NbExpr *nb_builtin_deriv(NbStore *st, int fn, const NbExpr *const *args,
+                               int i);
+
 /* Node limit for one differentiation (default NB_MAX_NODES; n <= 0 restores
  * it). Returns the previous limit. For tests of NB_ERR_SWELL. */
 long nb_diff_set_max_nodes(long n);

@@ -1,6 +1,8 @@
 /* builtins.c — THE table of built-in functions (contract: builtins.h).
  *
- * Each row carries four evaluators and a derivative rule:
+ * The table is data and numeric kernels only: it builds no expressions, so
+ * every module of core above the store may read it. Each row carries four
+ * evaluators:
  *   eval_d     hardware double via libm (not correctly rounded: glibc is
  *              within a few ulps; tests/oracle/oracle_mpfr.c states the bound
  *              per function);
@@ -12,18 +14,10 @@
  *              function on its domain (cbrt and atan2 are arranged so);
  *   eval_mpc   the same in GNU MPC, with guard bits where MPC has no direct
  *              function (not correctly rounded there);
- *   deriv      partial derivatives built with the canonical constructors.
- *
- * Derivative forms are chosen so that repeated differentiation stays short:
- * tan' = 1 + tan^2, cot' = -1 - cot^2 and tanh' = 1 - tanh^2 are
- * polynomials in the function itself, so the n-th derivative is a
- * polynomial in one node rather than a growing tower of quotients;
- * sigmoid' = sigmoid(x)*sigmoid(-x) likewise in two nodes (see r_sigmoid).
- * (1 - tanh^2 cancels for |x| > 19 in doubles: tanh'(20) evaluates to 0,
- * not 1.7e-17; the textbook form is kept for tanh.) gamma' = gamma*digamma,
- * lgamma' = digamma, digamma' = polygamma(1, x) and d/dx polygamma(n, x) =
- * polygamma(n+1, x): n-th derivatives of all four stay short. The order n
- * is a constant: there is no derivative in it (deriv returns NULL).
+ * and, as text and data, its derivatives (formulas diff.c builds), its
+ * LaTeX and C spellings (print_latex.c) and the facts the constructors use
+ * (simplify_fn.c: sign, parity, exact values). Why each derivative has the
+ * form it has is said above the table.
  *
  * The log row evaluates its one-argument form only: log(x, b) is lowered
  * to log(x)/log(b) before any node is built.
@@ -35,7 +29,6 @@
  */
 #include "nabla/builtins.h"
 #include "nabla/limits.h"
-#include "nabla/simplify.h"
 
 #include "mathfn/polygamma.h"
 
@@ -970,158 +963,6 @@ static int q_erfc(mpc_ptr r, mpc_srcptr const *a, mpc_rnd_t rnd)
 }
 
 /* ======================================================================
- * Derivative rules: partial derivative wrt argument i, in the call's args
- * ====================================================================== */
-
-typedef const NbExpr *Ex;
-#define DERIV(nm) static Ex r_##nm(NbStore *st, const Ex *a, int i)
-
-static Ex num(NbStore *st, long v) { return nb_num_si(st, v); }
-static Ex sq(NbStore *st, Ex x) { return nb_pow_si(st, x, 2); }
-static Ex fn(NbStore *st, NbFnId id, Ex x) { return nb_fn1(st, id, x); }
-/* b^(k/2) */
-static Ex half_pow(NbStore *st, Ex b, long k)
-{
-    return nb_pow(st, b, nb_num_frac(st, k, 2));
-}
-
-DERIV(sin) { (void)i; return fn(st, NB_FN_COS, a[0]); }
-DERIV(cos) { (void)i; return nb_neg(st, fn(st, NB_FN_SIN, a[0])); }
-/* 1 + tan^2 rather than sec^2: higher derivatives stay polynomials in tan. */
-DERIV(tan)
-{
-    (void)i;
-    return nb_add2(st, num(st, 1), sq(st, fn(st, NB_FN_TAN, a[0])));
-}
-DERIV(sec)
-{
-    (void)i;
-    return nb_mul2(st, fn(st, NB_FN_SEC, a[0]), fn(st, NB_FN_TAN, a[0]));
-}
-DERIV(csc)
-{
-    (void)i;
-    return nb_neg(st, nb_mul2(st, fn(st, NB_FN_CSC, a[0]),
-                              fn(st, NB_FN_COT, a[0])));
-}
-DERIV(cot)
-{
-    (void)i;
-    return nb_sub(st, num(st, -1), sq(st, fn(st, NB_FN_COT, a[0])));
-}
-/* asin' = (1 - x^2)^(-1/2), acos' its negative. */
-DERIV(asin)
-{
-    (void)i;
-    return half_pow(st, nb_sub(st, num(st, 1), sq(st, a[0])), -1);
-}
-DERIV(acos) { return nb_neg(st, r_asin(st, a, i)); }
-DERIV(atan)
-{
-    (void)i;
-    return nb_pow_si(st, nb_add2(st, num(st, 1), sq(st, a[0])), -1);
-}
-/* atan2(y, x): d/dy = x/(x^2+y^2), d/dx = -y/(x^2+y^2). */
-DERIV(atan2)
-{
-    Ex r2 = nb_add2(st, sq(st, a[0]), sq(st, a[1]));
-    Ex top = i == 0 ? a[1] : nb_neg(st, a[0]);
-    return nb_div(st, top, r2);
-}
-DERIV(sinh) { (void)i; return fn(st, NB_FN_COSH, a[0]); }
-DERIV(cosh) { (void)i; return fn(st, NB_FN_SINH, a[0]); }
-DERIV(tanh)
-{
-    (void)i;
-    return nb_sub(st, num(st, 1), sq(st, fn(st, NB_FN_TANH, a[0])));
-}
-DERIV(asinh)
-{
-    (void)i;
-    return half_pow(st, nb_add2(st, sq(st, a[0]), num(st, 1)), -1);
-}
-DERIV(acosh)
-{
-    (void)i;
-    return half_pow(st, nb_sub(st, sq(st, a[0]), num(st, 1)), -1);
-}
-DERIV(atanh)
-{
-    (void)i;
-    return nb_pow_si(st, nb_sub(st, num(st, 1), sq(st, a[0])), -1);
-}
-DERIV(exp) { (void)i; return fn(st, NB_FN_EXP, a[0]); }
-DERIV(log) { (void)i; return nb_pow_si(st, a[0], -1); }
-/* log_b' = 1/(x log b): log(2), log(10) stay symbolic (exact). */
-static Ex log_base_deriv(NbStore *st, Ex x, long base)
-{
-    return nb_pow_si(st, nb_mul2(st, x, fn(st, NB_FN_LOG, num(st, base))), -1);
-}
-DERIV(log2) { (void)i; return log_base_deriv(st, a[0], 2); }
-DERIV(log10) { (void)i; return log_base_deriv(st, a[0], 10); }
-/* cbrt' = 1/3 cbrt(x)^(-2), not x^(-2/3): real for negative x too. */
-DERIV(cbrt)
-{
-    (void)i;
-    return nb_mul2(st, nb_num_frac(st, 1, 3),
-                   nb_pow_si(st, fn(st, NB_FN_CBRT, a[0]), -2));
-}
-DERIV(abs) { (void)i; return fn(st, NB_FN_SIGN, a[0]); }
-DERIV(zero) { (void)a; (void)i; return num(st, 0); }
-/* Ties go to the first argument: d/da = 1 - H(a - b), d/db = H(a - b) for
- * min (H = heaviside, H(0) = 0); max swaps a - b for b - a. The partials
- * always sum to 1, so min(x, x) differentiates like x. */
-static Ex minmax_deriv(NbStore *st, Ex first, Ex second, int i)
-{
-    Ex h = fn(st, NB_FN_HEAVISIDE, nb_sub(st, first, second));
-    return i == 0 ? nb_sub(st, num(st, 1), h) : h;
-}
-DERIV(min) { return minmax_deriv(st, a[0], a[1], i); }
-DERIV(max) { return minmax_deriv(st, a[1], a[0], i); }
-/* hypot(x, y): d/dx = x / hypot(x, y). */
-DERIV(hypot)
-{
-    return nb_div(st, a[i], nb_fn2(st, NB_FN_HYPOT, a[0], a[1]));
-}
-/* erf' = 2/sqrt(pi) exp(-x^2); erfc' is its negative. */
-static Ex erf_deriv(NbStore *st, Ex x, long two)
-{
-    Ex f[3] = {num(st, two), half_pow(st, nb_const(st, NB_CONST_PI), -1),
-               fn(st, NB_FN_EXP, nb_neg(st, sq(st, x)))};
-    return nb_mul(st, 3, f);
-}
-DERIV(erf) { (void)i; return erf_deriv(st, a[0], 2); }
-DERIV(erfc) { (void)i; return erf_deriv(st, a[0], -2); }
-/* sigmoid' = sigmoid(x) sigmoid(-x), the same function as sigmoid (1 -
- * sigmoid) but without its cancellation: at x = 40 the double 1 - sigmoid
- * is 0, sigmoid(-40) is 4.2e-18. The pair {sigmoid(x), sigmoid(-x)} is
- * closed under d/dx, so the n-th derivative is a homogeneous polynomial of
- * degree n+1 in the two nodes: n+2 terms at most, as short as the textbook
- * polynomial in sigmoid, and every term keeps its relative accuracy. */
-DERIV(sigmoid)
-{
-    (void)i;
-    return nb_mul2(st, fn(st, NB_FN_SIGMOID, a[0]),
-                   fn(st, NB_FN_SIGMOID, nb_neg(st, a[0])));
-}
-DERIV(relu) { (void)i; return fn(st, NB_FN_HEAVISIDE, a[0]); }
-DERIV(gamma)
-{
-    (void)i;
-    return nb_mul2(st, fn(st, NB_FN_GAMMA, a[0]), fn(st, NB_FN_DIGAMMA, a[0]));
-}
-DERIV(lgamma) { (void)i; return fn(st, NB_FN_DIGAMMA, a[0]); }
-DERIV(digamma) { (void)i; return nb_fn2(st, NB_FN_POLYGAMMA, num(st, 1), a[0]); }
-/* d/dx polygamma(n, x) = polygamma(n + 1, x); none in n (NULL). */
-DERIV(polygamma)
-{
-    if (i == 0)
-        return NULL;
-    return nb_fn2(st, NB_FN_POLYGAMMA, nb_add2(st, a[0], num(st, 1)), a[1]);
-}
-DERIV(softplus) { (void)i; return fn(st, NB_FN_SIGMOID, a[0]); }
-
-/* ======================================================================
  * The table
  * ====================================================================== */
 
@@ -1130,16 +971,24 @@ enum {
     KI = NB_BF_KINKED,
     IN = NB_BF_INTEGER,
     LO = NB_BF_LOWERS,
-    VA = NB_BF_VARIADIC
+    VA = NB_BF_VARIADIC,
+    POS = NB_BF_POSITIVE,
+    NNEG = NB_BF_NONNEG,
+    ODD = NB_BF_ODD,
+    EVEN = NB_BF_EVEN
 };
 
-/* Analytic rows have all five slots. */
-#define ROW_A(nm, lo, hi, fl, dom, help, ex)                              \
-    {#nm, lo, hi, (fl) | AN, d_##nm, m_##nm, c_##nm, q_##nm, r_##nm,     \
-     dom, help, ex}
-/* Real-only rows: no complex evaluators. */
-#define ROW_R(nm, deriv, lo, hi, fl, dom, help, ex)                      \
-    {#nm, lo, hi, fl, d_##nm, m_##nm, NULL, NULL, deriv, dom, help, ex}
+/* Analytic rows have all four evaluators; real-only rows no complex ones.
+ * What follows the example are the row's other fields by name: .deriv,
+ * .params, .latex, .c, .exact. */
+#define ROW_A(nm, lo, hi, fl, dom, help, ex, ...)                         \
+    {#nm, lo, hi, (fl) | AN, d_##nm, m_##nm, c_##nm, q_##nm, dom, help, ex, \
+     __VA_ARGS__}
+#define ROW_R(nm, lo, hi, fl, dom, help, ex, ...)                         \
+    {#nm, lo, hi, fl, d_##nm, m_##nm, NULL, NULL, dom, help, ex, __VA_ARGS__}
+/* f(0) = v; f(at) = k*pi */
+#define AT0(v) {0, 1, v, 1, 0}
+#define PI_AT(an, ad, kn, kd) {an, ad, kn, kd, 1}
 
 #define NOT_ODD_PI_2 "x != pi/2 + k*pi"
 #define NOT_PI "x != k*pi"
@@ -1149,115 +998,188 @@ enum {
 
 /* ORDER NB_FN. Each example's output is exactly what nabla prints for it
  * at the default (double) precision; the oracle test checks each against an
- * independent correctly rounded value. */
+ * independent correctly rounded value.
+ *
+ * Derivative forms are chosen so that repeated differentiation stays short:
+ * tan' = 1 + tan^2, cot' = -1 - cot^2 and tanh' = 1 - tanh^2 are
+ * polynomials in the function itself, so the n-th derivative is a
+ * polynomial in one node rather than a growing tower of quotients.
+ * sigmoid' = sigmoid(x) sigmoid(-x) is the same function as sigmoid (1 -
+ * sigmoid) without its cancellation (at x = 40 the double 1 - sigmoid is 0,
+ * sigmoid(-40) is 4.2e-18); the pair {sigmoid(x), sigmoid(-x)} is closed
+ * under d/dx, so the n-th derivative is a homogeneous polynomial of degree
+ * n+1 in two nodes. (1 - tanh^2 cancels for |x| > 19 in doubles: tanh'(20)
+ * evaluates to 0, not 1.7e-17; the textbook form is kept for tanh.) gamma'
+ * = gamma*digamma, lgamma' = digamma, digamma' = polygamma(1, x), d/dx
+ * polygamma(n, x) = polygamma(n+1, x): n-th derivatives of all four stay
+ * short; there is none in the order n. cbrt' = 1/3 cbrt(x)^(-2), not
+ * x^(-2/3): real for negative x too. log_b' = 1/(x log b) keeps log(2)
+ * exact. At a tie min/max give the whole derivative to the first argument
+ * (d/da min(a,b) = 1 - heaviside(a-b), H(0) = 0): the partials always sum
+ * to 1, so min(x, x) differentiates like x. */
 const NbBuiltin nb_builtins[NB_FN__COUNT] = {
-    [NB_FN_SIN] = ROW_A(sin, 1, 1, 0, NULL,
-        "sine of x (x in radians)", "sin(0) -> 0"),
-    [NB_FN_COS] = ROW_A(cos, 1, 1, 0, NULL,
-        "cosine of x (x in radians)", "cos(0) -> 1"),
-    [NB_FN_TAN] = ROW_A(tan, 1, 1, 0, NOT_ODD_PI_2,
-        "tangent of x (x in radians); tan' = 1 + tan^2", "tan(0) -> 0"),
-    [NB_FN_SEC] = ROW_A(sec, 1, 1, 0, NOT_ODD_PI_2,
-        "secant, 1/cos(x)", "sec(0) -> 1"),
-    [NB_FN_CSC] = ROW_A(csc, 1, 1, 0, NOT_PI,
-        "cosecant, 1/sin(x)", "csc(1) -> 1.1883951057781212"),
-    [NB_FN_COT] = ROW_A(cot, 1, 1, 0, NOT_PI,
+    [NB_FN_SIN] = ROW_A(sin, 1, 1, ODD, NULL,
+        "sine of x (x in radians)", "sin(0) -> 0",
+        .deriv = {"cos(x)"}, .latex = "\\sin", .exact = {AT0(0)}),
+    [NB_FN_COS] = ROW_A(cos, 1, 1, EVEN, NULL,
+        "cosine of x (x in radians)", "cos(0) -> 1",
+        .deriv = {"-sin(x)"}, .latex = "\\cos", .exact = {AT0(1)}),
+    [NB_FN_TAN] = ROW_A(tan, 1, 1, ODD, NOT_ODD_PI_2,
+        "tangent of x (x in radians); tan' = 1 + tan^2", "tan(0) -> 0",
+        .deriv = {"1 + tan(x)^2"}, .latex = "\\tan", .exact = {AT0(0)}),
+    [NB_FN_SEC] = ROW_A(sec, 1, 1, EVEN, NOT_ODD_PI_2,
+        "secant, 1/cos(x)", "sec(0) -> 1",
+        .deriv = {"sec(x)*tan(x)"}, .latex = "\\sec", .c = "(1.0/cos($0))",
+        .exact = {AT0(1)}),
+    [NB_FN_CSC] = ROW_A(csc, 1, 1, ODD, NOT_PI,
+        "cosecant, 1/sin(x)", "csc(1) -> 1.1883951057781212",
+        .deriv = {"-(csc(x)*cot(x))"}, .latex = "\\csc",
+        .c = "(1.0/sin($0))"),
+    [NB_FN_COT] = ROW_A(cot, 1, 1, ODD, NOT_PI,
         "cotangent, cos(x)/sin(x); cot' = -1 - cot^2",
-        "cot(0.5) -> 1.830487721712452"),
-    [NB_FN_ASIN] = ROW_A(asin, 1, 1, 0, "-1 <= x <= 1",
-        "arcsine, in [-pi/2, pi/2]", "asin(1) -> 1.5707963267948966"),
+        "cot(0.5) -> 1.830487721712452",
+        .deriv = {"-1 - cot(x)^2"}, .latex = "\\cot", .c = "(1.0/tan($0))"),
+    [NB_FN_ASIN] = ROW_A(asin, 1, 1, ODD, "-1 <= x <= 1",
+        "arcsine, in [-pi/2, pi/2]", "asin(1) -> 1.5707963267948966",
+        .deriv = {"(1 - x^2)^(-1/2)"}, .latex = "\\arcsin",
+        .exact = {AT0(0), PI_AT(1, 1, 1, 2), PI_AT(1, 2, 1, 6)}),
     [NB_FN_ACOS] = ROW_A(acos, 1, 1, 0, "-1 <= x <= 1",
-        "arccosine, in [0, pi]", "acos(-1) -> 3.141592653589793"),
-    [NB_FN_ATAN] = ROW_A(atan, 1, 1, 0, NULL,
-        "arctangent, in (-pi/2, pi/2)", "atan(1) -> 0.7853981633974483"),
+        "arccosine, in [0, pi]", "acos(-1) -> 3.141592653589793",
+        .deriv = {"-(1 - x^2)^(-1/2)"}, .latex = "\\arccos",
+        .exact = {{1, 1, 0, 1, 0}, PI_AT(0, 1, 1, 2), PI_AT(-1, 1, 1, 1),
+                  PI_AT(1, 2, 1, 3), PI_AT(-1, 2, 2, 3)}),
+    [NB_FN_ATAN] = ROW_A(atan, 1, 1, ODD, NULL,
+        "arctangent, in (-pi/2, pi/2)", "atan(1) -> 0.7853981633974483",
+        .deriv = {"(1 + x^2)^(-1)"}, .latex = "\\arctan",
+        .exact = {AT0(0), PI_AT(1, 1, 1, 4)}),
     [NB_FN_ATAN2] = ROW_A(atan2, 2, 2, 0, NULL,
         "atan2(y, x): angle of the point (x, y), in (-pi, pi]",
-        "atan2(1, -1) -> 2.356194490192345"),
-    [NB_FN_SINH] = ROW_A(sinh, 1, 1, 0, NULL,
-        "hyperbolic sine", "sinh(0) -> 0"),
-    [NB_FN_COSH] = ROW_A(cosh, 1, 1, 0, NULL,
-        "hyperbolic cosine", "cosh(0) -> 1"),
-    [NB_FN_TANH] = ROW_A(tanh, 1, 1, 0, NULL,
+        "atan2(1, -1) -> 2.356194490192345",
+        .params = "y, x", .deriv = {"x/(y^2 + x^2)", "-y/(y^2 + x^2)"}),
+    [NB_FN_SINH] = ROW_A(sinh, 1, 1, ODD, NULL,
+        "hyperbolic sine", "sinh(0) -> 0",
+        .deriv = {"cosh(x)"}, .latex = "\\sinh", .exact = {AT0(0)}),
+    [NB_FN_COSH] = ROW_A(cosh, 1, 1, POS | EVEN, NULL,
+        "hyperbolic cosine", "cosh(0) -> 1",
+        .deriv = {"sinh(x)"}, .latex = "\\cosh", .exact = {AT0(1)}),
+    [NB_FN_TANH] = ROW_A(tanh, 1, 1, ODD, NULL,
         "hyperbolic tangent; tanh' = 1 - tanh^2",
-        "tanh(1) -> 0.7615941559557649"),
-    [NB_FN_ASINH] = ROW_A(asinh, 1, 1, 0, NULL,
-        "inverse hyperbolic sine", "asinh(1) -> 0.881373587019543"),
+        "tanh(1) -> 0.7615941559557649",
+        .deriv = {"1 - tanh(x)^2"}, .latex = "\\tanh", .exact = {AT0(0)}),
+    [NB_FN_ASINH] = ROW_A(asinh, 1, 1, ODD, NULL,
+        "inverse hyperbolic sine", "asinh(1) -> 0.881373587019543",
+        .deriv = {"(x^2 + 1)^(-1/2)"}, .exact = {AT0(0)}),
     [NB_FN_ACOSH] = ROW_A(acosh, 1, 1, 0, "x >= 1",
-        "inverse hyperbolic cosine, >= 0", "acosh(1) -> 0"),
-    [NB_FN_ATANH] = ROW_A(atanh, 1, 1, 0, "-1 < x < 1",
-        "inverse hyperbolic tangent", "atanh(0.6) -> 0.6931471805599453"),
-    [NB_FN_EXP] = ROW_A(exp, 1, 1, 0, NULL,
-        "exponential, e^x", "exp(1) -> 2.718281828459045"),
+        "inverse hyperbolic cosine, >= 0", "acosh(1) -> 0",
+        .deriv = {"(x^2 - 1)^(-1/2)"}, .exact = {{1, 1, 0, 1, 0}}),
+    [NB_FN_ATANH] = ROW_A(atanh, 1, 1, ODD, "-1 < x < 1",
+        "inverse hyperbolic tangent", "atanh(0.6) -> 0.6931471805599453",
+        .deriv = {"(1 - x^2)^(-1)"}, .exact = {AT0(0)}),
+    /* exp(0) = 1 and exp(1) = e are nb_exp's (simplify.c): exp is the
+     * canonical form of e^x */
+    [NB_FN_EXP] = ROW_A(exp, 1, 1, POS, NULL,
+        "exponential, e^x", "exp(1) -> 2.718281828459045",
+        .deriv = {"exp(x)"}, .latex = "e^{$0}"),
     [NB_FN_LOG] = ROW_A(log, 1, 2, 0, "x > 0",
         "natural logarithm; log(x, b) is the logarithm to base b",
-        "log(1) -> 0"),
-    [NB_FN_LN] = {"ln", 1, 1, LO | AN, d_log, m_log, c_log, q_log, NULL,
+        "log(1) -> 0",
+        .deriv = {"x^(-1)"}, .latex = "\\ln", .exact = {{1, 1, 0, 1, 0}}),
+    [NB_FN_LN] = {"ln", 1, 1, LO | AN, d_log, m_log, c_log, q_log,
         "x > 0", "natural logarithm, the same as log(x)", "ln(1) -> 0"},
     [NB_FN_LOG2] = ROW_A(log2, 1, 1, 0, "x > 0",
-        "base-2 logarithm", "log2(8) -> 3"),
+        "base-2 logarithm", "log2(8) -> 3",
+        .deriv = {"(x*log(2))^(-1)"}, .latex = "\\log_{2}"),
     [NB_FN_LOG10] = ROW_A(log10, 1, 1, 0, "x > 0",
-        "base-10 logarithm", "log10(1000) -> 3"),
+        "base-10 logarithm", "log10(1000) -> 3",
+        .deriv = {"(x*log(10))^(-1)"}, .latex = "\\log_{10}"),
     [NB_FN_SQRT] = {"sqrt", 1, 1, LO | AN, d_sqrt, m_sqrt, c_sqrt, q_sqrt,
-        NULL, "x >= 0", "square root, the same as x^(1/2)",
-        "sqrt(16) -> 4"},
-    [NB_FN_CBRT] = ROW_A(cbrt, 1, 1, 0, NULL,
-        "real cube root (negative for negative x)", "cbrt(-27) -> -3"),
-    [NB_FN_ABS] = ROW_R(abs, r_abs, 1, 1, KI, NULL,
-        "absolute value; abs' = sign (0 at 0)", "abs(-2.5) -> 2.5"),
-    [NB_FN_SIGN] = ROW_R(sign, r_zero, 1, 1, KI | IN, NULL,
+        "x >= 0", "square root, the same as x^(1/2)", "sqrt(16) -> 4"},
+    [NB_FN_CBRT] = ROW_A(cbrt, 1, 1, ODD, NULL,
+        "real cube root (negative for negative x)", "cbrt(-27) -> -3",
+        .deriv = {"1/3*cbrt(x)^(-2)"}, .latex = "\\sqrt[3]{$0}",
+        .exact = {AT0(0)}),
+    [NB_FN_ABS] = ROW_R(abs, 1, 1, KI | NNEG, NULL,
+        "absolute value; abs' = sign (0 at 0)", "abs(-2.5) -> 2.5",
+        .deriv = {"sign(x)"}, .latex = "\\left|$0\\right|", .c = "fabs"),
+    [NB_FN_SIGN] = ROW_R(sign, 1, 1, KI | IN, NULL,
         "sign: -1, 0 or 1 (sign(0) = 0); sign' = 0",
-        "sign(-2.5) -> -1"),
-    [NB_FN_HEAVISIDE] = ROW_R(heaviside, r_zero, 1, 1, KI | IN, NULL,
+        "sign(-2.5) -> -1",
+        .deriv = {"0"}, .latex = "\\operatorname{sgn}",
+        .c = "(($0) > 0 ? 1.0 : (($0) < 0 ? -1.0 : 0.0))"),
+    [NB_FN_HEAVISIDE] = ROW_R(heaviside, 1, 1, KI | IN | NNEG, NULL,
         "unit step: 1 for x > 0, else 0 (heaviside(0) = 0)",
-        "heaviside(0) -> 0"),
-    [NB_FN_FLOOR] = ROW_R(floor, r_zero, 1, 1, KI | IN, NULL,
-        "largest integer <= x; floor' = 0", "floor(-2.5) -> -3"),
-    [NB_FN_CEIL] = ROW_R(ceil, r_zero, 1, 1, KI | IN, NULL,
-        "smallest integer >= x; ceil' = 0", "ceil(-2.5) -> -2"),
-    [NB_FN_MIN] = ROW_R(min, r_min, 2, 2, KI | VA, NULL,
+        "heaviside(0) -> 0",
+        .deriv = {"0"}, .latex = "\\operatorname{H}",
+        .c = "(($0) > 0 ? 1.0 : 0.0)"),
+    [NB_FN_FLOOR] = ROW_R(floor, 1, 1, KI | IN, NULL,
+        "largest integer <= x; floor' = 0", "floor(-2.5) -> -3",
+        .deriv = {"0"}, .latex = "\\left\\lfloor $0 \\right\\rfloor"),
+    [NB_FN_CEIL] = ROW_R(ceil, 1, 1, KI | IN, NULL,
+        "smallest integer >= x; ceil' = 0", "ceil(-2.5) -> -2",
+        .deriv = {"0"}, .latex = "\\left\\lceil $0 \\right\\rceil"),
+    [NB_FN_MIN] = ROW_R(min, 2, 2, KI | VA, NULL,
         "smallest of its arguments (any number of them; of one vector, its "
         "smallest element); at a tie the derivative goes to the first",
-        "min(3, -1) -> -1"),
-    [NB_FN_MAX] = ROW_R(max, r_max, 2, 2, KI | VA, NULL,
+        "min(3, -1) -> -1",
+        .params = "a, b",
+        .deriv = {"1 - heaviside(a - b)", "heaviside(a - b)"},
+        .latex = "\\min", .c = "fmin"),
+    [NB_FN_MAX] = ROW_R(max, 2, 2, KI | VA, NULL,
         "largest of its arguments (any number of them; of one vector, its "
         "largest element); at a tie the derivative goes to the first",
-        "max(3, -1) -> 3"),
+        "max(3, -1) -> 3",
+        .params = "a, b",
+        .deriv = {"1 - heaviside(b - a)", "heaviside(b - a)"},
+        .latex = "\\max", .c = "fmax"),
     [NB_FN_HYPOT] = ROW_A(hypot, 2, 2, KI, NULL,
-        "sqrt(x^2 + y^2) without overflow", "hypot(3, 4) -> 5"),
-    [NB_FN_POW] = {"pow", 2, 2, LO | AN, d_pow, m_pow, c_pow, q_pow, NULL,
+        "sqrt(x^2 + y^2) without overflow", "hypot(3, 4) -> 5",
+        .deriv = {"x/hypot(x, y)", "y/hypot(x, y)"}),
+    [NB_FN_POW] = {"pow", 2, 2, LO | AN, d_pow, m_pow, c_pow, q_pow,
         "a > 0; or a = 0 and b >= 0; or b an integer",
         "pow(a, b): a to the power b, the same as a^b",
         "pow(2, 10) -> 1024"},
-    [NB_FN_ERF] = ROW_A(erf, 1, 1, 0, NULL,
+    [NB_FN_ERF] = ROW_A(erf, 1, 1, ODD, NULL,
         "error function, 2/sqrt(pi) * integral of exp(-t^2) from 0 to x",
-        "erf(0) -> 0"),
-    [NB_FN_ERFC] = ROW_A(erfc, 1, 1, 0, NULL,
+        "erf(0) -> 0",
+        .deriv = {"2*pi^(-1/2)*exp(-x^2)"}, .exact = {AT0(0)}),
+    [NB_FN_ERFC] = ROW_A(erfc, 1, 1, POS, NULL,
         "complementary error function, 1 - erf(x), accurate for large x",
-        "erfc(0) -> 1"),
-    [NB_FN_GAMMA] = ROW_R(gamma, r_gamma, 1, 1, 0, NOT_POLE,
+        "erfc(0) -> 1",
+        .deriv = {"-2*pi^(-1/2)*exp(-x^2)"}, .exact = {AT0(1)}),
+    [NB_FN_GAMMA] = ROW_R(gamma, 1, 1, 0, NOT_POLE,
         "gamma function, gamma(n) = (n-1)!; gamma' = gamma*digamma",
-        "gamma(5) -> 24"),
-    [NB_FN_LGAMMA] = ROW_R(lgamma, r_lgamma, 1, 1, 0, NOT_POLE,
-        "log|gamma(x)|; lgamma' = digamma", "lgamma(1) -> 0"),
-    [NB_FN_SIGMOID] = ROW_A(sigmoid, 1, 1, 0, NULL,
+        "gamma(5) -> 24",
+        .deriv = {"gamma(x)*digamma(x)"}, .latex = "\\Gamma", .c = "tgamma"),
+    [NB_FN_LGAMMA] = ROW_R(lgamma, 1, 1, 0, NOT_POLE,
+        "log|gamma(x)|; lgamma' = digamma", "lgamma(1) -> 0",
+        .deriv = {"digamma(x)"}, .exact = {{1, 1, 0, 1, 0}, {2, 1, 0, 1, 0}}),
+    [NB_FN_SIGMOID] = ROW_A(sigmoid, 1, 1, POS, NULL,
         "logistic sigmoid 1/(1 + exp(-x)); sigmoid'(x) = sigmoid(x)*sigmoid(-x)",
-        "sigmoid(1) -> 0.7310585786300049"),
-    [NB_FN_RELU] = ROW_R(relu, r_relu, 1, 1, KI, NULL,
+        "sigmoid(1) -> 0.7310585786300049",
+        .deriv = {"sigmoid(x)*sigmoid(-x)"}, .latex = "\\sigma",
+        .c = "(1.0/(1.0 + exp($-0)))", .exact = {{0, 1, 1, 2, 0}}),
+    [NB_FN_RELU] = ROW_R(relu, 1, 1, KI | NNEG, NULL,
         "rectified linear unit max(x, 0); relu' = heaviside",
-        "relu(-3) -> 0"),
-    [NB_FN_SOFTPLUS] = ROW_A(softplus, 1, 1, 0, NULL,
+        "relu(-3) -> 0",
+        .deriv = {"heaviside(x)"}, .latex = "\\operatorname{ReLU}",
+        .c = "(($0) > 0 ? ($0) : 0.0)"),
+    [NB_FN_SOFTPLUS] = ROW_A(softplus, 1, 1, POS, NULL,
         "log(1 + exp(x)), a smooth relu; softplus' = sigmoid",
-        "softplus(0) -> 0.6931471805599453"),
-    [NB_FN_DIGAMMA] = ROW_R(digamma, r_digamma, 1, 1, 0, NOT_POLE,
+        "softplus(0) -> 0.6931471805599453",
+        .deriv = {"sigmoid(x)"},
+        .c = "(fmax($0, 0.0) + log1p(exp(-fabs($0))))"),
+    [NB_FN_DIGAMMA] = ROW_R(digamma, 1, 1, 0, NOT_POLE,
         "digamma psi(x) = gamma'(x)/gamma(x); digamma' = polygamma(1, x)",
-        "digamma(1) -> -0.5772156649015329"),
-    [NB_FN_POLYGAMMA] = ROW_R(polygamma, r_polygamma, 2, 2, 0,
+        "digamma(1) -> -0.5772156649015329",
+        .deriv = {"polygamma(1, x)"}),
+    [NB_FN_POLYGAMMA] = ROW_R(polygamma, 2, 2, 0,
         "n = 0, 1, ..., " NB_STR(NB_MAX_POLYGAMMA_ORDER) "; x != 0, -1, -2, "
         "...; for n > 0, x >= -" NB_STR(NB_MAX_POLYGAMMA_SHIFT) " and at "
         "most " NB_STR(NB_MAX_POLYGAMMA_BITS) " bits of precision",
         "polygamma(n, x): n-th derivative of digamma, polygamma(0, x) = "
         "digamma(x); d/dx gives polygamma(n+1, x)",
-        "polygamma(1, 1) -> 1.6449340668482264"),
+        "polygamma(1, 1) -> 1.6449340668482264",
+        .params = "n, x", .deriv = {NULL, "polygamma(n + 1, x)"}),
 };
 
 long nb_builtin_max_prec(int fn, const char **limit_name)

@@ -1,4 +1,5 @@
-/* expand.c — whole-expression rewriting: nb_subs, nb_expand, nb_simplify.
+/* expand.c — whole-expression rewriting: nb_subs, nb_expand, and the
+ * bottom-up map they and nb_simplify (simplify_rat.c) share.
  *
  * All three are one bottom-up pass over the DAG (map_dag): each distinct
  * node is visited once, after its children, with an explicit stack (no
@@ -18,14 +19,8 @@
  *             of term counts, multinomial count) is left as it is, as is
  *             everything when ^C is pressed or the store's budget runs out
  *             (nb_store_over_budget); nb_expand_checked says so.
- * nb_simplify rebuilds every node with the constructors (so a tree made
- *             with nb_intern comes out canonical), then applies, until
- *             nothing changes: in sums, c*R*sin(u)^2 + c*R*cos(u)^2 -> c*R
- *             and c*R*cosh(u)^2 - c*R*sinh(u)^2 -> c*R; and the rational
- *             rules of simplify_rat.c (cancel common polynomial factors in
- *             a quotient; combine terms over a shared denominator when that
- *             cancels). 1 - tanh(x)^2 and exp(log(x)) are left alone: the
- *             first is already short, the second holds only for x > 0.
+ * nb_simplify is in simplify_rat.c: it is above expansion, which its
+ *             rational rules use.
  */
 #include "nabla/simplify.h"
 #include "nabla/eval.h"
@@ -95,21 +90,13 @@ static void memo_free(Memo *m)
 
 /* --- the bottom-up map ------------------------------------------------------ */
 
-typedef struct MapOps {
-    /* Replacement for e before its children are visited, or NULL. */
-    const NbExpr *(*pre)(NbStore *, const NbExpr *e, void *ctx);
-    /* The image of e given the images of its children. */
-    const NbExpr *(*post)(NbStore *, const NbExpr *e,
-                          const NbExpr *const *args, void *ctx);
-    void *ctx;
-} MapOps;
 
 typedef struct Frame {
     const NbExpr *e;
     size_t next; /* next child to schedule */
 } Frame;
 
-static const NbExpr *map_dag(NbStore *st, const NbExpr *root, const MapOps *ops)
+const NbExpr *nb_map_dag(NbStore *st, const NbExpr *root, const NbMapOps *ops)
 {
     Memo memo = {0};
     Frame fbuf[64];
@@ -156,9 +143,8 @@ static const NbExpr *map_dag(NbStore *st, const NbExpr *root, const MapOps *ops)
     return r;
 }
 
-/* e's constructor applied to new children. */
-static const NbExpr *rebuild(NbStore *st, const NbExpr *e,
-                             const NbExpr *const *a)
+const NbExpr *nb_rebuild(NbStore *st, const NbExpr *e,
+                          const NbExpr *const *a)
 {
     switch (e->kind) {
     case NB_ADD: return nb_add(st, e->n, a);
@@ -176,7 +162,7 @@ static const NbExpr *rebuild_lazy(NbStore *st, const NbExpr *e,
 {
     if (e->n == 0 || memcmp(a, e->args, e->n * sizeof *a) == 0)
         return e;
-    return rebuild(st, e, a);
+    return nb_rebuild(st, e, a);
 }
 
 /* --- nb_subs ----------------------------------------------------------------- */
@@ -209,8 +195,8 @@ const NbExpr *nb_subs(NbStore *st, const NbExpr *e, size_t n,
     if (n == 0)
         return e;
     SubsCtx c = {n, vars, vals};
-    MapOps ops = {subs_pre, subs_post, &c};
-    return map_dag(st, e, &ops);
+    NbMapOps ops = {subs_pre, subs_post, &c};
+    return nb_map_dag(st, e, &ops);
 }
 
 /* --- nb_expand ---------------------------------------------------------------- */
@@ -430,22 +416,22 @@ static const NbExpr *expand_post(NbStore *st, const NbExpr *e,
     switch (e->kind) {
     case NB_MUL: return expand_mul(st, e->n, a, ctx);
     case NB_POW: return expand_pow(st, a[0], a[1], ctx);
-    default: return rebuild(st, e, a);
+    default: return nb_rebuild(st, e, a);
     }
 }
 
 const NbExpr *nb_expand(NbStore *st, const NbExpr *e)
 {
     ExpandCtx c = {0};
-    MapOps ops = {NULL, expand_post, &c};
-    return map_dag(st, e, &ops);
+    NbMapOps ops = {NULL, expand_post, &c};
+    return nb_map_dag(st, e, &ops);
 }
 
 const NbExpr *nb_expand_checked(NbStore *st, const NbExpr *e, NbDiag *d)
 {
     ExpandCtx c = {0};
-    MapOps ops = {NULL, expand_post, &c};
-    const NbExpr *r = map_dag(st, e, &ops);
+    NbMapOps ops = {NULL, expand_post, &c};
+    const NbExpr *r = nb_map_dag(st, e, &ops);
     if (nb_interrupted || nb_store_over_budget(st))
         return NULL; /* the session says which */
     if (c.refused > 0) {
@@ -454,105 +440,5 @@ const NbExpr *nb_expand_checked(NbStore *st, const NbExpr *e, NbDiag *d)
                     c.refused, (long)NB_MAX_EXPAND_TERMS);
         return NULL;
     }
-    return r;
-}
-
-/* --- nb_simplify ------------------------------------------------------------- */
-
-/* The factor base^2 of a term, where base is fn(u), or NULL. */
-static const NbExpr *square_of_fn(const NbExpr *f, NbFnId fn)
-{
-    if (f->kind == NB_POW && f->args[0]->kind == NB_FN && f->args[0]->fn == fn
-        && f->args[1]->kind == NB_NUM && mpq_cmp_si(f->args[1]->u.q, 2, 1) == 0)
-        return f->args[0];
-    return NULL;
-}
-
-/* term with its factor g(u)^2 replaced by h(u)^2 (scaled by s), or NULL
- * when term has no g(...)^2 factor. *rest gets term / g(u)^2. */
-static const NbExpr *swap_square(NbStore *st, const NbExpr *term, NbFnId g,
-                                 NbFnId h, const NbExpr **rest)
-{
-    const NbExpr *const *fs = term->kind == NB_MUL ? term->args : &term;
-    size_t n = term->kind == NB_MUL ? term->n : 1;
-    for (size_t i = 0; i < n; i++) {
-        const NbExpr *gu = square_of_fn(fs[i], g);
-        if (!gu)
-            continue;
-        *rest = nb_div(st, term, fs[i]);
-        return nb_mul2(st, *rest,
-                       nb_pow_si(st, nb_fn1(st, h, gu->args[0]), 2));
-    }
-    return NULL;
-}
-
-/* Pythagorean identities in a sum: c*R*sin(u)^2 + c*R*cos(u)^2 -> c*R and
- * c*R*cosh(u)^2 - c*R*sinh(u)^2 -> c*R. Terms are matched by building the
- * partner term and looking for it (interned, so pointer equality). */
-static const NbExpr *simplify_pythagoras(NbStore *st, const NbExpr *sum)
-{
-    static const struct { NbFnId g, h; int sign; } ids[] = {
-        {NB_FN_SIN, NB_FN_COS, 1},
-        {NB_FN_COSH, NB_FN_SINH, -1},
-    };
-    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
-        for (size_t i = 0; i < sum->n; i++) {
-            const NbExpr *rest;
-            const NbExpr *partner =
-                swap_square(st, sum->args[i], ids[k].g, ids[k].h, &rest);
-            if (!partner)
-                continue;
-            if (ids[k].sign < 0)
-                partner = nb_neg(st, partner);
-            for (size_t j = 0; j < sum->n; j++) {
-                if (sum->args[j] != partner)
-                    continue;
-                /* replace both terms by rest */
-                const NbExpr *buf[32];
-                NbArr v = NB_ARR_INIT(buf);
-                for (size_t t = 0; t < sum->n; t++)
-                    if (t != i && t != j)
-                        NB_ARR_PUSH_NODE(&v, sum->args[t]);
-                NB_ARR_PUSH_NODE(&v, rest);
-                const NbExpr *r = nb_add(st, v.n, NB_ARR_NODES(v));
-                nb_arr_free(&v);
-                return r;
-            }
-        }
-    }
-    return NULL;
-}
-
-static const NbExpr *simplify_node(NbStore *st, const NbExpr *e,
-                                   NbRatCache *cache)
-{
-    for (int round = 0; round < 16; round++) {
-        const NbExpr *r = NULL;
-        if (e->kind == NB_ADD) {
-            r = simplify_pythagoras(st, e);
-            if (!r)
-                r = nb_simplify_together(st, e, cache);
-        } else if (e->kind == NB_MUL) {
-            r = nb_simplify_cancel(st, e, cache);
-        }
-        if (!r || r == e)
-            return e;
-        e = r;
-    }
-    return e;
-}
-
-static const NbExpr *simplify_post(NbStore *st, const NbExpr *e,
-                                   const NbExpr *const *a, void *ctx)
-{
-    return simplify_node(st, rebuild(st, e, a), ctx);
-}
-
-const NbExpr *nb_simplify(NbStore *st, const NbExpr *e)
-{
-    NbRatCache *cache = nb_rat_cache_new();
-    MapOps ops = {NULL, simplify_post, cache};
-    const NbExpr *r = map_dag(st, e, &ops);
-    nb_rat_cache_free(cache);
     return r;
 }

@@ -823,7 +823,7 @@ static const NbExpr *exp_factor(NbStore *st, MulParts *m)
     if (m->nexp == 1)
         return m->exp_orig;
     const NbExpr *a = nb_add(st, m->exps.n, (const NbExpr **)m->exps.p);
-    const NbExpr *f = nb_fn1(st, NB_FN_EXP, a);
+    const NbExpr *f = nb_exp(st, a);
     return nb_is_one(f) ? NULL : f;
 }
 
@@ -1026,7 +1026,7 @@ static const NbExpr *pow_e_base(NbStore *st, const NbExpr *b, const NbExpr *e)
 {
     if (b->kind != NB_CONST || b->fn != NB_CONST_E)
         return NULL;
-    return nb_fn1(st, NB_FN_EXP, e);
+    return nb_exp(st, e);
 }
 
 static const NbExpr *pow_exp_base(NbStore *st, const NbExpr *b,
@@ -1034,7 +1034,7 @@ static const NbExpr *pow_exp_base(NbStore *st, const NbExpr *b,
 {
     if (b->kind != NB_FN || b->fn != NB_FN_EXP)
         return NULL;
-    return nb_fn1(st, NB_FN_EXP, nb_mul2(st, b->args[0], e));
+    return nb_exp(st, nb_mul2(st, b->args[0], e));
 }
 
 static int is_noninteger_num(const NbExpr *e)
@@ -1158,13 +1158,14 @@ const NbExpr *nb_vec(NbStore *st, size_t n, const NbExpr *const *elems)
     return nb_intern(st, NB_VEC, 0, n, elems);
 }
 
-const NbExpr *nb_fn1(NbStore *st, NbFnId id, const NbExpr *a)
+/* exp is the canonical form of e^a, so its constructor is here, below the
+ * calls of built-ins (simplify_fn.c, whose rule for exp is this one):
+ * exp(0) = 1, exp(1) = e. */
+const NbExpr *nb_exp(NbStore *st, const NbExpr *a)
 {
-    return nb_fn(st, id, 1, &a);
-}
-
-const NbExpr *nb_fn2(NbStore *st, NbFnId id, const NbExpr *a, const NbExpr *b)
-{
-    const NbExpr *v[2] = {a, b};
-    return nb_fn(st, id, 2, v);
+    if (nb_is_zero(a))
+        return nb_one(st);
+    if (nb_is_one(a))
+        return nb_const(st, NB_CONST_E);
+    return nb_intern(st, NB_FN, NB_FN_EXP, 1, &a);
 }

@@ -1,9 +1,12 @@
 /* simplify_fn.c — the canonical constructor for calls of built-ins: nb_fn.
  *
  * A call is first lowered when its row is a spelling of another form
- * (NB_BF_LOWERS: sqrt, ln, pow; and the two-argument log), then the rules
- * of fn_rules[] for its function are tried in order; the first that returns
- * a node wins, and a call no rule rewrites is interned as it is. Every rule
+ * (NB_BF_LOWERS: sqrt, ln, pow; and the two-argument log); then the facts
+ * of its row (builtins.h) and the rules here are tried: its exact values,
+ * the rules of fn_rules[] for its function in order, its parity (odd,
+ * even). The first that returns a node wins; a call nothing rewrites is
+ * interned as it is. Positivity facts (exp > 0, abs >= 0) serve the rules
+ * of abs, sign, heaviside and relu. Every rule
  * is an identity that holds for all real arguments where both sides are
  * defined, and returns a canonical node (built with the constructors).
  *
@@ -48,17 +51,14 @@ static const NbExpr *negated(NbStore *st, const NbExpr *a)
     return NULL;
 }
 
-/* Positive for every real where defined: exp, cosh, positive constants,
- * powers of a positive number, products of such. */
+/* Positive for every real where defined: positive constants, functions
+ * whose row says so (exp, cosh), powers of a positive number. */
 static int is_positive_form(const NbExpr *e)
 {
     switch (e->kind) {
     case NB_CONST: return 1;
     case NB_NUM: return num_sgn(e) > 0;
-    case NB_FN:
-        return e->fn == NB_FN_EXP || e->fn == NB_FN_COSH
-               || e->fn == NB_FN_SIGMOID || e->fn == NB_FN_SOFTPLUS
-               || e->fn == NB_FN_ERFC;
+    case NB_FN: return (nb_builtins[e->fn].flags & NB_BF_POSITIVE) != 0;
     case NB_POW:
         return is_positive_form(e->args[0]);
     default: return 0;
@@ -71,9 +71,7 @@ static int is_nonneg_form(const NbExpr *e)
     if (is_positive_form(e))
         return 1;
     switch (e->kind) {
-    case NB_FN:
-        return e->fn == NB_FN_ABS || e->fn == NB_FN_RELU
-               || e->fn == NB_FN_HEAVISIDE;
+    case NB_FN: return (nb_builtins[e->fn].flags & NB_BF_NONNEG) != 0;
     case NB_POW: {
         const NbExpr *x = e->args[1];
         /* even integer powers; non-integer powers are defined for x >= 0
@@ -151,37 +149,17 @@ static const NbExpr *lower(NbStore *st, NbFnId id, size_t n,
 
 /* --- exact values ------------------------------------------------------------ */
 
-/* f(at) = val, or val*pi when pi is set. */
-static const struct ExactValue {
-    NbFnId fn;
-    long at_n, at_d, val_n, val_d;
-    int pi;
-} exact_values[] = {
-    {NB_FN_SIN, 0, 1, 0, 1, 0},     {NB_FN_TAN, 0, 1, 0, 1, 0},
-    {NB_FN_ASIN, 0, 1, 0, 1, 0},    {NB_FN_ATAN, 0, 1, 0, 1, 0},
-    {NB_FN_SINH, 0, 1, 0, 1, 0},    {NB_FN_TANH, 0, 1, 0, 1, 0},
-    {NB_FN_ASINH, 0, 1, 0, 1, 0},   {NB_FN_ATANH, 0, 1, 0, 1, 0},
-    {NB_FN_ERF, 0, 1, 0, 1, 0},     {NB_FN_CBRT, 0, 1, 0, 1, 0},
-    {NB_FN_COS, 0, 1, 1, 1, 0},     {NB_FN_COSH, 0, 1, 1, 1, 0},
-    {NB_FN_SEC, 0, 1, 1, 1, 0},     {NB_FN_EXP, 0, 1, 1, 1, 0},
-    {NB_FN_ERFC, 0, 1, 1, 1, 0},    {NB_FN_SIGMOID, 0, 1, 1, 2, 0},
-    {NB_FN_LOG, 1, 1, 0, 1, 0},     {NB_FN_ACOSH, 1, 1, 0, 1, 0},
-    {NB_FN_LGAMMA, 1, 1, 0, 1, 0},  {NB_FN_LGAMMA, 2, 1, 0, 1, 0},
-    {NB_FN_ASIN, 1, 1, 1, 2, 1},    {NB_FN_ASIN, 1, 2, 1, 6, 1},
-    {NB_FN_ACOS, 1, 1, 0, 1, 0},    {NB_FN_ACOS, 0, 1, 1, 2, 1},
-    {NB_FN_ACOS, -1, 1, 1, 1, 1},   {NB_FN_ACOS, 1, 2, 1, 3, 1},
-    {NB_FN_ACOS, -1, 2, 2, 3, 1},   {NB_FN_ATAN, 1, 1, 1, 4, 1},
-};
-
+/* f(at) = val, or val*pi, from the row's exact values. */
 static const NbExpr *rule_exact_value(NbStore *st, NbFnId id, size_t n,
                                       const NbExpr *const *a)
 {
     if (n != 1 || a[0]->kind != NB_NUM)
         return NULL;
-    for (size_t i = 0; i < sizeof exact_values / sizeof exact_values[0]; i++) {
-        const struct ExactValue *v = &exact_values[i];
-        if (v->fn != id
-            || mpq_cmp_si(a[0]->u.q, v->at_n, (unsigned long)v->at_d) != 0)
+    for (size_t i = 0; i < NB_BUILTIN_EXACT; i++) {
+        const struct NbExactValue *v = &nb_builtins[id].exact[i];
+        if (v->at_d == 0)
+            break;
+        if (mpq_cmp_si(a[0]->u.q, v->at_n, (unsigned long)v->at_d) != 0)
             continue;
         return v->pi ? pi_times(st, v->val_n, (unsigned long)v->val_d)
                      : frac(st, v->val_n, (unsigned long)v->val_d);
@@ -282,11 +260,12 @@ static const NbExpr *rule_even(NbStore *st, NbFnId id, size_t n,
 
 /* --- exponential and logarithms ---------------------------------------------- */
 
-static const NbExpr *rule_exp_one(NbStore *st, NbFnId id, size_t n,
-                                  const NbExpr *const *a)
+/* exp(0) = 1, exp(1) = e: nb_exp (simplify.c), which e^x also uses. */
+static const NbExpr *rule_exp(NbStore *st, NbFnId id, size_t n,
+                              const NbExpr *const *a)
 {
     (void)id, (void)n;
-    return nb_is_one(a[0]) ? nb_const(st, NB_CONST_E) : NULL;
+    return nb_exp(st, a[0]);
 }
 
 /* log(exp(x)) = x for every real x; log(e) = 1. */
@@ -509,35 +488,19 @@ static const NbExpr *rule_gamma(NbStore *st, NbFnId id, size_t n,
 
 /* --- the rule table ------------------------------------------------------------ */
 
-/* For each function, its rules in the order they are tried. */
+/* Rules that are code, not facts of the row, for each function in the
+ * order they are tried: after the row's exact values, before its parity. */
 static const struct FnRuleRow {
     NbFnId fn;
     FnRule rule;
 } fn_rules[] = {
-    {NB_FN_SIN, rule_exact_value}, {NB_FN_SIN, rule_trig_pi},
-    {NB_FN_SIN, rule_odd},
-    {NB_FN_COS, rule_exact_value}, {NB_FN_COS, rule_trig_pi},
-    {NB_FN_COS, rule_even},
-    {NB_FN_TAN, rule_exact_value}, {NB_FN_TAN, rule_trig_pi},
-    {NB_FN_TAN, rule_odd},
-    {NB_FN_SEC, rule_exact_value}, {NB_FN_SEC, rule_trig_pi},
-    {NB_FN_SEC, rule_even},
-    {NB_FN_CSC, rule_trig_pi},     {NB_FN_CSC, rule_odd},
-    {NB_FN_COT, rule_trig_pi},     {NB_FN_COT, rule_odd},
-    {NB_FN_ASIN, rule_exact_value}, {NB_FN_ASIN, rule_odd},
-    {NB_FN_ACOS, rule_exact_value},
-    {NB_FN_ATAN, rule_exact_value}, {NB_FN_ATAN, rule_odd},
+    {NB_FN_SIN, rule_trig_pi},     {NB_FN_COS, rule_trig_pi},
+    {NB_FN_TAN, rule_trig_pi},     {NB_FN_SEC, rule_trig_pi},
+    {NB_FN_CSC, rule_trig_pi},     {NB_FN_COT, rule_trig_pi},
     {NB_FN_ATAN2, rule_atan2},
-    {NB_FN_SINH, rule_exact_value}, {NB_FN_SINH, rule_odd},
-    {NB_FN_COSH, rule_exact_value}, {NB_FN_COSH, rule_even},
-    {NB_FN_TANH, rule_exact_value}, {NB_FN_TANH, rule_odd},
-    {NB_FN_ASINH, rule_exact_value}, {NB_FN_ASINH, rule_odd},
-    {NB_FN_ACOSH, rule_exact_value},
-    {NB_FN_ATANH, rule_exact_value}, {NB_FN_ATANH, rule_odd},
-    {NB_FN_EXP, rule_exact_value}, {NB_FN_EXP, rule_exp_one},
-    {NB_FN_LOG, rule_exact_value}, {NB_FN_LOG, rule_log_exp},
+    {NB_FN_EXP, rule_exp},
+    {NB_FN_LOG, rule_log_exp},
     {NB_FN_LOG2, rule_log_base},   {NB_FN_LOG10, rule_log_base},
-    {NB_FN_CBRT, rule_exact_value}, {NB_FN_CBRT, rule_odd},
     {NB_FN_CBRT, rule_cbrt},
     {NB_FN_ABS, rule_abs},
     {NB_FN_SIGN, rule_sign},
@@ -545,11 +508,7 @@ static const struct FnRuleRow {
     {NB_FN_FLOOR, rule_floor_ceil}, {NB_FN_CEIL, rule_floor_ceil},
     {NB_FN_MIN, rule_minmax},      {NB_FN_MAX, rule_minmax},
     {NB_FN_HYPOT, rule_hypot},
-    {NB_FN_ERF, rule_exact_value}, {NB_FN_ERF, rule_odd},
-    {NB_FN_ERFC, rule_exact_value},
     {NB_FN_GAMMA, rule_gamma},
-    {NB_FN_LGAMMA, rule_exact_value},
-    {NB_FN_SIGMOID, rule_exact_value},
     {NB_FN_RELU, rule_relu},
     {NB_FN_SOFTPLUS, rule_softplus_zero},
 };
@@ -565,12 +524,30 @@ const NbExpr *nb_fn(NbStore *st, NbFnId id, size_t n, const NbExpr *const *args)
     for (size_t i = 0; i < n; i++)
         if (args[i]->kind == NB_VEC)
             return nb_intern(st, NB_FN, id, n, args);
+    const NbExpr *r = rule_exact_value(st, id, n, args);
+    if (r)
+        return r;
     for (size_t i = 0; i < sizeof fn_rules / sizeof fn_rules[0]; i++) {
         if (fn_rules[i].fn != id)
             continue;
-        const NbExpr *r = fn_rules[i].rule(st, id, n, args);
-        if (r)
+        if ((r = fn_rules[i].rule(st, id, n, args)))
             return r;
     }
+    unsigned flags = nb_builtins[id].flags;
+    if ((flags & NB_BF_ODD) && (r = rule_odd(st, id, n, args)))
+        return r;
+    if ((flags & NB_BF_EVEN) && (r = rule_even(st, id, n, args)))
+        return r;
     return nb_intern(st, NB_FN, id, n, args);
+}
+
+const NbExpr *nb_fn1(NbStore *st, NbFnId id, const NbExpr *a)
+{
+    return nb_fn(st, id, 1, &a);
+}
+
+const NbExpr *nb_fn2(NbStore *st, NbFnId id, const NbExpr *a, const NbExpr *b)
+{
+    const NbExpr *v[2] = {a, b};
+    return nb_fn(st, id, 2, v);
 }

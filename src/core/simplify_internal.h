@@ -29,6 +29,9 @@ void nb_msort(void *v, size_t n, size_t sz,
 
 const NbExpr *nb_zero(NbStore *st);
 const NbExpr *nb_one(NbStore *st);
+/* exp(a), the canonical form of e^a: exp(0) = 1, exp(1) = e (simplify.c;
+ * nb_fn uses it for exp). */
+const NbExpr *nb_exp(NbStore *st, const NbExpr *a);
 
 /* Numeric folds of two NB_NUM/NB_FLT nodes; NULL when refused (size limit,
  * or NaN from finite operands). */
@@ -43,15 +46,21 @@ int nb_is_undefined(const NbExpr *e);
 const NbExpr *nb_split_coef(NbStore *st, const NbExpr *t,
                             const NbExpr **coef);
 
-/* nb_simplify's rational-function rules (simplify_rat.c); NULL when the
- * rule does not apply. The cache (may be NULL) remembers pairs of bases
- * that do not cancel, for one nb_simplify call. */
-typedef struct NbRatCache NbRatCache;
-NbRatCache *nb_rat_cache_new(void);
-void nb_rat_cache_free(NbRatCache *c);
-const NbExpr *nb_simplify_cancel(NbStore *st, const NbExpr *mul,
-                                 NbRatCache *cache);
-const NbExpr *nb_simplify_together(NbStore *st, const NbExpr *sum,
-                                   NbRatCache *cache);
+/* The bottom-up map of expand.c: every distinct node once, after its
+ * children, with an explicit stack and a memo; stops (returning root) on ^C
+ * or when the store's budget runs out. */
+typedef struct NbMapOps {
+    /* Replacement for e before its children are visited, or NULL. */
+    const NbExpr *(*pre)(NbStore *, const NbExpr *e, void *ctx);
+    /* The image of e given the images of its children. */
+    const NbExpr *(*post)(NbStore *, const NbExpr *e,
+                          const NbExpr *const *args, void *ctx);
+    void *ctx;
+} NbMapOps;
+const NbExpr *nb_map_dag(NbStore *st, const NbExpr *root,
+                         const NbMapOps *ops);
+/* e's constructor applied to new children. */
+const NbExpr *nb_rebuild(NbStore *st, const NbExpr *e,
+                         const NbExpr *const *a);
 
 #endif

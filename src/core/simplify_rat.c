@@ -1,4 +1,12 @@
-/* simplify_rat.c — rational-function rewriting for nb_simplify.
+/* simplify_rat.c — nb_simplify and its rational-function rewriting.
+ *
+ * nb_simplify rebuilds every node with the constructors (nb_map_dag of
+ * expand.c, so a tree made with nb_intern comes out canonical), then
+ * applies, until nothing changes: in sums, c*R*sin(u)^2 + c*R*cos(u)^2 ->
+ * c*R and c*R*cosh(u)^2 - c*R*sinh(u)^2 -> c*R; and the two rational rules
+ * below. 1 - tanh(x)^2 and exp(log(x)) are left alone: the first is already
+ * short, the second holds only for x > 0. It sits above expand.c: the
+ * rational rules expand sums to read them as polynomials.
  *
  * Two conservative rewrites, each valid for every real x where both sides
  * are defined:
@@ -202,12 +210,13 @@ static Poly *poly_gcd(const Poly *a, const Poly *b)
 /* The same numerator/denominator pairs recur in every term of a derivative
  * ((x^2 + 1)^-3 against x, x^2, ...), so pairs found coprime (or not
  * polynomial) are remembered for the duration of one nb_simplify call. */
+typedef struct NbRatCache NbRatCache;
 struct NbRatCache {
     const NbExpr **a, **b;
     size_t cap, count;
 };
 
-NbRatCache *nb_rat_cache_new(void)
+static NbRatCache *rat_cache_new(void)
 {
     NbRatCache *c = calloc(1, sizeof *c);
     if (!c)
@@ -215,7 +224,7 @@ NbRatCache *nb_rat_cache_new(void)
     return c;
 }
 
-void nb_rat_cache_free(NbRatCache *c)
+static void rat_cache_free(NbRatCache *c)
 {
     if (!c)
         return;
@@ -375,8 +384,8 @@ static const NbExpr *cancel_negation(NbStore *st, const NbExpr *m, size_t i,
     return r;
 }
 
-const NbExpr *nb_simplify_cancel(NbStore *st, const NbExpr *m,
-                                 NbRatCache *cache)
+static const NbExpr *simplify_cancel(NbStore *st, const NbExpr *m,
+                                     NbRatCache *cache)
 {
     if (m->kind != NB_MUL)
         return NULL;
@@ -428,7 +437,7 @@ static const NbExpr *cancel_all(NbStore *st, const NbExpr *m,
                                NbRatCache *cache)
 {
     for (int round = 0; round < 8; round++) {
-        const NbExpr *r = nb_simplify_cancel(st, m, cache);
+        const NbExpr *r = simplify_cancel(st, m, cache);
         if (!r || r == m)
             break;
         m = r;
@@ -436,8 +445,8 @@ static const NbExpr *cancel_all(NbStore *st, const NbExpr *m,
     return m;
 }
 
-const NbExpr *nb_simplify_together(NbStore *st, const NbExpr *sum,
-                                   NbRatCache *cache)
+static const NbExpr *simplify_together(NbStore *st, const NbExpr *sum,
+                                       NbRatCache *cache)
 {
     if (sum->kind != NB_ADD || sum->n > TOGETHER_MAX_TERMS)
         return NULL;
@@ -482,4 +491,104 @@ const NbExpr *nb_simplify_together(NbStore *st, const NbExpr *sum,
     }
     nb_arr_free(&dv);
     return res;
+}
+
+/* --- nb_simplify ------------------------------------------------------------- */
+
+/* The factor base^2 of a term, where base is fn(u), or NULL. */
+static const NbExpr *square_of_fn(const NbExpr *f, NbFnId fn)
+{
+    if (f->kind == NB_POW && f->args[0]->kind == NB_FN && f->args[0]->fn == fn
+        && f->args[1]->kind == NB_NUM && mpq_cmp_si(f->args[1]->u.q, 2, 1) == 0)
+        return f->args[0];
+    return NULL;
+}
+
+/* term with its factor g(u)^2 replaced by h(u)^2 (scaled by s), or NULL
+ * when term has no g(...)^2 factor. *rest gets term / g(u)^2. */
+static const NbExpr *swap_square(NbStore *st, const NbExpr *term, NbFnId g,
+                                 NbFnId h, const NbExpr **rest)
+{
+    const NbExpr *const *fs = term->kind == NB_MUL ? term->args : &term;
+    size_t n = term->kind == NB_MUL ? term->n : 1;
+    for (size_t i = 0; i < n; i++) {
+        const NbExpr *gu = square_of_fn(fs[i], g);
+        if (!gu)
+            continue;
+        *rest = nb_div(st, term, fs[i]);
+        return nb_mul2(st, *rest,
+                       nb_pow_si(st, nb_fn1(st, h, gu->args[0]), 2));
+    }
+    return NULL;
+}
+
+/* Pythagorean identities in a sum: c*R*sin(u)^2 + c*R*cos(u)^2 -> c*R and
+ * c*R*cosh(u)^2 - c*R*sinh(u)^2 -> c*R. Terms are matched by building the
+ * partner term and looking for it (interned, so pointer equality). */
+static const NbExpr *simplify_pythagoras(NbStore *st, const NbExpr *sum)
+{
+    static const struct { NbFnId g, h; int sign; } ids[] = {
+        {NB_FN_SIN, NB_FN_COS, 1},
+        {NB_FN_COSH, NB_FN_SINH, -1},
+    };
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
+        for (size_t i = 0; i < sum->n; i++) {
+            const NbExpr *rest;
+            const NbExpr *partner =
+                swap_square(st, sum->args[i], ids[k].g, ids[k].h, &rest);
+            if (!partner)
+                continue;
+            if (ids[k].sign < 0)
+                partner = nb_neg(st, partner);
+            for (size_t j = 0; j < sum->n; j++) {
+                if (sum->args[j] != partner)
+                    continue;
+                /* replace both terms by rest */
+                const NbExpr *buf[32];
+                NbArr v = NB_ARR_INIT(buf);
+                for (size_t t = 0; t < sum->n; t++)
+                    if (t != i && t != j)
+                        NB_ARR_PUSH_NODE(&v, sum->args[t]);
+                NB_ARR_PUSH_NODE(&v, rest);
+                const NbExpr *r = nb_add(st, v.n, NB_ARR_NODES(v));
+                nb_arr_free(&v);
+                return r;
+            }
+        }
+    }
+    return NULL;
+}
+
+static const NbExpr *simplify_node(NbStore *st, const NbExpr *e,
+                                   NbRatCache *cache)
+{
+    for (int round = 0; round < 16; round++) {
+        const NbExpr *r = NULL;
+        if (e->kind == NB_ADD) {
+            r = simplify_pythagoras(st, e);
+            if (!r)
+                r = simplify_together(st, e, cache);
+        } else if (e->kind == NB_MUL) {
+            r = simplify_cancel(st, e, cache);
+        }
+        if (!r || r == e)
+            return e;
+        e = r;
+    }
+    return e;
+}
+
+static const NbExpr *simplify_post(NbStore *st, const NbExpr *e,
+                                   const NbExpr *const *a, void *ctx)
+{
+    return simplify_node(st, nb_rebuild(st, e, a), ctx);
+}
+
+const NbExpr *nb_simplify(NbStore *st, const NbExpr *e)
+{
+    NbRatCache *cache = rat_cache_new();
+    NbMapOps ops = {NULL, simplify_post, cache};
+    const NbExpr *r = nb_map_dag(st, e, &ops);
+    rat_cache_free(cache);
+    return r;
 }

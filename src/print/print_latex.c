@@ -10,11 +10,11 @@
  * other multi-letter names in \mathrm, matrices as bmatrix.
  *
  * C: doubles and <math.h>: small integer powers of a variable as products
- * (x*x*x), others pow(); sqrt for ^(1/2); sec/csc/cot as 1.0/cos(...);
- * sign, heaviside and relu as conditionals with nabla's conventions
- * (heaviside(0) = 0); sigmoid as 1.0/(1.0 + exp(-(x))); softplus in the
- * overflow-free form fmax(x, 0.0) + log1p(exp(-fabs(x))). Numbers are
- * written with the digits that read back to the same double.
+ * (x*x*x), others pow(); sqrt for ^(1/2). Each built-in is spelled as its
+ * row says (builtins.h: sec as 1.0/cos(...), heaviside as a conditional
+ * with nabla's conventions, softplus in an overflow-free form), in LaTeX
+ * and in C. Numbers are written with the digits that read back to the
+ * same double.
  */
 #include "nabla/limits.h"
 #include "nabla/print.h"
@@ -192,7 +192,10 @@ static int level_of(Out *o, const NbExpr *e)
             return is_small_int_pow(e) ? LV_PROD : LV_ATOM;
         return LV_POW;
     case NB_FN:
-        return !o->c && e->fn == NB_FN_EXP ? LV_POW : LV_ATOM;
+        /* a spelling with a superscript (e^{x}) binds as a power */
+        return !o->c && nb_builtins[e->fn].latex
+                       && strstr(nb_builtins[e->fn].latex, "^{")
+                   ? LV_POW : LV_ATOM;
     default: return LV_ATOM;
     }
 }
@@ -597,64 +600,37 @@ static void emit_args(Out *o, const NbExpr *e)
     }
 }
 
-/* LaTeX names of the built-ins; NULL: \operatorname{name}. */
-static const char *latex_fn(int fn)
+/* A spelling of the row (builtins.h): a template with $0, $1 for the
+ * arguments and $-0 for the negated first argument, or a plain name
+ * followed by the parenthesised arguments. */
+static int is_template(const char *t) { return t && strchr(t, '$'); }
+
+static void emit_negated(Out *o, const NbExpr *a);
+
+static void emit_template(Out *o, const NbExpr *e, const char *t)
 {
-    switch (fn) {
-    case NB_FN_SIN: return "\\sin";
-    case NB_FN_COS: return "\\cos";
-    case NB_FN_TAN: return "\\tan";
-    case NB_FN_SEC: return "\\sec";
-    case NB_FN_CSC: return "\\csc";
-    case NB_FN_COT: return "\\cot";
-    case NB_FN_ASIN: return "\\arcsin";
-    case NB_FN_ACOS: return "\\arccos";
-    case NB_FN_ATAN: return "\\arctan";
-    case NB_FN_SINH: return "\\sinh";
-    case NB_FN_COSH: return "\\cosh";
-    case NB_FN_TANH: return "\\tanh";
-    case NB_FN_LOG: return "\\ln";
-    case NB_FN_LOG2: return "\\log_{2}";
-    case NB_FN_LOG10: return "\\log_{10}";
-    case NB_FN_MIN: return "\\min";
-    case NB_FN_MAX: return "\\max";
-    case NB_FN_GAMMA: return "\\Gamma";
-    case NB_FN_SIGMOID: return "\\sigma";
-    case NB_FN_SIGN: return "\\operatorname{sgn}";
-    case NB_FN_HEAVISIDE: return "\\operatorname{H}";
-    case NB_FN_RELU: return "\\operatorname{ReLU}";
-    default: return NULL;
+    for (; *t; t++) {
+        if (*t == '$' && t[1] == '-' && t[2] == '0') {
+            emit_negated(o, e->args[0]);
+            t += 2;
+        } else if (*t == '$' && (t[1] == '0' || t[1] == '1')) {
+            unsigned i = (unsigned)(t[1] - '0');
+            if (i < e->n)
+                emit(o, e->args[i], LV_SUM);
+            t++;
+        } else {
+            nb_buf_putc(&o->b, *t);
+        }
     }
 }
 
 static void emit_fn_latex(Out *o, const NbExpr *e)
 {
-    const NbExpr *a = e->args[0];
-    switch (e->fn) {
-    case NB_FN_EXP:
-        nb_buf_put(&o->b, "e^{");
-        emit(o, a, LV_SUM);
-        nb_buf_putc(&o->b, '}');
-        return;
-    case NB_FN_ABS:
-    case NB_FN_FLOOR:
-    case NB_FN_CEIL: {
-        static const char *const l[] = {"\\left|", "\\left\\lfloor ", "\\left\\lceil "};
-        static const char *const r[] = {"\\right|", " \\right\\rfloor", " \\right\\rceil"};
-        int i = e->fn == NB_FN_ABS ? 0 : e->fn == NB_FN_FLOOR ? 1 : 2;
-        nb_buf_put(&o->b, l[i]);
-        emit(o, a, LV_SUM);
-        nb_buf_put(&o->b, r[i]);
+    const char *name = nb_builtins[e->fn].latex;
+    if (is_template(name)) {
+        emit_template(o, e, name);
         return;
     }
-    case NB_FN_CBRT:
-        nb_buf_put(&o->b, "\\sqrt[3]{");
-        emit(o, a, LV_SUM);
-        nb_buf_putc(&o->b, '}');
-        return;
-    default: break;
-    }
-    const char *name = latex_fn(e->fn);
     if (name)
         nb_buf_put(&o->b, name);
     else
@@ -662,28 +638,6 @@ static void emit_fn_latex(Out *o, const NbExpr *e)
     open_paren(o);
     emit_args(o, e);
     close_paren(o);
-}
-
-/* C spellings: a template with $0, $1 for the arguments (each argument
- * parenthesised) and $-0 for the negated first argument, or a plain
- * <math.h> name. */
-static const char *c_template(int fn)
-{
-    switch (fn) {
-    case NB_FN_SEC: return "(1.0/cos($0))";
-    case NB_FN_CSC: return "(1.0/sin($0))";
-    case NB_FN_COT: return "(1.0/tan($0))";
-    case NB_FN_ABS: return "fabs($0)";
-    case NB_FN_SIGN: return "(($0) > 0 ? 1.0 : (($0) < 0 ? -1.0 : 0.0))";
-    case NB_FN_HEAVISIDE: return "(($0) > 0 ? 1.0 : 0.0)";
-    case NB_FN_RELU: return "(($0) > 0 ? ($0) : 0.0)";
-    case NB_FN_MIN: return "fmin($0, $1)";
-    case NB_FN_MAX: return "fmax($0, $1)";
-    case NB_FN_GAMMA: return "tgamma($0)";
-    case NB_FN_SIGMOID: return "(1.0/(1.0 + exp($-0)))";
-    case NB_FN_SOFTPLUS: return "(fmax($0, 0.0) + log1p(exp(-fabs($0))))";
-    default: return NULL;
-    }
 }
 
 /* -(a) with the sign folded into a negative term: sigmoid(-x) is
@@ -702,27 +656,15 @@ static void emit_negated(Out *o, const NbExpr *a)
 
 static void emit_fn_c(Out *o, const NbExpr *e)
 {
-    const char *t = c_template(e->fn);
-    if (!t) {
-        nb_buf_put(&o->b, nb_builtins[e->fn].name);
-        nb_buf_putc(&o->b, '(');
-        emit_args(o, e);
-        nb_buf_putc(&o->b, ')');
+    const char *t = nb_builtins[e->fn].c;
+    if (is_template(t)) {
+        emit_template(o, e, t);
         return;
     }
-    for (; *t; t++) {
-        if (*t == '$' && t[1] == '-' && t[2] == '0') {
-            emit_negated(o, e->args[0]);
-            t += 2;
-        } else if (*t == '$' && (t[1] == '0' || t[1] == '1')) {
-            unsigned i = (unsigned)(t[1] - '0');
-            if (i < e->n)
-                emit(o, e->args[i], LV_SUM);
-            t++;
-        } else {
-            nb_buf_putc(&o->b, *t);
-        }
-    }
+    nb_buf_put(&o->b, t ? t : nb_builtins[e->fn].name);
+    nb_buf_putc(&o->b, '(');
+    emit_args(o, e);
+    nb_buf_putc(&o->b, ')');
 }
 
 static int is_matrix(const NbExpr *e)
