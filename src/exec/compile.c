@@ -369,7 +369,7 @@ static double fold_d(int op, int fn, double a, double b)
     case NB_OP_COS: return cos(a);
     case NB_OP_EXP: return exp(a);
     case NB_OP_LOG: return log(a);
-    case NB_OP_TANH: return tanh(a);
+    case NB_OP_TANH: return nb_tanh_d(a);
     case NB_OP_SIGMOID: return nb_sigmoid_d(a);
     case NB_OP_ATAN: return atan(a);
     case NB_OP_ABS: return fabs(a);

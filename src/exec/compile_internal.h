@@ -30,6 +30,7 @@
 #include <mpfr.h>
 #include "nabla/compile.h"
 #include "nabla/builtins.h"
+#include "mathfn/dmath.h" /* kernels the VMs share with the table */
 #include "exec/regs.h"
 
 /* Operand roles, one letter per field a, b, c of an instruction:
@@ -157,24 +158,6 @@ struct NbProgram {
 double nb_konst_double(const NbKonst *k);
 /* Pool entry k at r's precision, correctly rounded. */
 void nb_konst_mpfr(const NbKonst *k, mpfr_ptr r);
-
-/* Semantics of the inline SIGMOID opcode in double. It must equal
- * nb_builtins[NB_FN_SIGMOID].eval_d bit for bit (tests/oracle/oracle_vm.c
- * checks): 1/(1+exp(-x)) for x >= 0, exp(x)/(1+exp(x)) below, which never
- * overflows and keeps relative accuracy for very negative x. */
-static inline double nb_sigmoid_d(double x)
-{
-    if (x >= 0)
-        return 1.0 / (1.0 + exp(-x));
-    double t = exp(x);
-    return t / (1.0 + t);
-}
-
-/* relu as nb_builtins[NB_FN_RELU].eval_d: NaN passes, relu(-0) is +0. */
-static inline double nb_relu_d(double x)
-{
-    return x > 0 ? x : x <= 0 ? 0.0 : x;
-}
 
 /* The MPFR and MPC VMs run with exponents within +-NB_VM_MAX_EXP bits
  * (intersected with the caller's range): beyond, values overflow to inf or

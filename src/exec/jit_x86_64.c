@@ -202,6 +202,7 @@ static void call(Asm *A, const void *fn, size_t i, uint32_t d)
 /* Real functions for the inline opcodes the VM computes in C. */
 static double f_sigmoid(double x) { return nb_sigmoid_d(x); }
 static double f_relu(double x) { return nb_relu_d(x); }
+static double f_tanh(double x) { return nb_tanh_d(x); }
 
 /* The function an opcode calls with xmm0 (and xmm1), or NULL. */
 static const void *callee(int op)
@@ -212,7 +213,7 @@ static const void *callee(int op)
     case NB_OP_SIN: return (const void *)sin;
     case NB_OP_COS: return (const void *)cos;
     case NB_OP_LOG: return (const void *)log;
-    case NB_OP_TANH: return (const void *)tanh;
+    case NB_OP_TANH: return (const void *)f_tanh;
     case NB_OP_ATAN: return (const void *)atan;
     case NB_OP_SIGMOID: return (const void *)f_sigmoid;
     case NB_OP_RELU: return (const void *)f_relu;

@@ -277,7 +277,7 @@ step(const NbIns *in, double *const *R, const double *K, double *t, size_t n,
             LIVE(nb_sigmoid_d(a[i]));
         break;
     case NB_OP_LOG: LIVE(log(a[i])); break;
-    case NB_OP_TANH: LIVE(tanh(a[i])); break;
+    case NB_OP_TANH: LIVE(nb_tanh_d(a[i])); break;
     case NB_OP_ATAN: LIVE(atan(a[i])); break;
     case NB_OP_CALL1: call_block(d, a, NULL, n, in->fn); break;
     case NB_OP_CALL2: call_block(d, a, b, n, in->fn); break;

@@ -102,7 +102,7 @@ static void vm(const NbProgram *p, const double *x, double *out, double *r)
     VM_CASE(COS) D = cos(A); VM_NEXT;
     VM_CASE(EXP) D = exp(A); VM_NEXT;
     VM_CASE(LOG) D = log(A); VM_NEXT;
-    VM_CASE(TANH) D = tanh(A); VM_NEXT;
+    VM_CASE(TANH) D = nb_tanh_d(A); VM_NEXT;
     VM_CASE(SIGMOID) D = nb_sigmoid_d(A); VM_NEXT;
     VM_CASE(ATAN) D = atan(A); VM_NEXT;
     VM_CASE(ABS) D = fabs(A); VM_NEXT;
