@@ -1,6 +1,7 @@
 /* command.h — commands callable as f(...) statements: diff, grad, descend,
  * hstudy, plot, ... Each command module (src/cmd_*.c) exports a table of
- * NbCommand rows; session.c looks names up across all of them.
+ * NbCommand rows; the registry (registry.c) lists the tables once, and
+ * the session looks names up across all of them.
  *
  * A command receives its arguments lowered (positional and keyword, each
  * with its source position) and returns its value (or NULL with d set).
@@ -84,7 +85,17 @@ extern const NbCommand nb_cmds_numdiff[];    /* cmd_numdiff.c  */
 extern const NbCommand nb_cmds_descent[];    /* cmd_descent.c  */
 extern const NbCommand nb_cmds_plot[];       /* cmd_plot.c     */
 extern const NbCommand nb_cmds_vector[];     /* cmd_vector.c   */
+
+/* The command registry (registry.c): the one list of the tables above,
+ * nb_command_ntables of them. A session is made with it; every list of
+ * commands (lowering, help, completion) is read from it. */
+extern const NbCommand *const nb_command_tables[];
+extern const size_t nb_command_ntables;
+/* The command named name in the registry, or NULL. */
 const NbCommand *nb_command_lookup(const char *name);
+/* The command named name in n tables, or NULL (state.c). */
+const NbCommand *nb_command_find(const NbCommand *const *tables, size_t n,
+                                 const char *name);
 
 /* Helpers for command implementations (session.c). */
 FILE *nb_session_out(NbSession *s);

@@ -221,11 +221,9 @@ static void help_overview(NbSession *s)
         names[n++] = c->name;
     name_list(out, "constants", names, n);
     n = 0;
-    const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
-                                       nb_cmds_descent, nb_cmds_plot,
-                                       nb_cmds_vector};
-    for (size_t t = 0; t < 5; t++)
-        for (const NbCommand *c = tables[t]; c->name && n < NB_FN__COUNT + 56; c++)
+    for (size_t t = 0; t < s->ncommands; t++)
+        for (const NbCommand *c = s->commands[t];
+             c->name && n < NB_FN__COUNT + 56; c++)
             names[n++] = c->name;
     if (n)
         name_list(out, "commands", names, n);
@@ -248,7 +246,7 @@ static int help_write(NbSession *s, const char *topic, NbDiag *d)
     char *name = (n >= 2 && topic[0] == '"' && topic[n - 1] == '"')
                      ? strndup(topic + 1, n - 2) : strdup(topic);
     int id = nb_builtin_lookup(name), found = 1;
-    const NbCommand *cmd = nb_command_lookup(name);
+    const NbCommand *cmd = nb_session_command(s, name);
     int ci = nb_constant_lookup(name);
     NbUserFn *fn = nb_fn_find(s, name);
     NbVar *var = nb_var_find(s, name);

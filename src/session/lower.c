@@ -152,11 +152,8 @@ const char *nb_suggest(NbSession *s, const char *name, int functions_only)
         consider(nb_builtins[i].name, &b);
     for (size_t i = 0; i < s->nfns; i++)
         consider(s->fns[i]->name, &b);
-    const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
-                                       nb_cmds_descent, nb_cmds_plot,
-                                       nb_cmds_vector};
-    for (size_t t = 0; t < 5; t++)
-        for (const NbCommand *c = tables[t]; c->name; c++)
+    for (size_t t = 0; t < s->ncommands; t++)
+        for (const NbCommand *c = s->commands[t]; c->name; c++)
             consider(c->name, &b);
     consider("float", &b);
     if (!functions_only) {
@@ -374,7 +371,7 @@ static const NbExpr *constant(NbSession *s, const char *name)
 static int is_function_name(NbSession *s, const char *name)
 {
     return nb_builtin_lookup(name) >= 0 || nb_fn_find(s, name)
-           || nb_command_lookup(name) || strcmp(name, "float") == 0;
+           || nb_session_command(s, name) || strcmp(name, "float") == 0;
 }
 
 /* ans: the last statement's value (in a function body too: its value
@@ -957,7 +954,7 @@ static const NbExpr *lower_call(NbSession *s, const NbAst *a, NbDiag *d)
         return unknown_function(s, a, d);
     if (strcmp(name, "float") == 0)
         return call_float(s, a, d);
-    const NbCommand *cmd = nb_command_lookup(name);
+    const NbCommand *cmd = nb_session_command(s, name);
     if (cmd)
         return call_command(s, a, cmd, d);
     return unknown_function(s, a, d);

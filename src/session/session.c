@@ -31,12 +31,6 @@ enum { MAX_LOAD_DEPTH = 32, MAX_DIGITS = NB_MAX_DIGITS };
  * already reported (a loaded file's own errors), or NB_SESSION_QUIT. */
 enum { ST_OK = 0, ST_FAIL = 1, ST_REPORTED = 2 };
 
-/* The value commands return when they have printed everything. A sentinel
- * that is never interned, printed or evaluated. */
-static const NbExpr nothing_node = {.kind = NB_STR, .id = UINT32_MAX,
-                                    .u.name = "<nothing>"};
-const NbExpr *const NB_NOTHING = &nothing_node;
-
 static void *xrealloc(void *p, size_t n)
 {
     p = realloc(p, n ? n : 1);
@@ -76,6 +70,8 @@ NbSession *nb_session_new(const NbSessionOpts *o)
         s->o.err = stderr;
     s->st = nb_store_new();
     s->cache = nb_eval_cache_new();
+    s->commands = nb_command_tables;
+    s->ncommands = nb_command_ntables;
     return s;
 }
 
@@ -117,22 +113,6 @@ void nb_session_free(NbSession *s)
     nb_eval_cache_free(s->cache);
     nb_store_free(s->st);
     free(s);
-}
-
-NbStore *nb_session_store(NbSession *s) { return s->st; }
-const NbSessionOpts *nb_session_opts(const NbSession *s) { return &s->o; }
-NbSessionOpts *nb_session_opts_mut(NbSession *s) { return &s->o; }
-FILE *nb_session_out(NbSession *s) { return s->o.out; }
-FILE *nb_session_err(NbSession *s) { return s->o.err; }
-long nb_session_prec(const NbSession *s) { return s->o.prec; }
-int nb_session_in_page(const NbSession *s) { return s->o.page != NULL; }
-
-void nb_session_table(NbSession *s, const NbTable *t)
-{
-    if (s->o.page)
-        nb_page_table(s->o.page, t);
-    else
-        nb_table_print(t, s->o.format, s->o.out, s->o.err);
 }
 
 /* --- bindings ------------------------------------------------------------- */
@@ -216,7 +196,7 @@ static int check_bindable(NbSession *s, const char *name, NbPos pos,
     else if (nb_builtin_lookup(name) >= 0 || strcmp(name, "float") == 0)
         nb_diag_set(d, NB_ERR_TYPE, "cannot assign to '%s': it is a built-in function",
                     name);
-    else if (nb_command_lookup(name) || nb_is_command_word(name))
+    else if (nb_session_command(s, name) || nb_is_command_word(name))
         nb_diag_set(d, NB_ERR_TYPE, "cannot assign to '%s': it is a command",
                     name);
     else
@@ -372,10 +352,10 @@ static void json_result(NbSession *s, const char *command, const char *key,
 }
 
 /* The command an expression statement a calls, or "value". */
-static const char *result_name(const NbAst *a)
+static const char *result_name(const NbSession *s, const NbAst *a)
 {
     if (a && a->kind == NB_AST_CALL && a->primes == 0 &&
-        nb_command_lookup(a->text))
+        nb_session_command(s, a->text))
         return a->text;
     return "value";
 }
@@ -507,7 +487,7 @@ static int run_expr(NbSession *s, const NbAst *a, NbDiag *d)
         return ST_OK;
     if (a->kind != NB_AST_CALL && string_value(s, v, 0, a->pos, d))
         return ST_FAIL;
-    int rc = print_value(s, v, a->pos, result_name(a), d);
+    int rc = print_value(s, v, a->pos, result_name(s, a), d);
     if (rc == ST_OK && !nb_session_picture(s, v)) {
         /* ans: the value shown (a closed value as its number), as bc's
          * last and ipython's _; assignments and tables leave it alone */
@@ -827,7 +807,7 @@ static int clear_names(NbSession *s, const NbAst *a, NbDiag *d)
             continue;
         const char *sug = nb_suggest(s, n, 0);
         if (nb_is_constant_name(n) || nb_builtin_lookup(n) >= 0
-            || nb_command_lookup(n) || nb_is_command_word(n)
+            || nb_session_command(s, n) || nb_is_command_word(n)
             || strcmp(n, "float") == 0)
             nb_diag_set(d, NB_ERR_ARGS, "cannot clear '%s': it is built in", n);
         else if (sug && (nb_var_find(s, sug) || nb_fn_find(s, sug)))
@@ -1143,11 +1123,8 @@ void nb_session_each_name(NbSession *s, int statements,
         fn(nb_builtins[i].name, ctx);
     for (const NbConstant *c = nb_constants; c->name; c++)
         fn(c->name, ctx);
-    const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
-                                       nb_cmds_descent, nb_cmds_plot,
-                                       nb_cmds_vector};
-    for (size_t t = 0; t < 5; t++)
-        for (const NbCommand *c = tables[t]; c->name; c++)
+    for (size_t t = 0; t < s->ncommands; t++)
+        for (const NbCommand *c = s->commands[t]; c->name; c++)
             fn(c->name, ctx);
     fn("float", ctx);
     for (const char *const *w = statement_words; statements && *w; w++)
@@ -1155,18 +1132,6 @@ void nb_session_each_name(NbSession *s, int statements,
 }
 
 /* --- for command modules ------------------------------------------------------- */
-
-const NbCommand *nb_command_lookup(const char *name)
-{
-    const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
-                                       nb_cmds_descent, nb_cmds_plot,
-                                       nb_cmds_vector};
-    for (size_t t = 0; t < 5; t++)
-        for (const NbCommand *c = tables[t]; c->name; c++)
-            if (strcmp(c->name, name) == 0)
-                return c;
-    return NULL;
-}
 
 const NbArg *nb_args_kw(const NbArgs *a, const char *name)
 {
@@ -1293,32 +1258,5 @@ int nb_arg_double(NbSession *s, const NbArg *arg, double *out, NbDiag *d)
         nb_diag_locate(d, s->file, arg->pos, s->src, s->srclen);
         return -1;
     }
-    return 0;
-}
-
-void nb_session_set_path(NbSession *s, size_t nvars, size_t npts,
-                         const double *coords, const double *fvals)
-{
-    free(s->path_coords);
-    free(s->path_f);
-    s->path_coords = xrealloc(NULL, nvars * npts * sizeof(double));
-    s->path_f = xrealloc(NULL, npts * sizeof(double));
-    if (nvars && npts)
-        memcpy(s->path_coords, coords, nvars * npts * sizeof(double));
-    if (npts)
-        memcpy(s->path_f, fvals, npts * sizeof(double));
-    s->path_nvars = nvars;
-    s->path_npts = npts;
-}
-
-int nb_session_get_path(NbSession *s, size_t *nvars, size_t *npts,
-                        const double **coords, const double **fvals)
-{
-    if (!s->path_npts)
-        return -1;
-    *nvars = s->path_nvars;
-    *npts = s->path_npts;
-    *coords = s->path_coords;
-    *fvals = s->path_f;
     return 0;
 }

@@ -24,6 +24,8 @@ typedef struct NbFnRec {
 struct NbSession {
     NbSessionOpts o;
     NbStore *st;
+    const NbCommand *const *commands; /* the command tables (registry.c), */
+    size_t ncommands;                 /* set when the session is made */
     NbEvalCache *cache;     /* trial evaluations of the current statement */
 
     NbVar *vars;
@@ -72,6 +74,9 @@ struct NbSession {
     const NbExpr **fig_vals;
     size_t nfigs, figs_cap, fig_serial;
 };
+
+/* state.c: the command named name in the session's tables, or NULL. */
+const NbCommand *nb_session_command(const NbSession *s, const char *name);
 
 /* lower.c */
 const NbExpr *nb_lower(NbSession *s, const NbAst *a, NbDiag *d);
