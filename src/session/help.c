@@ -109,8 +109,8 @@ static void help_builtin(FILE *out, const NbBuiltin *row)
 
 /* The example ex (up to " -> ", which built-in rows use to say what it
  * prints) on out with its output indented by four spaces, run in a
- * scratch session. */
-static void example(FILE *out, const char *ex)
+ * scratch session by run. */
+static void example(FILE *out, const char *ex, NbRunExample run)
 {
     if (!ex)
         return;
@@ -126,20 +126,14 @@ static void example(FILE *out, const char *ex)
     }
     char *text = NULL, *errs = NULL;
     size_t len = 0, elen = 0;
-    NbSessionOpts o;
-    nb_session_opts_default(&o);
-    o.plots = NB_PLOTS_OFF;
-    o.out = open_memstream(&text, &len);
-    o.err = open_memstream(&errs, &elen);
-    if (o.out && o.err) {
-        NbSession *scratch = nb_session_new(&o);
-        nb_session_run(scratch, "example", stmt, strlen(stmt));
-        nb_session_free(scratch);
-    }
-    if (o.out)
-        fclose(o.out);
-    if (o.err)
-        fclose(o.err);
+    FILE *o = open_memstream(&text, &len);
+    FILE *e = open_memstream(&errs, &elen);
+    if (o && e)
+        run(stmt, o, e);
+    if (o)
+        fclose(o);
+    if (e)
+        fclose(e);
     for (char *p = text; p && *p;) {
         size_t n = strcspn(p, "\n");
         fprintf(out, "%s%.*s\n", n ? "    " : "", (int)n, p);
@@ -235,7 +229,8 @@ static void help_overview(NbSession *s)
     fputs("Type 'help NAME' for details.\n", out);
 }
 
-static int help_write(NbSession *s, const char *topic, NbDiag *d)
+static int help_write(NbSession *s, const char *topic, NbRunExample run,
+                      NbDiag *d)
 {
     FILE *out = s->o.out;
     if (!topic) {
@@ -270,10 +265,10 @@ static int help_write(NbSession *s, const char *topic, NbDiag *d)
         nb_diag_clear(&tmp);
     } else if (id >= 0) {
         help_builtin(out, &nb_builtins[id]);
-        example(out, nb_builtins[id].example);
+        example(out, nb_builtins[id].example, run);
     } else if (cmd) {
         help_command(out, cmd);
-        example(out, cmd->example);
+        example(out, cmd->example, run);
     } else if (ci >= 0)
         fprintf(out, "%s: %s\n", nb_constants[ci].name,
                 nb_constants[ci].help ? nb_constants[ci].help : "");
@@ -298,10 +293,11 @@ static int help_write(NbSession *s, const char *topic, NbDiag *d)
 
 /* In JSON the help text is one document, {"command":"help","topic":...,
  * "text":...}, so a JSON Lines stream stays one document a line. */
-int nb_session_help(NbSession *s, const char *topic, NbDiag *d)
+int nb_session_help(NbSession *s, const char *topic, NbRunExample run,
+                    NbDiag *d)
 {
     if (s->o.format != NB_FORMAT_JSON)
-        return help_write(s, topic, d);
+        return help_write(s, topic, run, d);
     FILE *out = s->o.out;
     char *buf = NULL;
     size_t len = 0;
@@ -309,7 +305,7 @@ int nb_session_help(NbSession *s, const char *topic, NbDiag *d)
     if (!m)
         abort();
     s->o.out = m;
-    int rc = help_write(s, topic, d);
+    int rc = help_write(s, topic, run, d);
     s->o.out = out;
     fclose(m);
     if (rc == 0) {

@@ -103,14 +103,27 @@ const NbExpr *nb_lower_map(NbSession *s, size_t n, const NbExpr *const *args,
 const NbExpr *nb_lower_index(NbSession *s, const NbAst *a, NbDiag *d);
 const NbExpr *nb_lower_range(NbSession *s, const NbAst *a, NbDiag *d);
 
-/* session.c: the whole of path, malloc'd and NUL-terminated; on failure
+/* readfile.c: the whole of path, malloc'd and NUL-terminated; on failure
  * *why is the reason ("No such file or directory", "Is a directory"). */
 int nb_read_file(const char *path, char **text, size_t *len, const char **why);
 
-/* session.c: e as a statement would show it (its number when closed),
+/* value.c: e as a statement would show it (its number when closed),
  * exact values in decimal or fraction form as `decimal` says (NbVar,
  * NbFnRec). NULL when the evaluation fails (d set). Caller frees. */
 char *nb_session_display(NbSession *s, const NbExpr *e, int decimal, NbDiag *d);
+/* The value to show for e: its number when closed (NULL, d set, when that
+ * evaluation fails), else e; its text as the statement's literals say
+ * (s->decimal; malloc'd). */
+const NbExpr *nb_value_shown(NbSession *s, const NbExpr *e, NbDiag *d);
+char *nb_value_text(NbSession *s, const NbExpr *e);
+/* A statement's value on out in the session's format (command: what made
+ * it, for JSON): 0, or -1 with d set at pos. A definition f(x) = body, a
+ * binding name = value on out (-1, d set, when the value fails). */
+int nb_value_print(NbSession *s, const NbExpr *e, NbPos pos,
+                   const char *command, NbDiag *d);
+void nb_value_print_fn(NbSession *s, const NbUserFn *fn, FILE *out);
+int nb_value_print_binding(NbSession *s, const char *name, const NbExpr *v,
+                           FILE *out, NbDiag *d);
 
 /* picture.c: after a statement, free the pictures no variable holds; at
  * the end, all of them. Show a picture as `set plots` says (1 when it was
@@ -120,7 +133,12 @@ void nb_pictures_free(NbSession *s);
 int nb_session_show(NbSession *s, const NbFigure *f);
 char *nb_picture_text(const NbFigure *f);
 
-/* help.c: `help` (topic NULL) and `help NAME` on the session's out. */
-int nb_session_help(NbSession *s, const char *topic, NbDiag *d);
+/* help.c: `help` (topic NULL) and `help NAME` on the session's out.
+ * Examples are run by run_example, the runner's (a scratch session at the
+ * default settings writing to out and err), so help does not link back to
+ * the runner. */
+typedef void (*NbRunExample)(const char *stmt, FILE *out, FILE *err);
+int nb_session_help(NbSession *s, const char *topic, NbRunExample run_example,
+                    NbDiag *d);
 
 #endif
