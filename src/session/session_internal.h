@@ -78,11 +78,18 @@ struct NbSession {
 /* state.c: the command named name in the session's tables, or NULL. */
 const NbCommand *nb_session_command(const NbSession *s, const char *name);
 
+/* state.c: d located at pos in the statement being run (with fmt's
+ * message: failf); NULL, so `return nb_lower_fail(...)` reads well. A
+ * command's error located without the source text gets its line. */
+const NbExpr *nb_lower_fail(NbSession *s, NbDiag *d, NbPos pos);
+const NbExpr *nb_lower_failf(NbSession *s, NbDiag *d, NbPos pos,
+                             NbErrCode code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void nb_fill_line(NbSession *s, NbDiag *d);
+
 /* lower.c */
 const NbExpr *nb_lower(NbSession *s, const NbAst *a, NbDiag *d);
 int nb_closed(NbSession *s, const NbExpr *e);
-const NbExpr *nb_lower_fail(NbSession *s, NbDiag *d, NbPos pos);
-void nb_fill_line(NbSession *s, NbDiag *d);
 const char *nb_suggest(NbSession *s, const char *name, int functions_only);
 NbVar *nb_var_find(NbSession *s, const char *name);
 NbUserFn *nb_fn_find(NbSession *s, const char *name);
@@ -99,9 +106,6 @@ typedef const NbExpr *(*NbLowerOp)(NbSession *s, size_t n,
                                    NbDiag *d);
 const NbExpr *nb_lower_map(NbSession *s, size_t n, const NbExpr *const *args,
                            NbPos pos, NbLowerOp op, void *ctx, NbDiag *d);
-/* p[i] (NB_AST_INDEX) and a..b step s (NB_AST_RANGE with a step). */
-const NbExpr *nb_lower_index(NbSession *s, const NbAst *a, NbDiag *d);
-const NbExpr *nb_lower_range(NbSession *s, const NbAst *a, NbDiag *d);
 
 /* readfile.c: the whole of path, malloc'd and NUL-terminated; on failure
  * *why is the reason ("No such file or directory", "Is a directory"). */

@@ -6,6 +6,7 @@
  * Nothing here runs a statement or lowers a tree: the lowering, the
  * commands and the runner all sit above this file (README "Layout").
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,39 @@ void nb_session_table(NbSession *s, const NbTable *t)
         nb_page_table(s->o.page, t);
     else
         nb_table_print(t, s->o.format, s->o.out, s->o.err);
+}
+
+/* --- where diagnostics point ------------------------------------------- */
+
+/* d located at pos in the statement being run; NULL, for returns. */
+const NbExpr *nb_lower_fail(NbSession *s, NbDiag *d, NbPos pos)
+{
+    nb_diag_locate(d, s->file, pos, s->src, s->srclen);
+    return NULL;
+}
+
+/* A command may locate its error at an argument without the source text;
+ * copy the line in so the caret can be drawn. */
+void nb_fill_line(NbSession *s, NbDiag *d)
+{
+    if (!d->file)
+        d->file = s->file;
+    if (d->line_text || d->pos.line <= 0 || !s->src
+        || (size_t)d->pos.offset > s->srclen)
+        return;
+    NbPos pos = d->pos;
+    d->pos.line = 0;
+    nb_diag_locate(d, d->file, pos, s->src, s->srclen);
+}
+
+const NbExpr *nb_lower_failf(NbSession *s, NbDiag *d, NbPos pos,
+                             NbErrCode code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nb_diag_vset(d, code, fmt, ap);
+    va_end(ap);
+    return nb_lower_fail(s, d, pos);
 }
 
 /* --- commands ---------------------------------------------------------- */
