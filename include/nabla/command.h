@@ -141,13 +141,13 @@ void nb_session_set_path(NbSession *s, size_t nvars, size_t npts,
 int nb_session_get_path(NbSession *s, size_t *nvars, size_t *npts,
                         const double **coords, const double **fvals);
 
-/* Pictures (picture.c). A picture command builds its figure, then ends
+/* Pictures (plot_common.c). A picture command builds its figure, then ends
  * with nb_picture_finish(), which takes the figure: writes it to the to=
  * file when given, and either shows it (the call is a whole statement:
  * returns NB_NOTHING) or returns it as a value (`p = plot(...)`), or NULL
  * with d set. nb_picture_check_to() checks a to= keyword before any work
  * (a file name with a known extension). nb_session_picture() is the figure
- * a value names (owned by the session), or NULL. */
+ * a value names (owned by the session), or NULL (picture.c). */
 const NbExpr *nb_picture_finish(NbSession *s, const NbArgs *a,
                                 NbFigure *f, NbDiag *d);
 int nb_picture_check_to(const NbArgs *a, NbDiag *d);
@@ -160,13 +160,13 @@ int nb_picture_write_show(NbSession *s, const NbArgs *a, NbFigure *f,
                           NbDiag *d);
 
 /* An expression as a picture's label: x² + y², sigmoid(x)·sigmoid(−x)
- * (cmd_plot.c; malloc'd). */
+ * (plot_common.c; malloc'd). */
 char *nb_plot_label(const NbExpr *e);
 /* Equal axis scales on the panel when box (x0, x1, y0, y1) is within a
  * factor 2 of square. */
 void nb_plot_equal_if_square(NbFigure *f, int panel, const double box[4]);
 
-/* A descent path on panel `panel` of f (plot_descent.c): the line of
+/* A descent path on panel `panel` of f (plot_common.c): the line of
  * steps, the start and the end; coords holds npts points of 2 values. */
 int nb_plot_add_path(NbFigure *f, int panel, size_t npts,
                      const double *coords, const char *label);

@@ -136,6 +136,9 @@ void nb_pictures_collect(NbSession *s);
 void nb_pictures_free(NbSession *s);
 int nb_session_show(NbSession *s, const NbFigure *f);
 char *nb_picture_text(const NbFigure *f);
+/* The value naming figure f, which the session now owns; NULL (f freed,
+ * d set) when memory ran out. */
+const NbExpr *nb_picture_value(NbSession *s, NbFigure *f, NbDiag *d);
 
 /* help.c: `help` (topic NULL) and `help NAME` on the session's out.
  * Examples are run by run_example, the runner's (a scratch session at the
