@@ -106,6 +106,9 @@ void nb_session_table(NbSession *s, const NbTable *t);
 int nb_session_in_page(const NbSession *s);
 FILE *nb_session_err(NbSession *s);
 long nb_session_prec(const NbSession *s);
+/* The session's progress line for long runs (progress.h), on the stream
+ * NbSessionOpts.progress named when the session was made. */
+struct NbProgress *nb_session_progress(NbSession *s);
 /* Keyword argument by name, or NULL. Unknown keywords are an error: call
  * nb_args_check_keywords() with the list the command accepts. */
 const NbArg *nb_args_kw(const NbArgs *a, const char *name);

@@ -69,6 +69,7 @@ NbSession *nb_session_new(const NbSessionOpts *o)
         s->o.err = stderr;
     s->st = nb_store_new();
     s->cache = nb_eval_cache_new();
+    nb_progress_init(&s->progress, s->o.progress);
     s->commands = nb_command_tables;
     s->ncommands = nb_command_ntables;
     return s;

@@ -6,6 +6,7 @@
 #include "nabla/session.h"
 #include "nabla/command.h"
 #include "nabla/eval.h"
+#include "nabla/progress.h"
 #include "util/nametab.h"
 
 typedef struct NbVar {
@@ -69,6 +70,8 @@ struct NbSession {
 
     size_t path_nvars, path_npts;
     double *path_coords, *path_f;
+
+    NbProgress progress;    /* the progress line of long runs */
 
     NbFigure **figs;        /* pictures held as values (picture.c) */
     const NbExpr **fig_vals;

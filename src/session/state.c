@@ -34,6 +34,7 @@ FILE *nb_session_out(NbSession *s) { return s->o.out; }
 FILE *nb_session_err(NbSession *s) { return s->o.err; }
 long nb_session_prec(const NbSession *s) { return s->o.prec; }
 int nb_session_in_page(const NbSession *s) { return s->o.page != NULL; }
+NbProgress *nb_session_progress(NbSession *s) { return &s->progress; }
 
 void nb_session_table(NbSession *s, const NbTable *t)
 {
