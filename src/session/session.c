@@ -1,5 +1,10 @@
-/* session.c — running statements: variables, user functions, settings,
- * printing (SPEC §2, §7, §9), and the helpers command modules use.
+/* session.c — the statement runner, the top of the session: a session's
+ * lifetime (made with the command registry), variables and user
+ * functions, settings, the statements that are not expressions (set,
+ * help, vars, funcs, load, clear, quit), running text and files, and the
+ * names offered for completion (SPEC §2, §7, §9). Values are printed by
+ * value.c; commands read their state and arguments through state.c and
+ * args.c, below the commands, so nothing below links back to this file.
  *
  * Each statement gets its own arena for its syntax tree and a fresh trial
  * evaluation cache, so an error or an interrupt leaves nothing behind but
