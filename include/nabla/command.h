@@ -79,10 +79,16 @@ typedef struct NbCommand {
 /* The value returned by commands that print and have no value. */
 extern const NbExpr *const NB_NOTHING;
 
-/* The command registry (registry.c): the one list of the command modules'
- * tables (each terminated by a row with a NULL name), nb_command_ntables
- * of them. A session is made with it; every list of commands (lowering,
- * help, completion) is read from it. Only registry.c names the tables. */
+/* Command tables, each terminated by a row with a NULL name. */
+extern const NbCommand nb_cmds_symbolic[];   /* cmd_symbolic.c */
+extern const NbCommand nb_cmds_numdiff[];    /* cmd_numdiff.c  */
+extern const NbCommand nb_cmds_descent[];    /* cmd_descent.c  */
+extern const NbCommand nb_cmds_plot[];       /* cmd_plot.c     */
+extern const NbCommand nb_cmds_vector[];     /* cmd_vector.c   */
+
+/* The command registry (registry.c): the one list of the tables above,
+ * nb_command_ntables of them. A session is made with it; every list of
+ * commands (lowering, help, completion) is read from it. */
 extern const NbCommand *const nb_command_tables[];
 extern const size_t nb_command_ntables;
 /* The command named name in the registry, or NULL. */

@@ -4,14 +4,9 @@
  * serves the callers without a session (the prompt's completion).
  *
  * Adding a command module is its file (a NULL-ended NbCommand table, see
- * command.h), its table's name in the declaration and the list below, and
- * its line in Makefile.am.
+ * command.h), one line below, and its line in Makefile.am.
  */
 #include "session/session_internal.h"
-
-/* Each module's table: NbCommand rows ended by a row with a NULL name. */
-extern const NbCommand nb_cmds_symbolic[], nb_cmds_numdiff[],
-    nb_cmds_descent[], nb_cmds_plot[], nb_cmds_vector[];
 
 const NbCommand *const nb_command_tables[] = {
     nb_cmds_symbolic,   /* cmd_symbolic.c: diff, grad, taylor, latex, ... */

@@ -191,7 +191,6 @@ static void test_examples(void)
         {"ccode", "x*x/2.0 + sqrt(x)"},
     };
     size_t n = 0;
-    extern const NbCommand nb_cmds_symbolic[]; /* cmd_symbolic.c */
     for (const NbCommand *c = nb_cmds_symbolic; c->name; c++, n++) {
         CHECK(n < sizeof want / sizeof want[0] && strcmp(want[n].name, c->name) == 0,
               "%s: an expected output for its example", c->name);
