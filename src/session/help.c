@@ -109,8 +109,8 @@ static void help_builtin(FILE *out, const NbBuiltin *row)
 
 /* The example ex (up to " -> ", which built-in rows use to say what it
  * prints) on out with its output indented by four spaces, run in a
- * scratch session by run. */
-static void example(FILE *out, const char *ex, NbRunExample run)
+ * scratch session by the runner (s->run_example). */
+static void example(NbSession *s, FILE *out, const char *ex)
 {
     if (!ex)
         return;
@@ -128,8 +128,8 @@ static void example(FILE *out, const char *ex, NbRunExample run)
     size_t len = 0, elen = 0;
     FILE *o = open_memstream(&text, &len);
     FILE *e = open_memstream(&errs, &elen);
-    if (o && e)
-        run(stmt, o, e);
+    if (o && e && s->run_example)
+        s->run_example(stmt, o, e);
     if (o)
         fclose(o);
     if (e)
@@ -229,8 +229,7 @@ static void help_overview(NbSession *s)
     fputs("Type 'help NAME' for details.\n", out);
 }
 
-static int help_write(NbSession *s, const char *topic, NbRunExample run,
-                      NbDiag *d)
+static int help_write(NbSession *s, const char *topic, NbDiag *d)
 {
     FILE *out = s->o.out;
     if (!topic) {
@@ -265,10 +264,10 @@ static int help_write(NbSession *s, const char *topic, NbRunExample run,
         nb_diag_clear(&tmp);
     } else if (id >= 0) {
         help_builtin(out, &nb_builtins[id]);
-        example(out, nb_builtins[id].example, run);
+        example(s, out, nb_builtins[id].example);
     } else if (cmd) {
         help_command(out, cmd);
-        example(out, cmd->example, run);
+        example(s, out, cmd->example);
     } else if (ci >= 0)
         fprintf(out, "%s: %s\n", nb_constants[ci].name,
                 nb_constants[ci].help ? nb_constants[ci].help : "");
@@ -293,11 +292,10 @@ static int help_write(NbSession *s, const char *topic, NbRunExample run,
 
 /* In JSON the help text is one document, {"command":"help","topic":...,
  * "text":...}, so a JSON Lines stream stays one document a line. */
-int nb_session_help(NbSession *s, const char *topic, NbRunExample run,
-                    NbDiag *d)
+int nb_session_help(NbSession *s, const char *topic, NbDiag *d)
 {
     if (s->o.format != NB_FORMAT_JSON)
-        return help_write(s, topic, run, d);
+        return help_write(s, topic, d);
     FILE *out = s->o.out;
     char *buf = NULL;
     size_t len = 0;
@@ -305,7 +303,7 @@ int nb_session_help(NbSession *s, const char *topic, NbRunExample run,
     if (!m)
         abort();
     s->o.out = m;
-    int rc = help_write(s, topic, run, d);
+    int rc = help_write(s, topic, d);
     s->o.out = out;
     fclose(m);
     if (rc == 0) {

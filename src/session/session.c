@@ -49,6 +49,8 @@ static char *xstrdup(const char *s)
     return memcpy(xrealloc(NULL, n), s, n);
 }
 
+static void run_example(const char *stmt, FILE *out, FILE *err);
+
 /* --- lifetime --------------------------------------------------------------- */
 
 void nb_session_opts_default(NbSessionOpts *o)
@@ -77,6 +79,7 @@ NbSession *nb_session_new(const NbSessionOpts *o)
     nb_progress_init(&s->progress, s->o.progress);
     s->commands = nb_command_tables;
     s->ncommands = nb_command_ntables;
+    s->run_example = run_example;
     return s;
 }
 
@@ -653,7 +656,7 @@ static int run_command(NbSession *s, const NbAst *a, NbDiag *d)
     if (strcmp(w, "load") == 0)
         return run_load(s, a, d);
     if (strcmp(w, "help") == 0 && nw <= 1) {
-        if (nb_session_help(s, nw ? a->words[0] : NULL, run_example, d) == 0)
+        if (nb_session_help(s, nw ? a->words[0] : NULL, d) == 0)
             return ST_OK;
         return word_error(s, a, 0, d);
     }

@@ -27,6 +27,9 @@ struct NbSession {
     NbStore *st;
     const NbCommand *const *commands; /* the command tables (registry.c), */
     size_t ncommands;                 /* set when the session is made */
+    /* help's examples run here: the runner's, set when the session is made
+     * (help.c does not link back to the runner) */
+    void (*run_example)(const char *stmt, FILE *out, FILE *err);
     NbEvalCache *cache;     /* trial evaluations of the current statement */
 
     NbVar *vars;
@@ -144,11 +147,8 @@ char *nb_picture_text(const NbFigure *f);
 const NbExpr *nb_picture_value(NbSession *s, NbFigure *f, NbDiag *d);
 
 /* help.c: `help` (topic NULL) and `help NAME` on the session's out.
- * Examples are run by run_example, the runner's (a scratch session at the
- * default settings writing to out and err), so help does not link back to
- * the runner. */
-typedef void (*NbRunExample)(const char *stmt, FILE *out, FILE *err);
-int nb_session_help(NbSession *s, const char *topic, NbRunExample run_example,
-                    NbDiag *d);
+ * Examples run through s->run_example (a scratch session at the default
+ * settings writing to out and err). */
+int nb_session_help(NbSession *s, const char *topic, NbDiag *d);
 
 #endif
