@@ -3,8 +3,9 @@
  * lowering, help and completion read it from there; nb_command_lookup
  * serves the callers without a session (the prompt's completion).
  *
- * Adding a command module is its file (a NULL-ended NbCommand table, see
- * command.h), one line below, and its line in Makefile.am.
+ * Adding a command module is its file (a NULL-ended NbCommand table), one
+ * line below, the table's declaration beside the others in command.h (so
+ * the compiler checks its definition), and its line in Makefile.am.
  */
 #include "session/session_internal.h"
 
