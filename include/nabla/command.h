@@ -1,6 +1,7 @@
 /* command.h — commands callable as f(...) statements: diff, grad, descend,
  * hstudy, plot, ... Each command module (src/cmd_*.c) exports a table of
- * NbCommand rows; session.c looks names up across all of them.
+ * NbCommand rows; the registry (registry.c) lists the tables once, and
+ * the session looks names up across all of them.
  *
  * A command receives its arguments lowered (positional and keyword, each
  * with its source position) and returns its value (or NULL with d set).
@@ -84,7 +85,17 @@ extern const NbCommand nb_cmds_numdiff[];    /* cmd_numdiff.c  */
 extern const NbCommand nb_cmds_descent[];    /* cmd_descent.c  */
 extern const NbCommand nb_cmds_plot[];       /* cmd_plot.c     */
 extern const NbCommand nb_cmds_vector[];     /* cmd_vector.c   */
+
+/* The command registry (registry.c): the one list of the tables above,
+ * nb_command_ntables of them. A session is made with it; every list of
+ * commands (lowering, help, completion) is read from it. */
+extern const NbCommand *const nb_command_tables[];
+extern const size_t nb_command_ntables;
+/* The command named name in the registry, or NULL. */
 const NbCommand *nb_command_lookup(const char *name);
+/* The command named name in n tables, or NULL (state.c). */
+const NbCommand *nb_command_find(const NbCommand *const *tables, size_t n,
+                                 const char *name);
 
 /* Helpers for command implementations (session.c). */
 FILE *nb_session_out(NbSession *s);
@@ -95,6 +106,9 @@ void nb_session_table(NbSession *s, const NbTable *t);
 int nb_session_in_page(const NbSession *s);
 FILE *nb_session_err(NbSession *s);
 long nb_session_prec(const NbSession *s);
+/* The session's progress line for long runs (progress.h), on the stream
+ * NbSessionOpts.progress named when the session was made. */
+struct NbProgress *nb_session_progress(NbSession *s);
 /* Keyword argument by name, or NULL. Unknown keywords are an error: call
  * nb_args_check_keywords() with the list the command accepts. */
 const NbArg *nb_args_kw(const NbArgs *a, const char *name);
@@ -130,13 +144,13 @@ void nb_session_set_path(NbSession *s, size_t nvars, size_t npts,
 int nb_session_get_path(NbSession *s, size_t *nvars, size_t *npts,
                         const double **coords, const double **fvals);
 
-/* Pictures (picture.c). A picture command builds its figure, then ends
+/* Pictures (plot_common.c). A picture command builds its figure, then ends
  * with nb_picture_finish(), which takes the figure: writes it to the to=
  * file when given, and either shows it (the call is a whole statement:
  * returns NB_NOTHING) or returns it as a value (`p = plot(...)`), or NULL
  * with d set. nb_picture_check_to() checks a to= keyword before any work
  * (a file name with a known extension). nb_session_picture() is the figure
- * a value names (owned by the session), or NULL. */
+ * a value names (owned by the session), or NULL (picture.c). */
 const NbExpr *nb_picture_finish(NbSession *s, const NbArgs *a,
                                 NbFigure *f, NbDiag *d);
 int nb_picture_check_to(const NbArgs *a, NbDiag *d);
@@ -149,13 +163,13 @@ int nb_picture_write_show(NbSession *s, const NbArgs *a, NbFigure *f,
                           NbDiag *d);
 
 /* An expression as a picture's label: x² + y², sigmoid(x)·sigmoid(−x)
- * (cmd_plot.c; malloc'd). */
+ * (plot_common.c; malloc'd). */
 char *nb_plot_label(const NbExpr *e);
 /* Equal axis scales on the panel when box (x0, x1, y0, y1) is within a
  * factor 2 of square. */
 void nb_plot_equal_if_square(NbFigure *f, int panel, const double box[4]);
 
-/* A descent path on panel `panel` of f (plot_descent.c): the line of
+/* A descent path on panel `panel` of f (plot_common.c): the line of
  * steps, the start and the end; coords holds npts points of 2 values. */
 int nb_plot_add_path(NbFigure *f, int panel, size_t npts,
                      const double *coords, const char *label);

@@ -68,6 +68,10 @@ typedef struct NbSessionOpts {
     int (*confirm)(void *ctx, const char *question);
     void *confirm_ctx;
     FILE *out, *err;
+    /* Where long runs (descend, hstudy) draw their progress line when it
+     * is a terminal (progress.h), read when the session is made; NULL
+     * (the default): nowhere. The program passes stderr. */
+    FILE *progress;
 } NbSessionOpts;
 
 void nb_session_opts_default(NbSessionOpts *o);   /* stdout, stderr, double */

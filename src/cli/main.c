@@ -409,7 +409,7 @@ int main(int argc, char **argv)
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
-    nb_progress_enable(!o.quiet);
+    o.progress = o.quiet ? NULL : stderr;
     TermShow ts = {0, NB_TERM_TEXT, !(nc && *nc) && !no_color_option};
     o.term_cols = columns_of_stdout();
     if (isatty(STDOUT_FILENO)) {

@@ -489,10 +489,9 @@ static NbDescentResult *run_mpfr(Ctx *c, const NbObjective *obj,
 /* The progress line of a running descent: where it is, f and |grad|. */
 static void show_progress(void *ctx, long step, double f, double gnorm)
 {
-    (void)ctx;
     char detail[64];
     snprintf(detail, sizeof detail, "f = %.6g, |grad| = %.3g", f, gnorm);
-    nb_progress_tick(step, detail);
+    nb_progress_tick(ctx, step, detail);
 }
 
 static NbDescentResult *run_one(Ctx *c, const NbObjective *obj, size_t run,
@@ -500,6 +499,7 @@ static NbDescentResult *run_one(Ctx *c, const NbObjective *obj, size_t run,
 {
     NbDescentOpts o = c->o;
     o.progress = show_progress;
+    o.progress_ctx = nb_session_progress(c->s);
     o.rate = c->rates[pick(c->nrates, run)];
     o.method = (NbDescentMethod)c->methods[pick(c->nmethods, run)];
     if (c->prec != NB_PREC_DOUBLE)
@@ -939,9 +939,9 @@ static const NbExpr *descend_all(Ctx *c, const NbObjective *obj, NbDiag *d)
     NbDescentResult **rs = xcalloc(nr, sizeof *rs);
     const NbExpr *value = NULL;
     while (done < nr) {
-        nb_progress_begin("descend", c->o.steps);
+        nb_progress_begin(nb_session_progress(c->s), "descend", c->o.steps);
         rs[done] = run_one(c, obj, done, d);
-        nb_progress_end();
+        nb_progress_end(nb_session_progress(c->s));
         if (!rs[done])
             break;
         if (rs[done++]->verdict == NB_VERDICT_INTERRUPTED)

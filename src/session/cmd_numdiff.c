@@ -739,10 +739,9 @@ static void hstudy_print(NbSession *s, const NbHstudy *hs, const char *to)
 /* The progress line of a long study (progress.h: on a terminal only). */
 static void hstudy_progress(void *ctx, long done, long total)
 {
-    (void)ctx;
     if (done == 1)
-        nb_progress_total(total);
-    nb_progress_tick(done, NULL);
+        nb_progress_total(ctx, total);
+    nb_progress_tick(ctx, done, NULL);
 }
 
 /* to=: the error-versus-h picture (plot_hstudy.c), written and shown. */
@@ -814,9 +813,10 @@ static const NbExpr *cmd_hstudy(NbSession *s, const NbArgs *a, NbDiag *d)
             return fail_at(a, nb_args_kw(a, "prec")->pos, d);
     NbHstudy hs;
     o.progress = hstudy_progress;
-    nb_progress_begin("hstudy", 0);
+    o.progress_ctx = nb_session_progress(s);
+    nb_progress_begin(o.progress_ctx, "hstudy", 0);
     int rc = nb_hstudy_run(nb_session_store(s), body, vars[0], x0, &o, &hs, d);
-    nb_progress_end();
+    nb_progress_end(o.progress_ctx);
     if (rc == 0)
         hstudy_print(s, &hs, path);
     if (rc == 0 && draw)

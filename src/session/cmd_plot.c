@@ -232,48 +232,6 @@ static void fn_free(Fn *f)
     memset(f, 0, sizeof *f);
 }
 
-/* An expression as a label a reader scans at a glance: integer powers as
- * superscripts (x² + y²), products with a middle dot, U+2212 for minus
- * signs. The text still reads as the expression. */
-char *nb_plot_label(const NbExpr *e)
-{
-    static const char *const sup[10] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶",
-                                        "⁷", "⁸", "⁹"};
-    char *t = nb_print_flat(e, NULL);
-    if (!t)
-        return NULL;
-    size_t n = strlen(t);
-    char *out = malloc(4 * n + 1), *o = out;
-    if (!out)
-        return t;
-    for (const char *p = t; *p; p++) {
-        if (*p == '^' && (p[1] >= '0' && p[1] <= '9')) {
-            for (p++; *p >= '0' && *p <= '9'; p++)
-                o += sprintf(o, "%s", sup[*p - '0']);
-            p--;
-        } else if (*p == '*' && p[1] != '*') {
-            o += sprintf(o, "·");
-        } else if (*p == '-' && (p == t || p[-1] == ' ' || p[-1] == '(' ||
-                                 p[1] == ' ')) {
-            o += sprintf(o, "−");
-        } else {
-            *o++ = *p;
-        }
-    }
-    *o = '\0';
-    free(t);
-    return out;
-}
-
-/* Equal scales on both axes when the box is not far from square, so
- * circles look round and gradients stand square to the contours. */
-void nb_plot_equal_if_square(NbFigure *f, int panel, const double box[4])
-{
-    double r = (box[3] - box[2]) / (box[1] - box[0]);
-    if (r >= 0.5 && r <= 2)
-        nb_panel_set_equal(f, panel, 1);
-}
-
 /* The legend label of a function argument: "f(x)" for a user function,
  * else the expression as printed. */
 static char *fn_label(const NbArg *arg, const NbExpr *body)
@@ -1008,34 +966,6 @@ static int add_point(NbSession *s, const NbArgs *a, NbFigure *f, const Fn *fn,
         nb_layer_markers(f, 0, 1, &pt[0], &pt[1], &ms) < 0)
         return out_of_memory(a, d);
     return 0;
-}
-
-int nb_plot_add_path(NbFigure *f, int panel, size_t npts,
-                     const double *coords, const char *label)
-{
-    double *x = malloc((npts + 1) * sizeof *x), *y = malloc((npts + 1) *
-                                                            sizeof *y);
-    int rc = x && y ? 0 : -1;
-    for (size_t i = 0; rc == 0 && i < npts; i++) {
-        x[i] = coords[2 * i];
-        y[i] = coords[2 * i + 1];
-    }
-    /* a dot per step while the steps can be told apart */
-    NbMarker dots = npts <= 120 ? NB_MARKER_CIRCLE : NB_MARKER_NONE;
-    NbLineStyle ls = {{0.84, 0.15, 0.16, 1}, 1.75, 0, dots, 5,
-                      label ? label : "descent path"};
-    NbMarkerStyle start = {NB_MARKER_CIRCLE, 11, {0.17, 0.63, 0.17, 1},
-                           {0, 0, 0, 1}, "start"};
-    NbMarkerStyle end = {NB_MARKER_STAR, 17, {1, 0.85, 0.1, 1},
-                         {0, 0, 0, 1}, "end"};
-    if (rc == 0 && npts > 0 &&
-        (nb_layer_line(f, panel, npts, x, y, &ls) < 0 ||
-         nb_layer_markers(f, panel, 1, &x[0], &y[0], &start) < 0 ||
-         nb_layer_markers(f, panel, 1, &x[npts - 1], &y[npts - 1], &end) < 0))
-        rc = -1;
-    free(x);
-    free(y);
-    return rc;
 }
 
 /* path=P: a list of [x, y] points, or any descend(...) result (the last

@@ -109,8 +109,8 @@ static void help_builtin(FILE *out, const NbBuiltin *row)
 
 /* The example ex (up to " -> ", which built-in rows use to say what it
  * prints) on out with its output indented by four spaces, run in a
- * scratch session. */
-static void example(FILE *out, const char *ex)
+ * scratch session by the runner (s->run_example). */
+static void example(NbSession *s, FILE *out, const char *ex)
 {
     if (!ex)
         return;
@@ -126,20 +126,14 @@ static void example(FILE *out, const char *ex)
     }
     char *text = NULL, *errs = NULL;
     size_t len = 0, elen = 0;
-    NbSessionOpts o;
-    nb_session_opts_default(&o);
-    o.plots = NB_PLOTS_OFF;
-    o.out = open_memstream(&text, &len);
-    o.err = open_memstream(&errs, &elen);
-    if (o.out && o.err) {
-        NbSession *scratch = nb_session_new(&o);
-        nb_session_run(scratch, "example", stmt, strlen(stmt));
-        nb_session_free(scratch);
-    }
-    if (o.out)
-        fclose(o.out);
-    if (o.err)
-        fclose(o.err);
+    FILE *o = open_memstream(&text, &len);
+    FILE *e = open_memstream(&errs, &elen);
+    if (o && e && s->run_example)
+        s->run_example(stmt, o, e);
+    if (o)
+        fclose(o);
+    if (e)
+        fclose(e);
     for (char *p = text; p && *p;) {
         size_t n = strcspn(p, "\n");
         fprintf(out, "%s%.*s\n", n ? "    " : "", (int)n, p);
@@ -221,11 +215,9 @@ static void help_overview(NbSession *s)
         names[n++] = c->name;
     name_list(out, "constants", names, n);
     n = 0;
-    const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
-                                       nb_cmds_descent, nb_cmds_plot,
-                                       nb_cmds_vector};
-    for (size_t t = 0; t < 5; t++)
-        for (const NbCommand *c = tables[t]; c->name && n < NB_FN__COUNT + 56; c++)
+    for (size_t t = 0; t < s->ncommands; t++)
+        for (const NbCommand *c = s->commands[t];
+             c->name && n < NB_FN__COUNT + 56; c++)
             names[n++] = c->name;
     if (n)
         name_list(out, "commands", names, n);
@@ -248,7 +240,7 @@ static int help_write(NbSession *s, const char *topic, NbDiag *d)
     char *name = (n >= 2 && topic[0] == '"' && topic[n - 1] == '"')
                      ? strndup(topic + 1, n - 2) : strdup(topic);
     int id = nb_builtin_lookup(name), found = 1;
-    const NbCommand *cmd = nb_command_lookup(name);
+    const NbCommand *cmd = nb_session_command(s, name);
     int ci = nb_constant_lookup(name);
     NbUserFn *fn = nb_fn_find(s, name);
     NbVar *var = nb_var_find(s, name);
@@ -272,10 +264,10 @@ static int help_write(NbSession *s, const char *topic, NbDiag *d)
         nb_diag_clear(&tmp);
     } else if (id >= 0) {
         help_builtin(out, &nb_builtins[id]);
-        example(out, nb_builtins[id].example);
+        example(s, out, nb_builtins[id].example);
     } else if (cmd) {
         help_command(out, cmd);
-        example(out, cmd->example);
+        example(s, out, cmd->example);
     } else if (ci >= 0)
         fprintf(out, "%s: %s\n", nb_constants[ci].name,
                 nb_constants[ci].help ? nb_constants[ci].help : "");

@@ -16,6 +16,7 @@
  * are walked iteratively and built with one n-ary constructor call; other
  * recursion follows the tree, whose depth the parser bounds (NB_MAX_DEPTH).
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,28 +35,6 @@ static void *xrealloc(void *p, size_t n)
     if (!p)
         abort(); /* as GMP does: no recovery from exhausted memory */
     return p;
-}
-
-/* --- diagnostics -------------------------------------------------------- */
-
-const NbExpr *nb_lower_fail(NbSession *s, NbDiag *d, NbPos pos)
-{
-    nb_diag_locate(d, s->file, pos, s->src, s->srclen);
-    return NULL;
-}
-
-/* A command may locate its error at an argument without the source text;
- * copy the line in so the caret can be drawn. */
-void nb_fill_line(NbSession *s, NbDiag *d)
-{
-    if (!d->file)
-        d->file = s->file;
-    if (d->line_text || d->pos.line <= 0 || !s->src
-        || (size_t)d->pos.offset > s->srclen)
-        return;
-    NbPos pos = d->pos;
-    d->pos.line = 0;
-    nb_diag_locate(d, d->file, pos, s->src, s->srclen);
 }
 
 /* --- names -------------------------------------------------------------- */
@@ -154,11 +133,8 @@ const char *nb_suggest(NbSession *s, const char *name, int functions_only)
         consider(nb_builtins[i].name, &b);
     for (size_t i = 0; i < s->nfns; i++)
         consider(s->fns[i]->name, &b);
-    const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
-                                       nb_cmds_descent, nb_cmds_plot,
-                                       nb_cmds_vector};
-    for (size_t t = 0; t < 5; t++)
-        for (const NbCommand *c = tables[t]; c->name; c++)
+    for (size_t t = 0; t < s->ncommands; t++)
+        for (const NbCommand *c = s->commands[t]; c->name; c++)
             consider(c->name, &b);
     consider("float", &b);
     if (!functions_only) {
@@ -376,7 +352,7 @@ static const NbExpr *constant(NbSession *s, const char *name)
 static int is_function_name(NbSession *s, const char *name)
 {
     return nb_builtin_lookup(name) >= 0 || nb_fn_find(s, name)
-           || nb_command_lookup(name) || strcmp(name, "float") == 0;
+           || nb_session_command(s, name) || strcmp(name, "float") == 0;
 }
 
 /* ans: the last statement's value (in a function body too: its value
@@ -959,10 +935,223 @@ static const NbExpr *lower_call(NbSession *s, const NbAst *a, NbDiag *d)
         return unknown_function(s, a, d);
     if (strcmp(name, "float") == 0)
         return call_float(s, a, d);
-    const NbCommand *cmd = nb_command_lookup(name);
+    const NbCommand *cmd = nb_session_command(s, name);
     if (cmd)
         return call_command(s, a, cmd, d);
     return unknown_function(s, a, d);
+}
+
+/* --- indexing and ranges with a step (SPEC §2) ------------------------- */
+
+/* Indices start at 1, as subscripts are written (p[1] is p₁) and as
+ * Maxima, Octave and Julia count; p[1][2] takes row 1, then element 2.
+ *
+ * a..b step s is the vector a, a+s, a+2s, ... up to b (b included when it
+ * is reached: exactly for exact ends and step, within a relative 1e-9 of
+ * the step for floats, so 0..1 step 0.1 ends at 1 however 0.1 rounds).
+ * The points are exact when a and s are (0.5 is exactly 1/2). A range
+ * without a step stays a range: it is a keyword value (plots, grids), the
+ * command picks its own points.
+ */
+
+/* The value of a closed index expression as a long, with the errors a
+ * user needs: not a number, not an integer. */
+static int index_value(NbSession *s, const NbAst *at, const NbExpr *e,
+                       long *out, NbDiag *d)
+{
+    if (e->kind == NB_VEC || e->kind == NB_STR) {
+        nb_lower_failf(s, d, at->pos, NB_ERR_TYPE, "an index must be a "
+                       "number, not a %s",
+                       e->kind == NB_VEC ? "vector" : "string");
+        return -1;
+    }
+    if (!nb_closed(s, e)) {
+        const NbExpr *fr[1] = {NULL};
+        nb_free_syms(e, fr, 1);
+        nb_lower_failf(s, d, at->pos, NB_ERR_TYPE, "an index must be a "
+                       "number: '%s' has no value",
+                       fr[0] ? fr[0]->u.name : "?");
+        return -1;
+    }
+    const NbExpr *v = nb_eval_cached(s->st, s->cache, e, s->o.prec, 0, d);
+    if (!v) {
+        nb_lower_fail(s, d, at->pos);
+        return -1;
+    }
+    int ok = 0;
+    if (v->kind == NB_NUM && mpz_cmp_ui(mpq_denref(v->u.q), 1) == 0) {
+        ok = 1;
+        *out = mpz_fits_slong_p(mpq_numref(v->u.q))
+                   ? mpz_get_si(mpq_numref(v->u.q))
+                   : (mpz_sgn(mpq_numref(v->u.q)) < 0 ? LONG_MIN : LONG_MAX);
+    } else if (v->kind == NB_FLT && mpfr_integer_p(v->u.f)) {
+        ok = 1;
+        *out = mpfr_fits_slong_p(v->u.f, MPFR_RNDN)
+                   ? mpfr_get_si(v->u.f, MPFR_RNDN)
+                   : (mpfr_sgn(v->u.f) < 0 ? LONG_MIN : LONG_MAX);
+    }
+    if (ok)
+        return 0;
+    NbPrintOpts po = {s->o.digits};
+    char *t = nb_print(v, &po);
+    nb_lower_failf(s, d, at->pos, NB_ERR_TYPE, "index %s is not an integer",
+                   t);
+    free(t);
+    return -1;
+}
+
+/* What a value is, for "cannot index a number". */
+static const char *kind_name(const NbExpr *e)
+{
+    switch (e->kind) {
+    case NB_NUM: case NB_FLT: case NB_CONST: return "a number";
+    case NB_STR: return "a string";
+    case NB_SYM: return "a variable without a value";
+    default: return "an expression";
+    }
+}
+
+static const NbExpr *lower_index(NbSession *s, const NbAst *a, NbDiag *d)
+{
+    const NbExpr *v = nb_lower(s, a->args[0], d);
+    if (!v)
+        return NULL;
+    if (v->kind != NB_VEC) {
+        if (v->kind == NB_SYM)
+            return nb_lower_failf(s, d, a->pos, NB_ERR_TYPE, "cannot index "
+                                  "'%s': it is a variable without a value, "
+                                  "not a vector", v->u.name);
+        return nb_lower_failf(s, d, a->pos, NB_ERR_TYPE, "cannot index %s: "
+                              "only vectors have elements",
+                              nb_closed(s, v) ? "a number" : kind_name(v));
+    }
+    const NbExpr *i = nb_lower(s, a->args[1], d);
+    long k;
+    if (!i || index_value(s, a->args[1], i, &k, d))
+        return NULL;
+    if (k >= 1 && (unsigned long)k <= v->n)
+        return v->args[k - 1];
+    if (k == 0)
+        return nb_lower_failf(s, d, a->args[1]->pos, NB_ERR_DOMAIN,
+                              "index 0: indices start at 1 (p[1] is the "
+                              "first element)");
+    if (k == LONG_MIN || k == LONG_MAX)
+        return nb_lower_failf(s, d, a->args[1]->pos, NB_ERR_DOMAIN,
+                              "index out of range: the vector has %u "
+                              "element%s", v->n, v->n == 1 ? "" : "s");
+    return nb_lower_failf(s, d, a->args[1]->pos, NB_ERR_DOMAIN,
+                          "index %ld out of range: the vector has %u "
+                          "element%s", k, v->n, v->n == 1 ? "" : "s");
+}
+
+/* The value of a range end or step: a closed number. */
+static const NbExpr *range_part(NbSession *s, const NbAst *at, const char *what,
+                                NbDiag *d)
+{
+    const NbExpr *e = nb_lower(s, at, d);
+    if (!e)
+        return NULL;
+    if (e->kind == NB_VEC || e->kind == NB_STR)
+        return nb_lower_failf(s, d, at->pos, NB_ERR_TYPE, "the %s of a range "
+                              "must be a number, not a %s", what,
+                              e->kind == NB_VEC ? "vector" : "string");
+    if (!nb_closed(s, e)) {
+        const NbExpr *fr[1] = {NULL};
+        nb_free_syms(e, fr, 1);
+        return nb_lower_failf(s, d, at->pos, NB_ERR_TYPE, "the %s of a range "
+                              "must be a number: '%s' has no value", what,
+                              fr[0] ? fr[0]->u.name : "?");
+    }
+    return e;
+}
+
+/* Number of steps from lo to hi: floor((hi - lo)/st), exactly when all
+ * three are exact, else at 256 bits with a relative 1e-9 of slack (so
+ * 0..1 step 0.1 ends at 1 in any precision). -1 with d set on a zero or
+ * non-finite step, a step away from the end, or past the limit. */
+static long range_steps(NbSession *s, const NbExpr *lo, const NbExpr *hi,
+                        const NbExpr *st, const NbAst *a, NbDiag *d)
+{
+    const NbExpr *v = NULL;
+    if (!nb_is_zero(st)) {
+        v = nb_eval_number(s->st, nb_div(s->st, nb_sub(s->st, hi, lo), st),
+                           256, d);
+        if (!v) {
+            nb_lower_fail(s, d, a->pos);
+            return -1;
+        }
+    }
+    if (!v || (v->kind == NB_FLT && !mpfr_number_p(v->u.f))) {
+        nb_lower_failf(s, d, a->args[2]->pos, NB_ERR_DOMAIN, "the step of a "
+                       "range must be a nonzero number, and its ends finite");
+        return -1;
+    }
+    mpfr_t f;
+    mpfr_init2(f, 256);
+    if (v->kind == NB_NUM) {
+        mpz_t z;
+        mpz_init(z);
+        mpz_fdiv_q(z, mpq_numref(v->u.q), mpq_denref(v->u.q));
+        mpfr_set_z(f, z, MPFR_RNDN);
+        mpz_clear(z);
+    } else {
+        double slack = 1e-9 * fmax(1.0, fabs(mpfr_get_d(v->u.f, MPFR_RNDN)));
+        mpfr_add_d(f, v->u.f, slack, MPFR_RNDN);
+        mpfr_floor(f, f);
+    }
+    long n = -1;
+    if (mpfr_sgn(f) < 0)
+        nb_lower_failf(s, d, a->args[2]->pos, NB_ERR_DOMAIN, "the step goes "
+                       "away from the end of the range (a..b step s needs "
+                       "s > 0 when a < b, s < 0 when a > b)");
+    else if (mpfr_cmp_si(f, NB_MAX_RANGE_POINTS - 1) > 0)
+        nb_lower_failf(s, d, a->pos, NB_ERR_TOO_LARGE, "range of more than "
+                       "%ld points (make the step larger)",
+                       (long)NB_MAX_RANGE_POINTS);
+    else
+        n = mpfr_get_si(f, MPFR_RNDN);
+    mpfr_clear(f);
+    return n;
+}
+
+/* The points lo + k*st, k = 0..n: exact ones summed in GMP (one node a
+ * point), others built symbolically (k*pi/4 stays exact too). */
+static const NbExpr *range_points(NbSession *s, const NbExpr *lo,
+                                  const NbExpr *st, long n)
+{
+    const NbExpr **el = xrealloc(NULL, ((size_t)n + 1) * sizeof *el);
+    if (lo->kind == NB_NUM && st->kind == NB_NUM) {
+        mpq_t acc;
+        mpq_init(acc);
+        mpq_set(acc, lo->u.q);
+        for (long k = 0; k <= n; k++) {
+            el[k] = nb_num_q(s->st, acc);
+            mpq_add(acc, acc, st->u.q);
+        }
+        mpq_clear(acc);
+    } else {
+        for (long k = 0; k <= n; k++)
+            el[k] = nb_add2(s->st, lo,
+                            nb_mul2(s->st, nb_num_si(s->st, k), st));
+    }
+    const NbExpr *r = nb_vec(s->st, (size_t)n + 1, el);
+    free(el);
+    return r;
+}
+
+static const NbExpr *lower_range(NbSession *s, const NbAst *a, NbDiag *d)
+{
+    if (a->nargs != 3)
+        return nb_lower_failf(s, d, a->pos, NB_ERR_SYNTAX, "a range a..b is "
+                              "only allowed as a keyword value, as in plot(f, "
+                              "x=-3..3); a..b step s is a vector of points");
+    const NbExpr *lo = range_part(s, a->args[0], "start", d);
+    const NbExpr *hi = lo ? range_part(s, a->args[1], "end", d) : NULL;
+    const NbExpr *st = hi ? range_part(s, a->args[2], "step", d) : NULL;
+    if (!st)
+        return NULL;
+    long n = range_steps(s, lo, hi, st, a, d);
+    return n < 0 ? NULL : range_points(s, lo, st, n);
 }
 
 /* --- the dispatcher ---------------------------------------------------------- */
@@ -988,8 +1177,8 @@ const NbExpr *nb_lower(NbSession *s, const NbAst *a, NbDiag *d)
     }
     case NB_AST_CALL: return lower_call(s, a, d);
     case NB_AST_VECTOR: return lower_vector(s, a, d);
-    case NB_AST_RANGE: return nb_lower_range(s, a, d);
-    case NB_AST_INDEX: return nb_lower_index(s, a, d);
+    case NB_AST_RANGE: return lower_range(s, a, d);
+    case NB_AST_INDEX: return lower_index(s, a, d);
     case NB_AST_KEYWORD:
         nb_diag_set(d, NB_ERR_SYNTAX, "keyword argument outside a call");
         return nb_lower_fail(s, d, a->pos);

@@ -1,6 +1,6 @@
-/* picture.c — pictures as session values (`p = plot(...)`), the common end
- * of every picture command (to= file, shown at the terminal, or a value),
- * and how a picture is shown as `set plots` says (SPEC §6).
+/* picture.c — pictures as session values (`p = plot(...)`), and how a
+ * picture is shown as `set plots` says (SPEC §6). The common end of every
+ * picture command (to= file, shown, or a value) is in plot_common.c.
  *
  * A picture value is a string node whose text starts with a byte no
  * source string can hold (the lexer refuses control characters), followed
@@ -32,9 +32,7 @@ static int grow(NbSession *s)
     return 0;
 }
 
-/* The value naming figure f, which the session now owns; NULL (f freed)
- * when memory ran out. */
-static const NbExpr *picture_value(NbSession *s, NbFigure *f, NbDiag *d)
+const NbExpr *nb_picture_value(NbSession *s, NbFigure *f, NbDiag *d)
 {
     char name[48];
     if (grow(s)) {
@@ -147,100 +145,8 @@ char *nb_picture_text(const NbFigure *f)
     return t;
 }
 
-/* A to= keyword's file name, or NULL (d set when the keyword is there but
- * is not a quoted name). */
-static const char *to_path(const NbArgs *a, const NbArg *to, NbDiag *d)
-{
-    if (to->value && to->value->kind == NB_STR &&
-        !nb_session_picture_tag(to->value))
-        return to->value->u.name;
-    nb_diag_set(d, NB_ERR_TYPE, "to must be a file name in quotes, such "
-                "as to=\"plot.svg\"");
-    nb_diag_locate(d, a->file, to->pos, NULL, 0);
-    return NULL;
-}
-
 int nb_session_picture_tag(const NbExpr *e)
 {
     return e && e->kind == NB_STR &&
            strncmp(e->u.name, PIC_TAG, sizeof PIC_TAG - 1) == 0;
-}
-
-int nb_picture_check_to(const NbArgs *a, NbDiag *d)
-{
-    const NbArg *to = nb_args_kw(a, "to");
-    if (!to)
-        return 0;
-    const char *path = to_path(a, to, d);
-    if (!path)
-        return -1;
-    if (nb_plot_format_of(path) < 0) {
-        const char *dot = strrchr(path, '.');
-        nb_diag_set(d, NB_ERR_ARGS, "unknown picture format '%s' (use .svg, "
-                    ".png or .pdf)", dot && !strchr(dot, '/') ? dot : path);
-        nb_diag_locate(d, a->file, to->pos, NULL, 0);
-        return -1;
-    }
-    return 0;
-}
-
-/* The to= file, when asked; 0, or -1 (f kept) with d set. */
-static int write_to(const NbArgs *a, const NbFigure *f, NbDiag *d)
-{
-    const NbArg *to = nb_args_kw(a, "to");
-    if (!to)
-        return 0;
-    const char *path = to_path(a, to, d);
-    if (!path)
-        return -1;
-    if (nb_figure_write(f, path, d)) {
-        nb_diag_locate(d, a->file, to->pos, NULL, 0);
-        return -1;
-    }
-    return 0;
-}
-
-/* JSON Lines: a picture statement is one document too,
- * {"command":"plot","file":"p.svg","panels":1,"width":640,"height":480}
- * (file null when none was written). */
-static void json_picture(NbSession *s, const NbArgs *a, const NbFigure *f)
-{
-    FILE *out = s->o.out;
-    const NbArg *to = nb_args_kw(a, "to");
-    fputs("{\"command\":", out);
-    nb_json_string(out, a->command ? a->command : "plot");
-    fputs(",\"file\":", out);
-    if (to && to->value && to->value->kind == NB_STR)
-        nb_json_string(out, to->value->u.name);
-    else
-        fputs("null", out);
-    fprintf(out, ",\"panels\":%d,\"width\":%g,\"height\":%g}\n",
-            nb_figure_rows(f) * nb_figure_cols(f), nb_figure_width(f),
-            nb_figure_height(f));
-}
-
-const NbExpr *nb_picture_finish(NbSession *s, const NbArgs *a, NbFigure *f,
-                                NbDiag *d)
-{
-    if (write_to(a, f, d)) {
-        nb_figure_free(f);
-        return NULL;
-    }
-    if (!a->value_unused)
-        return picture_value(s, f, d);
-    if (s->o.format == NB_FORMAT_JSON)
-        json_picture(s, a, f);
-    nb_session_show(s, f);
-    nb_figure_free(f);
-    return NB_NOTHING;
-}
-
-int nb_picture_write_show(NbSession *s, const NbArgs *a, NbFigure *f,
-                          NbDiag *d)
-{
-    int rc = write_to(a, f, d);
-    if (rc == 0)
-        nb_session_show(s, f);
-    nb_figure_free(f);
-    return rc;
 }

@@ -1,18 +1,11 @@
-/* progress.c — the progress line on stderr (see progress.h). */
+/* progress.c — the progress line of long runs, on the stream its owner
+ * was given (see progress.h). */
 #include "nabla/progress.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static int enabled = 1;
-static int active;       /* between begin and end, on a terminal */
-static int shown;        /* the line is on the screen */
-static long total;
-static double start_ms, last_ms, delay_ms;
-static char label[32];
 
 static double now_ms(void)
 {
@@ -21,54 +14,57 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-void nb_progress_enable(int on)
+void nb_progress_init(NbProgress *p, FILE *out)
 {
-    enabled = on;
+    memset(p, 0, sizeof *p);
+    p->out = out;
 }
 
-void nb_progress_begin(const char *name, long steps)
+void nb_progress_begin(NbProgress *p, const char *name, long steps)
 {
-    active = enabled && isatty(STDERR_FILENO);
-    shown = 0;
-    if (!active)
+    int fd = p->out ? fileno(p->out) : -1;
+    p->active = fd >= 0 && isatty(fd);
+    p->shown = 0;
+    if (!p->active)
         return;
     const char *env = getenv("NABLA_PROGRESS_DELAY_MS");
-    delay_ms = env && *env ? atof(env) : NB_PROGRESS_DELAY_MS;
-    snprintf(label, sizeof label, "%s", name);
-    total = steps;
-    start_ms = last_ms = now_ms();
+    p->delay_ms = env && *env ? atof(env) : NB_PROGRESS_DELAY_MS;
+    snprintf(p->label, sizeof p->label, "%s", name);
+    p->total = steps;
+    p->start_ms = p->last_ms = now_ms();
 }
 
-void nb_progress_total(long steps)
+void nb_progress_total(NbProgress *p, long steps)
 {
-    total = steps;
+    p->total = steps;
 }
 
-void nb_progress_tick(long done, const char *detail)
+void nb_progress_tick(NbProgress *p, long done, const char *detail)
 {
-    if (!active)
+    if (!p->active)
         return;
     double t = now_ms();
-    if (t - start_ms < delay_ms || (shown && t - last_ms < NB_PROGRESS_EVERY_MS))
+    if (t - p->start_ms < p->delay_ms
+        || (p->shown && t - p->last_ms < NB_PROGRESS_EVERY_MS))
         return;
-    last_ms = t;
-    shown = 1;
+    p->last_ms = t;
+    p->shown = 1;
     /* \r and erase-to-end: the line is redrawn in place */
-    if (total > 0)
-        fprintf(stderr, "\r\033[K%s: step %ld of %ld (%.0f%%)%s%s", label,
-                done, total, 100.0 * (double)done / (double)total,
+    if (p->total > 0)
+        fprintf(p->out, "\r\033[K%s: step %ld of %ld (%.0f%%)%s%s", p->label,
+                done, p->total, 100.0 * (double)done / (double)p->total,
                 detail ? ", " : "", detail ? detail : "");
     else
-        fprintf(stderr, "\r\033[K%s: step %ld%s%s", label, done,
+        fprintf(p->out, "\r\033[K%s: step %ld%s%s", p->label, done,
                 detail ? ", " : "", detail ? detail : "");
-    fflush(stderr);
+    fflush(p->out);
 }
 
-void nb_progress_end(void)
+void nb_progress_end(NbProgress *p)
 {
-    if (active && shown) {
-        fputs("\r\033[K", stderr);
-        fflush(stderr);
+    if (p->active && p->shown) {
+        fputs("\r\033[K", p->out);
+        fflush(p->out);
     }
-    active = shown = 0;
+    p->active = p->shown = 0;
 }

@@ -1,5 +1,10 @@
-/* session.c — running statements: variables, user functions, settings,
- * printing (SPEC §2, §7, §9), and the helpers command modules use.
+/* session.c — the statement runner, the top of the session: a session's
+ * lifetime (made with the command registry), variables and user
+ * functions, settings, the statements that are not expressions (set,
+ * help, vars, funcs, load, clear, quit), running text and files, and the
+ * names offered for completion (SPEC §2, §7, §9). Values are printed by
+ * value.c; commands read their state and arguments through state.c and
+ * args.c, below the commands, so nothing below links back to this file.
  *
  * Each statement gets its own arena for its syntax tree and a fresh trial
  * evaluation cache, so an error or an interrupt leaves nothing behind but
@@ -16,7 +21,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "session/session_internal.h"
 #include "nabla/builtins.h"
@@ -31,12 +35,6 @@ enum { MAX_LOAD_DEPTH = 32, MAX_DIGITS = NB_MAX_DIGITS };
  * already reported (a loaded file's own errors), or NB_SESSION_QUIT. */
 enum { ST_OK = 0, ST_FAIL = 1, ST_REPORTED = 2 };
 
-/* The value commands return when they have printed everything. A sentinel
- * that is never interned, printed or evaluated. */
-static const NbExpr nothing_node = {.kind = NB_STR, .id = UINT32_MAX,
-                                    .u.name = "<nothing>"};
-const NbExpr *const NB_NOTHING = &nothing_node;
-
 static void *xrealloc(void *p, size_t n)
 {
     p = realloc(p, n ? n : 1);
@@ -50,6 +48,8 @@ static char *xstrdup(const char *s)
     size_t n = strlen(s) + 1;
     return memcpy(xrealloc(NULL, n), s, n);
 }
+
+static void run_example(const char *stmt, FILE *out, FILE *err);
 
 /* --- lifetime --------------------------------------------------------------- */
 
@@ -76,6 +76,10 @@ NbSession *nb_session_new(const NbSessionOpts *o)
         s->o.err = stderr;
     s->st = nb_store_new();
     s->cache = nb_eval_cache_new();
+    nb_progress_init(&s->progress, s->o.progress);
+    s->commands = nb_command_tables;
+    s->ncommands = nb_command_ntables;
+    s->run_example = run_example;
     return s;
 }
 
@@ -117,22 +121,6 @@ void nb_session_free(NbSession *s)
     nb_eval_cache_free(s->cache);
     nb_store_free(s->st);
     free(s);
-}
-
-NbStore *nb_session_store(NbSession *s) { return s->st; }
-const NbSessionOpts *nb_session_opts(const NbSession *s) { return &s->o; }
-NbSessionOpts *nb_session_opts_mut(NbSession *s) { return &s->o; }
-FILE *nb_session_out(NbSession *s) { return s->o.out; }
-FILE *nb_session_err(NbSession *s) { return s->o.err; }
-long nb_session_prec(const NbSession *s) { return s->o.prec; }
-int nb_session_in_page(const NbSession *s) { return s->o.page != NULL; }
-
-void nb_session_table(NbSession *s, const NbTable *t)
-{
-    if (s->o.page)
-        nb_page_table(s->o.page, t);
-    else
-        nb_table_print(t, s->o.format, s->o.out, s->o.err);
 }
 
 /* --- bindings ------------------------------------------------------------- */
@@ -216,7 +204,7 @@ static int check_bindable(NbSession *s, const char *name, NbPos pos,
     else if (nb_builtin_lookup(name) >= 0 || strcmp(name, "float") == 0)
         nb_diag_set(d, NB_ERR_TYPE, "cannot assign to '%s': it is a built-in function",
                     name);
-    else if (nb_command_lookup(name) || nb_is_command_word(name))
+    else if (nb_session_command(s, name) || nb_is_command_word(name))
         nb_diag_set(d, NB_ERR_TYPE, "cannot assign to '%s': it is a command",
                     name);
     else
@@ -225,239 +213,13 @@ static int check_bindable(NbSession *s, const char *name, NbPos pos,
     return -1;
 }
 
-/* --- printing ------------------------------------------------------------------ */
-
-/* 1 when e is a number, or a vector of numbers, already. */
-static int is_value(const NbExpr *e)
-{
-    if (e->kind == NB_NUM || e->kind == NB_FLT)
-        return 1;
-    if (e->kind != NB_VEC)
-        return 0;
-    for (size_t i = 0; i < e->n; i++)
-        if (!is_value(e->args[i]))
-            return 0;
-    return 1;
-}
-
-/* The value to show for e: its number when closed, else e itself. A value
- * is shown as it is: a float computed at another precision (nderiv(...,
- * prec=256)) keeps its bits rather than being re-rounded to the session's. */
-static const NbExpr *shown(NbSession *s, const NbExpr *e, NbDiag *d)
-{
-    if (!nb_closed(s, e) || is_value(e))
-        return e;
-    return nb_eval_cached(s->st, s->cache, e, s->o.prec, 0, d);
-}
-
-/* A number or vector of numbers with a non-integer exact entry, printed
- * as fractions: the statement had no decimal literal. */
-static int wants_fraction(const NbSession *s, const NbExpr *e)
-{
-    if (s->decimal)
-        return 0;
-    if (e->kind == NB_NUM)
-        return mpz_cmp_ui(mpq_denref(e->u.q), 1) != 0;
-    if (e->kind != NB_VEC)
-        return 0;
-    int any = 0;
-    for (size_t i = 0; i < e->n; i++) {
-        const NbExpr *x = e->args[i];
-        if (x->kind != NB_NUM && x->kind != NB_FLT && x->kind != NB_VEC)
-            return 0;
-        any |= wants_fraction(s, x);
-    }
-    return any;
-}
-
-static char *fraction_text(NbSession *s, const NbExpr *e)
-{
-    NbPrintOpts po = {s->o.digits};
-    char *t = NULL;
-    if (e->kind == NB_NUM) {
-        if (gmp_asprintf(&t, "%Qd", e->u.q) < 0)
-            abort();
-        return t;
-    }
-    if (e->kind != NB_VEC)
-        return nb_print(e, &po);
-    size_t len = 1, cap = 64;
-    t = xrealloc(NULL, cap);
-    strcpy(t, "[");
-    for (size_t i = 0; i < e->n; i++) {
-        char *x = fraction_text(s, e->args[i]);
-        size_t xl = strlen(x);
-        if (len + xl + 4 > cap)
-            t = xrealloc(t, cap = (len + xl + 4) * 2);
-        len += (size_t)sprintf(t + len, "%s%s", i ? ", " : "", x);
-        free(x);
-    }
-    strcpy(t + len, "]");
-    return t;
-}
-
-/* A string value as it would be written: "...", with \" and \\. */
-static char *quoted(const char *str)
-{
-    size_t n = 3;
-    for (const char *p = str; *p; p++)
-        n += (*p == '"' || *p == '\\') ? 2 : 1;
-    char *t = xrealloc(NULL, n), *q = t;
-    *q++ = '"';
-    for (const char *p = str; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            *q++ = '\\';
-        *q++ = *p;
-    }
-    *q++ = '"';
-    *q = '\0';
-    return t;
-}
-
-static char *text_of(NbSession *s, const NbExpr *e)
-{
-    NbPrintOpts po = {s->o.digits};
-    NbFigure *pic = nb_session_picture(s, e);
-    if (pic)
-        return nb_picture_text(pic);
-    if (e->kind == NB_STR)
-        return quoted(e->u.name);
-    if (wants_fraction(s, e))
-        return fraction_text(s, e);
-    return nb_print(e, &po);
-}
-
-char *nb_session_display(NbSession *s, const NbExpr *e, int decimal, NbDiag *d)
-{
-    int saved = s->decimal;
-    const NbExpr *v = shown(s, e, d);
-    s->decimal = decimal;
-    char *t = v ? text_of(s, v) : NULL;
-    s->decimal = saved;
-    return t;
-}
-
-static void json_expr(NbSession *s, const NbExpr *e)
-{
-    if (e->kind == NB_STR && !nb_session_picture(s, e)) {
-        nb_json_string(s->o.out, e->u.name);
-        return;
-    }
-    if (e->kind != NB_VEC) {
-        char *t = text_of(s, e);
-        nb_json_value(s->o.out, t);
-        free(t);
-        return;
-    }
-    fputc('[', s->o.out);
-    for (size_t i = 0; i < e->n; i++) {
-        if (i)
-            fputc(',', s->o.out);
-        json_expr(s, e->args[i]);
-    }
-    fputc(']', s->o.out);
-}
-
-/* JSON Lines (SPEC §9): every result is one document on one line naming
- * what made it: the command a statement calls (nderiv, diff, ...), else
- * "value"; then key: the value. */
-static void json_result(NbSession *s, const char *command, const char *key,
-                        const NbExpr *v)
-{
-    fputs("{\"command\":", s->o.out);
-    nb_json_string(s->o.out, command);
-    fprintf(s->o.out, ",\"%s\":", key);
-    json_expr(s, v);
-    fputs("}\n", s->o.out);
-}
-
 /* The command an expression statement a calls, or "value". */
-static const char *result_name(const NbAst *a)
+static const char *result_name(const NbSession *s, const NbAst *a)
 {
     if (a && a->kind == NB_AST_CALL && a->primes == 0 &&
-        nb_command_lookup(a->text))
+        nb_session_command(s, a->text))
         return a->text;
     return "value";
-}
-
-/* A statement's value on out, in the session's format; command names what
- * made it (JSON). */
-static int print_value(NbSession *s, const NbExpr *e, NbPos pos,
-                       const char *command, NbDiag *d)
-{
-    const NbExpr *v = shown(s, e, d);
-    if (!v)
-        return nb_lower_fail(s, d, pos), ST_FAIL;
-    NbFigure *pic = nb_session_picture(s, v);
-    if (pic && s->o.format == NB_FORMAT_TEXT && nb_session_show(s, pic))
-        return ST_OK;
-    if (s->o.format == NB_FORMAT_JSON) {
-        json_result(s, command, "value", v);
-        return ST_OK;
-    }
-    /* A string result (latex(), ccode()) is text to paste elsewhere: raw.
-     * Inside vectors strings stay quoted so the vector reads back. */
-    char *t = v->kind == NB_STR && !pic ? strdup(v->u.name) : text_of(s, v);
-    if (s->o.format == NB_FORMAT_CSV)
-        nb_csv_field(s->o.out, t);
-    else
-        fputs(t, s->o.out);
-    fputc('\n', s->o.out);
-    if (s->o.page && !pic && v->kind != NB_STR && !is_value(v)) {
-        /* a symbolic result: also as a formula */
-        NbPrintOpts po = {s->o.digits};
-        char *m = nb_print_mathml(v, &po);
-        nb_page_math(s->o.page, m, t);
-        free(m);
-    }
-    free(t);
-    return ST_OK;
-}
-
-/* JSON: {"command":"function","name":"f","params":["x"],"body":"x^2"}. */
-static void print_fn(NbSession *s, const NbUserFn *fn, FILE *out)
-{
-    if (s->o.format == NB_FORMAT_JSON) {
-        fputs("{\"command\":\"function\",\"name\":", out);
-        nb_json_string(out, fn->name);
-        fputs(",\"params\":[", out);
-        for (size_t i = 0; i < fn->nparams; i++) {
-            fputs(i ? "," : "", out);
-            nb_json_string(out, fn->params[i]->u.name);
-        }
-        char *b = text_of(s, fn->body);
-        fputs("],\"body\":", out);
-        nb_json_string(out, b);
-        fputs("}\n", out);
-        free(b);
-        return;
-    }
-    fprintf(out, "%s(", fn->name);
-    for (size_t i = 0; i < fn->nparams; i++)
-        fprintf(out, "%s%s", i ? ", " : "", fn->params[i]->u.name);
-    char *t = text_of(s, fn->body);
-    fprintf(out, ") = %s\n", t);
-    free(t);
-}
-
-static int print_binding(NbSession *s, const char *name, const NbExpr *v,
-                         FILE *out, NbDiag *d)
-{
-    const NbExpr *sv = shown(s, v, d);
-    if (!sv)
-        return ST_FAIL;
-    if (s->o.format == NB_FORMAT_JSON && out == s->o.out) {
-        fputs("{\"command\":\"assign\",\"name\":", out);
-        nb_json_string(out, name);
-        fputs(",\"value\":", out);
-        json_expr(s, sv);
-        fputs("}\n", out);
-        return ST_OK;
-    }
-    char *t = text_of(s, sv);
-    fprintf(out, "%s = %s\n", name, t);
-    free(t);
-    return ST_OK;
 }
 
 /* --- statements ------------------------------------------------------------------ */
@@ -507,15 +269,16 @@ static int run_expr(NbSession *s, const NbAst *a, NbDiag *d)
         return ST_OK;
     if (a->kind != NB_AST_CALL && string_value(s, v, 0, a->pos, d))
         return ST_FAIL;
-    int rc = print_value(s, v, a->pos, result_name(a), d);
-    if (rc == ST_OK && !nb_session_picture(s, v)) {
+    if (nb_value_print(s, v, a->pos, result_name(s, a), d))
+        return ST_FAIL;
+    if (!nb_session_picture(s, v)) {
         /* ans: the value shown (a closed value as its number), as bc's
          * last and ipython's _; assignments and tables leave it alone */
-        const NbExpr *sv = shown(s, v, d);
+        const NbExpr *sv = nb_value_shown(s, v, d);
         s->ans = sv ? sv : v;
         s->ans_decimal = s->decimal;
     }
-    return rc;
+    return ST_OK;
 }
 
 static int run_assign(NbSession *s, const NbAst *a, NbDiag *d)
@@ -534,7 +297,7 @@ static int run_assign(NbSession *s, const NbAst *a, NbDiag *d)
     if (string_value(s, v, 1, a->args[0]->pos, d))
         return ST_FAIL;
     bind_var(s, a->text, v);
-    if (s->o.echo && print_binding(s, a->text, v, s->o.out, d))
+    if (s->o.echo && nb_value_print_binding(s, a->text, v, s->o.out, d))
         return nb_lower_fail(s, d, a->pos), ST_FAIL;
     return ST_OK;
 }
@@ -581,7 +344,7 @@ static int run_funcdef(NbSession *s, const NbAst *a, NbDiag *d)
         params[i] = nb_sym(s->st, a->params[i]);
     bind_fn(s, a->text, (size_t)a->nparams, params, body);
     if (s->o.echo)
-        print_fn(s, s->fns[s->nfns - 1], s->o.out);
+        nb_value_print_fn(s, s->fns[s->nfns - 1], s->o.out);
     return ST_OK;
 }
 
@@ -745,7 +508,7 @@ static int list_vars(NbSession *s, NbDiag *d)
     if (s->o.format == NB_FORMAT_TEXT) {
         for (size_t i = 0; i < s->nvars; i++) {
             s->decimal = s->vars[i].decimal; /* as when it was assigned */
-            if (print_binding(s, s->vars[i].name, s->vars[i].value, out, d))
+            if (nb_value_print_binding(s, s->vars[i].name, s->vars[i].value, out, d))
                 return ST_FAIL;
         }
         return ST_OK;
@@ -753,13 +516,13 @@ static int list_vars(NbSession *s, NbDiag *d)
     static const char *const cols[] = {"name", "value"};
     NbTable *t = nb_table_new("vars", 2, cols);
     for (size_t i = 0; i < s->nvars; i++) {
-        const NbExpr *v = shown(s, s->vars[i].value, d);
+        const NbExpr *v = nb_value_shown(s, s->vars[i].value, d);
         s->decimal = s->vars[i].decimal;
         if (!v) {
             nb_table_free(t);
             return ST_FAIL;
         }
-        char *txt = text_of(s, v);
+        char *txt = nb_value_text(s, v);
         const char *row[2] = {s->vars[i].name, txt};
         nb_table_row(t, row);
         free(txt);
@@ -774,7 +537,7 @@ static int list_funcs(NbSession *s)
     if (!s->nfns && s->o.format != NB_FORMAT_JSON)
         fputs("no functions defined\n", s->o.out);
     for (size_t i = 0; i < s->nfns; i++)
-        print_fn(s, s->fns[i], s->o.out);
+        nb_value_print_fn(s, s->fns[i], s->o.out);
     return ST_OK;
 }
 
@@ -827,7 +590,7 @@ static int clear_names(NbSession *s, const NbAst *a, NbDiag *d)
             continue;
         const char *sug = nb_suggest(s, n, 0);
         if (nb_is_constant_name(n) || nb_builtin_lookup(n) >= 0
-            || nb_command_lookup(n) || nb_is_command_word(n)
+            || nb_session_command(s, n) || nb_is_command_word(n)
             || strcmp(n, "float") == 0)
             nb_diag_set(d, NB_ERR_ARGS, "cannot clear '%s': it is built in", n);
         else if (sug && (nb_var_find(s, sug) || nb_fn_find(s, sug)))
@@ -866,6 +629,20 @@ static int clear_all(NbSession *s)
         remove_fn(s, s->fns[s->nfns - 1]->name);
     s->ans = NULL;
     return ST_OK;
+}
+
+/* help's examples: stmt in a scratch session at the default settings,
+ * pictures off, writing to out and err (help.c formats what it wrote). */
+static void run_example(const char *stmt, FILE *out, FILE *err)
+{
+    NbSessionOpts o;
+    nb_session_opts_default(&o);
+    o.plots = NB_PLOTS_OFF;
+    o.out = out;
+    o.err = err;
+    NbSession *scratch = nb_session_new(&o);
+    nb_session_run(scratch, "example", stmt, strlen(stmt));
+    nb_session_free(scratch);
 }
 
 static int run_command(NbSession *s, const NbAst *a, NbDiag *d)
@@ -1057,54 +834,6 @@ int nb_session_run(NbSession *s, const char *name, const char *text,
     return status;
 }
 
-/* The whole of path in a malloc'd, NUL-terminated buffer. On failure *why
- * is a static reason ("No such file or directory", "Is a directory"). */
-int nb_read_file(const char *path, char **text, size_t *len, const char **why)
-{
-    FILE *f = fopen(path, "rb");
-    struct stat sb;
-    *text = NULL;
-    if (!f || fstat(fileno(f), &sb) != 0) {
-        *why = strerror(errno);
-        if (f)
-            fclose(f);
-        return -1;
-    }
-    if (S_ISDIR(sb.st_mode)) {
-        *why = strerror(EISDIR);
-        fclose(f);
-        return -1;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = xrealloc(NULL, cap);
-    for (;;) {
-        if (n + 1 >= cap) {
-            if (cap > (size_t)NB_MAX_SOURCE_BYTES) {
-                *why = "file too large";
-                free(buf);
-                fclose(f);
-                return -1;
-            }
-            buf = xrealloc(buf, cap *= 2);
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        *why = strerror(errno ? errno : EIO);
-        free(buf);
-        fclose(f);
-        return -1;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return 0;
-}
-
 int nb_session_run_file(NbSession *s, const char *path)
 {
     char *text;
@@ -1143,182 +872,10 @@ void nb_session_each_name(NbSession *s, int statements,
         fn(nb_builtins[i].name, ctx);
     for (const NbConstant *c = nb_constants; c->name; c++)
         fn(c->name, ctx);
-    const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
-                                       nb_cmds_descent, nb_cmds_plot,
-                                       nb_cmds_vector};
-    for (size_t t = 0; t < 5; t++)
-        for (const NbCommand *c = tables[t]; c->name; c++)
+    for (size_t t = 0; t < s->ncommands; t++)
+        for (const NbCommand *c = s->commands[t]; c->name; c++)
             fn(c->name, ctx);
     fn("float", ctx);
     for (const char *const *w = statement_words; statements && *w; w++)
         fn(*w, ctx);
-}
-
-/* --- for command modules ------------------------------------------------------- */
-
-const NbCommand *nb_command_lookup(const char *name)
-{
-    const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
-                                       nb_cmds_descent, nb_cmds_plot,
-                                       nb_cmds_vector};
-    for (size_t t = 0; t < 5; t++)
-        for (const NbCommand *c = tables[t]; c->name; c++)
-            if (strcmp(c->name, name) == 0)
-                return c;
-    return NULL;
-}
-
-const NbArg *nb_args_kw(const NbArgs *a, const char *name)
-{
-    for (size_t i = 0; i < a->nkw; i++)
-        if (strcmp(a->kw[i].name, name) == 0)
-            return &a->kw[i];
-    return NULL;
-}
-
-int nb_args_check_keywords(const NbArgs *a, const char *const *allowed,
-                           NbDiag *d)
-{
-    for (size_t i = 0; i < a->nkw; i++) {
-        const char *k = a->kw[i].name;
-        int ok = 0;
-        for (const char *const *p = allowed; *p && !ok; p++)
-            ok = strcmp(*p, k) == 0;
-        for (size_t j = 0; j < i && ok; j++)
-            if (strcmp(a->kw[j].name, k) == 0) {
-                nb_diag_set(d, NB_ERR_ARGS, "keyword '%s' given twice", k);
-                ok = -1;
-            }
-        if (ok == 1)
-            continue;
-        if (!ok) {
-            const char *sug = nb_closest_name(k, allowed);
-            if (sug)
-                nb_diag_set(d, NB_ERR_UNKNOWN,
-                            "unknown keyword '%s'; did you mean '%s'?", k, sug);
-            else
-                nb_diag_set(d, NB_ERR_UNKNOWN, "unknown keyword '%s'", k);
-        }
-        nb_diag_locate(d, a->file, a->kw[i].pos, NULL, 0);
-        return -1;
-    }
-    return 0;
-}
-
-const char *nb_kv_bool(int i)
-{
-    return i == 0 ? "true" : i == 1 ? "false" : NULL;
-}
-
-/* The one place that says a variable's name has a value. */
-int nb_args_free_name(NbSession *s, const char *name, NbPos pos, NbDiag *d)
-{
-    NbVar *v = name ? nb_var_find(s, name) : NULL;
-    if (!v || !nb_closed(s, v->value))
-        return 0;
-    NbDiag tmp = NB_DIAG_INIT;
-    char *t = nb_session_display(s, v->value, v->decimal, &tmp);
-    nb_diag_clear(&tmp);
-    nb_diag_set(d, NB_ERR_TYPE, "%s has the value %s; `clear %s` to use it "
-                "as a variable", name, t ? t : "?", name);
-    free(t);
-    nb_diag_locate(d, s->file, pos, s->src, s->srclen);
-    return -1;
-}
-
-int nb_args_expr(NbSession *s, const NbArg *arg, const NbExpr **body,
-                 NbDiag *d)
-{
-    if (arg->fn) {
-        *body = arg->fn->body;
-        return 0;
-    }
-    const NbExpr *e = arg->value;
-    if (!e || e->kind == NB_STR || e == NB_NOTHING) {
-        nb_diag_set(d, NB_ERR_TYPE, "a function or an expression is expected");
-        nb_diag_locate(d, s->file, arg->pos, s->src, s->srclen);
-        return -1;
-    }
-    *body = e;
-    return 0;
-}
-
-const NbExpr *nb_args_variable(NbSession *s, const NbArg *arg, NbDiag *d)
-{
-    const NbExpr *v = arg->value;
-    if (!arg->fn && v && v != NB_NOTHING && v->kind == NB_SYM)
-        return v;
-    if (arg->bound && nb_args_free_name(s, arg->bound, arg->bound_pos, d))
-        return NULL;
-    nb_diag_set(d, NB_ERR_TYPE, "a variable name is expected here");
-    nb_diag_locate(d, s->file, arg->pos, s->src, s->srclen);
-    return NULL;
-}
-
-int nb_args_function(NbSession *s, const NbArg *arg, const NbExpr **body,
-                     const NbExpr *const **vars, size_t *nvars, NbDiag *d)
-{
-    if (arg->fn) {
-        *body = arg->fn->body;
-        *vars = arg->fn->params;
-        *nvars = arg->fn->nparams;
-        return 0;
-    }
-    const NbExpr *e;
-    if (nb_args_expr(s, arg, &e, d)
-        || nb_args_free_name(s, arg->bound, arg->bound_pos, d))
-        return -1;
-    size_t n = nb_free_syms(e, NULL, 0);
-    if (n + 1 > s->scratch_cap) {
-        s->scratch_cap = n + 1;
-        s->scratch = xrealloc(s->scratch, s->scratch_cap * sizeof *s->scratch);
-    }
-    nb_free_syms(e, s->scratch, n);
-    *body = e;
-    *vars = s->scratch;
-    *nvars = n;
-    return 0;
-}
-
-int nb_arg_double(NbSession *s, const NbArg *arg, double *out, NbDiag *d)
-{
-    const NbExpr *e = arg->value;
-    if (arg->fn || !e || e == NB_NOTHING || e->kind == NB_VEC
-        || e->kind == NB_STR || !nb_closed(s, e)) {
-        nb_diag_set(d, NB_ERR_TYPE, "a number is expected here");
-        nb_diag_locate(d, s->file, arg->pos, s->src, s->srclen);
-        return -1;
-    }
-    if (nb_eval_to_double(s->st, e, out, d)) {
-        nb_diag_locate(d, s->file, arg->pos, s->src, s->srclen);
-        return -1;
-    }
-    return 0;
-}
-
-void nb_session_set_path(NbSession *s, size_t nvars, size_t npts,
-                         const double *coords, const double *fvals)
-{
-    free(s->path_coords);
-    free(s->path_f);
-    s->path_coords = xrealloc(NULL, nvars * npts * sizeof(double));
-    s->path_f = xrealloc(NULL, npts * sizeof(double));
-    if (nvars && npts)
-        memcpy(s->path_coords, coords, nvars * npts * sizeof(double));
-    if (npts)
-        memcpy(s->path_f, fvals, npts * sizeof(double));
-    s->path_nvars = nvars;
-    s->path_npts = npts;
-}
-
-int nb_session_get_path(NbSession *s, size_t *nvars, size_t *npts,
-                        const double **coords, const double **fvals)
-{
-    if (!s->path_npts)
-        return -1;
-    *nvars = s->path_nvars;
-    *npts = s->path_npts;
-    *coords = s->path_coords;
-    *fvals = s->path_f;
-    return 0;
 }

@@ -6,6 +6,7 @@
 #include "nabla/session.h"
 #include "nabla/command.h"
 #include "nabla/eval.h"
+#include "nabla/progress.h"
 #include "util/nametab.h"
 
 typedef struct NbVar {
@@ -24,6 +25,11 @@ typedef struct NbFnRec {
 struct NbSession {
     NbSessionOpts o;
     NbStore *st;
+    const NbCommand *const *commands; /* the command tables (registry.c), */
+    size_t ncommands;                 /* set when the session is made */
+    /* help's examples run here: the runner's, set when the session is made
+     * (help.c does not link back to the runner) */
+    void (*run_example)(const char *stmt, FILE *out, FILE *err);
     NbEvalCache *cache;     /* trial evaluations of the current statement */
 
     NbVar *vars;
@@ -68,16 +74,28 @@ struct NbSession {
     size_t path_nvars, path_npts;
     double *path_coords, *path_f;
 
+    NbProgress progress;    /* the progress line of long runs */
+
     NbFigure **figs;        /* pictures held as values (picture.c) */
     const NbExpr **fig_vals;
     size_t nfigs, figs_cap, fig_serial;
 };
 
+/* state.c: the command named name in the session's tables, or NULL. */
+const NbCommand *nb_session_command(const NbSession *s, const char *name);
+
+/* state.c: d located at pos in the statement being run (with fmt's
+ * message: failf); NULL, so `return nb_lower_fail(...)` reads well. A
+ * command's error located without the source text gets its line. */
+const NbExpr *nb_lower_fail(NbSession *s, NbDiag *d, NbPos pos);
+const NbExpr *nb_lower_failf(NbSession *s, NbDiag *d, NbPos pos,
+                             NbErrCode code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void nb_fill_line(NbSession *s, NbDiag *d);
+
 /* lower.c */
 const NbExpr *nb_lower(NbSession *s, const NbAst *a, NbDiag *d);
 int nb_closed(NbSession *s, const NbExpr *e);
-const NbExpr *nb_lower_fail(NbSession *s, NbDiag *d, NbPos pos);
-void nb_fill_line(NbSession *s, NbDiag *d);
 const char *nb_suggest(NbSession *s, const char *name, int functions_only);
 NbVar *nb_var_find(NbSession *s, const char *name);
 NbUserFn *nb_fn_find(NbSession *s, const char *name);
@@ -94,18 +112,28 @@ typedef const NbExpr *(*NbLowerOp)(NbSession *s, size_t n,
                                    NbDiag *d);
 const NbExpr *nb_lower_map(NbSession *s, size_t n, const NbExpr *const *args,
                            NbPos pos, NbLowerOp op, void *ctx, NbDiag *d);
-/* p[i] (NB_AST_INDEX) and a..b step s (NB_AST_RANGE with a step). */
-const NbExpr *nb_lower_index(NbSession *s, const NbAst *a, NbDiag *d);
-const NbExpr *nb_lower_range(NbSession *s, const NbAst *a, NbDiag *d);
 
-/* session.c: the whole of path, malloc'd and NUL-terminated; on failure
+/* readfile.c: the whole of path, malloc'd and NUL-terminated; on failure
  * *why is the reason ("No such file or directory", "Is a directory"). */
 int nb_read_file(const char *path, char **text, size_t *len, const char **why);
 
-/* session.c: e as a statement would show it (its number when closed),
+/* value.c: e as a statement would show it (its number when closed),
  * exact values in decimal or fraction form as `decimal` says (NbVar,
  * NbFnRec). NULL when the evaluation fails (d set). Caller frees. */
 char *nb_session_display(NbSession *s, const NbExpr *e, int decimal, NbDiag *d);
+/* The value to show for e: its number when closed (NULL, d set, when that
+ * evaluation fails), else e; its text as the statement's literals say
+ * (s->decimal; malloc'd). */
+const NbExpr *nb_value_shown(NbSession *s, const NbExpr *e, NbDiag *d);
+char *nb_value_text(NbSession *s, const NbExpr *e);
+/* A statement's value on out in the session's format (command: what made
+ * it, for JSON): 0, or -1 with d set at pos. A definition f(x) = body, a
+ * binding name = value on out (-1, d set, when the value fails). */
+int nb_value_print(NbSession *s, const NbExpr *e, NbPos pos,
+                   const char *command, NbDiag *d);
+void nb_value_print_fn(NbSession *s, const NbUserFn *fn, FILE *out);
+int nb_value_print_binding(NbSession *s, const char *name, const NbExpr *v,
+                           FILE *out, NbDiag *d);
 
 /* picture.c: after a statement, free the pictures no variable holds; at
  * the end, all of them. Show a picture as `set plots` says (1 when it was
@@ -114,8 +142,13 @@ void nb_pictures_collect(NbSession *s);
 void nb_pictures_free(NbSession *s);
 int nb_session_show(NbSession *s, const NbFigure *f);
 char *nb_picture_text(const NbFigure *f);
+/* The value naming figure f, which the session now owns; NULL (f freed,
+ * d set) when memory ran out. */
+const NbExpr *nb_picture_value(NbSession *s, NbFigure *f, NbDiag *d);
 
-/* help.c: `help` (topic NULL) and `help NAME` on the session's out. */
+/* help.c: `help` (topic NULL) and `help NAME` on the session's out.
+ * Examples run through s->run_example (a scratch session at the default
+ * settings writing to out and err). */
 int nb_session_help(NbSession *s, const char *topic, NbDiag *d);
 
 #endif

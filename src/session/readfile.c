@@ -1,0 +1,67 @@
+/* readfile.c — a script file read whole (`load`, nabla FILE), with the
+ * reason when it cannot be: missing, a directory, too large, unreadable.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "session/session_internal.h"
+#include "nabla/limits.h"
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        abort(); /* as GMP does: no recovery from exhausted memory */
+    return p;
+}
+
+/* The whole of path in a malloc'd, NUL-terminated buffer. On failure *why
+ * is a static reason ("No such file or directory", "Is a directory"). */
+int nb_read_file(const char *path, char **text, size_t *len, const char **why)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    *text = NULL;
+    if (!f || fstat(fileno(f), &sb) != 0) {
+        *why = strerror(errno);
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        *why = strerror(EISDIR);
+        fclose(f);
+        return -1;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = xrealloc(NULL, cap);
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap > (size_t)NB_MAX_SOURCE_BYTES) {
+                *why = "file too large";
+                free(buf);
+                fclose(f);
+                return -1;
+            }
+            buf = xrealloc(buf, cap *= 2);
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        *why = strerror(errno ? errno : EIO);
+        free(buf);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
+}
