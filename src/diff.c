@@ -33,6 +33,7 @@
 #include "nabla/builtins.h"
 #include "nabla/eval.h"
 #include "nabla/limits.h"
+#include "series.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -716,6 +717,26 @@ static const NbExpr *diff_scalar(Ctx *c, const NbExpr *e, long n)
     return r;
 }
 
+int nb_diff_all(NbStore *st, const NbExpr *e, const NbExpr *var, long n,
+                const NbExpr **out, NbDiag *d)
+{
+    Ctx c;
+    ctx_init(&c, st, var, d);
+    GForm *g = gf_from(&c, e);
+    c.max_groups = GF_MAX_GROUPS + 4 * g->n;
+    out[0] = e;
+    for (long k = 1; k <= n && g; k++) {
+        GForm *next = gf_diff(&c, g);
+        gf_free(g);
+        if ((g = next))
+            out[k] = gf_to_expr(&c, g);
+    }
+    int ok = g != NULL;
+    gf_free(g);
+    ctx_free(&c);
+    return ok;
+}
+
 static const NbExpr *diff_any(Ctx *c, const NbExpr *e, long n);
 
 static const NbExpr *diff_vec(Ctx *c, const NbExpr *e, long n)
@@ -849,8 +870,29 @@ static int expansion_fits(NbStore *st, const NbExpr *a, const NbExpr *fk,
     return 0;
 }
 
-/* sum over k <= n of f^(k)(a)/k! * (x - a)^k, expanded into a polynomial
- * in x (exact coefficients where f^(k)(a) is exact). */
+/* Orders the expansion at a can hold whatever the coefficients: the
+ * a-part of expansion_fits alone passes the budget after it. */
+static long orders_that_fit(const NbExpr *a, long n)
+{
+    if (a->kind != NB_NUM || mpq_sgn(a->u.q) == 0)
+        return n;
+    double abits = (double)(mpz_sizeinbase(mpq_numref(a->u.q), 2)
+                            + mpz_sizeinbase(mpq_denref(a->u.q), 2));
+    double bytes = 0;
+    for (long k = 0; k <= n; k++) {
+        bytes += abits * (double)k * (double)(k + 1) / 16;
+        if (bytes > (double)NB_MAX_STATEMENT_BYTES)
+            return k;
+    }
+    return n;
+}
+
+/* sum over k <= n of c_k (x - a)^k, c_k = f^(k)(a)/k! from the truncated
+ * power series of e (series.c), expanded into a polynomial in x. Where
+ * the expansion at an exact a is costly (expansion_fits) the series is
+ * computed to orders 16, 32, 64, ... and each prefix checked, so a point
+ * such as 10^-1000 is refused at the order where its numbers outgrow the
+ * budget, after about twice the work up to that order, not after all n. */
 const NbExpr *nb_taylor(NbStore *st, const NbExpr *e, const NbExpr *var,
                         const NbExpr *a, long n, NbDiag *d)
 {
@@ -866,41 +908,55 @@ const NbExpr *nb_taylor(NbStore *st, const NbExpr *e, const NbExpr *var,
                     var->u.name);
         return NULL;
     }
-    Ctx c;
-    ctx_init(&c, st, var, d);
+    if (e->kind == NB_VEC) {
+        const NbExpr **t = xcalloc(e->n, sizeof *t);
+        const NbExpr *r = NULL;
+        uint32_t i = 0;
+        while (i < e->n && (t[i] = nb_taylor(st, e->args[i], var, a, n, d)))
+            i++;
+        if (i == e->n)
+            r = nb_vec(st, e->n, t);
+        free(t);
+        return r;
+    }
+    if (e->kind == NB_STR) {
+        nb_diag_set(d, NB_ERR_TYPE, "cannot differentiate a string");
+        return NULL;
+    }
+    long top = orders_that_fit(a, n), m = top;
+    int staged = a->kind == NB_NUM && mpq_sgn(a->u.q) != 0;
+    const NbExpr **c = NULL;
+    for (m = staged && top > 16 ? 16 : top;; m = m * 2 < top ? m * 2 : top) {
+        free(c);
+        if (!(c = nb_series(st, e, var, a, m, d)))
+            return NULL;
+        double bytes = 0;
+        mpz_t f;
+        mpz_init_set_ui(f, 1);
+        long k = 0;
+        for (; k <= m; k++) {
+            if (k)
+                mpz_mul_ui(f, f, (unsigned long)k);
+            const NbExpr *fk = nb_mul2(st, nb_num_z(st, f), c[k]);
+            if (!expansion_fits(st, a, fk, k, &bytes, d))
+                break;
+        }
+        mpz_clear(f);
+        if (k <= m) {
+            free(c);
+            return NULL;
+        }
+        if (m == top)
+            break;
+    }
+    assert(m == n); /* past top the a-part alone refuses (above) */
     const NbExpr **t = xcalloc((size_t)n + 1, sizeof *t);
     const NbExpr *xa = nb_sub(st, var, a);
-    const NbExpr *fact = nb_num_si(st, 1);
-    GForm *g = gf_from(&c, e);
-    c.max_groups = GF_MAX_GROUPS + 4 * g->n;
-    long k = 0;
-    double bytes = 0;
-    for (; g; k++) {
-        if (!ctx_ok(&c)) {
-            gf_free(g);
-            g = NULL;
-            break;
-        }
-        const NbExpr *fk = nb_subs(st, gf_to_expr(&c, g), 1, &var, &a);
-        if (!expansion_fits(st, a, fk, k, &bytes, d)) {
-            gf_free(g);
-            g = NULL;
-            break;
-        }
-        t[k] = nb_mul(st, 3, (const NbExpr *[]){fk, nb_pow(st, fact, nb_num_si(st, -1)),
-                                               nb_pow_si(st, xa, k)});
-        if (k == n)
-            break;
-        fact = nb_mul2(st, fact, nb_num_si(st, k + 1));
-        GForm *next = gf_diff(&c, g);
-        gf_free(g);
-        g = next;
-    }
-    const NbExpr *r = g ? nb_expand_checked(st, nb_add(st, (size_t)n + 1, t), d)
-                        : NULL;
-    gf_free(g);
+    for (long k = 0; k <= n; k++)
+        t[k] = nb_mul2(st, c[k], nb_pow_si(st, xa, k));
+    const NbExpr *r = nb_expand_checked(st, nb_add(st, (size_t)n + 1, t), d);
     free(t);
-    ctx_free(&c);
+    free(c);
     return r;
 }
 
