@@ -8,7 +8,7 @@
 # Prints one PASS/FAIL line per property, and each offending edge.
 set -u
 build=$1
-LAYERS=${LAYERS:-"util mathfn front core print exec numeric descent plot session cli"}
+LAYERS=${LAYERS:-"util mathfn front core print exec series numeric descent plot session cli"}
 
 # object files of the library and the program, with their module names
 # (src/core/eval.c -> core/eval), found through libtool's .lo files

@@ -48,6 +48,12 @@ const NbExpr *nb_tangent(NbStore *st, const NbExpr *e, const NbExpr *var,
 const NbExpr *nb_builtin_deriv(NbStore *st, int fn, const NbExpr *const *args,
                                int i);
 
+/* out[k] = the k-th derivative of e in var for k = 0..n, in one pass of
+ * the group form (one step per order; out[0] = e). 1, or 0 with d set
+ * (NULL d fields untouched when the statement's store budget ran out). */
+int nb_diff_all(NbStore *st, const NbExpr *e, const NbExpr *var, long n,
+                const NbExpr **out, NbDiag *d);
+
 /* Node limit for one differentiation (default NB_MAX_NODES; n <= 0 restores
  * it). Returns the previous limit. For tests of NB_ERR_SWELL. */
 long nb_diff_set_max_nodes(long n);

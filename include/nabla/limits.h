@@ -76,6 +76,12 @@
  * 8 MB under ASan). */
 #define NB_MAX_PRINT_DEPTH 5000
 
+/* Bytes of one printed text (any printer, any string the library
+ * builds): past it the text ends in "..." and later appends are dropped,
+ * since a printed DAG is a tree and may be exponentially larger than the
+ * DAG (util/strbuf.c). */
+#define NB_MAX_PRINT_BYTES (8L << 20)
+
 /* Order of derivative accepted by diff(), taylor(). */
 #define NB_MAX_DIFF_ORDER 200
 

@@ -810,6 +810,26 @@ static const NbExpr *diff_scalar(Ctx *c, const NbExpr *e, long n)
     return r;
 }
 
+int nb_diff_all(NbStore *st, const NbExpr *e, const NbExpr *var, long n,
+                const NbExpr **out, NbDiag *d)
+{
+    Ctx c;
+    ctx_init(&c, st, var, d);
+    GForm *g = gf_from(&c, e);
+    c.max_groups = GF_MAX_GROUPS + 4 * g->n;
+    out[0] = e;
+    for (long k = 1; k <= n && g; k++) {
+        GForm *next = gf_diff(&c, g);
+        gf_free(g);
+        if ((g = next))
+            out[k] = gf_to_expr(&c, g);
+    }
+    int ok = g != NULL;
+    gf_free(g);
+    ctx_free(&c);
+    return ok;
+}
+
 static const NbExpr *diff_any(Ctx *c, const NbExpr *e, long n);
 
 static const NbExpr *diff_vec(Ctx *c, const NbExpr *e, long n)
@@ -901,105 +921,4 @@ const NbExpr *nb_hessian(NbStore *st, const NbExpr *e, size_t nvars,
     if (!g)
         return NULL;
     return nb_jacobian(st, nvars, g->args, nvars, vars, d);
-}
-
-/* Bits of the exact coefficients of e's terms. */
-static double coef_bits(NbStore *st, const NbExpr *e)
-{
-    mpq_t c;
-    mpq_init(c);
-    double bits = 0;
-    size_t n = e->kind == NB_ADD ? e->n : 1;
-    for (size_t i = 0; i < n; i++) {
-        nb_term_split(st, e->kind == NB_ADD ? e->args[i] : e, c);
-        bits += (double)(mpz_sizeinbase(mpq_numref(c), 2)
-                         + mpz_sizeinbase(mpq_denref(c), 2));
-    }
-    mpq_clear(c);
-    return bits;
-}
-
-/* Expanding f^(k)(a)/k!*(x - a)^k at an exact point a makes the numbers
- * c*C(k, j)*a^(k - j) for each coefficient c of f^(k)(a): about
- * (k + 1)*bits(c) + bits(a)*k*(k + 1)/2 bits in all. *bytes adds that up;
- * once it passes the store's budget for a statement the polynomial is
- * refused, before it is made (taylor(1/x, x, 10^-1000, 200) would make
- * 550 MB), and before the higher derivatives are computed. */
-static int expansion_fits(NbStore *st, const NbExpr *a, const NbExpr *fk,
-                          long k, double *bytes, NbDiag *d)
-{
-    if (a->kind != NB_NUM || mpq_sgn(a->u.q) == 0 || nb_is_zero(fk))
-        return 1;
-    double abits = (double)(mpz_sizeinbase(mpq_numref(a->u.q), 2)
-                            + mpz_sizeinbase(mpq_denref(a->u.q), 2));
-    *bytes += ((double)(k + 1) * coef_bits(st, fk)
-               + abits * (double)k * (double)(k + 1) / 2) / 8;
-    if (*bytes <= (double)NB_MAX_STATEMENT_BYTES)
-        return 1;
-    nb_diag_set(d, NB_ERR_SWELL, "taylor polynomial too large: expanding it "
-                "at this point would make more than %ld MB of exact numbers "
-                "(NB_MAX_STATEMENT_BYTES) by order %ld",
-                NB_MAX_STATEMENT_BYTES >> 20, k);
-    return 0;
-}
-
-/* sum over k <= n of f^(k)(a)/k! * (x - a)^k, expanded into a polynomial
- * in x (exact coefficients where f^(k)(a) is exact). */
-const NbExpr *nb_taylor(NbStore *st, const NbExpr *e, const NbExpr *var,
-                        const NbExpr *a, long n, NbDiag *d)
-{
-    if (!check_var(var, d))
-        return NULL;
-    if (n < 0 || n > NB_MAX_DIFF_ORDER) {
-        nb_diag_set(d, NB_ERR_ARGS, "order of a Taylor polynomial must be "
-                    "between 0 and %d", NB_MAX_DIFF_ORDER);
-        return NULL;
-    }
-    if (nb_depends_on(a, var)) {
-        nb_diag_set(d, NB_ERR_ARGS, "the expansion point must not contain %s",
-                    var->u.name);
-        return NULL;
-    }
-    Ctx c;
-    ctx_init(&c, st, var, d);
-    const NbExpr **t = xcalloc((size_t)n + 1, sizeof *t);
-    const NbExpr *xa = nb_sub(st, var, a);
-    const NbExpr *fact = nb_num_si(st, 1);
-    GForm *g = gf_from(&c, e);
-    c.max_groups = GF_MAX_GROUPS + 4 * g->n;
-    long k = 0;
-    double bytes = 0;
-    for (; g; k++) {
-        if (!ctx_ok(&c)) {
-            gf_free(g);
-            g = NULL;
-            break;
-        }
-        const NbExpr *fk = nb_subs(st, gf_to_expr(&c, g), 1, &var, &a);
-        if (!expansion_fits(st, a, fk, k, &bytes, d)) {
-            gf_free(g);
-            g = NULL;
-            break;
-        }
-        t[k] = nb_mul(st, 3, (const NbExpr *[]){fk, nb_pow(st, fact, nb_num_si(st, -1)),
-                                               nb_pow_si(st, xa, k)});
-        if (k == n)
-            break;
-        fact = nb_mul2(st, fact, nb_num_si(st, k + 1));
-        GForm *next = gf_diff(&c, g);
-        gf_free(g);
-        g = next;
-    }
-    const NbExpr *r = g ? nb_expand_checked(st, nb_add(st, (size_t)n + 1, t), d)
-                        : NULL;
-    gf_free(g);
-    free(t);
-    ctx_free(&c);
-    return r;
-}
-
-const NbExpr *nb_tangent(NbStore *st, const NbExpr *e, const NbExpr *var,
-                         const NbExpr *a, NbDiag *d)
-{
-    return nb_taylor(st, e, var, a, 1, d);
 }

@@ -47,88 +47,6 @@
 /* Recursion guard for the renderers: deeper output is elided. */
 #define NB_PRINT_MAX_DEPTH NB_MAX_PRINT_DEPTH
 
-/* ======================================================================
- * String buffer
- * ====================================================================== */
-
-static void buf_reserve(NbBuf *b, size_t extra)
-{
-    if (b->len + extra + 1 <= b->cap)
-        return;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *s = realloc(b->s, cap);
-    if (!s)
-        abort();
-    b->s = s;
-    b->cap = cap;
-}
-
-void nb_buf_putn(NbBuf *b, const char *s, size_t n)
-{
-    if (b->full)
-        return;
-    if (b->len + n > (size_t)NB_PRINT_MAX_BYTES) {
-        b->full = 1;
-        n = 0;
-        s = "...";
-        buf_reserve(b, 3);
-        memcpy(b->s + b->len, s, 3);
-        b->len += 3;
-        b->s[b->len] = 0;
-        return;
-    }
-    buf_reserve(b, n);
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = 0;
-}
-
-void nb_buf_put(NbBuf *b, const char *s) { nb_buf_putn(b, s, strlen(s)); }
-void nb_buf_putc(NbBuf *b, char c) { nb_buf_putn(b, &c, 1); }
-
-void nb_buf_printf(NbBuf *b, const char *fmt, ...)
-{
-    char small[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        nb_buf_putn(b, small, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big)
-        abort();
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    nb_buf_putn(b, big, (size_t)n);
-    free(big);
-}
-
-char *nb_buf_finish(NbBuf *b)
-{
-    buf_reserve(b, 0);
-    char *s = b->s;
-    s[b->len] = 0;
-    b->s = NULL;
-    b->len = b->cap = 0;
-    b->full = 0;
-    return s;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *r = strdup(s);
-    if (!r)
-        abort();
-    return r;
-}
 
 /* ======================================================================
  * Numbers
@@ -245,10 +163,10 @@ char *nb_format_q(const mpq_t q)
 static char *format_special(double v)
 {
     if (isnan(v))
-        return xstrdup("nan");
+        return nb_xstrdup("nan");
     if (isinf(v))
-        return xstrdup(v < 0 ? "-inf" : "inf");
-    return xstrdup("0");
+        return nb_xstrdup(v < 0 ? "-inf" : "inf");
+    return nb_xstrdup("0");
 }
 
 /* "%.{p-1}e" output split into its digit string and exponent; ds has
@@ -297,7 +215,7 @@ static char *mpfr_digits(mpfr_srcptr v, size_t n, long *E)
 {
     mpfr_exp_t ex;
     char *s = mpfr_get_str(NULL, &ex, 10, n, v, MPFR_RNDN);
-    char *ds = xstrdup(s[0] == '-' ? s + 1 : s);
+    char *ds = nb_xstrdup(s[0] == '-' ? s + 1 : s);
     mpfr_free_str(s);
     strip_trailing_zeros(ds);
     *E = (long)ex - 1;

@@ -15,23 +15,7 @@
 #include <stddef.h>
 #include "nabla/expr.h"
 #include "nabla/print.h"
-
-/* Output stops growing past this many bytes and ends in "..." (a printed
- * DAG is a tree and may be exponentially larger than the DAG). */
-#define NB_PRINT_MAX_BYTES (8L << 20)
-
-typedef struct NbBuf {
-    char *s;
-    size_t len, cap;
-    int full;   /* NB_PRINT_MAX_BYTES reached: later appends are dropped */
-} NbBuf;
-
-void nb_buf_put(NbBuf *b, const char *s);
-void nb_buf_putn(NbBuf *b, const char *s, size_t n);
-void nb_buf_putc(NbBuf *b, char c);
-void nb_buf_printf(NbBuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-char *nb_buf_finish(NbBuf *b);  /* the malloc'd string; b is reset */
+#include "util/strbuf.h"
 
 /* Display transformation: see the file comment. */
 typedef struct NbDisplay NbDisplay;

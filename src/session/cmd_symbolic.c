@@ -405,9 +405,13 @@ const NbCommand nb_cmds_symbolic[] = {
     {"jacobian", cmd_jacobian, "jacobian([f1, f2, ...][, [x, y, ...]])",
      "Matrix whose row i is the gradient of fi.",
      "jacobian([x*y, x + y])", NULL, NULL},
-    {"taylor", cmd_taylor, "taylor(expr, x, a, n)",
-     "Taylor polynomial of order n of expr in x about the point a, with "
-     "exact coefficients where the derivatives at a are exact.",
+    {"taylor", cmd_taylor, "taylor(expr, x, a, n) | taylor(f, a, n)",
+     "Taylor polynomial of order n (at most 200) of expr in x about the "
+     "point a, expanded in x, with exact coefficients where the "
+     "derivatives at a are exact; f a function of one variable. Computed "
+     "by truncated power series, so order 100 is cheap; where a part of "
+     "the expression has a pole, branch point, kink or jump at a (1/x, "
+     "log(x), sqrt(x), abs(x) at 0) there is no Taylor series: an error.",
      "taylor(exp(x), x, 0, 3)", NULL, NULL},
     {"tangent", cmd_tangent, "tangent(f, a) | tangent(expr, x, a)",
      "Tangent line f'(a)*(x - a) + f(a) of a function of one variable.",

@@ -196,7 +196,7 @@ static const NbExpr *reparse(const char *text)
     return r;
 }
 
-/* The printers stop near NB_PRINT_MAX_BYTES (print_internal.h) and past
+/* The printers stop near NB_MAX_PRINT_BYTES (limits.h) and past
  * NB_MAX_PRINT_DEPTH, and write "..." where they stopped: such text is not
  * meant to read back (a small DAG of huge exact numbers reaches the byte
  * limit: regress/fuzz_roundtrip/printed-past-the-limit). No complete

@@ -173,7 +173,7 @@ static void test_vectors(void)
 }
 
 /* A chain deeper than the printer's depth limit ends in "..."; a DAG whose
- * tree is huge stops at NB_PRINT_MAX_BYTES. Both in bounded time. */
+ * tree is huge stops at NB_MAX_PRINT_BYTES. Both in bounded time. */
 static void test_limits(void)
 {
     const NbExpr *e = X;
