@@ -52,6 +52,21 @@ int nb_source_incomplete(const char *text, size_t len);
  * NB_MAX_EXACT_BITS. q must be initialised. */
 int nb_parse_number(const char *text, mpq_t q, NbDiag *d);
 
+/* Text to canonical expression, for programs that embed the library: the
+ * one expression text holds (no ';' or newline between two), lowered as
+ * the session lowers a statement (src/session/expr_parse.c) in a session
+ * with nothing bound: names stay free symbols (pi and e are the constants,
+ * inf and nan floats), built-ins and float() are called, closed operations
+ * are trial-evaluated in double so that log(-1) or 1/0 fail at their
+ * position. Assignments, definitions (f(x) = ...), statement words (set,
+ * load, ...) and calls of the session's commands (diff, descend, plot, ...:
+ * call nb_diff and the others instead) are refused. The result lives in st.
+ * NULL on failure, with d set ("<expr>:LINE:COL: error: ..." and a caret
+ * when printed); on success d is left clear. d may be NULL. */
+struct NbStore;
+const struct NbExpr *nb_expr_parse(struct NbStore *st, const char *text,
+                                   NbDiag *d);
+
 /* Words that start a command statement when followed by neither '(' nor '='. */
 int nb_is_command_word(const char *name);
 

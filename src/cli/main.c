@@ -19,6 +19,8 @@
 #include <mpfr.h>
 
 #include "nabla/nabla.h"
+#include "nabla/progress.h"
+#include "nabla/session.h"
 #include "nabla/page.h"
 #include "cli/repl.h"
 #include "cli/term.h"

@@ -24,6 +24,7 @@
 #include <readline/history.h>
 
 #include "nabla/nabla.h"
+#include "nabla/session.h"
 #include "nabla/command.h"
 #include "cli/repl.h"
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "nabla/nabla.h"
+#include "nabla/session.h"
 #include "fuzz_common.h"
 
 static char workdir[256];

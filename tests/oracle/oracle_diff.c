@@ -17,7 +17,6 @@
  */
 #include "nabla/nabla.h"
 #include "../unit/check.h"
-#include "../unit/mini_lower.h"
 
 #include <math.h>
 
@@ -288,12 +287,13 @@ static void test_sympy(void)
         if (k < 5)
             continue;
         fld[4][strcspn(fld[4], "\n")] = 0;
-        const NbExpr *e = mini_parse(st, fld[0]);
+        const NbExpr *e = nb_expr_parse(st, fld[0], NULL);
         NbDiag d = NB_DIAG_INIT;
         for (const char *v = fld[1]; e && *v; v++)
             e = nb_diff(st, e, *v == 'x' ? X : Y, &d);
         nb_diag_clear(&d);
-        const NbExpr *xq = mini_parse(st, fld[2]), *yq = mini_parse(st, fld[3]);
+        const NbExpr *xq = nb_expr_parse(st, fld[2], NULL),
+                     *yq = nb_expr_parse(st, fld[3], NULL);
         int ok = 0;
         Eval ev;
         if (e && xq && yq && eval_new(&ev, 1, &e, 256)) {

@@ -1,8 +1,10 @@
-/* mini_lower.h — text to canonical expression for the printer and
- * differentiator tests: the library's parser, then a lowering written here
- * that only calls the canonical constructors (no evaluation of closed
+/* mini_lower.h — text to canonical expression for the round-trip property
+ * and the fuzz harnesses: the library's parser, then a lowering written
+ * here that only calls the canonical constructors (no evaluation of closed
  * subexpressions, no variables or user functions). It is what "printing
- * then parsing" means in the round-trip property.
+ * then parsing" means in the round-trip property: the constructors build
+ * closed parts such as sqrt(-1.4) that nb_expr_parse (the session's
+ * lowering, which the other tests use) refuses with a domain error.
  */
 #ifndef NABLA_TEST_MINI_LOWER_H
 #define NABLA_TEST_MINI_LOWER_H

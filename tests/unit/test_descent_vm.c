@@ -20,7 +20,6 @@
 #include "descent/gd_step.h"
 #include "check.h"
 #include "same_descent.h"
-#include "mini_lower.h"
 
 
 static NbDescentResult *run(const NbObjective *obj, double rate, long steps,
@@ -108,7 +107,7 @@ static void test_cases(void)
     NbStore *st = nb_store_new();
     int native = 0;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const NbExpr *f = mini_parse(st, cases[i].f), *vars[13];
+        const NbExpr *f = nb_expr_parse(st, cases[i].f, NULL), *vars[13];
         size_t n = strlen(cases[i].vars);
         for (size_t j = 0; j < n; j++) {
             char name[2] = {cases[i].vars[j], 0};
@@ -145,7 +144,7 @@ static void test_cases(void)
 static void test_thinning(void)
 {
     NbStore *st = nb_store_new();
-    const NbExpr *f = mini_parse(st, "(1-x)^2 + 100*(y-x^2)^2");
+    const NbExpr *f = nb_expr_parse(st, "(1-x)^2 + 100*(y-x^2)^2", NULL);
     const NbExpr *vars[2] = {nb_sym(st, "x"), nb_sym(st, "y")};
     NbDiag d = NB_DIAG_INIT;
     NbObjective *obj = nb_objective_compile(st, f, 2, vars, NB_PREC_DOUBLE,
@@ -270,7 +269,7 @@ static void test_native_steps(void)
     NbStore *st = nb_store_new();
     int native = 0;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const NbExpr *f = mini_parse(st, cases[i].f), *vars[13];
+        const NbExpr *f = nb_expr_parse(st, cases[i].f, NULL), *vars[13];
         size_t n = strlen(cases[i].vars);
         for (size_t j = 0; j < n; j++) {
             char name[2] = {cases[i].vars[j], 0};

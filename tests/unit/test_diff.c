@@ -9,8 +9,8 @@
  * interruption, orders, and the size of high derivatives.
  */
 #include "nabla/nabla.h"
+#include "nabla/command.h"
 #include "check.h"
-#include "mini_lower.h"
 
 #include <stdio.h>
 
@@ -201,7 +201,7 @@ static void test_examples(void)
 
 static const NbExpr *gauss_sin(NbStore *st)
 {
-    return mini_parse(st, "sin(x)*exp(-x^2/2)");
+    return nb_expr_parse(st, "sin(x)*exp(-x^2/2)", NULL);
 }
 
 static void test_limits(void)

@@ -22,7 +22,6 @@
 #include "mathfn/block_math.h"
 #include "descent/descent_internal.h"
 #include "check.h"
-#include "mini_lower.h"
 #include "same_descent.h"
 
 #define NEXPR 1500      /* a tenth under valgrind */
@@ -204,7 +203,7 @@ static void test_opcodes(void)
     const size_t npts = sizeof pts / sizeof pts[0] / NVARS;
     int bad = 0, jitted = 0, n = 0;
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-        Ex e = mini_parse(st, texts[i]);
+        Ex e = nb_expr_parse(st, texts[i], NULL);
         NbDiag d = NB_DIAG_INIT;
         NbProgram *p = e ? nb_compile(st, 1, &e, NVARS, V, &d) : NULL;
         nb_diag_clear(&d);
@@ -267,7 +266,7 @@ static void test_mutants(void)
     };
     int n = 0, bad = 0;
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-        Ex e = mini_parse(st, texts[i]);
+        Ex e = nb_expr_parse(st, texts[i], NULL);
         NbDiag d = NB_DIAG_INIT;
         NbProgram *p = e ? nb_compile(st, 1, &e, NVARS, V, &d) : NULL;
         nb_diag_clear(&d);
@@ -329,7 +328,7 @@ static void test_many(void)
 
 static void test_lazy(void)
 {
-    Ex e = mini_parse(st, "(1-x)^2 + 100*(y-x^2)^2");
+    Ex e = nb_expr_parse(st, "(1-x)^2 + 100*(y-x^2)^2", NULL);
     NbDiag d = NB_DIAG_INIT;
     NbProgram *p = nb_compile(st, 1, &e, 2, V, &d);
     nb_diag_clear(&d);
@@ -378,7 +377,7 @@ static NbDescentResult *descend(const char *f, const char *vars, int method,
                                 const double *start, double rate, long steps,
                                 int jit)
 {
-    const NbExpr *e = mini_parse(st, f), *vs[4];
+    const NbExpr *e = nb_expr_parse(st, f, NULL), *vs[4];
     size_t n = strlen(vars);
     for (size_t k = 0; k < n; k++) {
         char name[2] = {vars[k], 0};

@@ -11,7 +11,6 @@
 #include "nabla/nabla.h"
 #include "check.h"
 #include "../oracle/data/numdiff_ref.h"
-#include "mini_lower.h"
 
 #include <float.h>
 #include <math.h>
@@ -469,7 +468,7 @@ typedef struct Compiled {
 static int compiled(NbStore *st, const char *text, const char *x0, long bits,
                     Compiled *c)
 {
-    const NbExpr *e = mini_parse(st, text);
+    const NbExpr *e = nb_expr_parse(st, text, NULL);
     const NbExpr *x = nb_sym(st, "x");
     NbDiag d = NB_DIAG_INIT;
     c->p = e ? nb_compile(st, 1, &e, 1, &x, &d) : NULL;
@@ -664,7 +663,7 @@ static void test_programs(void)
 static void test_gradient(void)
 {
     NbStore *st = nb_store_new();
-    const NbExpr *e = mini_parse(st, "x^2*y + sin(y)");
+    const NbExpr *e = nb_expr_parse(st, "x^2*y + sin(y)", NULL);
     const NbExpr *vars[2] = {nb_sym(st, "x"), nb_sym(st, "y")};
     NbDiag d = NB_DIAG_INIT;
     NbProgram *p = nb_compile(st, 1, &e, 2, vars, &d);
@@ -692,7 +691,7 @@ static void test_gradient(void)
 static int gc(NbStore *st, const char *f, const char *g, double x,
               double *rel)
 {
-    const NbExpr *fe = mini_parse(st, f), *ge = mini_parse(st, g);
+    const NbExpr *fe = nb_expr_parse(st, f, NULL), *ge = nb_expr_parse(st, g, NULL);
     const NbExpr *xv = nb_sym(st, "x");
     NbDiag d = NB_DIAG_INIT;
     NbProgram *pf = nb_compile(st, 1, &fe, 1, &xv, &d);
@@ -769,7 +768,7 @@ static int model_misses(const NbHstudy *hs)
 static void test_hstudy_sinexp(void)
 {
     NbStore *st = nb_store_new();
-    const NbExpr *f = mini_parse(st, "sin(x)*exp(-x^2/2)");
+    const NbExpr *f = nb_expr_parse(st, "sin(x)*exp(-x^2/2)", NULL);
     NbHstudyOpts o;
     nb_hstudy_opts_default(&o);
     NbHstudy hs;
@@ -819,7 +818,7 @@ static void test_hstudy_square(void)
     o.methods = 1u << NB_ND_FORWARD | 1u << NB_ND_CENTRAL;
     NbHstudy hs;
     NbDiag d = NB_DIAG_INIT;
-    nb_hstudy_run(st, mini_parse(st, "x^2"), nb_sym(st, "x"),
+    nb_hstudy_run(st, nb_expr_parse(st, "x^2", NULL), nb_sym(st, "x"),
                   nb_num_si(st, 3), &o, &hs, &d);
     const NbHstudySeries *fw = series(&hs, NB_PREC_DOUBLE, NB_ND_FORWARD);
     const NbHstudySeries *c = series(&hs, NB_PREC_DOUBLE, NB_ND_CENTRAL);
@@ -886,7 +885,7 @@ static void test_sweeps(void)
     const char *texts[2] = {"x^2*y + sin(y)*exp(x)", "log(x) + 1/(x - 1/2)"};
     const double x0s[2] = {1, 0.25};
     for (int k = 0; k < 2; k++) {
-        const NbExpr *e = mini_parse(st, texts[k]);
+        const NbExpr *e = nb_expr_parse(st, texts[k], NULL);
         const NbExpr *vars[2] = {nb_sym(st, "x"), nb_sym(st, "y")};
         NbDiag d = NB_DIAG_INIT;
         NbProgram *p = nb_compile(st, 1, &e, 2, vars, &d);

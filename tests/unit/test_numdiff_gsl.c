@@ -13,7 +13,6 @@
 #include "check.h"
 #include "../oracle/data/numdiff_ref.h"
 #include "../oracle/data/gsl_deriv_ref.h"
-#include "mini_lower.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -50,7 +49,7 @@ typedef struct Nabla {
 
 static int nabla_on(NbStore *st, size_t i, double h, Nabla *out)
 {
-    const NbExpr *f = mini_parse(st, nd_refs[i].nabla);
+    const NbExpr *f = nb_expr_parse(st, nd_refs[i].nabla, NULL);
     const NbExpr *x = nb_sym(st, "x");
     NbDiag d = NB_DIAG_INIT;
     NbProgram *p = f ? nb_compile(st, 1, &f, 1, &x, &d) : NULL;

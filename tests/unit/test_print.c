@@ -9,7 +9,6 @@
  */
 #include "nabla/nabla.h"
 #include "check.h"
-#include "mini_lower.h"
 
 #include <float.h>
 #include <math.h>
@@ -115,7 +114,7 @@ static void test_numbers(void)
 /* Print the parse of text; compare with want. */
 static void check_print(const char *text, const char *want)
 {
-    const NbExpr *e = mini_parse(st, text);
+    const NbExpr *e = nb_expr_parse(st, text, NULL);
     char *s = e ? nb_print(e, NULL) : NULL;
     CHECK_STR(s, want, "print %s", text);
     free(s);
@@ -123,7 +122,7 @@ static void check_print(const char *text, const char *want)
 
 static void check_flat(const char *text, const char *want)
 {
-    const NbExpr *e = mini_parse(st, text);
+    const NbExpr *e = nb_expr_parse(st, text, NULL);
     char *s = e ? nb_print_flat(e, NULL) : NULL;
     CHECK_STR(s, want, "print_flat %s", text);
     free(s);
@@ -214,7 +213,7 @@ static void test_infix(void)
 
 static void check_latex(const char *text, const char *want)
 {
-    const NbExpr *e = mini_parse(st, text);
+    const NbExpr *e = nb_expr_parse(st, text, NULL);
     char *s = e ? nb_print_latex(e, NULL) : NULL;
     CHECK_STR(s, want, "latex %s", text);
     free(s);
@@ -260,7 +259,7 @@ static const NbExpr *parse_diff(const char *text)
     size_t n = strlen(text);
     memcpy(buf, text + 5, n - 6);
     buf[n - 6] = 0;
-    const NbExpr *e = mini_parse(st, buf);
+    const NbExpr *e = nb_expr_parse(st, buf, NULL);
     NbDiag d = NB_DIAG_INIT;
     const NbExpr *r = e ? nb_diff(st, e, nb_sym(st, "x"), &d) : NULL;
     nb_diag_clear(&d);
@@ -338,7 +337,7 @@ static void test_ccode(void)
 
 static void check_c(const char *text, const char *want)
 {
-    const NbExpr *e = mini_parse(st, text);
+    const NbExpr *e = nb_expr_parse(st, text, NULL);
     char *s = e ? nb_print_c(e) : NULL;
     CHECK_STR(s, want, "ccode %s", text);
     free(s);
@@ -356,7 +355,7 @@ static void check_c(const char *text, const char *want)
 #define PAREN(x) "<mrow><mo>(</mo>" x "<mo>)</mo></mrow>"
 static void check_mathml(const char *text, const char *want)
 {
-    const NbExpr *e = mini_parse(st, text);
+    const NbExpr *e = nb_expr_parse(st, text, NULL);
     char *s = e ? nb_print_mathml(e, NULL) : NULL;
     CHECK_STR(s, want, "mathml %s", text);
     free(s);

@@ -16,14 +16,13 @@
 
 #include "nabla/nabla.h"
 #include "check.h"
-#include "mini_lower.h"
 
 static NbStore *st;
 static const NbExpr *X, *Y;
 
 static void latex(const char *text, const char *want)
 {
-    const NbExpr *e = mini_parse(st, text);
+    const NbExpr *e = nb_expr_parse(st, text, NULL);
     char *s = e ? nb_print_latex(e, NULL) : NULL;
     CHECK_STR(s, want, "latex %s", text);
     free(s);
@@ -31,7 +30,7 @@ static void latex(const char *text, const char *want)
 
 static void ccode(const char *text, const char *want)
 {
-    const NbExpr *e = mini_parse(st, text);
+    const NbExpr *e = nb_expr_parse(st, text, NULL);
     char *s = e ? nb_print_c(e) : NULL;
     CHECK_STR(s, want, "ccode %s", text);
     free(s);

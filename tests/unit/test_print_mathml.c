@@ -13,7 +13,6 @@
 
 #include "nabla/nabla.h"
 #include "check.h"
-#include "mini_lower.h"
 
 #define MI(v) "<mi>" v "</mi>"
 #define MN(v) "<mn>" v "</mn>"
@@ -33,7 +32,7 @@ static const NbExpr *X;
 
 static void check(const char *text, const char *want)
 {
-    const NbExpr *e = mini_parse(st, text);
+    const NbExpr *e = nb_expr_parse(st, text, NULL);
     char *s = e ? nb_print_mathml(e, NULL) : NULL;
     CHECK_STR(s, want, "mathml %s", text);
     free(s);

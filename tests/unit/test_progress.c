@@ -19,6 +19,8 @@
 #include "check.h"
 #include "nabla/nabla.h"
 #include "nabla/progress.h"
+#include "nabla/session.h"
+#include "nabla/command.h"
 
 static int master = -1;
 

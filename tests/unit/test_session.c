@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nabla/nabla.h"
+#include "nabla/command.h"
 #include "check.h"
 
 /* A session writing to memory. */

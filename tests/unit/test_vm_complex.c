@@ -19,7 +19,6 @@
 #include "nabla/nabla.h"
 #include "exec/compile_internal.h"
 #include "check.h"
-#include "mini_lower.h"
 
 static NbStore *st;
 static const NbExpr *V[3];
@@ -58,7 +57,7 @@ static int near_d(mpfr_srcptr a, double b, double tol, double scale)
 /* Complex step of f along x through both VMs, against f and f'. */
 static void step_check(const char *text)
 {
-    const NbExpr *f = mini_parse(st, text);
+    const NbExpr *f = nb_expr_parse(st, text, NULL);
     NbDiag dd = NB_DIAG_INIT;
     const NbExpr *df = f ? nb_diff(st, f, V[0], &dd) : NULL;
     nb_diag_clear(&dd);
@@ -151,7 +150,7 @@ static void not_analytic(void)
     static const char *const texts[] = {"abs(x)", "relu(x)", "gamma(x)",
                                         "floor(x) + sin(x)"};
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
-        NbProgram *p = comp(mini_parse(st, texts[i]));
+        NbProgram *p = comp(nb_expr_parse(st, texts[i], NULL));
         CHECK(p && !nb_program_is_analytic(p), "%s is not analytic", texts[i]);
         if (!p)
             continue;
@@ -179,7 +178,7 @@ static void not_analytic(void)
  * the mp stream's, POLY the dbl stream's). */
 static void isa(void)
 {
-    NbProgram *p = comp(mini_parse(st, "x + 3"));
+    NbProgram *p = comp(nb_expr_parse(st, "x + 3", NULL));
     NbIns *in = p ? p->dbl.ins : NULL, *inm = p ? p->mp.ins : NULL;
     if (!in || in->op != NB_OP_ADDK || !inm || inm->op != NB_OP_ADDK) {
         CHECK(0, "x + 3 compiles to ADDK in both streams");
@@ -218,7 +217,7 @@ static void isa(void)
     /* x^7 by POWI, 1 + 2x - 3x^2 + x^5 by POLY, in the other stream's VM */
     static const char *const swapped[] = {"x^7", "x^-3", "1 + 2*x - 3*x^2 + x^5"};
     for (size_t i = 0; i < sizeof swapped / sizeof *swapped; i++) {
-        const NbExpr *e = mini_parse(st, swapped[i]);
+        const NbExpr *e = nb_expr_parse(st, swapped[i], NULL);
         p = comp(e);
         mpfr_t want;
         mpfr_init2(want, 256);
@@ -249,7 +248,7 @@ static void isa(void)
 
     /* (-2)^z: a negative constant base takes the principal branch,
      * e^(z (log 2 + i pi)) */
-    p = comp(mini_parse(st, "(-2)^x"));
+    p = comp(nb_expr_parse(st, "(-2)^x", NULL));
     x[0] = z;
     nb_run_complex(p, x, &out);
     double complex w = cexp(z * (log(2.0) + I * M_PI));
@@ -268,7 +267,7 @@ static void many_registers(void)
     char buf[64];
     for (int k = 0; k < N; k++) {
         snprintf(buf, sizeof buf, "sin(x + %d)", k);
-        outs[k] = mini_parse(st, buf);
+        outs[k] = nb_expr_parse(st, buf, NULL);
     }
     NbDiag d = NB_DIAG_INIT;
     NbProgram *p = nb_compile(st, N, outs, 3, V, &d);
@@ -294,7 +293,7 @@ static void many_registers(void)
  * (NB_VM_MAX_EXP: it overflows to inf, as in the MPFR VM). */
 static void limits(void)
 {
-    NbProgram *p = comp(mini_parse(st, "x + 1"));
+    NbProgram *p = comp(nb_expr_parse(st, "x + 1", NULL));
     CHECK(nb_mpc_vm_new(p, NB_MIN_PRECISION - 1) == NULL,
           "no MPC VM below NB_MIN_PRECISION");
     CHECK(nb_mpc_vm_new(p, NB_MAX_PRECISION + 1) == NULL,
