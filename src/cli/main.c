@@ -6,6 +6,7 @@
  * failed (stdout full or closed); 2 bad usage or an unreadable file.
  */
 #include "config.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -211,9 +212,7 @@ static void parse_option(int c, NbSessionOpts *o, Run *r, char **argv)
 static char *read_stdin(size_t *len)
 {
     size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap);
-    if (!buf)
-        abort();
+    char *buf = nb_xmalloc(cap);
     while ((got = fread(buf + n, 1, cap - n - 1, stdin)) > 0) {
         n += got;
         if (n + 1 >= cap) {
@@ -223,9 +222,7 @@ static char *read_stdin(size_t *len)
                       stderr);
                 return NULL;
             }
-            buf = realloc(buf, cap *= 2);
-            if (!buf)
-                abort();
+            buf = nb_xrealloc(buf, cap *= 2);
         }
     }
     if (ferror(stdin)) {
@@ -319,15 +316,11 @@ static char *picture_base(const Run *r, char **dir)
     for (size_t i = 0; !from && i < r->nsrc; i++)
         if (!r->src[i].is_eval)
             from = r->src[i].text;
-    char *tmp = strdup(from ? from : "page"), *tmp2 = strdup(from ? from : ".");
-    if (!tmp || !tmp2)
-        abort();
-    char *b = strdup(basename(tmp));
-    *dir = strdup(r->output ? dirname(tmp2) : "");
+    char *tmp = nb_xstrdup(from ? from : "page"), *tmp2 = nb_xstrdup(from ? from : ".");
+    char *b = nb_xstrdup(basename(tmp));
+    *dir = nb_xstrdup(r->output ? dirname(tmp2) : "");
     free(tmp);
     free(tmp2);
-    if (!b || !*dir)
-        abort();
     char *dot = strrchr(b, '.');
     if (dot && dot != b)
         *dot = '\0';
@@ -344,8 +337,7 @@ static int write_page(NbPage *page, const Run *r, int status)
     FILE *out = stdout;
     int rc = -1;
     if (r->output) {
-        if (asprintf(&tmp, "%s.tmpXXXXXX", r->output) < 0)
-            abort();
+        tmp = nb_xasprintf("%s.tmpXXXXXX", r->output);
         int fd = mkstemp(tmp);
         out = fd >= 0 ? fdopen(fd, "w") : NULL;
         if (!out) {
@@ -397,9 +389,7 @@ int main(int argc, char **argv)
     nb_session_opts_default(&o);
     const char *nc = getenv("NO_COLOR");
     o.color = !(nc && *nc) && isatty(STDERR_FILENO);
-    Run r = {calloc((size_t)argc + 1, sizeof(Source)), 0, NULL, 0, NULL};
-    if (!r.src)
-        abort();
+    Run r = {nb_xcalloc((size_t)argc + 1, sizeof(Source)), 0, NULL, 0, NULL};
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "-:e:i:o:qkhV", long_options, NULL)) != -1)

@@ -13,6 +13,7 @@
  * second Ctrl-C on an empty line leaves nabla, as does Ctrl-D.
  */
 #include "config.h"
+#include "util/alloc.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -39,9 +40,7 @@ static void buf_add(Buf *b, const char *s, size_t n)
 {
     if (b->len + n + 2 > b->cap) {
         b->cap = (b->len + n + 2) * 2;
-        b->text = realloc(b->text, b->cap);
-        if (!b->text)
-            abort();
+        b->text = nb_xrealloc(b->text, b->cap);
     }
     memcpy(b->text + b->len, s, n);
     b->len += n;
@@ -100,12 +99,9 @@ static void collect(const char *name, void *ctx)
     const char *suffix = ctx ? ctx : "";
     if (nnames == names_cap) {
         names_cap = names_cap ? names_cap * 2 : 128;
-        names = realloc(names, names_cap * sizeof *names);
-        if (!names)
-            abort();
+        names = nb_xrealloc(names, names_cap * sizeof *names);
     }
-    if (asprintf(&names[nnames], "%s%s", name, suffix) < 0)
-        abort();
+    names[nnames] = nb_xasprintf("%s%s", name, suffix);
     nnames++;
 }
 

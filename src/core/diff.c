@@ -34,6 +34,7 @@
 #include "nabla/eval.h"
 #include "nabla/limits.h"
 #include "nabla/parse.h"
+#include "util/alloc.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -58,22 +59,6 @@ long nb_diff_set_max_nodes(long n)
     return old;
 }
 
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
-    return p;
-}
-
-static void *xrealloc(void *p, size_t size)
-{
-    p = realloc(p, size ? size : 1);
-    if (!p)
-        abort();
-    return p;
-}
-
 /* --- pointer map --------------------------------------------------------- */
 
 typedef struct PMap {
@@ -93,8 +78,8 @@ static void pmap_grow(PMap *m)
 {
     PMap g = {0};
     g.cap = m->cap ? m->cap * 2 : 8;
-    g.keys = xcalloc(g.cap, sizeof *g.keys);
-    g.vals = xcalloc(g.cap, sizeof *g.vals);
+    g.keys = nb_xcalloc(g.cap, sizeof *g.keys);
+    g.vals = nb_xcalloc(g.cap, sizeof *g.vals);
     for (size_t i = 0; i < m->cap; i++)
         if (m->keys[i])
             pmap_put(&g, m->keys[i], m->vals[i]);
@@ -206,7 +191,7 @@ static const NbExpr *d_of(Ctx *c, const NbExpr *e)
 
 static const NbExpr *rule_add(Ctx *c, const NbExpr *e)
 {
-    const NbExpr **t = xcalloc(e->n, sizeof *t);
+    const NbExpr **t = nb_xcalloc(e->n, sizeof *t);
     size_t k = 0;
     for (uint32_t i = 0; i < e->n; i++) {
         const NbExpr *di = d_of(c, e->args[i]);
@@ -221,8 +206,8 @@ static const NbExpr *rule_add(Ctx *c, const NbExpr *e)
 /* (f1*...*fn)' = sum over i of f1*...*fi'*...*fn */
 static const NbExpr *rule_mul(Ctx *c, const NbExpr *e)
 {
-    const NbExpr **f = xcalloc(e->n, sizeof *f);
-    const NbExpr **t = xcalloc(e->n, sizeof *t);
+    const NbExpr **f = nb_xcalloc(e->n, sizeof *f);
+    const NbExpr **t = nb_xcalloc(e->n, sizeof *t);
     size_t k = 0;
     for (uint32_t i = 0; i < e->n; i++) {
         const NbExpr *di = d_of(c, e->args[i]);
@@ -362,7 +347,7 @@ const NbExpr *nb_builtin_deriv(NbStore *st, int fn, const NbExpr *const *args,
 static const NbExpr *rule_fn(Ctx *c, const NbExpr *e)
 {
     const NbBuiltin *b = &nb_builtins[e->fn];
-    const NbExpr **t = xcalloc(e->n, sizeof *t);
+    const NbExpr **t = nb_xcalloc(e->n, sizeof *t);
     size_t k = 0;
     for (uint32_t i = 0; i < e->n; i++) {
         const NbExpr *di = d_of(c, e->args[i]);
@@ -392,7 +377,7 @@ static const NbExpr *rule_fn(Ctx *c, const NbExpr *e)
 
 static const NbExpr *rule_vec(Ctx *c, const NbExpr *e)
 {
-    const NbExpr **t = xcalloc(e->n, sizeof *t);
+    const NbExpr **t = nb_xcalloc(e->n, sizeof *t);
     for (uint32_t i = 0; i < e->n; i++)
         t[i] = d_of(c, e->args[i]);
     const NbExpr *r = nb_vec(c->st, e->n, t);
@@ -433,7 +418,7 @@ static const NbExpr *diff1(Ctx *c, const NbExpr *e)
     if (done)
         return done;
     size_t cap = 64, n = 0;
-    Frame *stk = xcalloc(cap, sizeof *stk);
+    Frame *stk = nb_xcalloc(cap, sizeof *stk);
     stk[n++] = (Frame){e, 0};
     while (n && !c->failed) {
         Frame *f = &stk[n - 1];
@@ -443,7 +428,7 @@ static const NbExpr *diff1(Ctx *c, const NbExpr *e)
                 continue;
             if (n == cap) {
                 cap *= 2;
-                stk = xrealloc(stk, cap * sizeof *stk);
+                stk = nb_xrealloc(stk, cap * sizeof *stk);
             }
             stk[n++] = (Frame){ch, 0};
             continue;
@@ -487,7 +472,7 @@ static void poly_reserve(Poly *p, size_t len)
     size_t cap = p->cap ? p->cap : 4;
     while (cap < len)
         cap *= 2;
-    p->c = xrealloc(p->c, cap * sizeof *p->c);
+    p->c = nb_xrealloc(p->c, cap * sizeof *p->c);
     for (size_t i = p->cap; i < cap; i++)
         mpq_init(p->c[i]);
     p->cap = cap;
@@ -512,7 +497,7 @@ static void poly_add_at(GForm *g, Poly *p, size_t k, const mpq_t a)
     mpq_add(p->c[k], p->c[k], a);
 }
 
-static GForm *gf_new(void) { return xcalloc(1, sizeof(GForm)); }
+static GForm *gf_new(void) { return nb_xcalloc(1, sizeof(GForm)); }
 
 static void gf_free(GForm *g)
 {
@@ -532,7 +517,7 @@ static Poly *gf_group(GForm *g, const NbExpr *key)
         return &g->g[idx - 1].p;
     if (g->n == g->cap) {
         g->cap = g->cap ? g->cap * 2 : 4;
-        g->g = xrealloc(g->g, g->cap * sizeof *g->g);
+        g->g = nb_xrealloc(g->g, g->cap * sizeof *g->g);
     }
     g->g[g->n] = (Group){key, {NULL, 0, 0}};
     pmap_put(&g->index, key, (void *)(uintptr_t)(g->n + 1));
@@ -561,7 +546,7 @@ static void gf_add_mul(Ctx *c, GForm *g, const NbExpr *e, const mpq_t coef,
     mpq_t c0;
     mpq_init(c0);
     mpq_set(c0, coef);
-    const NbExpr **atoms = xcalloc(e->n, sizeof *atoms);
+    const NbExpr **atoms = nb_xcalloc(e->n, sizeof *atoms);
     const NbExpr *sum = NULL;
     size_t na = 0;
     for (uint32_t i = 0; i < e->n; i++) {
@@ -634,7 +619,7 @@ static const NbExpr *gf_to_expr(Ctx *c, const GForm *g)
 {
     NbStore *st = c->st;
     size_t nt = 0, cap = 16;
-    const NbExpr **t = xcalloc(cap, sizeof *t);
+    const NbExpr **t = nb_xcalloc(cap, sizeof *t);
     for (size_t i = 0; i < g->n; i++) {
         const Poly *p = &g->g[i].p;
         for (size_t k = 0; k < p->len; k++) {
@@ -642,7 +627,7 @@ static const NbExpr *gf_to_expr(Ctx *c, const GForm *g)
                 continue;
             if (nt == cap) {
                 cap *= 2;
-                t = xrealloc(t, cap * sizeof *t);
+                t = nb_xrealloc(t, cap * sizeof *t);
             }
             const NbExpr *f[3] = {nb_num_q(st, p->c[k]), g->g[i].key,
                                   nb_pow_si(st, c->var, (long)k)};
@@ -834,7 +819,7 @@ static const NbExpr *diff_any(Ctx *c, const NbExpr *e, long n);
 
 static const NbExpr *diff_vec(Ctx *c, const NbExpr *e, long n)
 {
-    const NbExpr **t = xcalloc(e->n, sizeof *t);
+    const NbExpr **t = nb_xcalloc(e->n, sizeof *t);
     const NbExpr *r = NULL;
     uint32_t i = 0;
     for (; i < e->n; i++)
@@ -887,7 +872,7 @@ const NbExpr *nb_diff(NbStore *st, const NbExpr *e, const NbExpr *var,
 const NbExpr *nb_grad(NbStore *st, const NbExpr *e, size_t nvars,
                       const NbExpr *const *vars, NbDiag *d)
 {
-    const NbExpr **t = xcalloc(nvars, sizeof *t);
+    const NbExpr **t = nb_xcalloc(nvars, sizeof *t);
     const NbExpr *r = NULL;
     size_t i = 0;
     for (; i < nvars; i++)
@@ -902,7 +887,7 @@ const NbExpr *nb_grad(NbStore *st, const NbExpr *e, size_t nvars,
 const NbExpr *nb_jacobian(NbStore *st, size_t nf, const NbExpr *const *fs,
                           size_t nvars, const NbExpr *const *vars, NbDiag *d)
 {
-    const NbExpr **rows = xcalloc(nf, sizeof *rows);
+    const NbExpr **rows = nb_xcalloc(nf, sizeof *rows);
     const NbExpr *r = NULL;
     size_t i = 0;
     for (; i < nf; i++)

@@ -26,6 +26,7 @@
 #include "nabla/eval.h"
 #include "nabla/limits.h"
 #include "core/simplify_internal.h"
+#include "util/alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -59,10 +60,8 @@ static void memo_put(Memo *m, const NbExpr *k, const NbExpr *v)
     if ((m->count + 1) * 2 > m->cap) {
         Memo g = {0};
         g.cap = m->cap ? m->cap * 2 : 64;
-        g.key = calloc(g.cap, sizeof *g.key);
-        g.val = calloc(g.cap, sizeof *g.val);
-        if (!g.key || !g.val)
-            abort();
+        g.key = nb_xcalloc(g.cap, sizeof *g.key);
+        g.val = nb_xcalloc(g.cap, sizeof *g.val);
         for (size_t i = 0; i < m->cap; i++) {
             if (!m->key[i])
                 continue;
@@ -351,9 +350,7 @@ static void multi_rec(Multi *m, size_t i, unsigned long left)
 
 static void *xcalloc_n(size_t n, size_t size)
 {
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
+    void *p = nb_xcalloc(n ? n : 1, size);
     return p;
 }
 

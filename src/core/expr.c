@@ -8,6 +8,7 @@
  */
 #include "nabla/expr.h"
 #include "nabla/limits.h"
+#include "util/alloc.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -22,25 +23,15 @@ struct NbStore {
     size_t mark;        /* bytes when the current budget began */
 };
 
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p)
-        abort(); /* as GMP does on exhaustion: nothing sane to return */
-    return p;
-}
-
 NbStore *nb_store_new(void)
 {
-    NbStore *st = xmalloc(sizeof *st);
+    NbStore *st = nb_xmalloc(sizeof *st);
     st->cap = 1024;
-    st->slots = calloc(st->cap, sizeof *st->slots);
+    st->slots = nb_xcalloc(st->cap, sizeof *st->slots);
     st->all_cap = 1024;
-    st->all = xmalloc(st->all_cap * sizeof *st->all);
+    st->all = nb_xmalloc(st->all_cap * sizeof *st->all);
     st->count = 0;
     st->bytes = st->mark = 0;
-    if (!st->slots)
-        abort();
     return st;
 }
 
@@ -151,9 +142,7 @@ static uint32_t hash_compound(int kind, int fn, size_t n,
 static void grow(NbStore *st)
 {
     size_t cap = st->cap * 2;
-    NbExpr **slots = calloc(cap, sizeof *slots);
-    if (!slots)
-        abort();
+    NbExpr **slots = nb_xcalloc(cap, sizeof *slots);
     for (size_t i = 0; i < st->cap; i++) {
         NbExpr *e = st->slots[i];
         if (!e)
@@ -174,9 +163,7 @@ static const NbExpr *insert(NbStore *st, NbExpr *e, size_t slot)
     e->id = (uint32_t)st->count;
     if (st->count == st->all_cap) {
         st->all_cap *= 2;
-        NbExpr **all = realloc(st->all, st->all_cap * sizeof *all);
-        if (!all)
-            abort();
+        NbExpr **all = nb_xrealloc(st->all, st->all_cap * sizeof *all);
         st->all = all;
     }
     st->all[st->count++] = e;
@@ -189,7 +176,7 @@ static const NbExpr *insert(NbStore *st, NbExpr *e, size_t slot)
 
 static NbExpr *new_node(int kind, int fn, size_t n, uint32_t hash)
 {
-    NbExpr *e = xmalloc(sizeof *e + n * sizeof e->args[0]);
+    NbExpr *e = nb_xmalloc(sizeof *e + n * sizeof e->args[0]);
     memset(e, 0, sizeof *e);
     e->kind = (uint8_t)kind;
     e->fn = (uint16_t)fn;
@@ -333,9 +320,7 @@ static const NbExpr *intern_name(NbStore *st, NbKind kind, const char *s)
         if (e->hash == h && e->kind == kind && strcmp(e->u.name, s) == 0)
             return e;
     NbExpr *e = new_node(kind, 0, 0, h);
-    e->u.name = strdup(s);
-    if (!e->u.name)
-        abort();
+    e->u.name = nb_xstrdup(s);
     return insert(st, e, i);
 }
 
@@ -515,9 +500,7 @@ static int walk_mark(Walk *w, const NbExpr *e)
 {
     if (w->seen_count * 2 >= w->seen_cap) {
         size_t cap = w->seen_cap ? w->seen_cap * 2 : 64;
-        const NbExpr **seen = calloc(cap, sizeof *seen);
-        if (!seen)
-            abort();
+        const NbExpr **seen = nb_xcalloc(cap, sizeof *seen);
         for (size_t i = 0; i < w->seen_cap; i++) {
             if (!w->seen[i])
                 continue;
@@ -545,9 +528,7 @@ static void walk_push(Walk *w, const NbExpr *e)
         return;
     if (w->depth == w->stack_cap) {
         w->stack_cap = w->stack_cap ? w->stack_cap * 2 : 64;
-        w->stack = realloc(w->stack, w->stack_cap * sizeof *w->stack);
-        if (!w->stack)
-            abort();
+        w->stack = nb_xrealloc(w->stack, w->stack_cap * sizeof *w->stack);
     }
     w->stack[w->depth++] = e;
 }
@@ -596,9 +577,7 @@ size_t nb_free_syms(const NbExpr *e, const NbExpr **out, size_t cap)
             continue;
         if (n == fcap) {
             fcap = fcap ? fcap * 2 : 8;
-            found = realloc(found, fcap * sizeof *found);
-            if (!found)
-                abort();
+            found = nb_xrealloc(found, fcap * sizeof *found);
         }
         found[n++] = x;
     }

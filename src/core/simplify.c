@@ -97,6 +97,7 @@
 #include "nabla/simplify.h"
 #include "nabla/limits.h"
 #include "core/simplify_internal.h"
+#include "util/alloc.h"
 
 #include <assert.h>
 #include <math.h>
@@ -111,14 +112,12 @@ void *nb_arr_push(NbArr *a)
         size_t cap = a->cap ? a->cap * 2 : 16;
         char *p;
         if (a->p == a->local || !a->p) {
-            p = malloc(cap * a->size);
+            p = nb_xmalloc(cap * a->size);
             if (p && a->n)
                 memcpy(p, a->p, a->n * a->size);
         } else {
             p = realloc(a->p, cap * a->size);
         }
-        if (!p)
-            abort(); /* as GMP does on exhaustion */
         a->p = p;
         a->cap = cap;
     }
@@ -176,9 +175,7 @@ void nb_msort(void *v, size_t n, size_t sz,
     if (n < 2)
         return;
     char local[32 * 32];
-    char *tmp = n * sz <= sizeof local ? local : malloc(n * sz);
-    if (!tmp)
-        abort();
+    char *tmp = n * sz <= sizeof local ? local : nb_xmalloc(n * sz);
     msort_rec(v, tmp, n, sz, cmp);
     if (tmp != local)
         free(tmp);

@@ -27,6 +27,7 @@
  */
 #include "nabla/simplify.h"
 #include "core/simplify_internal.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +45,7 @@ typedef struct Poly {
 
 static Poly *poly_new(void)
 {
-    Poly *p = malloc(sizeof *p);
-    if (!p)
-        abort();
+    Poly *p = nb_xmalloc(sizeof *p);
     for (int i = 0; i <= RAT_MAX_DEG; i++)
         mpq_init(p->c[i]);
     p->deg = -1;
@@ -218,9 +217,7 @@ struct NbRatCache {
 
 static NbRatCache *rat_cache_new(void)
 {
-    NbRatCache *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    NbRatCache *c = nb_xcalloc(1, sizeof *c);
     return c;
 }
 
@@ -253,10 +250,8 @@ static void cache_add(NbRatCache *c, const NbExpr *a, const NbExpr *b)
     if ((c->count + 1) * 2 > c->cap) {
         NbRatCache g = {0};
         g.cap = c->cap ? c->cap * 2 : 64;
-        g.a = calloc(g.cap, sizeof *g.a);
-        g.b = calloc(g.cap, sizeof *g.b);
-        if (!g.a || !g.b)
-            abort();
+        g.a = nb_xcalloc(g.cap, sizeof *g.a);
+        g.b = nb_xcalloc(g.cap, sizeof *g.b);
         for (size_t i = 0; i < c->cap; i++) {
             if (!c->a[i])
                 continue;

@@ -11,6 +11,7 @@
 #include "nabla/diff.h"
 #include "nabla/eval.h"
 #include "descent/descent_internal.h"
+#include "util/alloc.h"
 
 /* ORDER NB_DESCENT */
 static const char *const method_names[NB_DESCENT__COUNT] = {
@@ -62,9 +63,7 @@ long nb_descent_auto_every(long steps, long stride)
 static NbDescentResult *finish(const NbObjective *obj, const NbDescentOpts *o,
                                Trace *tr, const LoopStats *st, long prec)
 {
-    NbDescentResult *r = calloc(1, sizeof *r);
-    if (!r)
-        abort();
+    NbDescentResult *r = nb_xcalloc(1, sizeof *r);
     r->n = obj->n;
     r->prec = prec;
     r->method = o->method;

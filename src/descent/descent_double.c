@@ -8,6 +8,7 @@
 #include "descent/descent_internal.h"
 #include "descent/descent_search.h"
 #include "descent/gd_step.h"
+#include "util/alloc.h"
 
 #define S double
 typedef double *Vec;
@@ -46,9 +47,7 @@ _Static_assert(NBI_GD_RUN == NB_DESCENT_GROW_RUN, "regs.h's runs are ours");
 
 static double *vnew(size_t len)
 {
-    double *v = calloc(len ? len : 1, sizeof *v);
-    if (!v)
-        abort();
+    double *v = nb_xcalloc(len ? len : 1, sizeof *v);
     return v;
 }
 
@@ -100,9 +99,7 @@ static GD_INLINE void run_gd_fast(Loop *L, double *r, const GdEval *e,
     gn = sqrt(ss);
     st->f0 = f;
     st->g0 = gn;
-    NbGdRun *c = calloc(1, sizeof *c + 3 * n * sizeof(double));
-    if (!c)
-        abort();
+    NbGdRun *c = nb_xcalloc(1, sizeof *c + 3 * n * sizeof(double));
     *c = (NbGdRun){.rate = L->rate, .sthr = sthr, .dmax = DBL_MAX,
                    .grow = f + NB_DESCENT_GROW_FACTOR * (1 + fabs(f)),
                    .fall = f - NB_DESCENT_FALL_FACTOR * (1 + fabs(f)),
@@ -201,9 +198,7 @@ static void run_gd(Loop *L)
         e.out = nbi_program_outregs(p);
         r = vnew(nb_program_scratch(p));
     } else {
-        cb_out = calloc(n + 1, sizeof *cb_out);
-        if (!cb_out)
-            abort();
+        cb_out = nb_xcalloc(n + 1, sizeof *cb_out);
         for (size_t o = 0; o <= n; o++)
             cb_out[o] = (uint32_t)(n + o);
         e.out = cb_out;

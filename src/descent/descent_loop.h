@@ -627,9 +627,7 @@ static void loop_alloc(Loop *L)
     L->hy = VNEW(L, n);
     L->hm = VNEW(L, n * n);
     L->lm = VNEW(L, n * n);
-    L->xd = calloc(n ? n : 1, sizeof *L->xd);
-    if (!L->xd)
-        abort();
+    L->xd = nb_xcalloc(n ? n : 1, sizeof *L->xd);
 }
 
 static void loop_release(Loop *L)

@@ -6,6 +6,7 @@
 #include "nabla/eval.h"
 #include "descent/descent_internal.h"
 #include "descent/descent_search.h"
+#include "util/alloc.h"
 
 #define RND MPFR_RNDN
 #define S mpfr_t
@@ -41,9 +42,7 @@ typedef mpfr_srcptr CVec;
 
 static mpfr_ptr vnew(mpfr_prec_t prec, size_t len)
 {
-    mpfr_ptr v = malloc((len ? len : 1) * sizeof *v);
-    if (!v)
-        abort();
+    mpfr_ptr v = nb_xmalloc((len ? len : 1) * sizeof *v);
     for (size_t i = 0; i < len; i++) {
         mpfr_init2(v + i, prec);
         mpfr_set_zero(v + i, 1);

@@ -15,6 +15,7 @@
 #include "nabla/diff.h"
 #include "nabla/eval.h"
 #include "descent/descent_internal.h"
+#include "util/alloc.h"
 
 typedef struct ExprObj {
     NbStore *st;
@@ -32,17 +33,9 @@ typedef struct ExprObj {
     mpfr_ptr hout;              /* n(n+1)/2 values */
 } ExprObj;
 
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p)
-        abort();
-    return p;
-}
-
 static double *scratch_for(const NbProgram *p)
 {
-    return xmalloc(nb_program_scratch(p) * sizeof(double));
+    return nb_xmalloc(nb_program_scratch(p) * sizeof(double));
 }
 
 /* Central differences through the f-only program when f was compiled
@@ -50,7 +43,7 @@ static double *scratch_for(const NbProgram *p)
  * differences, this serves the verdict's Hessian. */
 static void numeric_grad_d(ExprObj *o, const double *x, double *g)
 {
-    double *xh = xmalloc(o->n * sizeof *xh), fp, fm;
+    double *xh = nb_xmalloc(o->n * sizeof *xh), fp, fm;
     memcpy(xh, x, o->n * sizeof *x);
     for (size_t i = 0; i < o->n; i++) {
         double h = ldexp(1.0, -17) * fmax(1.0, fabs(x[i]));
@@ -110,7 +103,7 @@ static int ensure_hess(ExprObj *o)
     o->hess_state = -1;
     const NbExpr *h = nb_hessian(o->st, o->f, o->n, o->vars, &d);
     size_t n = o->n, m = n * (n + 1) / 2, k = 0;
-    const NbExpr **outs = xmalloc(m * sizeof *outs);
+    const NbExpr **outs = nb_xmalloc(m * sizeof *outs);
     if (h && h->kind == NB_VEC && h->n == n) {
         for (size_t i = 0; i < n && h; i++) {
             const NbExpr *row = h->args[i];
@@ -132,17 +125,13 @@ static int ensure_hess(ExprObj *o)
         return -1;
     }
     o->scr_h = scratch_for(o->ph);
-    o->out = realloc(o->out, (m + n + 1) * sizeof *o->out);
-    if (!o->out)
-        abort();
+    o->out = nb_xrealloc(o->out, (m + n + 1) * sizeof *o->out);
     if (o->prec != NB_PREC_DOUBLE) {
         o->vh = nb_mpfr_vm_new(o->ph, (mpfr_prec_t)o->prec);
-        o->hout = xmalloc(m * sizeof *o->hout);
+        o->hout = nb_xmalloc(m * sizeof *o->hout);
         for (size_t i = 0; i < m; i++)
             mpfr_init2(o->hout + i, (mpfr_prec_t)o->prec);
-        o->outp = realloc(o->outp, (m + n + 1) * sizeof *o->outp);
-        if (!o->outp)
-            abort();
+        o->outp = nb_xrealloc(o->outp, (m + n + 1) * sizeof *o->outp);
     }
     o->hess_state = 1;
     return 0;
@@ -219,7 +208,7 @@ static NbProgram *compile_fg(ExprObj *o, NbDiag *d)
                                     "%zu components", o->n);
         return NULL;
     }
-    const NbExpr **outs = xmalloc((o->n + 1) * sizeof *outs);
+    const NbExpr **outs = nb_xmalloc((o->n + 1) * sizeof *outs);
     outs[0] = o->f;
     for (size_t i = 0; i < o->n; i++)
         outs[1 + i] = g->args[i];
@@ -231,18 +220,16 @@ static NbProgram *compile_fg(ExprObj *o, NbDiag *d)
 static ExprObj *expr_obj_new(NbStore *st, const NbExpr *f, size_t nvars,
                              const NbExpr *const *vars, long prec)
 {
-    ExprObj *o = calloc(1, sizeof *o);
-    if (!o)
-        abort();
+    ExprObj *o = nb_xcalloc(1, sizeof *o);
     o->st = st;
     o->f = f;
     o->n = nvars;
     o->prec = prec;
-    o->vars = xmalloc(nvars * sizeof *o->vars);
+    o->vars = nb_xmalloc(nvars * sizeof *o->vars);
     memcpy(o->vars, vars, nvars * sizeof *vars);
-    o->out = xmalloc((nvars + 1) * sizeof *o->out);
-    o->xin = xmalloc(nvars * sizeof *o->xin);
-    o->outp = xmalloc((nvars + 1) * sizeof *o->outp);
+    o->out = nb_xmalloc((nvars + 1) * sizeof *o->out);
+    o->xin = nb_xmalloc(nvars * sizeof *o->xin);
+    o->outp = nb_xmalloc((nvars + 1) * sizeof *o->outp);
     return o;
 }
 
@@ -264,9 +251,7 @@ NbObjective *nb_objective_compile(NbStore *st, const NbExpr *f, size_t nvars,
         if (o->pfg)
             o->vfg = nb_mpfr_vm_new(o->pfg, (mpfr_prec_t)prec);
     }
-    NbObjective *obj = calloc(1, sizeof *obj);
-    if (!obj)
-        abort();
+    NbObjective *obj = nb_xcalloc(1, sizeof *obj);
     *obj = (NbObjective){
         .n = nvars, .ctx = o, .fg = fg_d, .hess = hess_d,
         .fg_mpfr = prec != NB_PREC_DOUBLE ? fg_m : NULL,

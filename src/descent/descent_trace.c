@@ -9,14 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "descent/descent_internal.h"
-
-static void *xrealloc(void *p, size_t n, size_t size)
-{
-    void *q = realloc(p, (n ? n : 1) * size);
-    if (!q)
-        abort();
-    return q;
-}
+#include "util/alloc.h"
 
 void nbi_trace_init(Trace *t, size_t n, long every, mpfr_prec_t prec)
 {
@@ -30,16 +23,16 @@ void nbi_trace_init(Trace *t, size_t n, long every, mpfr_prec_t prec)
 static void trace_grow(Trace *t)
 {
     size_t cap = t->cap ? 2 * t->cap : 64, n = t->n;
-    t->step = xrealloc(t->step, cap, sizeof *t->step);
-    t->x = xrealloc(t->x, cap * n, sizeof *t->x);
-    t->f = xrealloc(t->f, cap, sizeof *t->f);
-    t->g = xrealloc(t->g, cap, sizeof *t->g);
+    t->step = nb_xreallocarray(t->step, cap, sizeof *t->step);
+    t->x = nb_xreallocarray(t->x, cap * n, sizeof *t->x);
+    t->f = nb_xreallocarray(t->f, cap, sizeof *t->f);
+    t->g = nb_xreallocarray(t->g, cap, sizeof *t->g);
     if (t->prec) {
         /* MPFR values are plain structs pointing at their limbs: moving
          * them with realloc is safe. New ones are initialised here. */
-        t->mx = xrealloc(t->mx, cap * n, sizeof *t->mx);
-        t->mf = xrealloc(t->mf, cap, sizeof *t->mf);
-        t->mg = xrealloc(t->mg, cap, sizeof *t->mg);
+        t->mx = nb_xreallocarray(t->mx, cap * n, sizeof *t->mx);
+        t->mf = nb_xreallocarray(t->mf, cap, sizeof *t->mf);
+        t->mg = nb_xreallocarray(t->mg, cap, sizeof *t->mg);
         for (size_t i = t->cap; i < cap; i++) {
             for (size_t j = 0; j < n; j++)
                 mpfr_init2(t->mx + i * n + j, t->prec);
@@ -224,10 +217,10 @@ void nbi_trace_reserve(Trace *t, long steps)
     size_t cap = (size_t)want, n = t->n;
     if (cap * (n + 3) > (size_t)1 << 22)   /* past 32 MB, grow as needed */
         return;
-    t->step = xrealloc(t->step, cap, sizeof *t->step);
-    t->x = xrealloc(t->x, cap * n, sizeof *t->x);
-    t->f = xrealloc(t->f, cap, sizeof *t->f);
-    t->g = xrealloc(t->g, cap, sizeof *t->g);
+    t->step = nb_xreallocarray(t->step, cap, sizeof *t->step);
+    t->x = nb_xreallocarray(t->x, cap * n, sizeof *t->x);
+    t->f = nb_xreallocarray(t->f, cap, sizeof *t->f);
+    t->g = nb_xreallocarray(t->g, cap, sizeof *t->g);
     t->cap = cap;
     t->mapped = 0;
     trace_map_ahead(t);

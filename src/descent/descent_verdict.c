@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "descent/descent_internal.h"
+#include "util/strbuf.h"
 
 static const char *const verdict_names[NB_VERDICT__COUNT] = {
     "converged", "saddle", "maximum", "plateau", "diverged", "unbounded",
@@ -87,10 +88,8 @@ static void jacobi_rotate(size_t n, double *m, double *v, size_t p, size_t q)
 void nb_symmetric_eigen(size_t n, const double *a, double *eig, double *v)
 {
     size_t nn = n * n > 0 ? n * n : 1;
-    double *m = malloc(nn * sizeof *m);
-    double *w = malloc(nn * sizeof *w);
-    if (!m || !w)
-        abort();
+    double *m = nb_xmalloc(nn * sizeof *m);
+    double *w = nb_xmalloc(nn * sizeof *w);
     memcpy(m, a, n * n * sizeof *m);
     for (size_t i = 0; i < n * n; i++)
         w[i] = i % (n + 1) == 0 ? 1.0 : 0.0;
@@ -107,9 +106,7 @@ void nb_symmetric_eigen(size_t n, const double *a, double *eig, double *v)
                     jacobi_rotate(n, m, w, p, q);
     }
     /* Selection sort ascending, carrying eigenvector columns along. */
-    size_t *ord = malloc((n ? n : 1) * sizeof *ord);
-    if (!ord)
-        abort();
+    size_t *ord = nb_xmalloc((n ? n : 1) * sizeof *ord);
     for (size_t i = 0; i < n; i++)
         ord[i] = i;
     for (size_t i = 0; i < n; i++)
@@ -162,9 +159,7 @@ NbPointKind nb_classify_eigen(size_t n, const double *eig)
 static int numeric_hessian(const NbObjective *obj, const double *x, double *h)
 {
     size_t n = obj->n;
-    double *xp = malloc(3 * n * sizeof *xp + 1), f;
-    if (!xp)
-        abort();
+    double *xp = nb_xmalloc(3 * n * sizeof *xp + 1), f;
     double *gp = xp + n, *gm = xp + 2 * n;
     memcpy(xp, x, n * sizeof *x);
     for (size_t i = 0; i < n; i++) {
@@ -216,10 +211,8 @@ static void start_stability(const NbObjective *obj, const NbDescentOpts *o,
     if (o->method != NB_DESCENT_GD && o->method != NB_DESCENT_MOMENTUM &&
         o->method != NB_DESCENT_NESTEROV)
         return;
-    double *h = malloc((2 * n * n + n + 1) * sizeof *h), *eig = h + n * n;
+    double *h = nb_xmalloc((2 * n * n + n + 1) * sizeof *h), *eig = h + n * n;
     int numeric;
-    if (!h)
-        abort();
     if (hessian_at(obj, r->pt_x, h, &numeric) == 0 && all_finite(n * n, h)) {
         nb_symmetric_eigen(n, h, eig, NULL);
         r->lmax0 = eig[n - 1];
@@ -239,10 +232,8 @@ static void end_analysis(const NbObjective *obj, NbDescentResult *r)
 {
     size_t n = r->n;
     const double *x = r->pt_x + (r->npts - 1) * n;
-    double *h = malloc((2 * n * n + n + 1) * sizeof *h), *v = h + n * n;
+    double *h = nb_xmalloc((2 * n * n + n + 1) * sizeof *h), *v = h + n * n;
     double *g = v + n * n, f;
-    if (!h)
-        abort();
     r->newton_dist = NAN;
     r->kind = NB_POINT_UNKNOWN;
     if (!all_finite(n, x) || hessian_at(obj, x, h, &r->hess_numeric) != 0 ||
@@ -250,10 +241,8 @@ static void end_analysis(const NbObjective *obj, NbDescentResult *r)
         free(h);
         return;
     }
-    r->eig = malloc(n * sizeof *r->eig);
-    r->escape = malloc(n * sizeof *r->escape);
-    if (!r->eig || !r->escape)
-        abort();
+    r->eig = nb_xmalloc(n * sizeof *r->eig);
+    r->escape = nb_xmalloc(n * sizeof *r->escape);
     nb_symmetric_eigen(n, h, r->eig, v);
     r->have_eig = 1;
     r->kind = nb_classify_eigen(n, r->eig);
@@ -367,32 +356,10 @@ void nbi_descent_decide(const NbObjective *obj, const NbDescentOpts *o,
 
 /* --- the verdict as one line ---------------------------------------------- */
 
-typedef struct Buf {
-    char *s;
-    size_t len, cap;
-} Buf;
-
-static void bprintf(Buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void bprintf(Buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int need = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (need < 0)
-        return;
-    if (b->len + (size_t)need + 1 > b->cap) {
-        b->cap = 2 * (b->len + (size_t)need + 1);
-        b->s = realloc(b->s, b->cap);
-        if (!b->s)
-            abort();
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)need;
-}
+/* The verdict is prose written piece by piece into the library's one
+ * growing string; the short names keep its sentences on one line. */
+typedef NbBuf Buf;
+#define bprintf nb_buf_printf
 
 /* %.6g in nabla's spelling of numbers: -0 as 0, exponents without '+'
  * or leading zeros (1e-7, 1e300), as the tables print them. */
@@ -686,5 +653,5 @@ char *nb_descent_verdict_text(const NbDescentResult *r,
     default: say_other_verdict(&b, r, names); break;
     }
     bcounts(&b, r);
-    return b.s;
+    return nb_buf_finish(&b);
 }

@@ -19,6 +19,8 @@
  */
 #include "exec/compile_internal.h"
 #include "exec/jit.h"
+#include "util/alloc.h"
+#include "util/strbuf.h"
 
 #include <assert.h>
 #include <limits.h>
@@ -40,22 +42,6 @@
 /* Pseudo-ops of IR values that are not instructions. */
 enum { IR_VAR = NB_OP__COUNT, IR_CONST };
 
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p)
-        abort(); /* as GMP does on exhaustion */
-    return p;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort();
-    return p;
-}
-
 /* --- a uint64 -> uint32 open-addressing map -------------------------------- */
 
 typedef struct Map {
@@ -76,8 +62,8 @@ static void map_init(Map *m)
 {
     m->cap = 64;
     m->count = 0;
-    m->keys = xmalloc(m->cap * sizeof *m->keys);
-    m->vals = xmalloc(m->cap * sizeof *m->vals);
+    m->keys = nb_xmalloc(m->cap * sizeof *m->keys);
+    m->vals = nb_xmalloc(m->cap * sizeof *m->vals);
     memset(m->vals, 0xff, m->cap * sizeof *m->vals);
 }
 
@@ -104,8 +90,8 @@ static void map_grow(Map *m)
     Map old = *m;
     m->cap *= 2;
     m->count = 0;
-    m->keys = xmalloc(m->cap * sizeof *m->keys);
-    m->vals = xmalloc(m->cap * sizeof *m->vals);
+    m->keys = nb_xmalloc(m->cap * sizeof *m->keys);
+    m->vals = nb_xmalloc(m->cap * sizeof *m->vals);
     memset(m->vals, 0xff, m->cap * sizeof *m->vals);
     for (size_t i = 0; i < old.cap; i++)
         if (old.vals[i] != NONE)
@@ -140,7 +126,7 @@ static uint32_t pool_new(Pool *pl, int kind)
 {
     if (pl->n == pl->cap) {
         pl->cap = pl->cap ? 2 * pl->cap : 16;
-        pl->k = xrealloc(pl->k, pl->cap * sizeof *pl->k);
+        pl->k = nb_xrealloc(pl->k, pl->cap * sizeof *pl->k);
     }
     NbKonst *k = &pl->k[pl->n];
     memset(k, 0, sizeof *k);
@@ -313,7 +299,7 @@ static void ht_grow(Lower *L)
 {
     free(L->ht);
     L->htcap = L->htcap ? 2 * L->htcap : 256;
-    L->ht = xmalloc(L->htcap * sizeof *L->ht);
+    L->ht = nb_xmalloc(L->htcap * sizeof *L->ht);
     memset(L->ht, 0xff, L->htcap * sizeof *L->ht);
     for (size_t i = 0; i < L->nir; i++)
         ht_insert(L, (uint32_t)i);
@@ -332,7 +318,7 @@ static uint32_t emit(Lower *L, int op, int fn, uint32_t a, uint32_t b,
             return L->ht[i];
     if (L->nir == L->cap) {
         L->cap = L->cap ? 2 * L->cap : 256;
-        L->ir = xrealloc(L->ir, L->cap * sizeof *L->ir);
+        L->ir = nb_xrealloc(L->ir, L->cap * sizeof *L->ir);
     }
     uint32_t id = (uint32_t)L->nir++;
     L->ir[id] = v;
@@ -821,7 +807,7 @@ static uint32_t lower_dag(Lower *L, const NbExpr *root)
     if (v != NONE)
         return v;
     size_t sp = 0, cap = 64;
-    Frame *stack = xmalloc(cap * sizeof *stack);
+    Frame *stack = nb_xmalloc(cap * sizeof *stack);
     stack[sp++] = (Frame){root, 0};
     while (sp > 0) {
         Frame *f = &stack[sp - 1];
@@ -830,7 +816,7 @@ static uint32_t lower_dag(Lower *L, const NbExpr *root)
             if (map_get(&L->memo, c->id) != NONE)
                 continue;
             if (sp == cap)
-                stack = xrealloc(stack, (cap *= 2) * sizeof *stack);
+                stack = nb_xrealloc(stack, (cap *= 2) * sizeof *stack);
             stack[sp++] = (Frame){c, 0};
             continue;
         }
@@ -915,13 +901,11 @@ static void allocate(Lower *L, NbCode *code, const uint32_t *outv,
 {
     Alloc A;
     size_t n = L->nir, ninstr = 0;
-    A.reg = xmalloc(n * sizeof *A.reg);
-    A.last = xmalloc(n * sizeof *A.last);
-    A.freed = xmalloc(n * sizeof *A.freed);
-    A.live = calloc(n ? n : 1, 1);
-    A.isout = calloc(n ? n : 1, 1);
-    if (!A.live || !A.isout)
-        abort();
+    A.reg = nb_xmalloc(n * sizeof *A.reg);
+    A.last = nb_xmalloc(n * sizeof *A.last);
+    A.freed = nb_xmalloc(n * sizeof *A.freed);
+    A.live = nb_xcalloc(n ? n : 1, 1);
+    A.isout = nb_xcalloc(n ? n : 1, 1);
     memset(A.reg, 0xff, n * sizeof *A.reg);
     memset(A.last, 0xff, n * sizeof *A.last);
     A.nfree = 0;
@@ -934,13 +918,13 @@ static void allocate(Lower *L, NbCode *code, const uint32_t *outv,
             A.reg[i] = L->ir[i].a;
         ninstr += A.live[i] && is_instr(&L->ir[i]);
     }
-    code->ins = xmalloc((ninstr + 1) * sizeof *code->ins);
+    code->ins = nb_xmalloc((ninstr + 1) * sizeof *code->ins);
     code->nins = 0;
     for (size_t i = 0; i < n; i++)
         if (A.live[i] && is_instr(&L->ir[i]))
             code->ins[code->nins++] = place(L, &A, (uint32_t)i);
     code->ins[code->nins++] = (NbIns){NB_OP_END, 0, 0, 0, 0, 0};
-    code->outreg = xmalloc((nout ? nout : 1) * sizeof *code->outreg);
+    code->outreg = nb_xmalloc((nout ? nout : 1) * sizeof *code->outreg);
     for (size_t o = 0; o < nout; o++)
         code->outreg[o] = A.reg[outv[o]];
     code->nregs = A.nregs;
@@ -968,10 +952,8 @@ static int single_square(const Lower *L, const uint32_t *uses, uint32_t s,
 static void fuse(Lower *L, const uint32_t *outv, size_t nout)
 {
     size_t n = L->nir;
-    uint32_t *uses = calloc(n ? n : 1, sizeof *uses);
-    uint8_t *live = calloc(n ? n : 1, 1);
-    if (!uses || !live)
-        abort();
+    uint32_t *uses = nb_xcalloc(n ? n : 1, sizeof *uses);
+    uint8_t *live = nb_xcalloc(n ? n : 1, 1);
     for (size_t o = 0; o < nout; o++)
         live[outv[o]] = 1, uses[outv[o]]++; /* an output is never fused away */
     for (size_t i = n; i-- > 0;) {
@@ -1040,7 +1022,7 @@ static void lower_reset(Lower *L, int mp)
 static int build_stream(Lower *L, NbCode *code, size_t nout,
                         const NbExpr *const *outs, size_t nvars)
 {
-    uint32_t *outv = xmalloc((nout ? nout : 1) * sizeof *outv);
+    uint32_t *outv = nb_xmalloc((nout ? nout : 1) * sizeof *outv);
     for (size_t o = 0; o < nout; o++) {
         uint32_t v = lower_dag(L, outs[o]);
         if (v == NONE) {
@@ -1100,9 +1082,7 @@ NbProgram *nb_compile(NbStore *st, size_t nout, const NbExpr *const *outs,
 {
     Pool pool = {0};
     Lower L = {0};
-    NbProgram *p = calloc(1, sizeof *p);
-    if (!p)
-        abort();
+    NbProgram *p = nb_xcalloc(1, sizeof *p);
     map_init(&pool.by_node);
     map_init(&pool.by_bits);
     map_init(&pool.by_small);
@@ -1123,7 +1103,7 @@ NbProgram *nb_compile(NbStore *st, size_t nout, const NbExpr *const *outs,
     p->analytic = L.analytic;
     p->konst = pool.k;
     p->nkonst = pool.n;
-    p->kd = xmalloc((pool.n ? pool.n : 1) * sizeof *p->kd);
+    p->kd = nb_xmalloc((pool.n ? pool.n : 1) * sizeof *p->kd);
     for (size_t i = 0; i < pool.n; i++)
         p->kd[i] = nb_konst_double(&pool.k[i]);
     pool_free(&pool);
@@ -1146,57 +1126,36 @@ size_t nb_program_scratch(const NbProgram *p) { return p->dbl.nregs; }
 
 /* --- listing ------------------------------------------------------------------ */
 
-static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-{
-    va_list ap;
-    for (;;) {
-        va_start(ap, fmt);
-        int n = vsnprintf(*buf + *len, *cap - *len, fmt, ap);
-        va_end(ap);
-        if (n >= 0 && (size_t)n < *cap - *len) {
-            *len += (size_t)n;
-            return;
-        }
-        *cap = 2 * *cap + (size_t)(n > 0 ? n : 0);
-        *buf = xrealloc(*buf, *cap);
-    }
-}
-
 /* "r2 = MULKADD r0 K1(0.5) r3", one line per instruction, then
  * "out r2 r5". K operands show their double value. */
 char *nb_program_listing(const NbProgram *p, int mp_stream)
 {
     const NbCode *c = mp_stream ? &p->mp : &p->dbl;
-    size_t len = 0, cap = 256;
-    char *buf = xmalloc(cap);
-    buf[0] = 0;
+    NbBuf b = {0};
     for (size_t i = 0; i + 1 < c->nins; i++) {
         const NbIns *in = &c->ins[i];
         const uint32_t f[3] = {in->a, in->b, in->c};
-        append(&buf, &len, &cap, "r%u = %s", (unsigned)in->d,
-               nbi_op_names[in->op]);
+        nb_buf_printf(&b, "r%u = %s", (unsigned)in->d,
+                      nbi_op_names[in->op]);
         for (int j = 0; j < 3; j++) {
             switch (nbi_op_sigs[in->op][j]) {
-            case 'r': append(&buf, &len, &cap, " r%u", (unsigned)f[j]); break;
+            case 'r': nb_buf_printf(&b, " r%u", (unsigned)f[j]); break;
             case 'k':
-                append(&buf, &len, &cap, " K%u(%.17g)", (unsigned)f[j],
-                       p->kd[f[j]]);
+                nb_buf_printf(&b, " K%u(%.17g)", (unsigned)f[j],
+                              p->kd[f[j]]);
                 break;
-            case 'n': append(&buf, &len, &cap, " %d", (int)(int32_t)f[j]); break;
+            case 'n': nb_buf_printf(&b, " %d", (int)(int32_t)f[j]); break;
             case 'f':
-                append(&buf, &len, &cap, " %s", nb_builtins[in->fn].name);
+                nb_buf_printf(&b, " %s", nb_builtins[in->fn].name);
                 break;
             default: break;
             }
         }
-        append(&buf, &len, &cap, "\n");
+        nb_buf_printf(&b, "\n");
     }
-    append(&buf, &len, &cap, "out");
+    nb_buf_printf(&b, "out");
     for (size_t o = 0; o < p->nout; o++)
-        append(&buf, &len, &cap, " r%u", (unsigned)c->outreg[o]);
-    append(&buf, &len, &cap, "\n");
-    return buf;
+        nb_buf_printf(&b, " r%u", (unsigned)c->outreg[o]);
+    nb_buf_printf(&b, "\n");
+    return nb_buf_finish(&b);
 }

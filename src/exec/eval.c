@@ -26,6 +26,7 @@
  * aborts when memory runs out.
  */
 #include "nabla/eval.h"
+#include "util/alloc.h"
 
 #include <assert.h>
 #include <fenv.h>
@@ -83,9 +84,7 @@ static void val_clear(Val *v, long prec)
 
 NbEvalCache *nb_eval_cache_new(void)
 {
-    NbEvalCache *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    NbEvalCache *c = nb_xcalloc(1, sizeof *c);
     c->prec = NB_PREC_DOUBLE;
     return c;
 }
@@ -133,9 +132,7 @@ static void cache_reserve(NbEvalCache *c)
     size_t oldcap = c->cap;
     Val *old = c->slots;
     c->cap = oldcap ? oldcap * 2 : 64;
-    c->slots = calloc(c->cap, sizeof *c->slots);
-    if (!c->slots)
-        abort();
+    c->slots = nb_xcalloc(c->cap, sizeof *c->slots);
     for (size_t i = 0; i < oldcap; i++)
         if (old[i].key)
             c->slots[slot_of(c, old[i].key)] = old[i];
@@ -287,16 +284,12 @@ static int fn_fault(Ctx *x, enum Fault f, const NbBuiltin *row, size_t n,
                     Val *const *args)
 {
     size_t cap = 1, len = 0;
-    char *list = malloc(cap);
-    if (!list)
-        abort();
+    char *list = nb_xmalloc(cap);
     list[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         char *t = val_text(x, args[i]);
         size_t tl = strlen(t);
-        list = realloc(list, cap = len + tl + 3);
-        if (!list)
-            abort();
+        list = nb_xrealloc(list, cap = len + tl + 3);
         len += (size_t)sprintf(list + len, "%s%s", i ? ", " : "", t);
         free(t);
     }
@@ -321,9 +314,7 @@ static char *operand_text(const Ctx *x, const Val *v)
     char *t = val_text(x, v);
     if (!strpbrk(t, "-/+e"))
         return t;
-    char *p = malloc(strlen(t) + 3);
-    if (!p)
-        abort();
+    char *p = nb_xmalloc(strlen(t) + 3);
     sprintf(p, "(%s)", t);
     free(t);
     return p;
@@ -560,10 +551,8 @@ static double pow_exact_d(double b, const mpq_t q, double qd)
 
 static int arith_d(Ctx *x, Val *out, int kind, size_t n, Val *const *a)
 {
-    double *v = malloc(n * sizeof *v);
+    double *v = nb_xmalloc(n * sizeof *v);
     int nan, inf;
-    if (!v)
-        abort();
     if (gather_d(x, n, a, v, &nan, &inf)) {
         free(v);
         return -1;
@@ -727,10 +716,8 @@ static int pow_root_cr(mpfr_ptr r, const Val *b, const mpq_t e)
 
 static int arith_mp(Ctx *x, Val *out, int kind, size_t n, Val *const *a)
 {
-    mpfr_t *v = malloc(n * sizeof *v), r;
+    mpfr_t *v = nb_xmalloc(n * sizeof *v), r;
     int nan, inf;
-    if (!v)
-        abort();
     if (gather_mp(x, n, a, v, &nan, &inf)) {
         free(v);
         return -1;
@@ -949,9 +936,7 @@ static int compute(Ctx *x, const NbExpr *e)
         return 0;
     }
     Val *stackbuf[8];
-    Val **a = e->n <= 8 ? stackbuf : malloc(e->n * sizeof *a);
-    if (!a)
-        abort();
+    Val **a = e->n <= 8 ? stackbuf : nb_xmalloc(e->n * sizeof *a);
     for (size_t i = 0; i < e->n; i++)
         a[i] = cache_find(x->c, e->args[i]);
     Val tmp;
@@ -972,10 +957,8 @@ static int compute(Ctx *x, const NbExpr *e)
 static int eval_dag(Ctx *x, const NbExpr *root)
 {
     size_t cap = 64, sp = 0;
-    uintptr_t *stack = malloc(cap * sizeof *stack);
+    uintptr_t *stack = nb_xmalloc(cap * sizeof *stack);
     int rc = 0;
-    if (!stack)
-        abort();
     stack[sp++] = (uintptr_t)root;
     while (sp && !rc) {
         uintptr_t top = stack[sp - 1];
@@ -992,9 +975,7 @@ static int eval_dag(Ctx *x, const NbExpr *root)
         stack[sp - 1] |= 1;
         if (sp + e->n > cap) {
             cap = (sp + e->n) * 2;
-            stack = realloc(stack, cap * sizeof *stack);
-            if (!stack)
-                abort();
+            stack = nb_xrealloc(stack, cap * sizeof *stack);
         }
         for (size_t i = e->n; i-- > 0;)
             if (!cache_find(x->c, e->args[i]))
@@ -1045,9 +1026,7 @@ int nb_check_precision(const NbExpr *e, long prec, NbDiag *d)
     if (prec == NB_PREC_DOUBLE || prec <= NB_MAX_PREC_GAMMA)
         return 0; /* below every limit: no walk */
     size_t cap = 64, n = 0, seen_cap = 0, nseen = 0;
-    const NbExpr **stack = malloc(cap * sizeof *stack), **seen = NULL;
-    if (!stack)
-        abort();
+    const NbExpr **stack = nb_xmalloc(cap * sizeof *stack), **seen = NULL;
     int rc = 0;
     stack[n++] = e;
     while (n && rc == 0) {
@@ -1064,9 +1043,7 @@ int nb_check_precision(const NbExpr *e, long prec, NbDiag *d)
         }
         if ((nseen + 1) * 2 > seen_cap) {
             size_t nc = seen_cap ? seen_cap * 2 : 64;
-            const NbExpr **ns = calloc(nc, sizeof *ns);
-            if (!ns)
-                abort();
+            const NbExpr **ns = nb_xcalloc(nc, sizeof *ns);
             for (size_t k = 0; k < seen_cap; k++)
                 if (seen[k]) {
                     size_t j = (seen[k]->id * 2654435761u) & (nc - 1);
@@ -1088,9 +1065,7 @@ int nb_check_precision(const NbExpr *e, long prec, NbDiag *d)
         for (uint32_t k = 0; k < x->n; k++) {
             if (n == cap) {
                 cap *= 2;
-                stack = realloc(stack, cap * sizeof *stack);
-                if (!stack)
-                    abort();
+                stack = nb_xrealloc(stack, cap * sizeof *stack);
             }
             stack[n++] = x->args[k];
         }
@@ -1122,11 +1097,9 @@ const NbExpr *nb_eval_cached(NbStore *st, NbEvalCache *c, const NbExpr *e,
     }
     if (e->kind == NB_VEC) {
         const NbExpr *buf[16];
-        const NbExpr **el = e->n <= 16 ? buf : malloc(e->n * sizeof *el);
+        const NbExpr **el = e->n <= 16 ? buf : nb_xmalloc(e->n * sizeof *el);
         const NbExpr *r = NULL;
         size_t i;
-        if (!el)
-            abort();
         for (i = 0; i < e->n; i++)
             if (!(el[i] = nb_eval_cached(st, c, e->args[i], prec, want_float, d)))
                 break;

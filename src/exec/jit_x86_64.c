@@ -31,6 +31,7 @@
  */
 #include "exec/jit.h"
 #include "mathfn/block_math.h" /* NB_BLOCK */
+#include "util/alloc.h"
 
 NbJit nbi_jit_none;
 
@@ -81,9 +82,7 @@ static void put(Asm *A, uint8_t v)
 {
     if (A->n == A->cap) {
         A->cap = A->cap ? 2 * A->cap : 4096;
-        A->b = realloc(A->b, A->cap);
-        if (!A->b)
-            abort();
+        A->b = nb_xrealloc(A->b, A->cap);
     }
     A->b[A->n++] = v;
 }
@@ -383,9 +382,7 @@ static int supported(const NbProgram *p, int *calls)
 static uint32_t *liveness(const NbProgram *p, uint32_t also)
 {
     const NbCode *code = &p->dbl;
-    uint32_t *live = malloc((code->nins ? code->nins : 1) * sizeof *live);
-    if (!live)
-        abort();
+    uint32_t *live = nb_xmalloc((code->nins ? code->nins : 1) * sizeof *live);
     uint32_t l = also;
     for (size_t o = 0; o < p->nout; o++)
         if (mapped(code->outreg[o]))
@@ -1021,9 +1018,7 @@ static size_t emit_block(Asm *A)
 static double *block_constants(const NbProgram *p)
 {
     size_t n = (p->nkonst + K4_EXTRA) * 4;
-    double *k4 = aligned_alloc(32, n * sizeof *k4);
-    if (!k4)
-        abort();
+    double *k4 = nb_xaligned_alloc(32, n * sizeof *k4);
     const uint64_t sign = 0x8000000000000000u;
     double extra[K4_EXTRA];
     memcpy(&extra[K4_SIGN], &sign, sizeof sign);
@@ -1055,9 +1050,7 @@ static NbJit *map_code(const Asm *A, size_t regs_off, size_t gd_off,
         munmap(mem_, len);
         return NULL;
     }
-    NbJit *j = malloc(sizeof *j);
-    if (!j)
-        abort();
+    NbJit *j = nb_xmalloc(sizeof *j);
     uint8_t *base = mem_;
     /* object pointer to function pointer: POSIX (dlsym) guarantees it */
     void *pt = base + CODE_START, *rg = base + regs_off,

@@ -26,6 +26,7 @@
  * a block, with NaN in the points not computed (the caller reports).
  */
 #include "exec/compile_internal.h"
+#include "util/alloc.h"
 
 #include <math.h>
 #include "nabla/eval.h"
@@ -357,12 +358,10 @@ static void run(const NbProgram *p, size_t npts, const double *const *x,
     _Alignas(64) double stack_mem[(NB_STACK_REGS + 1) * NB_BLOCK];
     double *stack_R[NB_STACK_REGS];
     int heap = nregs > NB_STACK_REGS;
-    double *mem = heap ? aligned_alloc(64, (nregs + 1) * NB_BLOCK
-                                               * sizeof(double))
+    double *mem = heap ? nb_xaligned_alloc(64, (nregs + 1) * NB_BLOCK
+                                                   * sizeof(double))
                        : stack_mem;
-    double **R = heap ? malloc(nregs * sizeof *R) : stack_R;
-    if (!mem || !R)
-        abort();
+    double **R = heap ? nb_xmalloc(nregs * sizeof *R) : stack_R;
     /* With a partial block, the lanes past its live points are read but
      * not all written (library calls skip them): zeroed once, they hold
      * harmless values, never uninitialised memory. */

@@ -18,6 +18,7 @@
  * 0) gives NaN where a function has no complex evaluator, never a crash.
  */
 #include "exec/compile_internal.h"
+#include "util/alloc.h"
 
 #include <complex.h>
 #include <math.h>
@@ -193,9 +194,7 @@ void nb_run_complex(const NbProgram *p, const double complex *x,
 {
     Cx small[64], *r = small;
     if (p->dbl.nregs > 64) {
-        r = malloc(p->dbl.nregs * sizeof *r);
-        if (!r)
-            abort();
+        r = nb_xmalloc(p->dbl.nregs * sizeof *r);
     }
     for (size_t v = 0; v < p->nvars; v++)
         r[v] = x[v];
@@ -222,17 +221,13 @@ NbMpcVm *nb_mpc_vm_new(const NbProgram *p, mpfr_prec_t prec)
 {
     if (prec < NB_MIN_PRECISION || prec > NB_MAX_PRECISION)
         return NULL;
-    NbMpcVm *vm = malloc(sizeof *vm);
+    NbMpcVm *vm = nb_xmalloc(sizeof *vm);
     size_t n = p->mp.nregs ? p->mp.nregs : 1;
-    if (!vm)
-        abort();
     vm->p = p;
     vm->prec = prec;
-    vm->regs = malloc(n * sizeof *vm->regs);
-    vm->R = malloc(n * sizeof *vm->R);
-    vm->K = malloc((p->nkonst ? p->nkonst : 1) * sizeof *vm->K);
-    if (!vm->regs || !vm->R || !vm->K)
-        abort();
+    vm->regs = nb_xmalloc(n * sizeof *vm->regs);
+    vm->R = nb_xmalloc(n * sizeof *vm->R);
+    vm->K = nb_xmalloc((p->nkonst ? p->nkonst : 1) * sizeof *vm->K);
     for (size_t r = 0; r < p->mp.nregs; r++) {
         mpc_init2(vm->regs[r], prec);
         vm->R[r] = vm->regs[r];

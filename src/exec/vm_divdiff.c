@@ -35,6 +35,7 @@
  * -1. The caller then evaluates values the plain way.
  */
 #include "exec/compile_internal.h"
+#include "util/alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -106,9 +107,7 @@ static int reads_operand_values(int op)
 static void mark_lazy(NbDivdiffVm *vm)
 {
     const NbCode *c = &vm->p->mp;
-    unsigned char *need = calloc(c->nregs ? c->nregs : 1, 1);
-    if (!need)
-        abort();
+    unsigned char *need = nb_xcalloc(c->nregs ? c->nregs : 1, 1);
     for (size_t i = c->nins; i-- > 0;) {
         const NbIns *in = &c->ins[i];
         if (in->op == NB_OP_END)
@@ -134,25 +133,20 @@ NbDivdiffVm *nb_divdiff_vm_new(const NbProgram *p, mpfr_prec_t prec,
     for (const NbIns *in = p->mp.ins; in->op != NB_OP_END; in++)
         if (!has_rule(in->op))
             return NULL;
-    NbDivdiffVm *vm = calloc(1, sizeof *vm);
+    NbDivdiffVm *vm = nb_xcalloc(1, sizeof *vm);
     size_t nr = p->mp.nregs ? p->mp.nregs : 1;
     size_t nk = p->nkonst ? p->nkonst : 1;
-    if (!vm)
-        abort();
     vm->p = p;
     vm->prec = prec;
     vm->n = nodes;
-    vm->val = malloc(nr * sizeof *vm->val);
-    vm->inc = malloc(nr * nodes * sizeof *vm->inc);
-    vm->R = malloc(nr * sizeof *vm->R);
-    vm->K = malloc(nk * sizeof *vm->K);
-    vm->tinc = malloc(2 * nodes * sizeof *vm->tinc);
-    vm->g = malloc(nodes * sizeof *vm->g);
-    vm->xin = malloc(nodes * sizeof *vm->xin);
-    vm->lazy = malloc(p->mp.nins);
-    if (!vm->val || !vm->inc || !vm->R || !vm->K || !vm->tinc || !vm->g
-        || !vm->xin || !vm->lazy)
-        abort();
+    vm->val = nb_xmalloc(nr * sizeof *vm->val);
+    vm->inc = nb_xmalloc(nr * nodes * sizeof *vm->inc);
+    vm->R = nb_xmalloc(nr * sizeof *vm->R);
+    vm->K = nb_xmalloc(nk * sizeof *vm->K);
+    vm->tinc = nb_xmalloc(2 * nodes * sizeof *vm->tinc);
+    vm->g = nb_xmalloc(nodes * sizeof *vm->g);
+    vm->xin = nb_xmalloc(nodes * sizeof *vm->xin);
+    vm->lazy = nb_xmalloc(p->mp.nins);
     mark_lazy(vm);
     for (int i = 0; i < POWI_PRODUCTS; i++)
         mpfr_init2(vm->bk[i], prec);

@@ -15,6 +15,7 @@
  * millions of bits (sin of a huge argument).
  */
 #include "exec/compile_internal.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 
@@ -59,19 +60,15 @@ NbMpfrVm *nb_mpfr_vm_new(const NbProgram *p, mpfr_prec_t prec)
 {
     if (prec < NB_MIN_PRECISION || prec > NB_MAX_PRECISION)
         return NULL;
-    NbMpfrVm *vm = malloc(sizeof *vm);
+    NbMpfrVm *vm = nb_xmalloc(sizeof *vm);
     size_t n = p->mp.nregs ? p->mp.nregs : 1;
-    if (!vm)
-        abort();
     vm->p = p;
     vm->prec = prec;
-    vm->regs = malloc(n * sizeof *vm->regs);
-    vm->R = malloc(n * sizeof *vm->R);
-    vm->K = malloc((p->nkonst ? p->nkonst : 1) * sizeof *vm->K);
-    vm->ki = malloc((p->nkonst ? p->nkonst : 1) * sizeof *vm->ki);
-    vm->si = malloc(p->nkonst ? p->nkonst : 1);
-    if (!vm->regs || !vm->R || !vm->K || !vm->ki || !vm->si)
-        abort();
+    vm->regs = nb_xmalloc(n * sizeof *vm->regs);
+    vm->R = nb_xmalloc(n * sizeof *vm->R);
+    vm->K = nb_xmalloc((p->nkonst ? p->nkonst : 1) * sizeof *vm->K);
+    vm->ki = nb_xmalloc((p->nkonst ? p->nkonst : 1) * sizeof *vm->ki);
+    vm->si = nb_xmalloc(p->nkonst ? p->nkonst : 1);
     for (size_t r = 0; r < p->mp.nregs; r++) {
         mpfr_init2(vm->regs[r], prec);
         vm->R[r] = vm->regs[r];

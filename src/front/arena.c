@@ -1,5 +1,6 @@
 /* arena.c — bump allocation for one statement's syntax tree. */
 #include "nabla/ast.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,7 @@ void *nb_arena_alloc(NbArena *a, size_t size)
     NbArenaBlock *b = a->head;
     if (!b || b->cap - b->used < size) {
         size_t cap = size > ARENA_BLOCK ? size : ARENA_BLOCK;
-        b = malloc(sizeof *b + cap);
-        if (!b)
-            abort(); /* as GMP does: no recovery from exhausted memory */
+        b = nb_xmalloc(sizeof *b + cap);
         b->next = a->head;
         b->used = 0;
         b->cap = cap;

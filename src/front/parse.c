@@ -25,6 +25,7 @@
 #include "nabla/parse.h"
 #include "nabla/limits.h"
 #include "front/lex.h"
+#include "util/alloc.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -881,9 +882,7 @@ static void recover(NbParser *p)
 
 NbParser *nb_parser_new(const char *name, const char *text, size_t len)
 {
-    NbParser *p = calloc(1, sizeof *p);
-    if (!p)
-        abort(); /* as GMP does: no recovery from exhausted memory */
+    NbParser *p = nb_xcalloc(1, sizeof *p);
     p->name = name;
     p->src = text;
     p->len = len;
@@ -1005,9 +1004,7 @@ int nb_parse_number(const char *text, mpq_t q, NbDiag *d)
     /* The mantissa digits without leading and trailing zeros: value =
      * digits * 10^k. The check above bounds both sizes, so GMP is safe. */
     size_t total = np.n_int + np.n_frac;
-    char *digits = malloc(total + 1);
-    if (!digits)
-        abort();
+    char *digits = nb_xmalloc(total + 1);
     memcpy(digits, np.int_digits, np.n_int);
     memcpy(digits + np.n_int, np.frac_digits, np.n_frac);
     size_t lead = 0, end = total;

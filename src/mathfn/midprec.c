@@ -7,6 +7,7 @@
  * covers that many times over, so the final rounding to prec dominates.
  * tests/unit/test_midprec.c holds every path to 4 ulps against MPFR. */
 #include "mathfn/midprec.h"
+#include "util/alloc.h"
 
 #include <limits.h>
 #include <math.h>
@@ -77,10 +78,8 @@ static void table_init(Table *tb, long lo, long hi, int shift, int width)
 
 static void table_alloc(Table *tb)
 {
-    tb->v = malloc((size_t)(tb->n * tb->width) * sizeof *tb->v);
-    tb->have = calloc((size_t)tb->n, 1);
-    if (!tb->v || !tb->have)
-        abort(); /* as GMP does on exhaustion */
+    tb->v = nb_xmalloc((size_t)(tb->n * tb->width) * sizeof *tb->v);
+    tb->have = nb_xcalloc((size_t)tb->n, 1);
 }
 
 static void table_free(Table *tb)
@@ -275,9 +274,7 @@ NbMidprec *nb_midprec_new(mpfr_prec_t prec)
     int nlog = terms_needed(wi, 35.9, lg_odd, MAX_FACT);
     if (!nexp && !nsc && !nlog)
         return NULL;
-    NbMidprec *fn = calloc(1, sizeof *fn);
-    if (!fn)
-        abort();
+    NbMidprec *fn = nb_xcalloc(1, sizeof *fn);
     fn->wi = wi;
     fn->nexp = nexp;
     fn->nsc = nsc;

@@ -34,6 +34,7 @@
 #include "nabla/eval.h"
 #include "nabla/print.h"
 #include "nabla/limits.h"
+#include "util/alloc.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -52,27 +53,6 @@ int nb_nd_quotients_loose_d(const NbNdFunc *f, double x0, const double *h,
 
 #define NREF 5   /* f, f', f'', f''', f^(5) */
 
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort(); /* as GMP does on exhaustion */
-    return p;
-}
-
-static char *xstrdup_printf(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static char *xstrdup_printf(const char *fmt, ...)
-{
-    va_list ap;
-    char *s = NULL;
-    va_start(ap, fmt);
-    if (vasprintf(&s, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    return s;
-}
-
 /* Takes note; a note already there is not repeated. */
 static void add_note(NbHstudy *hs, char *note)
 {
@@ -81,7 +61,7 @@ static void add_note(NbHstudy *hs, char *note)
             free(note);
             return;
         }
-    hs->notes = xrealloc(hs->notes, (hs->nnotes + 1) * sizeof *hs->notes);
+    hs->notes = nb_xrealloc(hs->notes, (hs->nnotes + 1) * sizeof *hs->notes);
     hs->notes[hs->nnotes++] = note;
 }
 
@@ -247,18 +227,18 @@ static void predict(const Ref *r, NbNdMethod m, NbHstudySeries *s,
     mpfr_set_nan(ph);
     mpfr_set_nan(pe);
     if (m == NB_ND_RICHARDSON) {
-        s->note = xstrdup_printf("richardson: h is its first step; it "
+        s->note = nb_xasprintf("richardson: h is its first step; it "
                                  "extrapolates from there (no model)");
         return;
     }
     if (vanishes(r, k)) {
-        s->note = xstrdup_printf("%s: %s(x0) = 0, so the model (truncation "
+        s->note = nb_xasprintf("%s: %s(x0) = 0, so the model (truncation "
                                  "error from %s) does not apply",
                                  nb_nd_method_name(m), dname[k], dname[k]);
         return;
     }
     if (m != NB_ND_COMPLEX_STEP && vanishes(r, 0)) {
-        s->note = xstrdup_printf("%s: f(x0) = 0, so rounding scales with "
+        s->note = nb_xasprintf("%s: f(x0) = 0, so rounding scales with "
                                  "|f'|h and the model does not apply",
                                  nb_nd_method_name(m));
         return;
@@ -396,7 +376,7 @@ static char *grid_step(const Grid *g, long i, double *lg)
         for (size_t j = 1; j < n; j++)
             out[k++] = digs[j];
         snprintf(out + k, sizeof out - k, "e%ld", e);
-        return xstrdup_printf("%s", out);
+        return nb_xasprintf("%s", out);
     }
     if (e < 0) {             /* 0.00464 */
         out[k++] = '0';
@@ -410,7 +390,7 @@ static char *grid_step(const Grid *g, long i, double *lg)
         out[k++] = j < n ? digs[j] : '0';
     }
     out[k] = '\0';
-    return xstrdup_printf("%s", out);
+    return nb_xasprintf("%s", out);
 }
 
 /* ---- the sweep ----------------------------------------------------------- */
@@ -474,7 +454,7 @@ static void one_row(const NbNdFunc *fn, const Ref *r, long prec, NbNdMethod m,
         }
     } else {
         free(row->value);
-        row->value = xstrdup_printf("undefined");
+        row->value = nb_xasprintf("undefined");
         row->abs_error = row->rel_error = NAN;
         *undefined = 1;
     }
@@ -512,8 +492,8 @@ static void summarize(NbHstudy *hs, NbHstudySeries *s, long best,
         const NbHstudyRow *row = &s->rows[best];
         s->best_h = row->h;
         s->best_error = row->abs_error;
-        s->best_h_text = xstrdup_printf("%s", row->h_text);
-        s->best_error_text = xstrdup_printf("%s", row->abs_text);
+        s->best_h_text = nb_xasprintf("%s", row->h_text);
+        s->best_error_text = nb_xasprintf("%s", row->abs_text);
     }
     s->predicted_h = mpfr_number_p(ph) ? small_d(ph, MPFR_RNDN) : NAN;
     s->predicted_error = mpfr_number_p(pe) ? small_d(pe, MPFR_RNDN) : NAN;
@@ -532,13 +512,13 @@ static void summarize(NbHstudy *hs, NbHstudySeries *s, long best,
     double dec = fabs(lg_of(hb) - lg_of(ph));
     mpfr_clear(hb);
     if (dec > fmax(1.0, step / 2) + 1e-9)
-        add_note(hs, xstrdup_printf("%s %s: observed best h is %.1f decades "
+        add_note(hs, nb_xasprintf("%s %s: observed best h is %.1f decades "
                  "from the predicted h*", pn, nb_nd_method_name(s->method),
                  dec));
     if (mpfr_regular_p(berr)) {
         double below = lg_of(pe) - lg_of(berr);
         if (below > 1)
-            add_note(hs, xstrdup_printf("%s %s: the best error is %.*gx "
+            add_note(hs, nb_xasprintf("%s %s: the best error is %.*gx "
                      "below the model's: truncation and rounding errors "
                      "partly cancel at that h (a finer grid, per_decade=, "
                      "shows how narrow that is)", pn,
@@ -564,8 +544,8 @@ static int sweep(NbHstudy *hs, NbHstudySeries *s, const NbNdFunc *fn,
     long best = -1;
     /* a double sweep of a stencil method: all its nodes in one block
      * evaluation */
-    double *swept = xrealloc(NULL, nh * sizeof *swept);
-    int *ok = xrealloc(NULL, nh * sizeof *ok);
+    double *swept = nb_xrealloc(NULL, nh * sizeof *swept);
+    int *ok = nb_xrealloc(NULL, nh * sizeof *ok);
     int batch = s->prec == NB_PREC_DOUBLE &&
                 nb_nd_quotients_loose_d(fn, mpfr_get_d(r->x0, MPFR_RNDN),
                                         hv, nh, m, swept, ok) == 0;
@@ -597,7 +577,7 @@ static int sweep(NbHstudy *hs, NbHstudySeries *s, const NbNdFunc *fn,
     predict(r, m, s, ph, pe);
     summarize(hs, s, best, berr, ph, pe, (double)g->k / g->pd);
     if (undefined)
-        add_note(hs, xstrdup_printf("%s: the function is not finite at "
+        add_note(hs, nb_xasprintf("%s: the function is not finite at "
                  "some nodes x0 +- k*h (rows marked undefined)",
                  nb_nd_method_name(m)));
     mpfr_clears(err, berr, ph, pe, (mpfr_ptr)0);
@@ -608,7 +588,7 @@ static int sweep(NbHstudy *hs, NbHstudySeries *s, const NbNdFunc *fn,
  * sweep: 0 below the range of doubles). */
 static double *grid_doubles(const Grid *g, size_t nh)
 {
-    double *hv = xrealloc(NULL, (nh ? nh : 1) * sizeof *hv);
+    double *hv = nb_xrealloc(NULL, (nh ? nh : 1) * sizeof *hv);
     for (size_t i = 0; i < nh; i++) {
         double lg;
         char *t = grid_step(g, (long)i, &lg);
@@ -629,7 +609,7 @@ static int run_prec(NbHstudy *hs, const NbProgram *pf, const NbProgram *pref,
         return -1;
     }
     if (!r.checked)
-        add_note(hs, xstrdup_printf("the exact derivative did not settle "
+        add_note(hs, nb_xasprintf("the exact derivative did not settle "
                  "at %ld bits: errors below about 2^-%ld may be wrong",
                  r.w, r.bits + 20));
     if (r.w > hs->ref_bits) { /* shown at the highest precision studied */
@@ -654,13 +634,13 @@ static int run_prec(NbHstudy *hs, const NbProgram *pf, const NbProgram *pref,
             continue;
         if (m == NB_ND_COMPLEX_STEP && !fn->eval_c)
             continue; /* the caller has said why */
-        hs->series = xrealloc(hs->series,
+        hs->series = nb_xrealloc(hs->series,
                               (hs->nseries + 1) * sizeof *hs->series);
         NbHstudySeries *s = &hs->series[hs->nseries++];
         memset(s, 0, sizeof *s);
         s->prec = prec;
         s->method = (NbNdMethod)m;
-        s->rows = xrealloc(NULL, (nh ? nh : 1) * sizeof *s->rows);
+        s->rows = nb_xrealloc(NULL, (nh ? nh : 1) * sizeof *s->rows);
         rc = sweep(hs, s, fn, &r, &g, nh, hv, o->digits, ty, d);
     }
     free(hv);
@@ -740,7 +720,7 @@ int nb_hstudy_run(NbStore *st, const NbExpr *f, const NbExpr *var,
     int rc = pf && pref ? 0 : -1;
     if (rc == 0 && (methods & (1u << NB_ND_COMPLEX_STEP)) &&
         !nb_program_is_analytic(pf))
-        add_note(out, xstrdup_printf("complex-step skipped: the function "
+        add_note(out, nb_xasprintf("complex-step skipped: the function "
                  "has no analytic extension"));
     for (size_t i = 0; i < np && rc == 0; i++)
         rc = run_prec(out, pf, pref, st, x0, precs[i], o, methods, &ty, d);

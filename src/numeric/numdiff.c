@@ -16,6 +16,7 @@
 #include "nabla/eval.h"
 #include "nabla/print.h"
 #include "nabla/limits.h"
+#include "util/alloc.h"
 
 #include <assert.h>
 #include <float.h>
@@ -490,10 +491,8 @@ int nb_nd_quotients_loose_d(const NbNdFunc *f, double x0, const double *h,
         return -1;
     const Stencil *s = &stencils[m];
     size_t nn = nh * (size_t)s->n;
-    double *x = malloc((nn ? nn : 1) * sizeof *x);
-    double *y = malloc((nn ? nn : 1) * sizeof *y);
-    if (!x || !y)
-        abort();
+    double *x = nb_xmalloc((nn ? nn : 1) * sizeof *x);
+    double *y = nb_xmalloc((nn ? nn : 1) * sizeof *y);
     for (size_t i = 0; i < nh; i++)
         for (int j = 0; j < s->n; j++)
             x[i * s->n + j] = x0 + s->off[j] * h[i];
@@ -751,9 +750,7 @@ static void *temps(size_t n, mpfr_ptr const *v, const mpfr_prec_t *prec,
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += mpfr_custom_get_size(prec[i]);
-    char *block = total <= size ? buf : malloc(total), *q = block;
-    if (!block)
-        abort(); /* as GMP does on exhaustion */
+    char *block = total <= size ? buf : nb_xmalloc(total), *q = block;
     for (size_t i = 0; i < n; i++) {
         mpfr_custom_init(q, prec[i]);
         mpfr_custom_init_set(v[i], MPFR_ZERO_KIND, 0, prec[i], q);
@@ -1051,14 +1048,6 @@ struct NbNdProg {
     int nodelta;              /* p has an opcode without an increment rule */
 };
 
-static void *xcalloc(size_t n, size_t size)
-{
-    void *q = calloc(n ? n : 1, size);
-    if (!q)
-        abort(); /* as GMP does on exhaustion */
-    return q;
-}
-
 static NbMpfrVm *prog_vm(NbNdProg *pf, mpfr_prec_t prec)
 {
     for (unsigned i = 0; i < PROG_VMS; i++)
@@ -1097,10 +1086,10 @@ static void prog_eval_many_d(void *ctx, size_t n, const double *x, double *y)
 {
     NbNdProg *pf = ctx;
     size_t nv = pf->nvars, no = pf->nouts;
-    const double **in = xcalloc(nv, sizeof *in);
-    double **out = xcalloc(no, sizeof *out);
-    double *held = nv > 1 ? xcalloc(n * (nv - 1), sizeof *held) : NULL;
-    double *spare = no > 1 ? xcalloc(n * (no - 1), sizeof *spare) : NULL;
+    const double **in = nb_xcalloc(nv, sizeof *in);
+    double **out = nb_xcalloc(no, sizeof *out);
+    double *held = nv > 1 ? nb_xcalloc(n * (nv - 1), sizeof *held) : NULL;
+    double *spare = no > 1 ? nb_xcalloc(n * (no - 1), sizeof *spare) : NULL;
     for (size_t v = 0, k = 0; v < nv; v++) {
         if (v == pf->var) {
             in[v] = x;
@@ -1187,27 +1176,27 @@ static int prog_eval_delta_mpfr(void *ctx, mpfr_ptr f0, mpfr_ptr const *df,
 static void prog_alloc(NbNdProg *pf)
 {
     size_t nv = pf->nvars, no = pf->nouts;
-    pf->xd = xcalloc(nv, sizeof *pf->xd);
-    pf->xbase = xcalloc(nv, sizeof *pf->xbase);
-    pf->outd = xcalloc(no, sizeof *pf->outd);
-    pf->scratch = xcalloc(nb_program_scratch(pf->p), sizeof *pf->scratch);
-    pf->xcd = xcalloc(nv, sizeof *pf->xcd);
-    pf->outcd = xcalloc(no, sizeof *pf->outcd);
-    pf->xm = xcalloc(nv, sizeof *pf->xm);
-    pf->xmp = xcalloc(nv, sizeof *pf->xmp);
-    pf->outm = xcalloc(no, sizeof *pf->outm);
-    pf->outmp = xcalloc(no, sizeof *pf->outmp);
-    pf->xc = xcalloc(nv, sizeof *pf->xc);
-    pf->xcp = xcalloc(nv, sizeof *pf->xcp);
-    pf->outc = xcalloc(no, sizeof *pf->outc);
-    pf->outcp = xcalloc(no, sizeof *pf->outcp);
+    pf->xd = nb_xcalloc(nv, sizeof *pf->xd);
+    pf->xbase = nb_xcalloc(nv, sizeof *pf->xbase);
+    pf->outd = nb_xcalloc(no, sizeof *pf->outd);
+    pf->scratch = nb_xcalloc(nb_program_scratch(pf->p), sizeof *pf->scratch);
+    pf->xcd = nb_xcalloc(nv, sizeof *pf->xcd);
+    pf->outcd = nb_xcalloc(no, sizeof *pf->outcd);
+    pf->xm = nb_xcalloc(nv, sizeof *pf->xm);
+    pf->xmp = nb_xcalloc(nv, sizeof *pf->xmp);
+    pf->outm = nb_xcalloc(no, sizeof *pf->outm);
+    pf->outmp = nb_xcalloc(no, sizeof *pf->outmp);
+    pf->xc = nb_xcalloc(nv, sizeof *pf->xc);
+    pf->xcp = nb_xcalloc(nv, sizeof *pf->xcp);
+    pf->outc = nb_xcalloc(no, sizeof *pf->outc);
+    pf->outcp = nb_xcalloc(no, sizeof *pf->outcp);
 }
 
 NbNdProg *nb_nd_prog_new(const NbProgram *p, const double *pointd,
                          mpfr_srcptr const *pointm)
 {
     assert(p);
-    NbNdProg *pf = xcalloc(1, sizeof *pf);
+    NbNdProg *pf = nb_xcalloc(1, sizeof *pf);
     pf->p = p;
     pf->nvars = nb_program_nvars(p);
     pf->nouts = nb_program_nouts(p);
@@ -1287,7 +1276,7 @@ int nb_gradcheck_point(const NbProgram *f, const NbProgram *g,
 {
     size_t n = nb_program_nvars(f);
     assert(nb_program_nouts(g) >= n && nb_program_nvars(g) == n);
-    double *scratch = xcalloc(nb_program_scratch(g), sizeof *scratch);
+    double *scratch = nb_xcalloc(nb_program_scratch(g), sizeof *scratch);
     nb_run_double(g, point, claimed, scratch);
     free(scratch);
     NbNdProg *pf = nb_nd_prog_new(f, point, NULL);

@@ -33,6 +33,7 @@
  */
 #include "nabla/limits.h"
 #include "print/print_internal.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,10 +59,8 @@ static size_t ptr_slot(const void *p, size_t cap)
 static void pmap_grow(PMap *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 64;
-    const NbExpr **keys = calloc(cap, sizeof *keys);
-    const void **vals = calloc(cap, sizeof *vals);
-    if (!keys || !vals)
-        abort();
+    const NbExpr **keys = nb_xcalloc(cap, sizeof *keys);
+    const void **vals = nb_xcalloc(cap, sizeof *vals);
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->keys[i])
             continue;
@@ -120,9 +119,7 @@ struct NbDisplay {
 
 NbDisplay *nb_display_new(int factor)
 {
-    NbDisplay *dp = calloc(1, sizeof *dp);
-    if (!dp)
-        abort();
+    NbDisplay *dp = nb_xcalloc(1, sizeof *dp);
     dp->st = nb_store_new();
     dp->factor = factor;
     return dp;
@@ -135,14 +132,6 @@ void nb_display_free(NbDisplay *dp)
     pmap_free(&dp->memo);
     nb_store_free(dp->st);
     free(dp);
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
-    return p;
 }
 
 /* --- classification ---------------------------------------------------- */
@@ -224,7 +213,7 @@ static void term_split(Term *t, const NbExpr *e)
     mpq_init(t->coef);
     mpq_set_ui(t->coef, 1, 1);
     size_t n = e->kind == NB_MUL ? e->n : 1;
-    t->f = xcalloc(n, sizeof *t->f);
+    t->f = nb_xcalloc(n, sizeof *t->f);
     t->n = 0;
     if (e->kind == NB_NUM) {
         mpq_set(t->coef, e->u.q);
@@ -257,7 +246,7 @@ static const NbExpr *term_node(NbDisplay *dp, const mpq_t coef,
     int one = mpq_cmp_ui(coef, 1, 1) == 0;
     if (one && n == 1)
         return f[0];
-    const NbExpr **a = xcalloc(n + 1, sizeof *a);
+    const NbExpr **a = nb_xcalloc(n + 1, sizeof *a);
     size_t k = 0;
     if (!one)
         a[k++] = nb_num_q(dp->st, coef);
@@ -349,7 +338,7 @@ static size_t pull_common(NbDisplay *dp, Term *t, size_t nt,
     size_t np = 0;
     mpq_t k;
     mpq_init(k);
-    const NbExpr **cand = xcalloc(t[0].n, sizeof *cand);
+    const NbExpr **cand = nb_xcalloc(t[0].n, sizeof *cand);
     size_t nc = 0;
     /* never a power of a bare variable: x^2/2 + sqrt(x) stays as it is */
     for (size_t i = 0; i < t[0].n; i++)
@@ -480,7 +469,7 @@ static int cmp_item(const void *pa, const void *pb)
 /* Split divided term t into its polynomial part and non-polynomial key. */
 static void make_item(NbDisplay *dp, const Term *t, Item *it)
 {
-    const NbExpr **pf = xcalloc(t->n, sizeof *pf), **af = xcalloc(t->n, sizeof *af);
+    const NbExpr **pf = nb_xcalloc(t->n, sizeof *pf), **af = nb_xcalloc(t->n, sizeof *af);
     size_t np = 0, na = 0;
     for (size_t i = 0; i < t->n; i++) {
         if (is_poly_factor(t->f[i]) || is_const_factor(t->f[i]))
@@ -519,7 +508,7 @@ static const NbExpr *negate_term(NbDisplay *dp, const NbExpr *p)
 /* One group of items with the same key, factored: [-1*](poly sum)*key. */
 static const NbExpr *group_node(NbDisplay *dp, const Item *it, size_t n)
 {
-    const NbExpr **a = xcalloc(n, sizeof *a);
+    const NbExpr **a = nb_xcalloc(n, sizeof *a);
     int neg = nb_display_negative(it[0].poly);
     for (size_t i = 0; i < n; i++)
         a[i] = nb_display(dp, neg ? negate_term(dp, it[i].poly) : it[i].poly);
@@ -625,23 +614,23 @@ static size_t emit_items(NbDisplay *dp, Item *it, size_t n, const NbExpr **out,
 static const NbExpr *disp_sum(NbDisplay *dp, const NbExpr *e)
 {
     size_t nt = e->n;
-    Term *t = xcalloc(nt, sizeof *t);
+    Term *t = nb_xcalloc(nt, sizeof *t);
     for (size_t i = 0; i < nt; i++)
         term_split(&t[i], e->args[i]);
-    const NbExpr **pulled = xcalloc(t[0].n + 1, sizeof *pulled);
+    const NbExpr **pulled = nb_xcalloc(t[0].n + 1, sizeof *pulled);
     size_t np = dp->factor && nt >= 2 ? pull_common(dp, t, nt, pulled) : 0;
-    Item *it = xcalloc(nt, sizeof *it);
+    Item *it = nb_xcalloc(nt, sizeof *it);
     for (size_t i = 0; i < nt; i++)
         make_item(dp, &t[i], &it[i]);
     qsort(it, nt, sizeof *it, cmp_item);
-    const NbExpr **out = xcalloc(nt, sizeof *out);
+    const NbExpr **out = nb_xcalloc(nt, sizeof *out);
     size_t nonpoly, cbegin;
     size_t n = emit_items(dp, it, nt, out, &nonpoly, &cbegin);
     positive_first(out, n, nonpoly, cbegin);
     const NbExpr *sum = n == 1 ? out[0] : nb_intern(dp->st, NB_ADD, 0, n, out);
     const NbExpr *r = sum;
     if (np) {
-        const NbExpr **f = xcalloc(np + 1, sizeof *f);
+        const NbExpr **f = nb_xcalloc(np + 1, sizeof *f);
         f[0] = sum;
         for (size_t i = 0; i < np; i++)
             f[i + 1] = nb_display(dp, pulled[i]);
@@ -668,7 +657,7 @@ static const NbExpr *disp_mul(NbDisplay *dp, const NbExpr *e)
     mpq_init(c);
     mpq_set_ui(c, 1, 1);
     size_t cap = e->n, n = 0;
-    const NbExpr **f = xcalloc(cap, sizeof *f);
+    const NbExpr **f = nb_xcalloc(cap, sizeof *f);
     int changed = 0;
     for (uint32_t i = 0; i < e->n; i++) {
         const NbExpr *d = nb_display(dp, e->args[i]);
@@ -682,9 +671,7 @@ static const NbExpr *disp_mul(NbDisplay *dp, const NbExpr *e)
             continue;
         }
         cap += d->n;
-        f = realloc(f, cap * sizeof *f);
-        if (!f)
-            abort();
+        f = nb_xrealloc(f, cap * sizeof *f);
         for (uint32_t j = 0; j < d->n; j++) {
             if (d->args[j]->kind == NB_NUM)
                 mpq_mul(c, c, d->args[j]->u.q);
@@ -700,7 +687,7 @@ static const NbExpr *disp_mul(NbDisplay *dp, const NbExpr *e)
 
 static const NbExpr *disp_args(NbDisplay *dp, const NbExpr *e)
 {
-    const NbExpr **a = xcalloc(e->n, sizeof *a);
+    const NbExpr **a = nb_xcalloc(e->n, sizeof *a);
     int changed = 0;
     for (uint32_t i = 0; i < e->n; i++) {
         a[i] = nb_display(dp, e->args[i]);

@@ -21,6 +21,7 @@
 #include "nabla/limits.h"
 #include "nabla/print.h"
 #include "print/print_internal.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -307,10 +308,8 @@ typedef struct Parts {
 
 static void split_product(const NbExpr *e, mpq_t coef, Parts *p)
 {
-    p->num = malloc((e->n + 1) * sizeof *p->num);
-    p->den = malloc((e->n + 1) * sizeof *p->den);
-    if (!p->num || !p->den)
-        abort();
+    p->num = nb_xmalloc((e->n + 1) * sizeof *p->num);
+    p->den = nb_xmalloc((e->n + 1) * sizeof *p->den);
     p->nnum = p->nden = 0;
     p->odd = 0;
     p->flt = NULL;

@@ -4,6 +4,7 @@
  * matter of rendering only: commands never write CSV or JSON themselves.
  */
 #include "nabla/table.h"
+#include "util/alloc.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -28,32 +29,16 @@ struct NbTable {
     size_t nblocks;
 };
 
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort(); /* as GMP does: no recovery from exhausted memory */
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s ? s : "") + 1;
-    char *p = xrealloc(NULL, n);
-    memcpy(p, s ? s : "", n);
-    return p;
-}
-
 NbTable *nb_table_new(const char *command, size_t ncols,
                       const char *const *colnames)
 {
-    NbTable *t = xrealloc(NULL, sizeof *t);
+    NbTable *t = nb_xrealloc(NULL, sizeof *t);
     memset(t, 0, sizeof *t);
-    t->command = xstrdup(command);
+    t->command = nb_xstrdup(command);
     t->ncols = ncols;
-    t->cols = xrealloc(NULL, ncols * sizeof *t->cols);
+    t->cols = nb_xrealloc(NULL, ncols * sizeof *t->cols);
     for (size_t i = 0; i < ncols; i++)
-        t->cols[i] = xstrdup(colnames[i]);
+        t->cols[i] = nb_xstrdup(colnames[i]);
     return t;
 }
 
@@ -89,20 +74,18 @@ void nb_table_row(NbTable *t, const char *const *cells)
 {
     if (t->nrows == t->rows_cap) {
         t->rows_cap = t->rows_cap ? t->rows_cap * 2 : 16;
-        t->cells = xrealloc(t->cells, t->rows_cap * t->ncols * sizeof *t->cells);
+        t->cells = nb_xrealloc(t->cells, t->rows_cap * t->ncols * sizeof *t->cells);
     }
     for (size_t i = 0; i < t->ncols; i++)
-        t->cells[t->nrows * t->ncols + i] = xstrdup(cells[i]);
+        t->cells[t->nrows * t->ncols + i] = nb_xstrdup(cells[i]);
     t->nrows++;
 }
 
 char *nb_cell(const char *fmt, ...)
 {
     va_list ap;
-    char *s = NULL;
     va_start(ap, fmt);
-    if (vasprintf(&s, fmt, ap) < 0)
-        abort();
+    char *s = nb_xvasprintf(fmt, ap);
     va_end(ap);
     return s;
 }
@@ -111,10 +94,10 @@ void nb_table_summary(NbTable *t, const char *key, const char *value)
 {
     if (t->nsummary == t->summary_cap) {
         t->summary_cap = t->summary_cap ? t->summary_cap * 2 : 8;
-        t->summary = xrealloc(t->summary, t->summary_cap * sizeof *t->summary);
+        t->summary = nb_xrealloc(t->summary, t->summary_cap * sizeof *t->summary);
     }
-    t->summary[t->nsummary].key = xstrdup(key);
-    t->summary[t->nsummary].value = xstrdup(value);
+    t->summary[t->nsummary].key = nb_xstrdup(key);
+    t->summary[t->nsummary].value = nb_xstrdup(value);
     t->nsummary++;
 }
 
@@ -122,17 +105,17 @@ void nb_table_note(NbTable *t, const char *text)
 {
     if (t->nnotes == t->notes_cap) {
         t->notes_cap = t->notes_cap ? t->notes_cap * 2 : 4;
-        t->notes = xrealloc(t->notes, t->notes_cap * sizeof *t->notes);
+        t->notes = nb_xrealloc(t->notes, t->notes_cap * sizeof *t->notes);
     }
-    t->notes[t->nnotes++] = xstrdup(text);
+    t->notes[t->nnotes++] = nb_xstrdup(text);
 }
 
 void nb_table_block(NbTable *t, const char *key, NbTable *sub)
 {
-    t->block_keys = xrealloc(t->block_keys,
+    t->block_keys = nb_xrealloc(t->block_keys,
                              (t->nblocks + 1) * sizeof *t->block_keys);
-    t->blocks = xrealloc(t->blocks, (t->nblocks + 1) * sizeof *t->blocks);
-    t->block_keys[t->nblocks] = xstrdup(key);
+    t->blocks = nb_xrealloc(t->blocks, (t->nblocks + 1) * sizeof *t->blocks);
+    t->block_keys[t->nblocks] = nb_xstrdup(key);
     t->blocks[t->nblocks++] = sub;
 }
 
@@ -298,10 +281,8 @@ static void text_line(FILE *out, size_t ncols, const char *const *v,
 /* The header and rows as aligned columns. */
 static void text_rows(const NbTable *t, FILE *out)
 {
-    size_t *w = calloc(t->ncols + 1, sizeof *w);
-    int *right = calloc(t->ncols + 1, sizeof *right);
-    if (!w || !right)
-        abort();
+    size_t *w = nb_xcalloc(t->ncols + 1, sizeof *w);
+    int *right = nb_xcalloc(t->ncols + 1, sizeof *right);
     for (size_t c = 0; c < t->ncols; c++) {
         w[c] = width(t->cols[c]);
         for (size_t r = 0; r < t->nrows; r++)
@@ -397,9 +378,7 @@ static void html_note(FILE *out, const char *cls, const char *text)
 
 static void print_html(const NbTable *t, FILE *out)
 {
-    int *right = calloc(t->ncols + 1, sizeof *right);
-    if (!right)
-        abort();
+    int *right = nb_xcalloc(t->ncols + 1, sizeof *right);
     for (size_t c = 0; c < t->ncols; c++)
         right[c] = numeric_column(t, c);
     if (t->ncols) {

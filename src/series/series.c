@@ -48,20 +48,13 @@
 #include "nabla/eval.h"
 #include "nabla/print.h"
 #include "nabla/limits.h"
+#include "util/alloc.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef const NbExpr *Ex;
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
-    return p;
-}
 
 /* --- memo: node -> series ------------------------------------------------ */
 
@@ -85,8 +78,8 @@ static void map_grow(Map *m)
 {
     Map g = {0};
     g.cap = m->cap ? m->cap * 2 : 16;
-    g.keys = xcalloc(g.cap, sizeof *g.keys);
-    g.vals = xcalloc(g.cap, sizeof *g.vals);
+    g.keys = nb_xcalloc(g.cap, sizeof *g.keys);
+    g.vals = nb_xcalloc(g.cap, sizeof *g.vals);
     for (size_t i = 0; i < m->cap; i++)
         if (m->keys[i])
             map_put(&g, m->keys[i], m->vals[i]);
@@ -158,7 +151,7 @@ static int ok(Ctx *c)
 
 static Ex *ser_new(Ctx *c)
 {
-    Ex *s = xcalloc(c->n + 1, sizeof *s);
+    Ex *s = nb_xcalloc(c->n + 1, sizeof *s);
     for (size_t k = 0; k <= c->n; k++)
         s[k] = c->zero;
     return s;
@@ -241,9 +234,7 @@ static void acc_push(Acc *a, Ex e)
 {
     if (a->n == a->cap) {
         a->cap = a->cap ? 2 * a->cap : 16;
-        a->terms = realloc(a->terms, a->cap * sizeof *a->terms);
-        if (!a->terms)
-            abort();
+        a->terms = nb_xrealloc(a->terms, a->cap * sizeof *a->terms);
     }
     a->terms[a->n++] = e;
 }
@@ -603,7 +594,7 @@ static Ex *compose(Ctx *c, Ex e, int i, const Ex *g)
     args[i] = t;
     Ex fe = nb_fn(st, (NbFnId)e->fn, e->n, args);
     size_t v = ser_val(c, g, 1), m = v > c->n ? 0 : c->n / v;
-    Ex *dk = xcalloc(m + 1, sizeof *dk);
+    Ex *dk = nb_xcalloc(m + 1, sizeof *dk);
     if (!nb_diff_all(st, fe, t, (long)m, dk, c->d)) {
         *c->failed = 1;
         free(dk);
@@ -914,7 +905,7 @@ static Ex *rule_add(Ctx *c, Ex e)
 static Ex *rule_mul(Ctx *c, Ex e)
 {
     Ex *out = NULL, *tmp = ser_new(c);
-    Ex *k = xcalloc(e->n, sizeof *k);
+    Ex *k = nb_xcalloc(e->n, sizeof *k);
     size_t nk = 0;
     for (uint32_t i = 0; i < e->n && ok(c); i++) {
         Ex *s = map_get(&c->memo, e->args[i]);
@@ -973,7 +964,7 @@ static Ex *walk(Ctx *c, Ex e)
     if (done)
         return done;
     size_t cap = 64, n = 0;
-    Frame *stk = xcalloc(cap, sizeof *stk);
+    Frame *stk = nb_xcalloc(cap, sizeof *stk);
     stk[n++] = (Frame){e, 0};
     while (n && ok(c)) {
         Frame *f = &stk[n - 1];
@@ -983,9 +974,7 @@ static Ex *walk(Ctx *c, Ex e)
                 continue;
             if (n == cap) {
                 cap *= 2;
-                stk = realloc(stk, cap * sizeof *stk);
-                if (!stk)
-                    abort();
+                stk = nb_xrealloc(stk, cap * sizeof *stk);
             }
             stk[n++] = (Frame){ch, 0};
             continue;

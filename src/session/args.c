@@ -7,14 +7,7 @@
 #include <string.h>
 
 #include "session/session_internal.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort(); /* as GMP does: no recovery from exhausted memory */
-    return p;
-}
+#include "util/alloc.h"
 
 const NbArg *nb_args_kw(const NbArgs *a, const char *name)
 {
@@ -119,7 +112,7 @@ int nb_args_function(NbSession *s, const NbArg *arg, const NbExpr **body,
     size_t n = nb_free_syms(e, NULL, 0);
     if (n + 1 > s->scratch_cap) {
         s->scratch_cap = n + 1;
-        s->scratch = xrealloc(s->scratch, s->scratch_cap * sizeof *s->scratch);
+        s->scratch = nb_xrealloc(s->scratch, s->scratch_cap * sizeof *s->scratch);
     }
     nb_free_syms(e, s->scratch, n);
     *body = e;

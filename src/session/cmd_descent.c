@@ -33,6 +33,7 @@
 #include "nabla/print.h"
 #include "nabla/progress.h"
 #include "nabla/simplify.h"
+#include "util/alloc.h"
 
 #define MAX_STEPS 1000000000000L   /* 1e12: a bound, not a budget */
 #define MAX_RUNS 1000
@@ -67,14 +68,6 @@ typedef struct Ctx {
     const NbExpr **rate_ex;  /* the rate expressions, exact for MPFR */
     int *methods;
 } Ctx;
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
-    return p;
-}
 
 static int closed(const NbExpr *e)
 {
@@ -224,8 +217,8 @@ static int parse_rates(Ctx *c, NbDiag *d)
     } else if (k) {
         vals = &k->value;
     }
-    c->rates = xcalloc(c->nrates, sizeof *c->rates);
-    c->rate_ex = xcalloc(c->nrates, sizeof *c->rate_ex);
+    c->rates = nb_xcalloc(c->nrates, sizeof *c->rates);
+    c->rate_ex = nb_xcalloc(c->nrates, sizeof *c->rate_ex);
     for (size_t i = 0; i < c->nrates; i++) {
         const NbArg *where = k ? k : &c->a->pos[0];
         if (value_double(c, vals[i], where, &c->rates[i], d))
@@ -250,7 +243,7 @@ static int parse_methods(Ctx *c, NbDiag *d)
             return -1;
         c->nmethods = k->value->n;
     }
-    c->methods = xcalloc(c->nmethods, sizeof *c->methods);
+    c->methods = nb_xcalloc(c->nmethods, sizeof *c->methods);
     if (!k)
         return 0;
     for (size_t i = 0; i < c->nmethods; i++)
@@ -314,8 +307,8 @@ static int parse_starts(Ctx *c, NbDiag *d)
     c->nstarts = many ? e->n : 1;
     if (many && set_vary(c, VARY_START, k, e->n, d))
         return -1;
-    c->starts = xcalloc(c->nstarts * c->n, sizeof *c->starts);
-    c->start_d = xcalloc(c->nstarts * c->n, sizeof *c->start_d);
+    c->starts = nb_xcalloc(c->nstarts * c->n, sizeof *c->starts);
+    c->start_d = nb_xcalloc(c->nstarts * c->n, sizeof *c->start_d);
     for (size_t i = 0; i < c->nstarts; i++)
         if (start_point(c, k, many ? e->args[i] : e, i, d))
             return -1;
@@ -365,7 +358,7 @@ static int parse_numbers(Ctx *c, NbDiag *d)
  * which sets the box of its picture. */
 static int check_keywords(Ctx *c, NbDiag *d)
 {
-    const char **allowed = xcalloc(NKEYWORDS + c->n + 1, sizeof *allowed);
+    const char **allowed = nb_xcalloc(NKEYWORDS + c->n + 1, sizeof *allowed);
     memcpy(allowed, keywords, NKEYWORDS * sizeof *allowed);
     for (size_t i = 0; i < c->n; i++)
         allowed[NKEYWORDS + i] = c->names[i];
@@ -414,8 +407,8 @@ static int parse_args(Ctx *c, NbDiag *d)
         nb_diag_locate(d, a->file, a->pos[0].pos, NULL, 0);
         return -1;
     }
-    c->names = xcalloc(c->n, sizeof *c->names);
-    c->vars = xcalloc(c->n, sizeof *c->vars);
+    c->names = nb_xcalloc(c->n, sizeof *c->names);
+    c->vars = nb_xcalloc(c->n, sizeof *c->vars);
     for (size_t i = 0; i < c->n; i++)
         c->vars[i] = vars[i], c->names[i] = vars[i]->u.name;
     if (check_keywords(c, d) || nb_picture_check_to(a, d) ||
@@ -464,7 +457,7 @@ static NbDescentResult *run_mpfr(Ctx *c, const NbObjective *obj,
                                  NbDiag *d)
 {
     mpfr_prec_t prec = (mpfr_prec_t)c->prec;
-    mpfr_ptr start = xcalloc(c->n, sizeof *start);
+    mpfr_ptr start = nb_xcalloc(c->n, sizeof *start);
     Exact x;
     NbDescentExact ex;
     NbDescentResult *r = NULL;
@@ -536,7 +529,7 @@ static const char **columns(const Ctx *c, const char *lead,
                             size_t *ncols)
 {
     size_t k = 0;
-    const char **cols = xcalloc(c->n + ntail + 1, sizeof *cols);
+    const char **cols = nb_xcalloc(c->n + ntail + 1, sizeof *cols);
     cols[k++] = lead;
     for (size_t j = 0; j < c->n; j++)
         cols[k++] = c->names[j];
@@ -559,7 +552,7 @@ static void run_row(const Ctx *c, NbTable *t, const NbDescentResult *r,
     lead[nlead++] = label;
     if (step)
         lead[nlead++] = step;
-    char **cells = xcalloc(nlead + c->n + 2 + ntail, sizeof *cells);
+    char **cells = nb_xcalloc(nlead + c->n + 2 + ntail, sizeof *cells);
     size_t k = 0;
     for (size_t j = 0; j < nlead; j++)
         cells[k++] = lead[j];
@@ -656,9 +649,7 @@ static char *run_label(const Ctx *c, size_t run, int bare)
     default: {
         size_t len = 0;
         char *s = NULL;
-        FILE *f = open_memstream(&s, &len);
-        if (!f)
-            abort();
+        FILE *f = nb_xmemstream(&s, &len);
         fputs(bare ? "[" : "start [", f);
         for (size_t j = 0; j < c->n; j++)
             fprintf(f, "%s%.6g", j ? ", " : "", c->start_d[run * c->n + j]);
@@ -692,7 +683,7 @@ static int same_point(const NbDescentResult *a, const NbDescentResult *b)
 static void note_minima(const Ctx *c, NbTable *t, NbDescentResult **rs,
                         size_t nr)
 {
-    size_t *rep = xcalloc(nr, sizeof *rep), nrep = 0, best = 0;
+    size_t *rep = nb_xcalloc(nr, sizeof *rep), nrep = 0, best = 0;
     for (size_t i = 0; i < nr; i++) {
         if (!is_minimum(rs[i]))
             continue;
@@ -710,9 +701,7 @@ static void note_minima(const Ctx *c, NbTable *t, NbDescentResult **rs,
         const NbDescentResult *r = rs[rep[j]];
         size_t len = 0;
         char *s = NULL;
-        FILE *f = open_memstream(&s, &len);
-        if (!f)
-            abort();
+        FILE *f = nb_xmemstream(&s, &len);
         fputs(j == best ? "lowest minimum found (global among those found): "
                         : "local minimum: ", f);
         for (size_t k = 0; k < c->n; k++)
@@ -739,7 +728,7 @@ static const char **with_lead(const char **cols, size_t *ncols, const char *a,
                               const char *b)
 {
     size_t k = b ? 2 : 1;
-    const char **r = xcalloc(*ncols + k, sizeof *r);
+    const char **r = nb_xcalloc(*ncols + k, sizeof *r);
     r[0] = a;
     if (b)
         r[1] = b;
@@ -830,7 +819,7 @@ static void print_comparison(Ctx *c, NbDescentResult **rs, size_t nr)
 static const NbExpr *final_value(Ctx *c, const NbDescentResult *r)
 {
     size_t last = r->npts - 1;
-    const NbExpr **v = xcalloc(c->n, sizeof *v);
+    const NbExpr **v = nb_xcalloc(c->n, sizeof *v);
     for (size_t j = 0; j < c->n; j++)
         v[j] = r->m_x ? nb_flt_mpfr(c->st, r->m_x + last * r->n + j)
                       : nb_flt_double(c->st, r->pt_x[last * r->n + j]);
@@ -915,7 +904,7 @@ static int draw(Ctx *c, NbDescentResult **rs, size_t nr, NbDiag *d)
         return -1;
     }
     p.log = scale && scale[1] == 'o';
-    char **labels = xcalloc(nr, sizeof *labels);
+    char **labels = nb_xcalloc(nr, sizeof *labels);
     for (size_t i = 0; i < nr; i++)
         labels[i] = c->vary != VARY_NONE ? run_label(c, i, 0)
                     : nb_cell("%s, rate %g", nb_descent_method_name(
@@ -936,7 +925,7 @@ static int draw(Ctx *c, NbDescentResult **rs, size_t nr, NbDiag *d)
 static const NbExpr *descend_all(Ctx *c, const NbObjective *obj, NbDiag *d)
 {
     size_t nr = c->vary == VARY_NONE ? 1 : c->nruns, done = 0;
-    NbDescentResult **rs = xcalloc(nr, sizeof *rs);
+    NbDescentResult **rs = nb_xcalloc(nr, sizeof *rs);
     const NbExpr *value = NULL;
     while (done < nr) {
         nb_progress_begin(nb_session_progress(c->s), "descend", c->o.steps);

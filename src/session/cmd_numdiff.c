@@ -21,6 +21,7 @@
 #include "nabla/print.h"
 #include "nabla/progress.h"
 #include "nabla/simplify.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -202,10 +203,8 @@ static int point_of(const NbArgs *a, const NbExpr *e, NbPos pos, size_t n,
 static const char *builtin_with(const NbExpr *e, unsigned mask, unsigned want)
 {
     size_t cap = 64, n = 0;
-    const NbExpr **stack = malloc(cap * sizeof *stack);
+    const NbExpr **stack = nb_xmalloc(cap * sizeof *stack);
     const char *found = NULL;
-    if (!stack)
-        abort();
     stack[n++] = e;
     while (n && !found) {
         const NbExpr *x = stack[--n];
@@ -213,9 +212,7 @@ static const char *builtin_with(const NbExpr *e, unsigned mask, unsigned want)
             found = nb_builtins[x->fn].name;
         for (uint32_t i = 0; i < x->n && x->kind != NB_NUM; i++) {
             if (n == cap) {
-                const NbExpr **t = realloc(stack, (cap *= 2) * sizeof *stack);
-                if (!t)
-                    abort();
+                const NbExpr **t = nb_xrealloc(stack, (cap *= 2) * sizeof *stack);
                 stack = t;
             }
             stack[n++] = x->args[i];
@@ -309,9 +306,7 @@ static int nderiv_args(NbSession *s, const NbArgs *a, NdCall *c, NbDiag *d)
     if (nb_args_check_keywords(a, nderiv_kw, d) ||
         nb_args_function(s, &a->pos[0], &c->body, &c->vars, &c->nvars, d))
         return -1;
-    c->x0 = calloc(c->nvars ? c->nvars : 1, sizeof *c->x0);
-    if (!c->x0)
-        abort();
+    c->x0 = nb_xcalloc(c->nvars ? c->nvars : 1, sizeof *c->x0);
     if (point_of(a, a->pos[1].value, a->pos[1].pos, c->nvars, c->x0, d))
         return -1;
     const NbArg *k;
@@ -440,18 +435,14 @@ static const NbExpr *nderiv_run(NbSession *s, const NbArgs *a, NdCall *c,
                                 NbProgram *p, NbDiag *d)
 {
     size_t n = c->nvars;
-    double *pt = calloc(n, sizeof *pt);
-    mpfr_t *ptm = calloc(n, sizeof *ptm);
-    const NbExpr **vals = calloc(n, sizeof *vals);
-    const NbExpr **errs = calloc(n, sizeof *errs);
+    double *pt = nb_xcalloc(n, sizeof *pt);
+    mpfr_t *ptm = nb_xcalloc(n, sizeof *ptm);
+    const NbExpr **vals = nb_xcalloc(n, sizeof *vals);
+    const NbExpr **errs = nb_xcalloc(n, sizeof *errs);
     const NbExpr *r = NULL;
-    if (!pt || !ptm || !vals || !errs)
-        abort();
     for (size_t i = 0; i < n; i++)
         mpfr_init2(ptm[i], c->prec == NB_PREC_DOUBLE ? 53 : c->prec);
-    mpfr_srcptr *ptp = calloc(n, sizeof *ptp);
-    if (!ptp)
-        abort();
+    mpfr_srcptr *ptp = nb_xcalloc(n, sizeof *ptp);
     for (size_t i = 0; i < n; i++)
         ptp[i] = ptm[i];
     if (nderiv_point(s, a, c, pt, ptm, d) == 0) {
@@ -875,9 +866,7 @@ static int points_of(const NbArgs *a, const NbArg *arg, size_t n,
         nb_diag_set(d, NB_ERR_ARGS, "no points to check");
         return err_at(a, arg->pos, d);
     }
-    *pts = calloc(*npts * (n ? n : 1), sizeof **pts);
-    if (!*pts)
-        abort();
+    *pts = nb_xcalloc(*npts * (n ? n : 1), sizeof **pts);
     for (size_t p = 0; p < *npts; p++)
         if (point_of(a, many ? e->args[p] : e, arg->pos, n, *pts + p * n, d))
             return -1;
@@ -887,18 +876,14 @@ static int points_of(const NbArgs *a, const NbArg *arg, size_t n,
 static char *point_text(const double *x, size_t n)
 {
     size_t len = 3, cap = 64;
-    char *s = malloc(cap);
-    if (!s)
-        abort();
+    char *s = nb_xmalloc(cap);
     strcpy(s, n > 1 ? "[" : "");
     len = strlen(s);
     for (size_t i = 0; i < n; i++) {
         char *v = nb_format_double(x[i], 0);
         size_t need = len + strlen(v) + 4;
         if (need > cap) {
-            char *t = realloc(s, cap = need * 2);
-            if (!t)
-                abort();
+            char *t = nb_xrealloc(s, cap = need * 2);
             s = t;
         }
         len += (size_t)sprintf(s + len, "%s%s", i ? ", " : "", v);
@@ -1012,9 +997,7 @@ static const NbExpr *cmd_gradcheck(NbSession *s, const NbArgs *a, NbDiag *d)
     if (gc_setup(s, a, &r, &body, d))
         return NULL;
     r.body = body;
-    claimed = calloc(r.n, sizeof *claimed);
-    if (!claimed)
-        abort();
+    claimed = nb_xcalloc(r.n, sizeof *claimed);
     if (claimed_of(s, a, body, r.vars, r.n, claimed, d) == 0 &&
         points_of(a, &a->pos[1], r.n, &pts, &npts, d) == 0 &&
         (r.f = nb_compile(st, 1, &body, r.n, r.vars, d)) &&

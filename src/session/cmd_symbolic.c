@@ -16,6 +16,7 @@
 #include "nabla/limits.h"
 #include "nabla/print.h"
 #include "nabla/simplify.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -129,9 +130,7 @@ static const NbExpr **vars_of(NbSession *s, const NbArgs *a, size_t i,
         fvars = v->args;
         nf = v->n;
     }
-    const NbExpr **r = malloc((nf + 1) * sizeof *r);
-    if (!r)
-        abort();
+    const NbExpr **r = nb_xmalloc((nf + 1) * sizeof *r);
     memcpy(r, fvars, nf * sizeof *r);
     *nvars = nf;
     return r;
@@ -310,10 +309,8 @@ static const NbExpr *substitute(NbSession *s, const NbArgs *a,
     if (!e)
         return NULL;
     NbStore *st = nb_session_store(s);
-    const NbExpr **vars = malloc((a->nkw + 1) * sizeof *vars);
-    const NbExpr **vals = malloc((a->nkw + 1) * sizeof *vals);
-    if (!vars || !vals)
-        abort();
+    const NbExpr **vars = nb_xmalloc((a->nkw + 1) * sizeof *vars);
+    const NbExpr **vals = nb_xmalloc((a->nkw + 1) * sizeof *vals);
     const NbExpr *r = NULL;
     size_t i = 0;
     for (; i < a->nkw; i++) {

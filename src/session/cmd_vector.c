@@ -26,16 +26,9 @@
 #include "nabla/print.h"
 #include "nabla/simplify.h"
 #include "nabla/table.h"
+#include "util/alloc.h"
 
 static const char *const no_keywords[] = {NULL};
-
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort(); /* as GMP does: no recovery from exhausted memory */
-    return p;
-}
 
 static const NbExpr *fail_at(NbSession *s, NbPos pos, NbDiag *d)
 {
@@ -93,7 +86,7 @@ static int squares(NbSession *s, const NbExpr *e, const NbExpr ***sq,
         return -1;
     if (e->kind != NB_VEC) {
         if (*n == *cap)
-            *sq = xrealloc(*sq, (*cap = *cap ? 2 * *cap : 16) * sizeof **sq);
+            *sq = nb_xrealloc(*sq, (*cap = *cap ? 2 * *cap : 16) * sizeof **sq);
         (*sq)[(*n)++] = nb_pow_si(s->st, e, 2);
         return 0;
     }
@@ -137,7 +130,7 @@ static const NbExpr *cmd_dot(NbSession *s, const NbArgs *a, NbDiag *d)
                     "%u)", u->n, v->n);
         return fail_at(s, a->pos[1].pos, d);
     }
-    const NbExpr **p = xrealloc(NULL, u->n * sizeof *p);
+    const NbExpr **p = nb_xrealloc(NULL, u->n * sizeof *p);
     for (size_t i = 0; i < u->n; i++) {
         const NbExpr *x = u->args[i], *y = v->args[i];
         if (x->kind == NB_VEC || y->kind == NB_VEC || x->kind == NB_STR
@@ -175,7 +168,7 @@ static const NbExpr *cmd_sum(NbSession *s, const NbArgs *a, NbDiag *d)
         nb_diag_set(d, NB_ERR_ARGS, "sum expects at least 1 argument, got 0");
         return fail_at(s, a->call_pos, d);
     }
-    const NbExpr **t = xrealloc(NULL, a->npos * sizeof *t);
+    const NbExpr **t = nb_xrealloc(NULL, a->npos * sizeof *t);
     for (size_t i = 0; i < a->npos; i++) {
         const NbArg *arg = &a->pos[i];
         t[i] = arg->value;
@@ -223,7 +216,7 @@ static char *arg_text(const NbSession *s, NbPos pos, size_t k)
     size_t i = source_at(s, pos);
     while (i < s->srclen && s->src[i] != '(')
         i++;
-    char *out = xrealloc(NULL, s->srclen - i + 1);
+    char *out = nb_xrealloc(NULL, s->srclen - i + 1);
     size_t n = 0, arg = 0;
     int depth = 0, blank = 0;
     for (i++; i < s->srclen && arg <= k; i++) {
@@ -373,8 +366,8 @@ static const NbExpr *cmd_table(NbSession *s, const NbArgs *a, NbDiag *d)
         return NULL;
     const NbExpr *x = nb_sym(s->st, k->name), *pts = k->value;
     size_t nc = a->npos;
-    Column *cols = xrealloc(NULL, nc * sizeof *cols);
-    const char **names = xrealloc(NULL, (nc + 1) * sizeof *names);
+    Column *cols = nb_xrealloc(NULL, nc * sizeof *cols);
+    const char **names = nb_xrealloc(NULL, (nc + 1) * sizeof *names);
     int *noted = calloc(nc, sizeof *noted);
     size_t ok = 0;
     while (ok < nc && column(s, a, ok, x, &cols[ok], d) == 0)
@@ -385,7 +378,7 @@ static const NbExpr *cmd_table(NbSession *s, const NbArgs *a, NbDiag *d)
         for (size_t j = 0; j < nc; j++)
             names[j + 1] = cols[j].head;
         t = nb_table_new("table", nc + 1, names);
-        char **row = xrealloc(NULL, (nc + 1) * sizeof *row);
+        char **row = nb_xrealloc(NULL, (nc + 1) * sizeof *row);
         for (size_t i = 0; i < pts->n; i++) {
             NbDiag tmp = NB_DIAG_INIT;
             row[0] = nb_session_display(s, pts->args[i], 1, &tmp);

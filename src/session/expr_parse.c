@@ -21,6 +21,7 @@
 #include "nabla/builtins.h"
 #include "nabla/limits.h"
 #include "nabla/parse.h"
+#include "util/alloc.h"
 
 #define EXPR_FILE "<expr>" /* the source name in diagnostics */
 
@@ -59,10 +60,8 @@ static int refuse_statement(NbSession *s, const NbAst *a, NbDiag *d)
 static int refuse_commands(NbSession *s, const NbAst *a, NbDiag *d)
 {
     size_t cap = 64, sp = 0;
-    const NbAst **stack = malloc(cap * sizeof *stack);
+    const NbAst **stack = nb_xmalloc(cap * sizeof *stack);
     int rc = 0;
-    if (!stack)
-        abort(); /* as GMP does: no recovery from exhausted memory */
     stack[sp++] = a;
     while (sp && rc == 0) {
         const NbAst *t = stack[--sp];
@@ -75,9 +74,7 @@ static int refuse_commands(NbSession *s, const NbAst *a, NbDiag *d)
         }
         for (int i = t->nargs - 1; i >= 0; i--) {
             if (sp == cap) {
-                const NbAst **bigger = realloc(stack, (cap *= 2) * sizeof *stack);
-                if (!bigger)
-                    abort();
+                const NbAst **bigger = nb_xrealloc(stack, (cap *= 2) * sizeof *stack);
                 stack = bigger;
             }
             stack[sp++] = t->args[i];

@@ -13,6 +13,7 @@
 #include "session/session_internal.h"
 #include "nabla/builtins.h"
 #include "nabla/print.h"
+#include "util/alloc.h"
 
 typedef struct Topic {
     const char *name, *usage, *help;
@@ -299,9 +300,7 @@ int nb_session_help(NbSession *s, const char *topic, NbDiag *d)
     FILE *out = s->o.out;
     char *buf = NULL;
     size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    if (!m)
-        abort();
+    FILE *m = nb_xmemstream(&buf, &len);
     s->o.out = m;
     int rc = help_write(s, topic, d);
     s->o.out = out;

@@ -28,14 +28,7 @@
 #include "nabla/parse.h"
 #include "nabla/print.h"
 #include "nabla/simplify.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort(); /* as GMP does: no recovery from exhausted memory */
-    return p;
-}
+#include "util/alloc.h"
 
 /* --- names -------------------------------------------------------------- */
 
@@ -166,7 +159,7 @@ int nb_closed(NbSession *s, const NbExpr *e)
     size_t count = nb_store_count(s->st);
     if (s->closed_cap < count) {
         size_t cap = count * 2;
-        s->closed = xrealloc(s->closed, cap);
+        s->closed = nb_xrealloc(s->closed, cap);
         memset(s->closed + s->closed_cap, 0, cap - s->closed_cap);
         s->closed_cap = cap;
     }
@@ -174,7 +167,7 @@ int nb_closed(NbSession *s, const NbExpr *e)
     if (m[e->id])
         return m[e->id] == 1;
     size_t cap = 64, sp = 0;
-    const NbExpr **stack = xrealloc(NULL, cap * sizeof *stack);
+    const NbExpr **stack = nb_xrealloc(NULL, cap * sizeof *stack);
     stack[sp++] = e;
     while (sp) {
         const NbExpr *t = stack[sp - 1];
@@ -194,7 +187,7 @@ int nb_closed(NbSession *s, const NbExpr *e)
             unsigned char c = m[t->args[i]->id];
             if (!c) {
                 if (sp + 1 >= cap)
-                    stack = xrealloc(stack, (cap *= 2) * sizeof *stack);
+                    stack = nb_xrealloc(stack, (cap *= 2) * sizeof *stack);
                 stack[sp++] = t->args[i];
                 pending = 1;
             } else if (c == 2)
@@ -453,15 +446,15 @@ static const NbExpr *chain_operand(NbSession *s, const NbAst *link, NbDiag *d)
 static const NbExpr *lower_chain(NbSession *s, const NbAst *a, NbDiag *d)
 {
     size_t n = 0, cap = 16;
-    const NbAst **spine = xrealloc(NULL, cap * sizeof *spine);
+    const NbAst **spine = nb_xrealloc(NULL, cap * sizeof *spine);
     for (const NbAst *t = a; is_chain_op(t); t = t->args[0]) {
         if (n == cap)
-            spine = xrealloc(spine, (cap *= 2) * sizeof *spine);
+            spine = nb_xrealloc(spine, (cap *= 2) * sizeof *spine);
         spine[n++] = t;
     }
     const NbExpr *acc = nb_lower(s, spine[n - 1]->args[0], d);
     size_t ops_cap = 16;
-    const NbExpr **ops = xrealloc(NULL, ops_cap * sizeof *ops);
+    const NbExpr **ops = nb_xrealloc(NULL, ops_cap * sizeof *ops);
     size_t i = n;
     while (acc && i > 0) {
         int add = additive(spine[i - 1]->op);
@@ -475,7 +468,7 @@ static const NbExpr *lower_chain(NbSession *s, const NbAst *a, NbDiag *d)
                 break;
             }
             if (k == ops_cap)
-                ops = xrealloc(ops, (ops_cap *= 2) * sizeof *ops);
+                ops = nb_xrealloc(ops, (ops_cap *= 2) * sizeof *ops);
             ops[k++] = r;
             pos = spine[--i]->pos;
         }
@@ -511,7 +504,7 @@ static const NbExpr *lower_binary(NbSession *s, const NbAst *a, NbDiag *d)
 
 static const NbExpr *lower_vector(NbSession *s, const NbAst *a, NbDiag *d)
 {
-    const NbExpr **el = xrealloc(NULL, (size_t)a->nargs * sizeof *el);
+    const NbExpr **el = nb_xrealloc(NULL, (size_t)a->nargs * sizeof *el);
     const NbExpr *r = NULL;
     int i;
     for (i = 0; i < a->nargs; i++)
@@ -546,7 +539,7 @@ static const NbExpr *arity_error(NbSession *s, const NbAst *a, int lo, int hi,
  * are an error there. */
 static const NbExpr **lower_args(NbSession *s, const NbAst *a, NbDiag *d)
 {
-    const NbExpr **args = xrealloc(NULL, ((size_t)a->nargs + 1) * sizeof *args);
+    const NbExpr **args = nb_xrealloc(NULL, ((size_t)a->nargs + 1) * sizeof *args);
     for (int i = 0; i < a->nargs; i++) {
         const NbAst *arg = a->args[i];
         if (arg->kind == NB_AST_KEYWORD) {
@@ -675,9 +668,9 @@ static const NbExpr *expand(NbSession *s, const NbUserFn *fn,
 {
     size_t nfree = nb_free_syms(body, NULL, 0);
     size_t cap = fn->nparams + nfree;
-    const NbExpr **vars = xrealloc(NULL, (cap + 1) * sizeof *vars);
-    const NbExpr **vals = xrealloc(NULL, (cap + 1) * sizeof *vals);
-    const NbExpr **fr = xrealloc(NULL, (nfree + 1) * sizeof *fr);
+    const NbExpr **vars = nb_xrealloc(NULL, (cap + 1) * sizeof *vars);
+    const NbExpr **vals = nb_xrealloc(NULL, (cap + 1) * sizeof *vals);
+    const NbExpr **fr = nb_xrealloc(NULL, (nfree + 1) * sizeof *fr);
     size_t n = 0;
     for (size_t i = 0; i < fn->nparams; i++) {
         vars[n] = fn->params[i];
@@ -794,8 +787,8 @@ static const NbExpr *call_float(NbSession *s, const NbAst *a, NbDiag *d)
 
 static NbUserFn *builtin_as_fn(NbSession *s, int id)
 {
-    NbUserFn *fn = xrealloc(NULL, sizeof *fn);
-    const NbExpr **p = xrealloc(NULL, sizeof *p);
+    NbUserFn *fn = nb_xrealloc(NULL, sizeof *fn);
+    const NbExpr **p = nb_xrealloc(NULL, sizeof *p);
     p[0] = nb_sym(s->st, "x");
     fn->name = nb_builtins[id].name;
     fn->nparams = 1;
@@ -803,7 +796,7 @@ static NbUserFn *builtin_as_fn(NbSession *s, int id)
     fn->body = nb_fn1(s->st, (NbFnId)id, p[0]);
     if (s->ntmpfns == s->tmpfns_cap) {
         s->tmpfns_cap = s->tmpfns_cap ? s->tmpfns_cap * 2 : 4;
-        s->tmpfns = xrealloc(s->tmpfns, s->tmpfns_cap * sizeof *s->tmpfns);
+        s->tmpfns = nb_xrealloc(s->tmpfns, s->tmpfns_cap * sizeof *s->tmpfns);
     }
     s->tmpfns[s->ntmpfns++] = fn;
     return fn;
@@ -851,8 +844,8 @@ static const NbExpr *call_command(NbSession *s, const NbAst *a,
     int top = s->top == a;
     NbArgs args;
     memset(&args, 0, sizeof args);
-    args.pos = xrealloc(NULL, ((size_t)a->nargs + 1) * sizeof *args.pos);
-    args.kw = xrealloc(NULL, ((size_t)a->nargs + 1) * sizeof *args.kw);
+    args.pos = nb_xrealloc(NULL, ((size_t)a->nargs + 1) * sizeof *args.pos);
+    args.kw = nb_xrealloc(NULL, ((size_t)a->nargs + 1) * sizeof *args.kw);
     args.command = cmd->name;
     args.call_pos = a->pos;
     args.file = s->file;
@@ -1119,7 +1112,7 @@ static long range_steps(NbSession *s, const NbExpr *lo, const NbExpr *hi,
 static const NbExpr *range_points(NbSession *s, const NbExpr *lo,
                                   const NbExpr *st, long n)
 {
-    const NbExpr **el = xrealloc(NULL, ((size_t)n + 1) * sizeof *el);
+    const NbExpr **el = nb_xrealloc(NULL, ((size_t)n + 1) * sizeof *el);
     if (lo->kind == NB_NUM && st->kind == NB_NUM) {
         mpq_t acc;
         mpq_init(acc);

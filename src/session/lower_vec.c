@@ -17,14 +17,7 @@
 
 #include "session/session_internal.h"
 #include "nabla/simplify.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort(); /* as GMP does: no recovery from exhausted memory */
-    return p;
-}
+#include "util/alloc.h"
 
 /* --- elementwise ------------------------------------------------------------ */
 
@@ -71,8 +64,8 @@ static const NbExpr *map_rec(NbSession *s, size_t n,
     }
     if (!any)
         return op(s, n, args, ctx, d);
-    const NbExpr **row = xrealloc(NULL, n * sizeof *row);
-    const NbExpr **el = xrealloc(NULL, len * sizeof *el);
+    const NbExpr **row = nb_xrealloc(NULL, n * sizeof *row);
+    const NbExpr **el = nb_xrealloc(NULL, len * sizeof *el);
     const NbExpr *r = NULL;
     size_t i;
     for (i = 0; i < len; i++) {

@@ -12,6 +12,7 @@
  * no block.
  */
 #include "nabla/page.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,25 +60,9 @@ struct NbPage {
     size_t cap_len, cap_cut;
 };
 
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort(); /* as GMP does: no recovery from exhausted memory */
-    return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *t = xrealloc(NULL, n + 1);
-    memcpy(t, s, n);
-    t[n] = '\0';
-    return t;
-}
-
 NbPage *nb_page_new(NbPageFormat fmt)
 {
-    NbPage *pg = xrealloc(NULL, sizeof *pg);
+    NbPage *pg = nb_xrealloc(NULL, sizeof *pg);
     memset(pg, 0, sizeof *pg);
     pg->fmt = fmt;
     return pg;
@@ -112,11 +97,11 @@ void nb_page_source(NbPage *pg, const char *name, const char *text, size_t len)
     (void)name; /* no file names in a page: see page.h */
     if (pg->nsrc == pg->src_cap) {
         pg->src_cap = pg->src_cap ? 2 * pg->src_cap : 4;
-        pg->src = xrealloc(pg->src, pg->src_cap * sizeof *pg->src);
+        pg->src = nb_xrealloc(pg->src, pg->src_cap * sizeof *pg->src);
     }
     Source *s = &pg->src[pg->nsrc++];
     memset(s, 0, sizeof *s);
-    s->text = xstrndup(text, len);
+    s->text = nb_xstrndup(text, len);
     s->len = len;
 }
 
@@ -130,7 +115,7 @@ static void add_item(NbPage *pg, ItemKind k, char *s, size_t len, char *alt)
 {
     if (pg->nitems == pg->items_cap) {
         pg->items_cap = pg->items_cap ? 2 * pg->items_cap : 64;
-        pg->items = xrealloc(pg->items, pg->items_cap * sizeof *pg->items);
+        pg->items = nb_xrealloc(pg->items, pg->items_cap * sizeof *pg->items);
     }
     pg->items[pg->nitems++] = (Item){k, s, alt, len};
     if (pg->nsrc && pg->src[pg->nsrc - 1].nst)
@@ -146,7 +131,7 @@ static void cut(NbPage *pg)
     fflush(pg->cap);
     if (pg->cap_len > pg->cap_cut) {
         size_t n = pg->cap_len - pg->cap_cut;
-        add_item(pg, IT_TEXT, xstrndup(pg->cap_buf + pg->cap_cut, n), n, NULL);
+        add_item(pg, IT_TEXT, nb_xstrndup(pg->cap_buf + pg->cap_cut, n), n, NULL);
     }
     pg->cap_cut = pg->cap_len;
 }
@@ -160,7 +145,7 @@ static Stmt *new_stmt(NbPage *pg, size_t start, size_t end)
     Source *s = &pg->src[pg->nsrc - 1];
     if (s->nst == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 32;
-        s->st = xrealloc(s->st, s->cap * sizeof *s->st);
+        s->st = nb_xrealloc(s->st, s->cap * sizeof *s->st);
     }
     Stmt *st = &s->st[s->nst++];
     *st = (Stmt){start <= s->len ? start : s->len,
@@ -173,9 +158,7 @@ FILE *nb_page_statement(NbPage *pg, size_t start, size_t end)
     if (pg->open)
         nb_page_statement_end(pg);
     new_stmt(pg, start, end);
-    pg->cap = open_memstream(&pg->cap_buf, &pg->cap_len);
-    if (!pg->cap)
-        abort();
+    pg->cap = nb_xmemstream(&pg->cap_buf, &pg->cap_len);
     pg->cap_cut = 0;
     pg->open = 1;
     return pg->cap;
@@ -212,9 +195,7 @@ static char *capture(void (*fn)(FILE *, const void *), const void *arg,
 {
     char *buf = NULL;
     size_t n = 0;
-    FILE *m = open_memstream(&buf, &n);
-    if (!m)
-        abort();
+    FILE *m = nb_xmemstream(&buf, &n);
     fn(m, arg);
     fclose(m);
     *len = n;
@@ -245,9 +226,7 @@ int nb_page_picture(NbPage *pg, const NbFigure *f)
 {
     char *buf = NULL, prefix[32];
     size_t n = 0;
-    FILE *m = open_memstream(&buf, &n);
-    if (!m)
-        abort();
+    FILE *m = nb_xmemstream(&buf, &n);
     snprintf(prefix, sizeof prefix, "p%zu-", pg->npics + 1);
     int rc = pg->fmt == NB_PAGE_HTML ? nb_figure_write_svg_inline(f, prefix, m)
                                      : nb_figure_write_svg(f, m);
@@ -263,13 +242,13 @@ int nb_page_picture(NbPage *pg, const NbFigure *f)
 void nb_page_math(NbPage *pg, const char *mathml, const char *text)
 {
     size_t n = strlen(mathml);
-    add_rich(pg, IT_MATH, xstrndup(mathml, n), n, xstrndup(text, strlen(text)));
+    add_rich(pg, IT_MATH, nb_xstrndup(mathml, n), n, nb_xstrndup(text, strlen(text)));
 }
 
 void nb_page_error(NbPage *pg, const char *text)
 {
     size_t n = strlen(text);
-    add_rich(pg, IT_ERROR, xstrndup(text, n), n, NULL);
+    add_rich(pg, IT_ERROR, nb_xstrndup(text, n), n, NULL);
 }
 
 /* --- writing: lines, prose and code ---------------------------------------- */
@@ -432,9 +411,7 @@ static char *title_of(cmark_node *doc)
         if (ty == CMARK_NODE_HEADING) {
             if (ev == CMARK_EVENT_ENTER) {
                 in_heading = 1;
-                m = open_memstream(&title, &len);
-                if (!m)
-                    abort();
+                m = nb_xmemstream(&title, &len);
             } else {
                 fclose(m);
                 m = NULL;
@@ -483,7 +460,7 @@ static void add_prose(W *w, const char *l, size_t n)
         l++, n--;
     if (w->prose_len + n + 2 > w->prose_cap) {
         w->prose_cap = (w->prose_len + n + 2) * 2;
-        w->prose = xrealloc(w->prose, w->prose_cap);
+        w->prose = nb_xrealloc(w->prose, w->prose_cap);
     }
     memcpy(w->prose + w->prose_len, l, n);
     w->prose_len += n;
@@ -511,9 +488,8 @@ static void md_picture(W *w, const Item *it)
 {
     char *name = NULL, *path = NULL;
     w->pic++;
-    if (asprintf(&name, "%s-%zu.svg", w->base, w->pic) < 0 ||
-        asprintf(&path, "%s%s%s", w->dir, *w->dir ? "/" : "", name) < 0)
-        abort();
+    name = nb_xasprintf("%s-%zu.svg", w->base, w->pic);
+    path = nb_xasprintf("%s%s%s", w->dir, *w->dir ? "/" : "", name);
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(it->s, 1, it->len, f) != it->len || fclose(f) != 0) {
         if (!w->err)
@@ -537,9 +513,7 @@ static void flush_items(W *w)
             size_t j = i;
             char *buf = NULL;
             size_t n = 0;
-            FILE *m = open_memstream(&buf, &n);
-            if (!m)
-                abort();
+            FILE *m = nb_xmemstream(&buf, &n);
             for (; j < w->item_b && w->pg->items[j].kind == IT_TEXT; j++)
                 fwrite(w->pg->items[j].s, 1, w->pg->items[j].len, m);
             fclose(m);
@@ -741,9 +715,7 @@ static char *page_title(const NbPage *pg)
         const Source *s = &pg->src[i];
         char *md = NULL;
         size_t n = 0;
-        FILE *m = open_memstream(&md, &n);
-        if (!m)
-            abort();
+        FILE *m = nb_xmemstream(&md, &n);
         for (size_t a = 0; a < s->len;) {
             size_t e = a;
             while (e < s->len && s->text[e] != '\n')

@@ -9,14 +9,7 @@
 
 #include "session/session_internal.h"
 #include "nabla/limits.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort(); /* as GMP does: no recovery from exhausted memory */
-    return p;
-}
+#include "util/alloc.h"
 
 /* The whole of path in a malloc'd, NUL-terminated buffer. On failure *why
  * is a static reason ("No such file or directory", "Is a directory"). */
@@ -37,7 +30,7 @@ int nb_read_file(const char *path, char **text, size_t *len, const char **why)
         return -1;
     }
     size_t cap = 4096, n = 0;
-    char *buf = xrealloc(NULL, cap);
+    char *buf = nb_xrealloc(NULL, cap);
     for (;;) {
         if (n + 1 >= cap) {
             if (cap > (size_t)NB_MAX_SOURCE_BYTES) {
@@ -46,7 +39,7 @@ int nb_read_file(const char *path, char **text, size_t *len, const char **why)
                 fclose(f);
                 return -1;
             }
-            buf = xrealloc(buf, cap *= 2);
+            buf = nb_xrealloc(buf, cap *= 2);
         }
         size_t got = fread(buf + n, 1, cap - n - 1, f);
         n += got;

@@ -28,26 +28,13 @@
 #include "nabla/page.h"
 #include "nabla/parse.h"
 #include "nabla/print.h"
+#include "util/alloc.h"
 
 enum { MAX_LOAD_DEPTH = 32, MAX_DIGITS = NB_MAX_DIGITS };
 
 /* rc of one statement: 0 done, 1 failed with d to print, 2 failed and
  * already reported (a loaded file's own errors), or NB_SESSION_QUIT. */
 enum { ST_OK = 0, ST_FAIL = 1, ST_REPORTED = 2 };
-
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort(); /* as GMP does: no recovery from exhausted memory */
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    return memcpy(xrealloc(NULL, n), s, n);
-}
 
 static void run_example(const char *stmt, FILE *out, FILE *err);
 
@@ -64,7 +51,7 @@ void nb_session_opts_default(NbSessionOpts *o)
 
 NbSession *nb_session_new(const NbSessionOpts *o)
 {
-    NbSession *s = xrealloc(NULL, sizeof *s);
+    NbSession *s = nb_xrealloc(NULL, sizeof *s);
     memset(s, 0, sizeof *s);
     if (o)
         s->o = *o;
@@ -164,9 +151,9 @@ static void bind_var(NbSession *s, const char *name, const NbExpr *value)
     }
     if (s->nvars == s->vars_cap) {
         s->vars_cap = s->vars_cap ? s->vars_cap * 2 : 16;
-        s->vars = xrealloc(s->vars, s->vars_cap * sizeof *s->vars);
+        s->vars = nb_xrealloc(s->vars, s->vars_cap * sizeof *s->vars);
     }
-    s->vars[s->nvars].name = xstrdup(name);
+    s->vars[s->nvars].name = nb_xstrdup(name);
     s->vars[s->nvars].decimal = s->decimal;
     s->vars[s->nvars++].value = value;
     nb_nametab_put(&s->var_index, s->vars[s->nvars - 1].name, s->nvars);
@@ -177,16 +164,16 @@ static void bind_fn(NbSession *s, const char *name, size_t np,
 {
     remove_var(s, name);
     remove_fn(s, name);
-    NbFnRec *rec = xrealloc(NULL, sizeof *rec);
+    NbFnRec *rec = nb_xrealloc(NULL, sizeof *rec);
     NbUserFn *fn = &rec->fn;
     rec->decimal = s->decimal;
-    fn->name = xstrdup(name);
+    fn->name = nb_xstrdup(name);
     fn->nparams = np;
     fn->params = params;
     fn->body = body;
     if (s->nfns == s->fns_cap) {
         s->fns_cap = s->fns_cap ? s->fns_cap * 2 : 16;
-        s->fns = xrealloc(s->fns, s->fns_cap * sizeof *s->fns);
+        s->fns = nb_xrealloc(s->fns, s->fns_cap * sizeof *s->fns);
     }
     s->fns[s->nfns++] = fn;
     nb_nametab_put(&s->fn_index, fn->name, (uintptr_t)fn);
@@ -339,7 +326,7 @@ static int run_funcdef(NbSession *s, const NbAst *a, NbDiag *d)
     s->nparams = 0;
     if (!body)
         return ST_FAIL;
-    const NbExpr **params = xrealloc(NULL, ((size_t)a->nparams + 1) * sizeof *params);
+    const NbExpr **params = nb_xrealloc(NULL, ((size_t)a->nparams + 1) * sizeof *params);
     for (int i = 0; i < a->nparams; i++)
         params[i] = nb_sym(s->st, a->params[i]);
     bind_fn(s, a->text, (size_t)a->nparams, params, body);
@@ -556,7 +543,7 @@ static int run_load(NbSession *s, const NbAst *a, NbDiag *d)
     const char *w = a->words[0];
     size_t n = strlen(w);
     char *path = (n >= 2 && w[0] == '"' && w[n - 1] == '"')
-                     ? strndup(w + 1, n - 2) : xstrdup(w);
+                     ? strndup(w + 1, n - 2) : nb_xstrdup(w);
     char *text;
     const char *why;
     size_t len;

@@ -12,14 +12,7 @@
 
 #include "session/session_internal.h"
 #include "nabla/page.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort(); /* as GMP does: no recovery from exhausted memory */
-    return p;
-}
+#include "util/alloc.h"
 
 /* The value commands return when they have printed everything. A sentinel
  * that is never interned, printed or evaluated. */
@@ -101,8 +94,8 @@ void nb_session_set_path(NbSession *s, size_t nvars, size_t npts,
 {
     free(s->path_coords);
     free(s->path_f);
-    s->path_coords = xrealloc(NULL, nvars * npts * sizeof(double));
-    s->path_f = xrealloc(NULL, npts * sizeof(double));
+    s->path_coords = nb_xrealloc(NULL, nvars * npts * sizeof(double));
+    s->path_f = nb_xrealloc(NULL, npts * sizeof(double));
     if (nvars && npts)
         memcpy(s->path_coords, coords, nvars * npts * sizeof(double));
     if (npts)

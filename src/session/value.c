@@ -13,14 +13,7 @@
 #include "session/session_internal.h"
 #include "nabla/page.h"
 #include "nabla/print.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort(); /* as GMP does: no recovery from exhausted memory */
-    return p;
-}
+#include "util/alloc.h"
 
 /* 1 when e is a number, or a vector of numbers, already. */
 static int is_value(const NbExpr *e)
@@ -77,13 +70,13 @@ static char *fraction_text(NbSession *s, const NbExpr *e)
     if (e->kind != NB_VEC)
         return nb_print(e, &po);
     size_t len = 1, cap = 64;
-    t = xrealloc(NULL, cap);
+    t = nb_xrealloc(NULL, cap);
     strcpy(t, "[");
     for (size_t i = 0; i < e->n; i++) {
         char *x = fraction_text(s, e->args[i]);
         size_t xl = strlen(x);
         if (len + xl + 4 > cap)
-            t = xrealloc(t, cap = (len + xl + 4) * 2);
+            t = nb_xrealloc(t, cap = (len + xl + 4) * 2);
         len += (size_t)sprintf(t + len, "%s%s", i ? ", " : "", x);
         free(x);
     }
@@ -97,7 +90,7 @@ static char *quoted(const char *str)
     size_t n = 3;
     for (const char *p = str; *p; p++)
         n += (*p == '"' || *p == '\\') ? 2 : 1;
-    char *t = xrealloc(NULL, n), *q = t;
+    char *t = nb_xrealloc(NULL, n), *q = t;
     *q++ = '"';
     for (const char *p = str; *p; p++) {
         if (*p == '"' || *p == '\\')

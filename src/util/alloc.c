@@ -1,4 +1,7 @@
 /* alloc.c — the library's one allocator (contract: alloc.h). */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +23,43 @@ void *nb_xcalloc(size_t count, size_t size)
 }
 
 void *nb_xrealloc(void *p, size_t n) { return must(realloc(p, n ? n : 1)); }
+
+void *nb_xreallocarray(void *p, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        abort();
+    return nb_xrealloc(p, count * size);
+}
+
+void *nb_xaligned_alloc(size_t align, size_t n)
+{
+    size_t m = (n ? n : 1) + align - 1;
+    if (m < n)
+        abort();
+    return must(aligned_alloc(align, m - m % align));
+}
+
+FILE *nb_xmemstream(char **buf, size_t *len)
+{
+    return must(open_memstream(buf, len));
+}
+
+char *nb_xvasprintf(const char *fmt, va_list ap)
+{
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0)
+        abort();
+    return s;
+}
+
+char *nb_xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = nb_xvasprintf(fmt, ap);
+    va_end(ap);
+    return s;
+}
 
 char *nb_xstrdup(const char *s) { return nb_xstrndup(s, strlen(s)); }
 

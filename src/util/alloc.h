@@ -11,12 +11,24 @@
 #define NABLA_UTIL_ALLOC_H
 
 #include <stddef.h>
+#include <stdarg.h>
+#include <stdio.h>
 
 #define NB_INTERNAL __attribute__((visibility("hidden")))
 
 NB_INTERNAL void *nb_xmalloc(size_t n);
 NB_INTERNAL void *nb_xcalloc(size_t count, size_t size);
 NB_INTERNAL void *nb_xrealloc(void *p, size_t n);
+/* count*size bytes; a product past SIZE_MAX aborts like exhaustion */
+NB_INTERNAL void *nb_xreallocarray(void *p, size_t count, size_t size);
+/* aligned_alloc(3) of at least n bytes (rounded up to the alignment) */
+NB_INTERNAL void *nb_xaligned_alloc(size_t align, size_t n);
+/* open_memstream(3), which allocates too */
+NB_INTERNAL FILE *nb_xmemstream(char **buf, size_t *len);
+/* asprintf(3) and vasprintf(3) that return the string */
+NB_INTERNAL char *nb_xasprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+NB_INTERNAL char *nb_xvasprintf(const char *fmt, va_list ap);
 NB_INTERNAL char *nb_xstrdup(const char *s);
 NB_INTERNAL char *nb_xstrndup(const char *s, size_t n);
 
