@@ -1,13 +1,17 @@
 #!/bin/sh
-# layout.sh BUILDDIR SRCDIR — the architecture of README's "Layout", checked
-# on the built objects: which module (source file) calls which, from the
-# symbols each object defines and uses (nm). Two properties:
+# layout.sh BUILDDIR [SRCDIR] — the architecture of README's "Layout",
+# checked on the built objects: which module (source file) calls which,
+# from the symbols each object defines and uses (nm). Properties:
 #   * no cycle between modules: A uses B and B uses A, directly or not;
 #   * the folders' one-way order: a module uses only modules of its own
-#     folder or of folders before it in LAYERS (the order README gives).
+#     folder or of folders before it in LAYERS (the order README gives);
+#   * with SRCDIR, the same for includes: no "folder/x.h" of a later
+#     folder, and no other folder's *_internal.h (the public headers,
+#     include/nabla/, are the contracts anyone may include).
 # Prints one PASS/FAIL line per property, and each offending edge.
 set -u
 build=$1
+srcdir=${2:-}
 LAYERS=${LAYERS:-"util mathfn front core print exec series numeric descent plot session cli"}
 
 # object files of the library and the program, with their module names
@@ -67,3 +71,31 @@ END {
     printf "%s layout/one-way: %s\n", bad2 ? "FAIL" : "PASS", layers
     exit (bad || bad2)
 }'
+st=$?
+[ -n "$srcdir" ] || exit $st
+
+# includes of one folder's headers by another
+bad=0
+for f in "$srcdir"/src/*/*.[ch]; do
+    [ -f "$f" ] || continue
+    mine=$(basename "$(dirname "$f")")
+    sed -n 's/^#include "\([a-z_]*\)\/\([a-z_0-9]*\.h\)".*/\1 \2/p' "$f" |
+    while read -r d h; do
+        case " $LAYERS " in *" $d "*) ;; *) continue ;; esac # nabla/: public
+        r_mine=$(echo " $LAYERS " | sed "s/ $mine .*//" | wc -w)
+        r_d=$(echo " $LAYERS " | sed "s/ $d .*//" | wc -w)
+        if [ "$r_d" -gt "$r_mine" ]; then
+            echo "  upward include: ${f#"$srcdir"/src/} -> $d/$h"
+        elif [ "$d" != "$mine" ] && case $h in *_internal.h) true ;; *) false ;; esac; then
+            echo "  private include: ${f#"$srcdir"/src/} -> $d/$h"
+        fi
+    done
+done >"${TMPDIR:-/tmp}/layout.$$"
+if [ -s "${TMPDIR:-/tmp}/layout.$$" ]; then
+    cat "${TMPDIR:-/tmp}/layout.$$"; bad=1
+    echo "FAIL layout/includes: later folders' headers or others' *_internal.h"
+else
+    echo "PASS layout/includes: no later folder's header, no other's *_internal.h"
+fi
+rm -f "${TMPDIR:-/tmp}/layout.$$"
+[ "$st" -eq 0 ] && [ "$bad" -eq 0 ]
