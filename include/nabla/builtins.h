@@ -2,8 +2,8 @@
  *
  * One row per built-in: everything a built-in is. Name, arity, double /
  * MPFR / complex evaluators, domain, help text and example, derivatives (as
- * formulas), LaTeX and C spellings, and the facts the simplifier uses
- * (sign, parity, exact values). A new built-in is a row (and its id in
+ * formulas), LaTeX, C and MathML spellings, and the facts the simplifier
+ * uses (sign, parity, exact values). A new built-in is a row (and its id in
  * NbFnId) plus its tests; functions whose simplification needs code (trig
  * at multiples of pi, abs of a product) also have rules in simplify_fn.c.
  * The parser's lowering, the evaluators, the compiler, the differentiator,
@@ -84,8 +84,14 @@ typedef struct NbBuiltin {
      * ("\\sin", "tgamma"); a text with $0, $1 (an argument) or $-0 (the
      * first, negated) is the whole call ("\\left|$0\\right|"); a LaTeX
      * spelling with a superscript ("e^{$0}") binds as a power. NULL:
-     * \operatorname{name}(...) and name(...). */
-    const char *latex, *c;
+     * \operatorname{name}(...) and name(...).
+     * MathML (presentation markup) is needed only where a call is not a
+     * name applied to its arguments: a template for the whole call
+     * ("<mroot><mrow>$0</mrow><mn>3</mn></mroot>"; $0 and $1), which binds
+     * as a power if it opens with <msup>. NULL: the name of a plain LaTeX
+     * spelling set upright ("\\arcsin" gives arcsin, "\\operatorname{sgn}"
+     * sgn, "\\Gamma" the letter), else nabla's name (log2 for "\\log_{2}"). */
+    const char *latex, *c, *mathml;
     /* Exact values the constructors fold: f(at) = val, times pi if pi is
      * set; at and val are fractions n/d. Up to NB_BUILTIN_EXACT of them,
      * the unused ones with d = 0. */

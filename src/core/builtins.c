@@ -15,9 +15,9 @@
  *   eval_mpc   the same in GNU MPC, with guard bits where MPC has no direct
  *              function (not correctly rounded there);
  * and, as text and data, its derivatives (formulas diff.c builds), its
- * LaTeX and C spellings (print_latex.c) and the facts the constructors use
- * (simplify_fn.c: sign, parity, exact values). Why each derivative has the
- * form it has is said above the table.
+ * LaTeX, C and MathML spellings (print_latex.c, print_mathml.c) and the
+ * facts the constructors use (simplify_fn.c: sign, parity, exact values).
+ * Why each derivative has the form it has is said above the table.
  *
  * The log row evaluates its one-argument form only: log(x, b) is lowered
  * to log(x)/log(b) before any node is built.
@@ -994,7 +994,7 @@ enum {
 
 /* Analytic rows have all four evaluators; real-only rows no complex ones.
  * What follows the example are the row's other fields by name: .deriv,
- * .params, .latex, .c, .exact. */
+ * .params, .latex, .c, .mathml, .exact. */
 #define ROW_A(nm, lo, hi, fl, dom, help, ex, ...)                         \
     {#nm, lo, hi, (fl) | AN, d_##nm, m_##nm, c_##nm, q_##nm, dom, help, ex, \
      __VA_ARGS__}
@@ -1009,6 +1009,11 @@ enum {
 #define NOT_POLE "x != 0, -1, -2, ..."
 #define NB_STR_(v) #v
 #define NB_STR(v) NB_STR_(v)
+/* MathML brackets, UTF-8: U+230A, U+230B, U+2308, U+2309 */
+#define LFLOOR "\xe2\x8c\x8a"
+#define RFLOOR "\xe2\x8c\x8b"
+#define LCEIL "\xe2\x8c\x88"
+#define RCEIL "\xe2\x8c\x89"
 
 /* ORDER NB_FN. Each example's output is exactly what nabla prints for it
  * at the default (double) precision; the oracle test checks each against an
@@ -1093,7 +1098,8 @@ const NbBuiltin nb_builtins[NB_FN__COUNT] = {
      * canonical form of e^x */
     [NB_FN_EXP] = ROW_A(exp, 1, 1, POS, NULL,
         "exponential, e^x", "exp(1) -> 2.718281828459045",
-        .deriv = {"exp(x)"}, .latex = "e^{$0}"),
+        .deriv = {"exp(x)"}, .latex = "e^{$0}",
+        .mathml = "<msup><mi>e</mi><mrow>$0</mrow></msup>"),
     [NB_FN_LOG] = ROW_A(log, 1, 2, 0, "x > 0",
         "natural logarithm; log(x, b) is the logarithm to base b",
         "log(1) -> 0",
@@ -1111,10 +1117,12 @@ const NbBuiltin nb_builtins[NB_FN__COUNT] = {
     [NB_FN_CBRT] = ROW_A(cbrt, 1, 1, ODD, NULL,
         "real cube root (negative for negative x)", "cbrt(-27) -> -3",
         .deriv = {"1/3*cbrt(x)^(-2)"}, .latex = "\\sqrt[3]{$0}",
+        .mathml = "<mroot><mrow>$0</mrow><mn>3</mn></mroot>",
         .exact = {AT0(0)}),
     [NB_FN_ABS] = ROW_R(abs, 1, 1, KI | NNEG, NULL,
         "absolute value; abs' = sign (0 at 0)", "abs(-2.5) -> 2.5",
-        .deriv = {"sign(x)"}, .latex = "\\left|$0\\right|", .c = "fabs"),
+        .deriv = {"sign(x)"}, .latex = "\\left|$0\\right|", .c = "fabs",
+        .mathml = "<mrow><mo>|</mo>$0<mo>|</mo></mrow>"),
     [NB_FN_SIGN] = ROW_R(sign, 1, 1, KI | IN, NULL,
         "sign: -1, 0 or 1 (sign(0) = 0); sign' = 0",
         "sign(-2.5) -> -1",
@@ -1127,10 +1135,12 @@ const NbBuiltin nb_builtins[NB_FN__COUNT] = {
         .c = "(($0) > 0 ? 1.0 : 0.0)"),
     [NB_FN_FLOOR] = ROW_R(floor, 1, 1, KI | IN, NULL,
         "largest integer <= x; floor' = 0", "floor(-2.5) -> -3",
-        .deriv = {"0"}, .latex = "\\left\\lfloor $0 \\right\\rfloor"),
+        .deriv = {"0"}, .latex = "\\left\\lfloor $0 \\right\\rfloor",
+        .mathml = "<mrow><mo>" LFLOOR "</mo>$0<mo>" RFLOOR "</mo></mrow>"),
     [NB_FN_CEIL] = ROW_R(ceil, 1, 1, KI | IN, NULL,
         "smallest integer >= x; ceil' = 0", "ceil(-2.5) -> -2",
-        .deriv = {"0"}, .latex = "\\left\\lceil $0 \\right\\rceil"),
+        .deriv = {"0"}, .latex = "\\left\\lceil $0 \\right\\rceil",
+        .mathml = "<mrow><mo>" LCEIL "</mo>$0<mo>" RCEIL "</mo></mrow>"),
     [NB_FN_MIN] = ROW_R(min, 2, 2, KI | VA, NULL,
         "smallest of its arguments (any number of them; of one vector, its "
         "smallest element); at a tie the derivative goes to the first",

@@ -6,11 +6,15 @@
  * browser draws reads like the text beside it. The layout rules follow
  * print_latex.c one for one: <mfrac> where LaTeX writes \frac (quotients
  * and rational coefficients), <msup> powers with rational exponents as
- * fractions, <msqrt> and <mroot> roots, e to the power for exp, | |, ⌊ ⌋
- * and ⌈ ⌉ brackets, factors juxtaposed with an invisible times (a middle
- * dot between two numbers), function names upright with an invisible
- * function application, Greek variable names as letters, a suffix after
- * '_' as a subscript, matrices as an <mtable> in brackets.
+ * fractions, <msqrt> roots, factors juxtaposed with an invisible times (a
+ * middle dot between two numbers), Greek variable names as letters, a
+ * suffix after '_' as a subscript, matrices as an <mtable> in brackets.
+ *
+ * Built-ins are spelled by their row (builtins.h), as in LaTeX and C: the
+ * row's MathML template where a call is not a name applied (e to the
+ * power, | |, ⌊ ⌋, ⌈ ⌉, <mroot>), else the name of its LaTeX spelling
+ * (arcsin, ln, σ, Γ) or its own name, upright, with an invisible function
+ * application. No built-in is named here.
  *
  * Every name is an identifier ([A-Za-z0-9_]) and every number is digits,
  * signs and letters; strings are the only text a user chose, and they are
@@ -146,6 +150,13 @@ static void put_number(Out *o, const NbExpr *e, int absval)
 
 /* --- levels: when a subexpression needs parentheses --------------------- */
 
+/* A call the row spells with a superscript (e^x): it binds as a power. */
+static int binds_as_power(const NbExpr *e)
+{
+    const char *t = nb_builtins[e->fn].mathml;
+    return t && strncmp(t, "<msup>", 6) == 0;
+}
+
 static int level_of(const NbExpr *e)
 {
     switch (e->kind) {
@@ -162,7 +173,7 @@ static int level_of(const NbExpr *e)
             return LV_ATOM;
         return is_den_power(e) ? LV_PROD : LV_POW;
     case NB_FN:
-        return e->fn == NB_FN_EXP ? LV_POW : LV_ATOM;
+        return binds_as_power(e) ? LV_POW : LV_ATOM;
     default: return LV_ATOM;
     }
 }
@@ -181,15 +192,21 @@ static const char *const greek[][2] = {
     {"Sigma", "Σ"}, {"Phi", "Φ"}, {"Psi", "Ψ"}, {"Omega", "Ω"},
     {NULL, NULL}};
 
+/* The letter named by the n bytes at name ("alpha": α), or NULL. */
+static const char *greek_letter(const char *name, size_t n)
+{
+    for (int i = 0; greek[i][0]; i++)
+        if (strlen(greek[i][0]) == n && strncmp(greek[i][0], name, n) == 0)
+            return greek[i][1];
+    return NULL;
+}
+
 /* x, alpha as α, w_1 as w with subscript 1. */
 static void put_name(NbBuf *b, const char *name)
 {
     const char *us = strchr(name, '_');
     size_t n = us ? (size_t)(us - name) : strlen(name);
-    const char *letter = NULL;
-    for (int i = 0; greek[i][0] && !letter; i++)
-        if (strlen(greek[i][0]) == n && strncmp(greek[i][0], name, n) == 0)
-            letter = greek[i][1];
+    const char *letter = greek_letter(name, n);
     int sub = us && us[1];
     if (sub)
         nb_buf_put(b, "<msub>");
@@ -334,14 +351,15 @@ static void split_product(const NbExpr *e, mpq_t coef, Parts *p)
 }
 
 /* Between two factors: a middle dot before a number, else invisible
- * (with a thin space before a function's name, as TeX sets x sin x). */
+ * (with a thin space before a call, as TeX sets x sin x, but none before
+ * a superscript: x e^x). */
 static void put_sep(Out *o, int first, const NbExpr *next)
 {
     if (first)
         return;
     if (next && (next->kind == NB_NUM || next->kind == NB_FLT))
         nb_buf_put(&o->b, CDOT);
-    else if (next && next->kind == NB_FN && next->fn != NB_FN_EXP)
+    else if (next && next->kind == NB_FN && !binds_as_power(next))
         nb_buf_put(&o->b, TIMES "<mspace width=\"0.17em\"/>");
     else
         nb_buf_put(&o->b, TIMES);
@@ -468,53 +486,59 @@ static void emit_args(Out *o, const NbExpr *e)
     }
 }
 
-/* Names of the built-ins as a reader writes them; NULL: nabla's name. */
-static const char *fn_name(int fn)
+/* The row's MathML template (builtins.h): markup with $0 and $1 for the
+ * arguments. */
+static void emit_template(Out *o, const NbExpr *e, const char *t)
 {
-    switch (fn) {
-    case NB_FN_ASIN: return "arcsin";
-    case NB_FN_ACOS: return "arccos";
-    case NB_FN_ATAN: return "arctan";
-    case NB_FN_LOG: return "ln";
-    case NB_FN_SIGMOID: return "σ";
-    case NB_FN_SIGN: return "sgn";
-    case NB_FN_HEAVISIDE: return "H";
-    case NB_FN_RELU: return "ReLU";
-    case NB_FN_GAMMA: return "Γ";
-    default: return NULL;
+    for (; *t; t++) {
+        if (*t == '$' && (t[1] == '0' || t[1] == '1')) {
+            unsigned i = (unsigned)(t[1] - '0');
+            if (i < e->n)
+                emit(o, e->args[i], LV_SUM);
+            t++;
+        } else {
+            nb_buf_putc(&o->b, *t);
+        }
     }
 }
 
+/* The name a plain LaTeX spelling shows, upright: "\\arcsin" arcsin,
+ * "\\operatorname{sgn}" sgn, "\\Gamma" Γ. 0 for any other spelling
+ * (a template, a subscript as in "\\log_{2}") or none. */
+static int put_latex_word(NbBuf *b, const char *t)
+{
+    static const char op[] = "\\operatorname{";
+    if (!t || t[0] != '\\')
+        return 0;
+    int braced = strncmp(t, op, sizeof op - 1) == 0;
+    const char *w = braced ? t + sizeof op - 1 : t + 1;
+    size_t n = 0;
+    while ((w[n] >= 'a' && w[n] <= 'z') || (w[n] >= 'A' && w[n] <= 'Z'))
+        n++;
+    if (n == 0 || strcmp(w + n, braced ? "}" : "") != 0)
+        return 0;
+    const char *letter = braced ? NULL : greek_letter(w, n);
+    if (letter)
+        nb_buf_printf(b, "<mi>%s</mi>", letter);
+    else
+        nb_buf_printf(b, "<mi>%.*s</mi>", (int)n, w);
+    return 1;
+}
+
+/* A call as its row spells it: the MathML template, else the name (from
+ * the LaTeX spelling where that is a plain name) applied to the
+ * parenthesised arguments. */
 static void emit_fn(Out *o, const NbExpr *e)
 {
-    const NbExpr *a = e->args[0];
-    switch (e->fn) {
-    case NB_FN_EXP:
-        nb_buf_put(&o->b, "<msup><mi>e</mi><mrow>");
-        emit(o, a, LV_SUM);
-        nb_buf_put(&o->b, "</mrow></msup>");
-        return;
-    case NB_FN_ABS:
-    case NB_FN_FLOOR:
-    case NB_FN_CEIL: {
-        static const char *const l[] = {"|", "⌊", "⌈"};
-        static const char *const r[] = {"|", "⌋", "⌉"};
-        int i = e->fn == NB_FN_ABS ? 0 : e->fn == NB_FN_FLOOR ? 1 : 2;
-        nb_buf_printf(&o->b, "<mrow><mo>%s</mo>", l[i]);
-        emit(o, a, LV_SUM);
-        nb_buf_printf(&o->b, "<mo>%s</mo></mrow>", r[i]);
+    const NbBuiltin *row = &nb_builtins[e->fn];
+    if (row->mathml) {
+        emit_template(o, e, row->mathml);
         return;
     }
-    case NB_FN_CBRT:
-        nb_buf_put(&o->b, "<mroot><mrow>");
-        emit(o, a, LV_SUM);
-        nb_buf_put(&o->b, "</mrow><mn>3</mn></mroot>");
-        return;
-    default: break;
-    }
-    const char *name = fn_name(e->fn);
-    nb_buf_printf(&o->b, "<mrow><mi>%s</mi>" APPLY,
-                  name ? name : nb_builtins[e->fn].name);
+    nb_buf_put(&o->b, "<mrow>");
+    if (!put_latex_word(&o->b, row->latex))
+        nb_buf_printf(&o->b, "<mi>%s</mi>", row->name);
+    nb_buf_put(&o->b, APPLY);
     open_paren(o);
     emit_args(o, e);
     close_paren(o);

@@ -26,6 +26,8 @@
 #define TOP(x) "<mrow>" x "</mrow>"
 #define TEN(e) "<msup><mn>10</mn><mrow>" e "</mrow></msup>"
 #define INF "<mi mathvariant=\"normal\">\xe2\x88\x9e</mi>"
+#define THIN "<mspace width=\"0.17em\"/>"
+#define EXP(a) "<msup><mi>e</mi><mrow>" a "</mrow></msup>"
 
 static NbStore *st;
 static const NbExpr *X;
@@ -67,6 +69,54 @@ static void test_names(void)
     check("pi*x", TOP("<mrow>" MI("\xcf\x80") TIMES MI("x") "</mrow>"));
     check("e^x", TOP("<msup><mi>e</mi><mrow>" MI("x") "</mrow></msup>"));
     check("Omega_k", TOP("<msub>" MI("\xce\xa9") MI("k") "</msub>"));
+    /* \log_{2} is not a plain name: nabla's own */
+    check("log2(x) + log10(y)",
+          TOP("<mrow>" CALL("log2", MI("x")) "<mo>+</mo>" CALL("log10", MI("y"))
+              "</mrow>"));
+    check("min(x, y)", TOP(CALL("min", MI("x") "<mo>,</mo>" MI("y"))));
+    check("abs(x)", TOP("<mrow><mo>|</mo>" MI("x") "<mo>|</mo></mrow>"));
+}
+
+/* A call binds as an atom, the row's superscript (e^x) as a power; a thin
+ * space goes before a call, not before a superscript. */
+static void test_calls(void)
+{
+    check("x*sin(x)", TOP("<mrow>" MI("x") TIMES THIN CALL("sin", MI("x")) "</mrow>"));
+    check("x*abs(x)", TOP("<mrow>" MI("x") TIMES THIN
+                          "<mrow><mo>|</mo>" MI("x") "<mo>|</mo></mrow></mrow>"));
+    check("x*exp(x)", TOP("<mrow>" MI("x") TIMES EXP(MI("x")) "</mrow>"));
+    const NbExpr *y = nb_sym(st, "y");
+    const NbExpr *a[2] = {nb_fn1(st, NB_FN_SIN, X), y};
+    check_e(nb_intern(st, NB_POW, 0, 2, a), NULL, TOP(SUP(CALL("sin", MI("x")), MI("y"))),
+            "sin(x)^y");
+    a[0] = nb_fn1(st, NB_FN_EXP, X);
+    check_e(nb_intern(st, NB_POW, 0, 2, a), NULL, TOP(SUP(PAREN(EXP(MI("x"))), MI("y"))),
+            "exp(x)^y, built as a power");
+}
+
+/* Every row prints from its row alone: its template with the argument in
+ * place, or a name applied to the argument. */
+static void test_rows(void)
+{
+    const NbExpr *y = nb_sym(st, "y");
+    for (int f = 0; f < NB_FN__COUNT; f++) {
+        const NbBuiltin *b = &nb_builtins[f];
+        if (b->flags & NB_BF_LOWERS)
+            continue;
+        const NbExpr *e = b->min_args == 2 ? nb_fn2(st, f, X, y) : nb_fn1(st, f, X);
+        char *s = nb_print_mathml(e, NULL);
+        const char *args = b->min_args == 2 ? MI("x") "<mo>,</mo>" MI("y") "<mo>)</mo>"
+                                            : MI("x") "<mo>)</mo>";
+        size_t n = strlen(s), k = strlen(args) + strlen("</mrow></mrow></mrow>");
+        if (b->mathml)
+            CHECK(strstr(s, MI("x")) && !strchr(s, '$'), "%s: its template, %s", b->name, s);
+        else
+            CHECK(strncmp(s, "<mrow><mrow><mi>", 16) == 0 && n > k
+                  && strncmp(s + n - k, args, strlen(args)) == 0
+                  && strstr(s, "</mi>" APPLY "<mrow><mo>(</mo>"),
+                  "%s: a name applied, %s", b->name, s);
+        free(s);
+    }
 }
 
 static void test_numbers(void)
@@ -138,6 +188,8 @@ int main(void)
     st = nb_store_new();
     X = nb_sym(st, "x");
     test_names();
+    test_calls();
+    test_rows();
     test_numbers();
     test_strings_vectors();
     test_limits();
