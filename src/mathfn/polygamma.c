@@ -131,6 +131,17 @@ static int direct_sum(mpfr_ptr t, mpfr_ptr tabs, unsigned long s,
     return rc;
 }
 
+/* a + b, saturated: the exponent bounds can be MPFR's special exponents
+ * (about -2^63 for a zero), whose sums must not overflow. */
+static long sat_add(long a, long b)
+{
+    if (b > 0 && a > LONG_MAX - b)
+        return LONG_MAX;
+    if (b < 0 && a < LONG_MIN - b)
+        return LONG_MIN;
+    return a + b;
+}
+
 /* t (precision w) = zeta(s, x) as above; returns e with |t - zeta| <= 2^e,
  * or LONG_MAX when interrupted. */
 static long hurwitz(mpfr_ptr t, unsigned long s, mpfr_srcptr x)
@@ -170,8 +181,10 @@ static long hurwitz(mpfr_ptr t, unsigned long s, mpfr_srcptr x)
         if (nb_interrupted)
             goto out;
         /* term j matters only to wj bits; zeta(2j) < 1 + 2^(1-2j) */
-        long wj = (long)w - ((long)mpfr_get_exp(tabs) - (long)mpfr_get_exp(q))
-                  + 12;
+        /* saturated: q or tabs may be 0 or inf (MPFR's special
+         * exponents, near LONG_MIN; their negation still fits) */
+        long wj = sat_add(sat_add((long)w + 12, mpfr_get_exp(q)),
+                          -(long)mpfr_get_exp(tabs));
         mpfr_set_prec(z, wj < 32 ? 32 : wj > (long)w ? w : (mpfr_prec_t)wj);
         if ((long)(2 * j) > wj + 2)
             mpfr_set_ui(z, 1, MPFR_RNDN);
@@ -190,7 +203,7 @@ static long hurwitz(mpfr_ptr t, unsigned long s, mpfr_srcptr x)
         mpfr_mul_ui(q, q, s + 2 * j, MPFR_RNDN);
         mpfr_mul(q, q, c, MPFR_RNDN);
         if (j >= m_max || mpfr_zero_p(q) || mpfr_zero_p(t)
-            || mpfr_get_exp(q) + 3 < mpfr_get_exp(t) - (long)w)
+            || sat_add(mpfr_get_exp(q), 3) < sat_add(mpfr_get_exp(t), -(long)w))
             break;
     }
     /* the tail after term j is bounded by 8 q_j; q now holds q_(j+1) <=
@@ -201,17 +214,6 @@ static long hurwitz(mpfr_ptr t, unsigned long s, mpfr_srcptr x)
 out:
     mpfr_clears(u, a, tabs, q, z, c, (mpfr_ptr)0);
     return err;
-}
-
-/* a + b, saturated: the exponent bounds can be MPFR's special exponents
- * (about -2^63 for a zero), whose sums must not overflow. */
-static long sat_add(long a, long b)
-{
-    if (b > 0 && a > LONG_MAX - b)
-        return LONG_MAX;
-    if (b < 0 && a < LONG_MIN - b)
-        return LONG_MIN;
-    return a + b;
 }
 
 /* t = psi^(n)(x), n >= 1; returns e with |t - psi^(n)(x)| <= 2^e, or
