@@ -283,6 +283,7 @@ typedef struct Render {
     NbBuf b;
     const NbPrintOpts *opts;
     int depth;
+    NbTextCache nums;
 } Render;
 
 static void render(Render *r, const NbExpr *e, int minlevel);
@@ -318,7 +319,7 @@ static int is_den_power(const NbExpr *f)
                || f->args[0]->kind != NB_SYM);
 }
 
-static int level_of(const NbExpr *e, const NbPrintOpts *o)
+static int level_of(Render *r, const NbExpr *e, const NbPrintOpts *o)
 {
     switch (e->kind) {
     case NB_NUM:
@@ -327,9 +328,11 @@ static int level_of(const NbExpr *e, const NbPrintOpts *o)
         if (mpz_cmp_ui(mpq_denref(e->u.q), 1) == 0)
             return LV_ATOM;
         {
-            char *s = nb_format_q(e->u.q);
+            int owned;
+            const char *s = nb_q_text(&r->nums, e->u.q, NB_QT_PLAIN, &owned);
             int lv = strchr(s, '/') ? LV_PROD : LV_ATOM;
-            free(s);
+            if (owned)
+                free((char *)s);
             return lv;
         }
     case NB_FLT:
@@ -370,11 +373,66 @@ static void put_string(NbBuf *b, const char *s)
     nb_buf_putc(b, '"');
 }
 
+static size_t num_bits(const void *num, NbQText how)
+{
+    if (how == NB_QT_Z)
+        return mpz_sizeinbase((mpz_srcptr)num, 2);
+    mpq_srcptr q = num;
+    return mpz_sizeinbase(mpq_numref(q), 2) + mpz_sizeinbase(mpq_denref(q), 2);
+}
+
+static char *num_text(const void *num, NbQText how)
+{
+    mpq_srcptr q = num;
+    switch (how) {
+    case NB_QT_PLAIN: return nb_format_q(q);
+    case NB_QT_FRAC: return nb_format_q_frac(q);
+    case NB_QT_DEN: return mpz_get_str(NULL, 10, mpq_denref(q));
+    case NB_QT_Z: return mpz_get_str(NULL, 10, (mpz_srcptr)num);
+    case NB_QT_ABSNUM: break;
+    }
+    char *s = mpz_get_str(NULL, 10, mpq_numref(q));
+    if (s[0] == '-')
+        memmove(s, s + 1, strlen(s));
+    return s;
+}
+
+const char *nb_q_text(NbTextCache *c, const void *num, NbQText how,
+                      int *owned)
+{
+    int big = num_bits(num, how) > NB_BIG_TEXT_BITS;
+    for (unsigned i = 0; big && i < c->n && i < NB_BIG_TEXT_SLOTS; i++)
+        if (c->slot[i].num == num && c->slot[i].how == how) {
+            *owned = 0;
+            return c->slot[i].text;
+        }
+    char *s = num_text(num, how);
+    *owned = !big;
+    if (big) {
+        unsigned k = c->n++ % NB_BIG_TEXT_SLOTS;
+        free(c->slot[k].text);
+        c->slot[k].num = num;
+        c->slot[k].how = how;
+        c->slot[k].text = s;
+    }
+    return s;
+}
+
+void nb_text_cache_free(NbTextCache *c)
+{
+    for (unsigned i = 0; i < NB_BIG_TEXT_SLOTS; i++)
+        free(c->slot[i].text);
+    memset(c, 0, sizeof *c);
+}
+
 static void put_q(Render *r, const mpq_t q, int frac)
 {
-    char *s = frac ? nb_format_q_frac(q) : nb_format_q(q);
+    int owned;
+    const char *s = nb_q_text(&r->nums, q, frac ? NB_QT_FRAC : NB_QT_PLAIN,
+                              &owned);
     nb_buf_put(&r->b, s);
-    free(s);
+    if (owned)
+        free((char *)s);
 }
 
 /* base^k for a rational k > 0 (denominator items, or plain powers). */
@@ -695,7 +753,7 @@ static void render(Render *r, const NbExpr *e, int minlevel)
         return;
     }
     r->depth++;
-    int paren = level_of(e, r->opts) < minlevel;
+    int paren = level_of(r, e, r->opts) < minlevel;
     if (paren)
         nb_buf_putc(&r->b, '(');
     switch (e->kind) {
@@ -714,9 +772,10 @@ static void render(Render *r, const NbExpr *e, int minlevel)
 static char *print_with(const NbExpr *e, const NbPrintOpts *opts, int factor)
 {
     NbDisplay *dp = nb_display_new(factor);
-    Render r = {{0}, opts, 0};
+    Render r = {.opts = opts};
     render(&r, nb_display(dp, e), LV_SUM);
     nb_display_free(dp);
+    nb_text_cache_free(&r.nums);
     return nb_buf_finish(&r.b);
 }
 

@@ -17,6 +17,35 @@
 #include "nabla/print.h"
 #include "util/strbuf.h"
 
+/* Text of the large exact numbers one print call has written. A DAG
+ * prints as a tree, so one huge number may be written many times (taylor
+ * at 10^-1000000 repeats it in every coefficient), and its conversion to
+ * decimal costs far more than copying the text: numbers past
+ * NB_BIG_TEXT_BITS are converted once per print and kept in a few slots.
+ * A cache starts as {0}; nb_text_cache_free frees what it holds. */
+#define NB_BIG_TEXT_BITS 4096
+#define NB_BIG_TEXT_SLOTS 8
+typedef enum {
+    NB_QT_PLAIN,  /* nb_format_q(q) */
+    NB_QT_FRAC,   /* nb_format_q_frac(q) */
+    NB_QT_ABSNUM, /* |numerator of q| in decimal */
+    NB_QT_DEN,    /* denominator of q in decimal */
+    NB_QT_Z       /* the integer z (an mpz_t, not an mpq_t) in decimal */
+} NbQText;
+typedef struct NbTextCache {
+    struct {
+        const void *num;
+        NbQText how;
+        char *text;
+    } slot[NB_BIG_TEXT_SLOTS];
+    unsigned n;
+} NbTextCache;
+/* The text of num (an mpq_t, or an mpz_t for NB_QT_Z) as `how` says; the
+ * caller frees it only when *owned is set (else the cache keeps it). */
+const char *nb_q_text(NbTextCache *c, const void *num, NbQText how,
+                      int *owned);
+void nb_text_cache_free(NbTextCache *c);
+
 /* Display transformation: see the file comment. */
 typedef struct NbDisplay NbDisplay;
 NbDisplay *nb_display_new(int factor);

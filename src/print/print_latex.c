@@ -31,6 +31,7 @@ enum { LV_SUM = 1, LV_PROD = 2, LV_POW = 4, LV_ATOM = 5 };
 
 typedef struct Out {
     NbBuf b;
+    NbTextCache nums; /* large numbers written so far */
     const NbPrintOpts *opts;
     int depth;
     int c;        /* 1: C, 0: LaTeX */
@@ -107,25 +108,27 @@ static void put_latex_numtext(NbBuf *b, const char *s)
     nb_buf_printf(b, "10^{%s}", e + 1);
 }
 
-static void put_q_latex(NbBuf *b, const mpq_t q, int frac)
+static void put_q_latex(Out *o, const mpq_t q, int frac)
 {
+    NbBuf *b = &o->b;
+    int owned, own_d;
     if (!frac || mpz_cmp_ui(mpq_denref(q), 1) == 0) {
-        char *s = nb_format_q(q);
-        if (!strchr(s, '/')) {
+        const char *s = nb_q_text(&o->nums, q, NB_QT_PLAIN, &owned);
+        int plain = !strchr(s, '/');
+        if (plain)
             put_latex_numtext(b, s);
-            free(s);
+        if (owned)
+            free((char *)s);
+        if (plain)
             return;
-        }
-        free(s);
     }
-    mpz_t n;
-    mpz_init(n);
-    mpz_abs(n, mpq_numref(q));
-    char *ns = mpz_get_str(NULL, 10, n), *ds = mpz_get_str(NULL, 10, mpq_denref(q));
+    const char *ns = nb_q_text(&o->nums, q, NB_QT_ABSNUM, &owned);
+    const char *ds = nb_q_text(&o->nums, q, NB_QT_DEN, &own_d);
     nb_buf_printf(b, "%s\\frac{%s}{%s}", mpq_sgn(q) < 0 ? "-" : "", ns, ds);
-    free(ns);
-    free(ds);
-    mpz_clear(n);
+    if (owned)
+        free((char *)ns);
+    if (own_d)
+        free((char *)ds);
 }
 
 static char *float_text(const NbExpr *e, const NbPrintOpts *o)
@@ -147,7 +150,7 @@ static void put_number(Out *o, const NbExpr *e, int absval)
         if (o->c)
             put_c_double(&o->b, q_to_double(a));
         else
-            put_q_latex(&o->b, a, 0);
+            put_q_latex(o, a, 0);
         mpq_clear(a);
         return;
     }
@@ -342,7 +345,7 @@ static void emit_pow_q(Out *o, const NbExpr *base, const mpq_t k)
     }
     emit(o, base, LV_ATOM);
     nb_buf_put(&o->b, "^{");
-    put_q_latex(&o->b, k, 1);
+    put_q_latex(o, k, 1);
     nb_buf_putc(&o->b, '}');
 }
 
@@ -387,7 +390,7 @@ static void emit_pow(Out *o, const NbExpr *e)
     emit(o, base, LV_ATOM);
     nb_buf_put(&o->b, "^{");
     if (k->kind == NB_NUM)
-        put_q_latex(&o->b, k->u.q, 1);   /* exponents as fractions */
+        put_q_latex(o, k->u.q, 1);   /* exponents as fractions */
     else
         emit(o, k, LV_SUM);
     nb_buf_putc(&o->b, '}');
@@ -467,9 +470,11 @@ static void put_z(Out *o, const mpz_t z)
         mpq_clear(q);
         return;
     }
-    char *s = mpz_get_str(NULL, 10, z);
+    int owned;
+    const char *s = nb_q_text(&o->nums, z, NB_QT_Z, &owned);
     nb_buf_put(&o->b, s);
-    free(s);
+    if (owned)
+        free((char *)s);
 }
 
 /* Numerator: [a][flt] factors; first tracks whether anything was written. */
@@ -534,7 +539,7 @@ static void emit_mul(Out *o, const NbExpr *e, int negate)
         if (o->c)
             put_c_double(&o->b, q_to_double(c));
         else
-            put_q_latex(&o->b, c, 1);
+            put_q_latex(o, c, 1);
         if (p.nnum || p.flt)
             put_sep(o, 0, p.flt ? p.flt : p.num[0]);
     }
@@ -736,9 +741,10 @@ static void emit(Out *o, const NbExpr *e, int minlevel)
 static char *print_out(const NbExpr *e, const NbPrintOpts *opts, int c)
 {
     NbDisplay *dp = nb_display_new(1);
-    Out o = {{0}, opts, 0, c};
+    Out o = {.opts = opts, .c = c};
     emit(&o, nb_display(dp, e), LV_SUM);
     nb_display_free(dp);
+    nb_text_cache_free(&o.nums);
     return nb_buf_finish(&o.b);
 }
 

@@ -42,6 +42,7 @@ enum { LV_SUM = 1, LV_PROD = 2, LV_POW = 4, LV_ATOM = 5 };
 
 typedef struct Out {
     NbBuf b;
+    NbTextCache nums; /* large numbers written so far */
     const NbPrintOpts *opts;
     int depth;
 } Out;
@@ -106,27 +107,29 @@ static void put_numtext(NbBuf *b, const char *s)
 
 /* A rational: an integer or decimal as <mn>, else a fraction when frac
  * (exponents, coefficients), else p/q as the infix form writes it. */
-static void put_q(NbBuf *b, const mpq_t q, int frac)
+static void put_q(Out *o, const mpq_t q, int frac)
 {
+    NbBuf *b = &o->b;
+    int owned, own_d;
     if (!frac || mpz_cmp_ui(mpq_denref(q), 1) == 0) {
-        char *s = nb_format_q(q);
-        if (!strchr(s, '/')) {
+        const char *s = nb_q_text(&o->nums, q, NB_QT_PLAIN, &owned);
+        int plain = !strchr(s, '/');
+        if (plain)
             put_numtext(b, s);
-            free(s);
+        if (owned)
+            free((char *)s);
+        if (plain)
             return;
-        }
-        free(s);
     }
-    mpz_t n;
-    mpz_init(n);
-    mpz_abs(n, mpq_numref(q));
-    char *ns = mpz_get_str(NULL, 10, n), *ds = mpz_get_str(NULL, 10, mpq_denref(q));
+    const char *ns = nb_q_text(&o->nums, q, NB_QT_ABSNUM, &owned);
+    const char *ds = nb_q_text(&o->nums, q, NB_QT_DEN, &own_d);
     if (mpq_sgn(q) < 0)
         nb_buf_put(b, MINUS);
     nb_buf_printf(b, "<mfrac><mn>%s</mn><mn>%s</mn></mfrac>", ns, ds);
-    free(ns);
-    free(ds);
-    mpz_clear(n);
+    if (owned)
+        free((char *)ns);
+    if (own_d)
+        free((char *)ds);
 }
 
 static void put_number(Out *o, const NbExpr *e, int absval)
@@ -137,7 +140,7 @@ static void put_number(Out *o, const NbExpr *e, int absval)
         mpq_set(a, e->u.q);
         if (absval)
             mpq_abs(a, a);
-        put_q(&o->b, a, 0);
+        put_q(o, a, 0);
         mpq_clear(a);
         return;
     }
@@ -267,7 +270,7 @@ static void emit_pow_q(Out *o, const NbExpr *base, const mpq_t k)
     nb_buf_put(&o->b, "<msup><mrow>");
     emit(o, base, LV_ATOM);
     nb_buf_put(&o->b, "</mrow><mrow>");
-    put_q(&o->b, k, 1);
+    put_q(o, k, 1);
     nb_buf_put(&o->b, "</mrow></msup>");
 }
 
@@ -292,7 +295,7 @@ static void emit_pow(Out *o, const NbExpr *e)
     emit(o, base, LV_ATOM);
     nb_buf_put(&o->b, "</mrow><mrow>");
     if (k->kind == NB_NUM)
-        put_q(&o->b, k->u.q, 1);
+        put_q(o, k->u.q, 1);
     else
         emit(o, k, LV_SUM);
     nb_buf_put(&o->b, "</mrow></msup>");
@@ -367,9 +370,11 @@ static void put_sep(Out *o, int first, const NbExpr *next)
 
 static void put_z(Out *o, const mpz_t z)
 {
-    char *s = mpz_get_str(NULL, 10, z);
+    int owned;
+    const char *s = nb_q_text(&o->nums, z, NB_QT_Z, &owned);
     nb_buf_printf(&o->b, "<mn>%s</mn>", s);
-    free(s);
+    if (owned)
+        free((char *)s);
 }
 
 static void emit_numerator(Out *o, const mpq_t c, const Parts *p, int with_a)
@@ -430,7 +435,7 @@ static void emit_mul(Out *o, const NbExpr *e, int negate)
     if (neg)
         nb_buf_put(&o->b, MINUS);
     if (prefix_frac) {
-        put_q(&o->b, c, 1);
+        put_q(o, c, 1);
         if (p.nnum || p.flt)
             put_sep(o, 0, p.flt ? p.flt : p.num[0]);
     }
@@ -605,10 +610,11 @@ static void emit(Out *o, const NbExpr *e, int minlevel)
 char *nb_print_mathml(const NbExpr *e, const NbPrintOpts *opts)
 {
     NbDisplay *dp = nb_display_new(1);
-    Out o = {{0}, opts, 0};
+    Out o = {.opts = opts};
     nb_buf_put(&o.b, "<mrow>");
     emit(&o, nb_display(dp, e), LV_SUM);
     nb_buf_put(&o.b, "</mrow>");
     nb_display_free(dp);
+    nb_text_cache_free(&o.nums);
     return nb_buf_finish(&o.b);
 }
