@@ -37,6 +37,7 @@
 #include "util/alloc.h"
 
 #include <assert.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -322,25 +323,49 @@ static const NbExpr *build_formula(NbStore *st, const NbAst *t,
     }
 }
 
+/* The rows' derivative formulas, parsed once per process: the text never
+ * changes, and parsing it at every call cost a fifth of a first
+ * derivative (bench_diff: 7.6 -> 9.4 us for sin(x)*exp(-x^2/2)). Each
+ * slot is set once by compare-and-swap; a thread that loses the race
+ * frees its own copy. The trees live until the process ends. */
+typedef struct Formula {
+    NbArena arena;
+    NbAst *ast;
+} Formula;
+static _Atomic(Formula *) formulas[NB_FN__COUNT][2];
+
+static const NbAst *formula(int fn, int i)
+{
+    Formula *f = atomic_load_explicit(&formulas[fn][i], memory_order_acquire);
+    if (f)
+        return f->ast;
+    const NbBuiltin *b = &nb_builtins[fn];
+    f = nb_xcalloc(1, sizeof *f);
+    NbParser *p = nb_parser_new(b->name, b->deriv[i], strlen(b->deriv[i]));
+    NbDiag d = {0};
+    int ok = nb_parser_next(p, &f->arena, &f->ast, &d) == 1;
+    nb_diag_clear(&d);
+    nb_parser_free(p);
+    assert(ok && "a derivative formula of builtins.c reads");
+    (void)ok;
+    Formula *none = NULL;
+    if (!atomic_compare_exchange_strong(&formulas[fn][i], &none, f)) {
+        nb_arena_free(&f->arena);
+        free(f);
+        f = none;
+    }
+    return f->ast;
+}
+
 const NbExpr *nb_builtin_deriv(NbStore *st, int fn, const NbExpr *const *args,
                                int i)
 {
     assert(fn >= 0 && fn < NB_FN__COUNT && i >= 0 && i < 2);
     const NbBuiltin *b = &nb_builtins[fn];
-    const char *text = b->deriv[i];
-    if (!text)
+    if (!b->deriv[i])
         return NULL;
-    NbParser *p = nb_parser_new(b->name, text, strlen(text));
-    NbArena arena = NB_ARENA_INIT;
-    NbDiag d = {0};
-    NbAst *t = NULL;
-    const NbExpr *r = NULL;
-    if (nb_parser_next(p, &arena, &t, &d) == 1)
-        r = build_formula(st, t, b, args);
-    nb_diag_clear(&d);
-    nb_arena_free(&arena);
-    nb_parser_free(p);
-    assert(r && "a derivative formula of builtins.c reads");
+    const NbExpr *r = build_formula(st, formula(fn, i), b, args);
+    assert(r && "a derivative formula of builtins.c builds");
     return r;
 }
 
