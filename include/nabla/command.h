@@ -79,12 +79,21 @@ typedef struct NbCommand {
 /* The value returned by commands that print and have no value. */
 extern const NbExpr *const NB_NOTHING;
 
-/* Command tables, each terminated by a row with a NULL name. */
-extern const NbCommand nb_cmds_symbolic[];   /* cmd_symbolic.c */
-extern const NbCommand nb_cmds_numdiff[];    /* cmd_numdiff.c  */
-extern const NbCommand nb_cmds_descent[];    /* cmd_descent.c  */
-extern const NbCommand nb_cmds_plot[];       /* cmd_plot.c     */
-extern const NbCommand nb_cmds_vector[];     /* cmd_vector.c   */
+/* Every command module, once: X(name) for src/session/cmd_<name>.c,
+ * whose table nb_cmds_<name> ends with a row with a NULL name. The
+ * declarations below and the registry (registry.c) are made from this
+ * list, so adding a module is its file, one line here, and its line in
+ * Makefile.am. */
+#define NB_COMMAND_MODULES(X)                                               \
+    X(symbolic) /* diff, grad, taylor, latex, ... */                        \
+    X(numdiff)  /* nderiv, hstudy, gradcheck */                             \
+    X(descent)  /* descend */                                               \
+    X(plot)     /* plot, contour, surface, figure */                        \
+    X(vector)   /* len, norm, dot, sum, table */
+
+#define NB_COMMAND_TABLE_DECL(name) extern const NbCommand nb_cmds_##name[];
+NB_COMMAND_MODULES(NB_COMMAND_TABLE_DECL)
+#undef NB_COMMAND_TABLE_DECL
 
 /* The command registry (registry.c): the one list of the tables above,
  * nb_command_ntables of them. A session is made with it; every list of

@@ -3,19 +3,15 @@
  * lowering, help and completion read it from there; nb_command_lookup
  * serves the callers without a session (the prompt's completion).
  *
- * Adding a command module is its file (a NULL-ended NbCommand table), one
- * line below, the table's declaration beside the others in command.h (so
- * the compiler checks its definition), and its line in Makefile.am.
+ * Adding a command module is its file (a NULL-ended NbCommand table), its
+ * line in NB_COMMAND_MODULES (command.h: the table's declaration and its
+ * place here are made from it), and its line in Makefile.am.
  */
 #include "session/session_internal.h"
 
-const NbCommand *const nb_command_tables[] = {
-    nb_cmds_symbolic,   /* cmd_symbolic.c: diff, grad, taylor, latex, ... */
-    nb_cmds_numdiff,    /* cmd_numdiff.c:  nderiv, hstudy, gradcheck */
-    nb_cmds_descent,    /* cmd_descent.c:  descend */
-    nb_cmds_plot,       /* cmd_plot.c:     plot, contour, surface, figure */
-    nb_cmds_vector,     /* cmd_vector.c:   len, norm, dot, sum, table */
-};
+#define TABLE(name) nb_cmds_##name,
+const NbCommand *const nb_command_tables[] = {NB_COMMAND_MODULES(TABLE)};
+#undef TABLE
 
 const size_t nb_command_ntables =
     sizeof nb_command_tables / sizeof nb_command_tables[0];

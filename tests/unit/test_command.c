@@ -25,9 +25,9 @@ static const struct {
     const char *file;
     const NbCommand *rows;
 } tables[] = {
-    {"cmd_symbolic.c", nb_cmds_symbolic}, {"cmd_numdiff.c", nb_cmds_numdiff},
-    {"cmd_descent.c", nb_cmds_descent},   {"cmd_plot.c", nb_cmds_plot},
-    {"cmd_vector.c", nb_cmds_vector},
+#define ROW(name) {"cmd_" #name ".c", nb_cmds_##name},
+    NB_COMMAND_MODULES(ROW)
+#undef ROW
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 

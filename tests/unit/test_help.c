@@ -71,13 +71,10 @@ static void test_every_name(void)
     }
     CHECK(bad == 0, "help of all %d built-ins: usage first and a working "
           "example", NB_FN__COUNT);
-    const NbCommand *const tables[] = {nb_cmds_symbolic, nb_cmds_numdiff,
-                                       nb_cmds_descent, nb_cmds_plot,
-                                       nb_cmds_vector};
     bad = 0;
     int ncmd = 0;
-    for (size_t k = 0; k < 5; k++)
-        for (const NbCommand *c = tables[k]; c->name; c++, ncmd++) {
+    for (size_t k = 0; k < nb_command_ntables; k++)
+        for (const NbCommand *c = nb_command_tables[k]; c->name; c++, ncmd++) {
             const char *t = help(&m, c->name, &d);
             if (!t || strncmp(t, c->usage, strlen(c->usage)) != 0 ||
                 !strstr(t, "  example: ") || strstr(t, "example failed")) {
