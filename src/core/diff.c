@@ -35,6 +35,7 @@
 #include "nabla/limits.h"
 #include "nabla/parse.h"
 #include "util/alloc.h"
+#include "core/nodemap.h"
 
 #include <assert.h>
 #include <stdatomic.h>
@@ -60,67 +61,6 @@ long nb_diff_set_max_nodes(long n)
     return old;
 }
 
-/* --- pointer map --------------------------------------------------------- */
-
-typedef struct PMap {
-    const NbExpr **keys;
-    void **vals;
-    size_t cap, count;
-} PMap;
-
-static size_t pslot(const NbExpr *k, size_t cap)
-{
-    return ((size_t)k->id * 2654435761u ^ (size_t)k->hash) & (cap - 1);
-}
-
-static void pmap_put(PMap *m, const NbExpr *k, void *v);
-
-static void pmap_grow(PMap *m)
-{
-    PMap g = {0};
-    g.cap = m->cap ? m->cap * 2 : 8;
-    g.keys = nb_xcalloc(g.cap, sizeof *g.keys);
-    g.vals = nb_xcalloc(g.cap, sizeof *g.vals);
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i])
-            pmap_put(&g, m->keys[i], m->vals[i]);
-    free(m->keys);
-    free(m->vals);
-    *m = g;
-}
-
-static void *pmap_get(const PMap *m, const NbExpr *k)
-{
-    if (!m->cap)
-        return NULL;
-    for (size_t i = pslot(k, m->cap); m->keys[i]; i = (i + 1) & (m->cap - 1))
-        if (m->keys[i] == k)
-            return m->vals[i];
-    return NULL;
-}
-
-static void pmap_put(PMap *m, const NbExpr *k, void *v)
-{
-    if ((m->count + 1) * 2 > m->cap)
-        pmap_grow(m);
-    size_t i = pslot(k, m->cap);
-    for (; m->keys[i]; i = (i + 1) & (m->cap - 1))
-        if (m->keys[i] == k) {
-            m->vals[i] = v;
-            return;
-        }
-    m->keys[i] = k;
-    m->vals[i] = v;
-    m->count++;
-}
-
-static void pmap_free(PMap *m)
-{
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof *m);
-}
-
 /* --- context --------------------------------------------------------------- */
 
 typedef struct GForm GForm;
@@ -129,8 +69,8 @@ typedef struct Ctx {
     NbStore *st;
     const NbExpr *var;
     NbDiag *d;
-    PMap memo;       /* node -> its derivative */
-    PMap atoms;      /* atom -> GForm of its derivative */
+    NbNodeMap memo;       /* node -> its derivative */
+    NbNodeMap atoms;      /* atom -> GForm of its derivative */
     size_t start;    /* store size when the work began */
     size_t max_groups;
     unsigned long ticks;
@@ -153,8 +93,8 @@ static void ctx_free(Ctx *c)
     for (size_t i = 0; i < c->atoms.cap; i++)
         if (c->atoms.keys[i])
             gf_free(c->atoms.vals[i]);
-    pmap_free(&c->atoms);
-    pmap_free(&c->memo);
+    nb_nodemap_free(&c->atoms);
+    nb_nodemap_free(&c->memo);
 }
 
 /* Swell and interrupt check; returns 0 (and sets the diag) to stop. */
@@ -187,7 +127,7 @@ static const NbExpr *zero(Ctx *c) { return nb_num_si(c->st, 0); }
 
 static const NbExpr *d_of(Ctx *c, const NbExpr *e)
 {
-    return pmap_get(&c->memo, e);
+    return nb_nodemap_get(&c->memo, e);
 }
 
 static const NbExpr *rule_add(Ctx *c, const NbExpr *e)
@@ -465,7 +405,7 @@ static const NbExpr *diff1(Ctx *c, const NbExpr *e)
         const NbExpr *r = rule(c, x);
         if (!r || !ctx_ok(c))
             break;
-        pmap_put(&c->memo, x, (void *)r);
+        nb_nodemap_put(&c->memo, x, (void *)r);
     }
     free(stk);
     return c->failed ? NULL : d_of(c, e);
@@ -487,7 +427,7 @@ struct GForm {
     Group *g;
     size_t n, cap;
     size_t slots;        /* coefficients stored, zeros included */
-    PMap index;          /* key -> group index + 1 */
+    NbNodeMap index;          /* key -> group index + 1 */
 };
 
 static void poly_reserve(Poly *p, size_t len)
@@ -531,13 +471,13 @@ static void gf_free(GForm *g)
     for (size_t i = 0; i < g->n; i++)
         poly_free(&g->g[i].p);
     free(g->g);
-    pmap_free(&g->index);
+    nb_nodemap_free(&g->index);
     free(g);
 }
 
 static Poly *gf_group(GForm *g, const NbExpr *key)
 {
-    size_t idx = (size_t)(uintptr_t)pmap_get(&g->index, key);
+    size_t idx = (size_t)(uintptr_t)nb_nodemap_get(&g->index, key);
     if (idx)
         return &g->g[idx - 1].p;
     if (g->n == g->cap) {
@@ -545,7 +485,7 @@ static Poly *gf_group(GForm *g, const NbExpr *key)
         g->g = nb_xrealloc(g->g, g->cap * sizeof *g->g);
     }
     g->g[g->n] = (Group){key, {NULL, 0, 0}};
-    pmap_put(&g->index, key, (void *)(uintptr_t)(g->n + 1));
+    nb_nodemap_put(&g->index, key, (void *)(uintptr_t)(g->n + 1));
     return &g->g[g->n++].p;
 }
 
@@ -667,14 +607,14 @@ static const NbExpr *gf_to_expr(Ctx *c, const GForm *g)
 /* Group form of the derivative of atom product a, cached per atom. */
 static const GForm *atom_deriv(Ctx *c, const NbExpr *a)
 {
-    GForm *g = pmap_get(&c->atoms, a);
+    GForm *g = nb_nodemap_get(&c->atoms, a);
     if (g)
         return g;
     const NbExpr *da = diff1(c, a);
     if (!da)
         return NULL;
     g = gf_from(c, da);
-    pmap_put(&c->atoms, a, g);
+    nb_nodemap_put(&c->atoms, a, g);
     return g;
 }
 

@@ -49,6 +49,7 @@
 #include "nabla/print.h"
 #include "nabla/limits.h"
 #include "util/alloc.h"
+#include "core/nodemap.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -58,66 +59,17 @@ typedef const NbExpr *Ex;
 
 /* --- memo: node -> series ------------------------------------------------ */
 
-typedef struct Map {
-    Ex *keys;
-    Ex **vals;
-    size_t cap, count;
-} Map;
-
 static char constant_mark;
 #define CONSTANT ((Ex *)(void *)&constant_mark)
 
-static size_t slot(Ex k, size_t cap)
-{
-    return ((size_t)k->id * 2654435761u ^ (size_t)k->hash) & (cap - 1);
-}
-
-static void map_put(Map *m, Ex k, Ex *v);
-
-static void map_grow(Map *m)
-{
-    Map g = {0};
-    g.cap = m->cap ? m->cap * 2 : 16;
-    g.keys = nb_xcalloc(g.cap, sizeof *g.keys);
-    g.vals = nb_xcalloc(g.cap, sizeof *g.vals);
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i])
-            map_put(&g, m->keys[i], m->vals[i]);
-    free(m->keys);
-    free(m->vals);
-    *m = g;
-}
-
-static Ex *map_get(const Map *m, Ex k)
-{
-    if (!m->cap)
-        return NULL;
-    for (size_t i = slot(k, m->cap); m->keys[i]; i = (i + 1) & (m->cap - 1))
-        if (m->keys[i] == k)
-            return m->vals[i];
-    return NULL;
-}
-
-static void map_put(Map *m, Ex k, Ex *v)
-{
-    if ((m->count + 1) * 2 > m->cap)
-        map_grow(m);
-    size_t i = slot(k, m->cap);
-    while (m->keys[i] && m->keys[i] != k)
-        i = (i + 1) & (m->cap - 1);
-    if (!m->keys[i])
-        m->count++;
-    m->keys[i] = k;
-    m->vals[i] = v;
-}
-
-static void map_free(Map *m)
+/* The memo's series are the walk's: freed with the map (CONSTANT marks a
+ * node with no series of its own). */
+static void map_free(NbNodeMap *m)
 {
     for (size_t i = 0; i < m->cap; i++)
         if (m->keys[i] && m->vals[i] != CONSTANT)
             free(m->vals[i]);
-    free(m->keys);
-    free(m->vals);
+    nb_nodemap_free(m);
 }
 
 /* --- context --------------------------------------------------------------- */
@@ -131,7 +83,7 @@ typedef struct Ctx {
     const Ex *bind[2];   /* ... and their series */
     size_t nbind;
     Ex var, point;       /* the user's variable and point (messages) */
-    Map memo;
+    NbNodeMap memo;
     int *failed;         /* shared by nested walks */
 } Ctx;
 
@@ -709,7 +661,7 @@ static Ex *rule_fn(Ctx *c, Ex e)
     int dep[2] = {0, 0}, ndep = 0, at = 0;
     Ex *out = NULL;
     for (uint32_t i = 0; i < e->n && i < 2; i++) {
-        Ex *s = map_get(&c->memo, e->args[i]);
+        Ex *s = (Ex *)nb_nodemap_get(&c->memo, e->args[i]);
         dep[i] = s != CONSTANT;
         A[i] = dep[i] ? ser_copy(c, s) : ser_const(c, e->args[i]);
         v[i] = A[i][0];
@@ -827,7 +779,8 @@ done:
 static Ex *rule_pow(Ctx *c, Ex e)
 {
     NbStore *st = c->st;
-    Ex *su = map_get(&c->memo, e->args[0]), *sp = map_get(&c->memo, e->args[1]);
+    Ex *su = (Ex *)nb_nodemap_get(&c->memo, e->args[0]);
+    Ex *sp = (Ex *)nb_nodemap_get(&c->memo, e->args[1]);
     Ex p = e->args[1];
     if (sp != CONSTANT) {
         if (su != CONSTANT && zero_at(c, su[0]))
@@ -890,7 +843,7 @@ static Ex *rule_add(Ctx *c, Ex e)
     acc_init(&acc);
     for (size_t k = 0; k <= c->n && ok(c); k++) {
         for (uint32_t i = 0; i < e->n; i++) {
-            Ex *s = map_get(&c->memo, e->args[i]);
+            Ex *s = (Ex *)nb_nodemap_get(&c->memo, e->args[i]);
             if (s != CONSTANT)
                 acc_add(c, &acc, NULL, s[k], c->one);
             else if (k == 0)
@@ -908,7 +861,7 @@ static Ex *rule_mul(Ctx *c, Ex e)
     Ex *k = nb_xcalloc(e->n, sizeof *k);
     size_t nk = 0;
     for (uint32_t i = 0; i < e->n && ok(c); i++) {
-        Ex *s = map_get(&c->memo, e->args[i]);
+        Ex *s = (Ex *)nb_nodemap_get(&c->memo, e->args[i]);
         if (s == CONSTANT) {
             k[nk++] = e->args[i];
         } else if (!out) {
@@ -936,7 +889,7 @@ static Ex *rule(Ctx *c, Ex x)
             return ser_copy(c, c->bind[i]);
     int dep = 0;
     for (uint32_t i = 0; i < x->n; i++)
-        dep |= map_get(&c->memo, x->args[i]) != CONSTANT;
+        dep |= (Ex *)nb_nodemap_get(&c->memo, x->args[i]) != CONSTANT;
     if (!dep)
         return CONSTANT;
     switch (x->kind) {
@@ -960,7 +913,7 @@ typedef struct Frame {
 /* Series of e, memoised in c->memo (owned there); NULL on error. */
 static Ex *walk(Ctx *c, Ex e)
 {
-    Ex *done = map_get(&c->memo, e);
+    Ex *done = (Ex *)nb_nodemap_get(&c->memo, e);
     if (done)
         return done;
     size_t cap = 64, n = 0;
@@ -970,7 +923,7 @@ static Ex *walk(Ctx *c, Ex e)
         Frame *f = &stk[n - 1];
         if (f->next < f->e->n) {
             Ex ch = f->e->args[f->next++];
-            if (map_get(&c->memo, ch))
+            if ((Ex *)nb_nodemap_get(&c->memo, ch))
                 continue;
             if (n == cap) {
                 cap *= 2;
@@ -981,7 +934,7 @@ static Ex *walk(Ctx *c, Ex e)
         }
         Ex x = f->e;
         n--;
-        if (map_get(&c->memo, x))
+        if ((Ex *)nb_nodemap_get(&c->memo, x))
             continue;
         Ex *r = rule(c, x);
         if (!r || *c->failed) {
@@ -990,10 +943,10 @@ static Ex *walk(Ctx *c, Ex e)
             *c->failed = 1;
             break;
         }
-        map_put(&c->memo, x, r);
+        nb_nodemap_put(&c->memo, x, r);
     }
     free(stk);
-    return *c->failed ? NULL : map_get(&c->memo, e);
+    return *c->failed ? NULL : (Ex *)nb_nodemap_get(&c->memo, e);
 }
 
 const NbExpr **nb_series(NbStore *st, const NbExpr *e, const NbExpr *var,
