@@ -29,12 +29,17 @@ int nb_read_file(const char *path, char **text, size_t *len, const char **why)
         fclose(f);
         return -1;
     }
+    if (S_ISREG(sb.st_mode) && sb.st_size > (off_t)NB_MAX_SOURCE_BYTES) {
+        *why = "larger than NB_MAX_SOURCE_BYTES (64 MB)"; /* read nothing */
+        fclose(f);
+        return -1;
+    }
     size_t cap = 4096, n = 0;
     char *buf = nb_xrealloc(NULL, cap);
     for (;;) {
         if (n + 1 >= cap) {
-            if (cap > (size_t)NB_MAX_SOURCE_BYTES) {
-                *why = "file too large";
+            if (cap > (size_t)NB_MAX_SOURCE_BYTES) { /* a pipe, say */
+                *why = "larger than NB_MAX_SOURCE_BYTES (64 MB)";
                 free(buf);
                 fclose(f);
                 return -1;

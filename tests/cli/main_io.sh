@@ -34,3 +34,14 @@ check_err page-output-directory 1 "nabla: error: cannot write '$_mio_dir/out.htm
     echo "PASS cli/page-output-directory leaves no temporary" ||
     echo "FAIL cli/page-output-directory leaves no temporary: $(ls -A "$_mio_dir")"
 rm -rf "$_mio_dir"
+
+# NB_MAX_SOURCE_BYTES: a file one byte past it is refused before it is
+# read (a sparse file: no disk, no time), as a script and through load
+_big_dir=$(mktemp -d)
+truncate -s $((64 * 1024 * 1024 + 1)) "$_big_dir/big.nabla"
+check_err source-file-too-large 2 "nabla: error: cannot read '$_big_dir/big.nabla': larger than NB_MAX_SOURCE_BYTES (64 MB)" \
+    -- nb "$_big_dir/big.nabla"
+check_err load-file-too-large 1 "-e:1:6: error: cannot read '$_big_dir/big.nabla': larger than NB_MAX_SOURCE_BYTES (64 MB)
+    load \"$_big_dir/big.nabla\"
+         ^" -- nb -e "load \"$_big_dir/big.nabla\""
+rm -rf "$_big_dir"
