@@ -186,7 +186,7 @@ static long hurwitz(mpfr_ptr t, unsigned long s, mpfr_srcptr x)
         long wj = sat_add(sat_add((long)w + 12, mpfr_get_exp(q)),
                           -(long)mpfr_get_exp(tabs));
         mpfr_set_prec(z, wj < 32 ? 32 : wj > (long)w ? w : (mpfr_prec_t)wj);
-        if ((long)(2 * j) > wj + 2)
+        if ((long)(2 * j) > sat_add(wj, 2))
             mpfr_set_ui(z, 1, MPFR_RNDN);
         else
             mpfr_zeta_ui(z, 2 * j, MPFR_RNDN);

@@ -38,6 +38,15 @@ static double coef_bits(NbStore *st, const NbExpr *e)
     return bits;
 }
 
+static int too_large(NbDiag *d, long k)
+{
+    nb_diag_set(d, NB_ERR_SWELL, "taylor polynomial too large: expanding it "
+                "at this point would make more than %ld MB of exact numbers "
+                "(NB_MAX_STATEMENT_BYTES) by order %ld",
+                NB_MAX_STATEMENT_BYTES >> 20, k);
+    return 0;
+}
+
 /* Expanding f^(k)(a)/k!*(x - a)^k at an exact point a makes the numbers
  * c*C(k, j)*a^(k - j) for each coefficient c of f^(k)(a): about
  * (k + 1)*bits(c) + bits(a)*k*(k + 1)/2 bits in all. *bytes adds that up;
@@ -55,11 +64,7 @@ static int expansion_fits(NbStore *st, const NbExpr *a, const NbExpr *fk,
                + abits * (double)k * (double)(k + 1) / 2) / 8;
     if (*bytes <= (double)NB_MAX_STATEMENT_BYTES)
         return 1;
-    nb_diag_set(d, NB_ERR_SWELL, "taylor polynomial too large: expanding it "
-                "at this point would make more than %ld MB of exact numbers "
-                "(NB_MAX_STATEMENT_BYTES) by order %ld",
-                NB_MAX_STATEMENT_BYTES >> 20, k);
-    return 0;
+    return too_large(d, k);
 }
 
 /* Orders the expansion at a can hold whatever the coefficients: the
@@ -141,7 +146,11 @@ const NbExpr *nb_taylor(NbStore *st, const NbExpr *e, const NbExpr *var,
         if (m == top)
             break;
     }
-    assert(m == n); /* past top the a-part alone refuses (above) */
+    if (m < n) { /* the a-part alone passes the budget at order top (the
+                  * coefficients up to it may all be zero: csc at 1e-400) */
+        free(c);
+        return too_large(d, top), NULL;
+    }
     const NbExpr **t = nb_xcalloc((size_t)n + 1, sizeof *t);
     const NbExpr *xa = nb_sub(st, var, a);
     for (long k = 0; k <= n; k++)
