@@ -37,17 +37,16 @@ int nb_read_file(const char *path, char **text, size_t *len, const char **why)
     size_t cap = 4096, n = 0;
     char *buf = nb_xrealloc(NULL, cap);
     for (;;) {
-        if (n + 1 >= cap) {
-            if (cap > (size_t)NB_MAX_SOURCE_BYTES) { /* a pipe, say */
-                *why = "larger than NB_MAX_SOURCE_BYTES (64 MB)";
-                free(buf);
-                fclose(f);
-                return -1;
-            }
+        if (n + 1 >= cap)
             buf = nb_xrealloc(buf, cap *= 2);
-        }
         size_t got = fread(buf + n, 1, cap - n - 1, f);
         n += got;
+        if (n > (size_t)NB_MAX_SOURCE_BYTES) { /* a pipe, say */
+            *why = "larger than NB_MAX_SOURCE_BYTES (64 MB)";
+            free(buf);
+            fclose(f);
+            return -1;
+        }
         if (got == 0)
             break;
     }

@@ -45,3 +45,10 @@ check_err load-file-too-large 1 "-e:1:6: error: cannot read '$_big_dir/big.nabla
     load \"$_big_dir/big.nabla\"
          ^" -- nb -e "load \"$_big_dir/big.nabla\""
 rm -rf "$_big_dir"
+# ... and from a pipe, which has no size to ask: refused once more than
+# NB_MAX_SOURCE_BYTES have come
+check_err load-pipe-too-large 1 "-e:1:6: error: cannot read '/dev/stdin': larger than NB_MAX_SOURCE_BYTES (64 MB)
+    load \"/dev/stdin\"
+         ^" -- bash -c 'head -c 67108865 /dev/zero | $VALGRIND "$NABLA" -e "load \"/dev/stdin\""'
+check_out load-pipe-at-the-limit 0 "" \
+    -- bash -c 'head -c 67108864 /dev/zero | tr "\0" " " | $VALGRIND "$NABLA" -e "load \"/dev/stdin\""'
