@@ -276,6 +276,18 @@ int nb_polygamma_mpfr(mpfr_ptr r, mpfr_srcptr n, mpfr_srcptr x,
         return 0;
     }
     mpfr_prec_t p = mpfr_get_prec(r), w = p + 32;
+    /* Near 0 the pole term n!/x^(n+1) dominates: psi^(n)(x) is within a
+     * relative 2^-((n+1)|log2 x|) of it, next to a rounding boundary when
+     * x is a power of two, so the first try takes those bits too (eight
+     * Ziv steps of x1.5 did not reach them: polygamma(2, 2^-1000) was
+     * refused as NaN where it is -2^3001). */
+    if (mpfr_regular_p(x) && mpfr_get_exp(x) < -8) {
+        /* only while that stays cheap: past it (polygamma(1000, 2^-1074)
+         * would ask for a million bits) the loop refuses as before */
+        long extra = (long)(k + 1) * -(long)mpfr_get_exp(x);
+        if (extra <= 4096 + 4 * (long)p)
+            w += (mpfr_prec_t)extra;
+    }
     mpfr_flags_t flags = mpfr_flags_save();
     mpfr_t t;
     mpfr_init2(t, w);
