@@ -397,12 +397,29 @@ static char *num_text(const void *num, NbQText how)
     return s;
 }
 
+/* num as an mpq_t value (an mpz_t for NB_QT_Z), into q (initialised). */
+static void num_value(mpq_ptr q, const void *num, NbQText how)
+{
+    if (how == NB_QT_Z)
+        mpq_set_z(q, (mpz_srcptr)num);
+    else
+        mpq_set(q, (mpq_srcptr)num);
+}
+
+static int num_equal(mpq_srcptr q, const void *num, NbQText how)
+{
+    if (how == NB_QT_Z)
+        return mpz_cmp_ui(mpq_denref(q), 1) == 0
+               && mpz_cmp(mpq_numref(q), (mpz_srcptr)num) == 0;
+    return mpq_equal(q, (mpq_srcptr)num);
+}
+
 const char *nb_q_text(NbTextCache *c, const void *num, NbQText how,
                       int *owned)
 {
     int big = num_bits(num, how) > NB_BIG_TEXT_BITS;
     for (unsigned i = 0; big && i < c->n && i < NB_BIG_TEXT_SLOTS; i++)
-        if (c->slot[i].num == num && c->slot[i].how == how) {
+        if (c->slot[i].how == how && num_equal(c->slot[i].value, num, how)) {
             *owned = 0;
             return c->slot[i].text;
         }
@@ -410,8 +427,11 @@ const char *nb_q_text(NbTextCache *c, const void *num, NbQText how,
     *owned = !big;
     if (big) {
         unsigned k = c->n++ % NB_BIG_TEXT_SLOTS;
-        free(c->slot[k].text);
-        c->slot[k].num = num;
+        if (c->slot[k].text)
+            free(c->slot[k].text);
+        else
+            mpq_init(c->slot[k].value);
+        num_value(c->slot[k].value, num, how);
         c->slot[k].how = how;
         c->slot[k].text = s;
     }
@@ -421,7 +441,10 @@ const char *nb_q_text(NbTextCache *c, const void *num, NbQText how,
 void nb_text_cache_free(NbTextCache *c)
 {
     for (unsigned i = 0; i < NB_BIG_TEXT_SLOTS; i++)
-        free(c->slot[i].text);
+        if (c->slot[i].text) {
+            free(c->slot[i].text);
+            mpq_clear(c->slot[i].value);
+        }
     memset(c, 0, sizeof *c);
 }
 

@@ -13,6 +13,7 @@
 #define NABLA_PRINT_INTERNAL_H
 
 #include <stddef.h>
+#include <gmp.h>
 #include "nabla/expr.h"
 #include "nabla/print.h"
 #include "util/strbuf.h"
@@ -21,7 +22,8 @@
  * prints as a tree, so one huge number may be written many times (taylor
  * at 10^-1000000 repeats it in every coefficient), and its conversion to
  * decimal costs far more than copying the text: numbers past
- * NB_BIG_TEXT_BITS are converted once per print and kept in a few slots.
+ * NB_BIG_TEXT_BITS are converted once per print and kept in a few slots,
+ * found by value (equal numbers give equal text).
  * A cache starts as {0}; nb_text_cache_free frees what it holds. */
 #define NB_BIG_TEXT_BITS 4096
 #define NB_BIG_TEXT_SLOTS 8
@@ -34,9 +36,9 @@ typedef enum {
 } NbQText;
 typedef struct NbTextCache {
     struct {
-        const void *num;
+        mpq_t value;  /* a copy: callers pass temporaries on the stack */
         NbQText how;
-        char *text;
+        char *text;   /* NULL: the slot is empty */
     } slot[NB_BIG_TEXT_SLOTS];
     unsigned n;
 } NbTextCache;
