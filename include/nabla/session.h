@@ -54,7 +54,8 @@ typedef struct NbSessionOpts {
     int term_cols;      /* width of out in columns for text pictures; 0: 80 */
     /* The program's way to show a picture on the terminal it runs at (an
      * image protocol, or text sized to the window): set only when out is
-     * an interactive terminal. Returns 0 when it showed the picture. */
+     * an interactive terminal; it gets every mode but off (text: as text,
+     * in colour unless NO_COLOR). Returns 0 when it showed the picture. */
     int (*show_picture)(void *ctx, const NbFigure *f, NbPlotsMode mode);
     void *show_ctx;
     /* A page being built (page.h, SPEC §11), or NULL. When set, the

@@ -140,13 +140,14 @@ typedef struct TermShow {
 static int show_at_terminal(void *ctx, const NbFigure *f, NbPlotsMode mode)
 {
     TermShow *t = ctx;
+    fflush(stdout);
+    if (mode == NB_PLOTS_TEXT) /* as text, in colour unless NO_COLOR */
+        return nb_term_show(f, NB_TERM_TEXT, stdout, t->color);
     if (!t->detected) {
         t->proto = nb_term_detect(STDIN_FILENO, STDOUT_FILENO,
                                   NB_TERM_QUERY_MS);
         t->detected = 1;
     }
-    (void)mode;
-    fflush(stdout);
     return nb_term_show(f, t->proto, stdout, t->color);
 }
 

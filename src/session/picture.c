@@ -122,7 +122,7 @@ int nb_session_show(NbSession *s, const NbFigure *f)
         return nb_page_picture(s->o.page, f) == 0;
     if (s->o.format == NB_FORMAT_CSV || s->o.format == NB_FORMAT_JSON)
         return 0; /* CSV and JSON streams hold data only */
-    if (m != NB_PLOTS_TEXT && s->o.show_picture)
+    if (s->o.show_picture) /* an interactive terminal: the program draws */
         return s->o.show_picture(s->o.show_ctx, f, m) == 0;
     if (m == NB_PLOTS_TEXT || m == NB_PLOTS_IMAGE) {
         int cols, rows;
