@@ -73,6 +73,9 @@ static void type(Term *t, const char *s)
 static const char *term_name = "dumb";
 static const char *first_file; /* -i FILE */
 
+/* 1: the next session keeps colour (no NO_COLOR in its environment) */
+static int with_color;
+
 static int start(Term *t, const char *nabla, const char *home)
 {
     struct winsize ws = {24, 100, 0, 0};
@@ -83,7 +86,8 @@ static int start(Term *t, const char *nabla, const char *home)
     if (t->pid == 0) {
         setenv("HOME", home, 1);
         setenv("TERM", term_name, 1);
-        setenv("NO_COLOR", "1", 1);
+        if (!with_color)
+            setenv("NO_COLOR", "1", 1);
         setenv("NABLA_PROGRESS_DELAY_MS", "0", 1);  /* progress at once */
         if (first_file)
             execl(nabla, nabla, "-i", first_file, (char *)NULL);
@@ -305,6 +309,22 @@ static void picture_at_prompt(const char *nabla, const char *home)
     }
     type(&t, "\004");
     CHECK(finish(&t, 5) == 0, "^D after pictures quits with status 0");
+    /* set plots text at a terminal without NO_COLOR: text, in colour (the
+     * curve in matplotlib's first colour, #1f77b4 = 31,119,180) */
+    with_color = 1;
+    CHECK(start(&t, nabla, home), "session with colour starts");
+    with_color = 0;
+    expect(&t, "> ", 5);
+    mark(&t);
+    type(&t, "set plots text\n");
+    expect(&t, "\n> ", 5);
+    mark(&t);
+    type(&t, "plot(x, x=0..1, samples=3)\n");
+    int done = expect(&t, "1.0", 10) && expect(&t, "\n> ", 10);
+    CHECK(done && strstr(t.buf, "\x1b[38;2;31;119;180m"),
+          "set plots text at the terminal draws in colour");
+    type(&t, "\004");
+    CHECK(finish(&t, 5) == 0, "^D after the coloured picture quits");
 }
 
 int main(void)
