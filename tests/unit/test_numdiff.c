@@ -904,6 +904,86 @@ static void test_sweeps(void)
     nb_store_free(st);
 }
 
+/* Counting functions for richardson's cost rules (numdiff.c): how many
+ * MPFR evaluations a call makes, and at what precision at most. */
+typedef struct Costed {
+    int which;              /* 0: cos(x - 1); 1: x/log|x| */
+    long evals;
+    mpfr_prec_t maxprec;
+} Costed;
+
+static double costed_d(void *ctx, double x)
+{
+    const Costed *c = ctx;
+    return c->which == 0 ? cos(x - 1) : x / log(fabs(x));
+}
+
+static void costed_mpfr(void *ctx, mpfr_ptr r, mpfr_srcptr x)
+{
+    Costed *c = ctx;
+    mpfr_prec_t p = mpfr_get_prec(r);
+    c->evals++;
+    if (p > c->maxprec)
+        c->maxprec = p;
+    mpfr_t t;
+    mpfr_init2(t, p + mpfr_get_prec(x));
+    if (c->which == 0) {
+        mpfr_sub_ui(t, x, 1, MPFR_RNDN);   /* exact */
+        mpfr_cos(r, t, MPFR_RNDN);
+    } else {
+        mpfr_abs(t, x, MPFR_RNDN);
+        mpfr_log(t, t, MPFR_RNDN);
+        mpfr_div(r, x, t, MPFR_RNDN);
+    }
+    mpfr_clear(t);
+}
+
+/* Two ways richardson used to spend its whole budget for nothing (issue
+ * 15's generated scripts, 20 s and 14 s as hstudies):
+ * - f'(x0) = 0 exactly (cos(x - 1) at 1): no relative accuracy is
+ *   reachable, and each attempt raised the working precision, six times
+ *   to 2261 bits at p = 113. Now three rises that leave the value within
+ *   its estimate of 0 end it: w goes 187, 344, 580, 934 (p + 40 + 2 +
+ *   32 for the first step 1/8, then w + w/2 + 64), and the answer says
+ *   |v| <= e.
+ * - steps that straddle a singularity (x/log|x| at 1e-300 from h = 0.1:
+ *   the central differences tend to 1/log h, 2^-0.04 better a level): 64
+ *   levels on each of six attempts, 768 evaluations. Now a tableau whose
+ *   estimate has not fallen by 4 in 8 levels stops, and an attempt that
+ *   does not gain 4 on the last ends the search. */
+static void test_richardson_cost(void)
+{
+    Costed c0 = {0, 0, 0};
+    NbNdFunc f0 = {&c0, costed_d, costed_mpfr, NULL, NULL, NULL, NULL};
+    mpfr_t x0, v, e;
+    mpfr_init2(x0, 113);
+    mpfr_inits2(113, v, e, (mpfr_ptr)0);
+    mpfr_set_ui(x0, 1, MPFR_RNDN);
+    int rc = nb_nd_mpfr(&f0, x0, NULL, NB_ND_RICHARDSON, v, e, NULL);
+    mpfr_t av;
+    mpfr_init2(av, 113);
+    mpfr_abs(av, v, MPFR_RNDN);
+    CHECK(rc == 0 && mpfr_lessequal_p(av, e) && mpfr_cmp_d(e, 1e-200) < 0,
+          "richardson of cos(x - 1) at 1 (f' = 0) at 113 bits: |v| <= e < "
+          "1e-200");
+    CHECK(c0.maxprec <= 934,
+          "... after three rises of the working precision: at most 934 bits "
+          "(got %ld)", (long)c0.maxprec);
+
+    Costed c1 = {1, 0, 0};
+    NbNdFunc f1 = {&c1, costed_d, costed_mpfr, NULL, NULL, NULL, NULL};
+    mpfr_t h;
+    mpfr_init2(h, 53);
+    mpfr_set_d(h, 0.1, MPFR_RNDN);
+    mpfr_set_d(x0, 1e-300, MPFR_RNDN);
+    rc = nb_nd_mpfr(&f1, x0, h, NB_ND_RICHARDSON, v, e, NULL);
+    CHECK(rc == 0 && mpfr_number_p(v) && c1.evals <= 192,
+          "richardson of x/log|x| at 1e-300 from h = 0.1 (steps across the "
+          "singularity): at most 192 evaluations, a quarter of 6 attempts "
+          "of 64 levels (got %ld)", c1.evals);
+    mpfr_clears(x0, v, e, av, h, (mpfr_ptr)0);
+}
+
 int main(void)
 {
     test_names();
@@ -916,6 +996,7 @@ int main(void)
     test_errors();
     test_programs();
     test_richardson_delta();
+    test_richardson_cost();
     test_gradient();
     test_gradcheck();
     test_sweeps();
