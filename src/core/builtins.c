@@ -431,7 +431,7 @@ static int m_softplus(mpfr_ptr r, mpfr_srcptr const *a, mpfr_rnd_t rnd)
  * x = 1.4616... and one between each pair of negative poles). */
 static int m_digamma(mpfr_ptr r, mpfr_srcptr const *a, mpfr_rnd_t rnd)
 {
-    return mpfr_digamma(r, a[0], rnd);
+    return nb_digamma_mpfr(r, a[0], rnd);
 }
 
 static int m_polygamma(mpfr_ptr r, mpfr_srcptr const *a, mpfr_rnd_t rnd)
