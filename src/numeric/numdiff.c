@@ -616,7 +616,7 @@ static int complex_step_mpfr(const NbNdFunc *f, mpfr_srcptr x0,
 #define RID_ATTEMPTS 6
 /* Noisy attempts after which a value still within its estimate of zero
  * is taken as the answer: f'(x0) is 0, or smaller than the 2^-w |f| that
- * three rises of w (to about 5p + 600 bits) resolve. Without it
+ * three rises of w (to about 3.4p + 550 bits) resolve. Without it
  * -cos(lgamma(x)) at 1 (f' = 0 exactly) climbed to 3104 bits over all six
  * attempts: 0.56 s a call at 113 bits, 20 s for an hstudy of 34 rows. The
  * estimate is kept, so the answer stays honest: [v, e] with |v| <= e. */
