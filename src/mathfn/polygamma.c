@@ -273,8 +273,8 @@ out:
     return err;
 }
 
-/* t = psi^(n)(x) (n = 0: see em_digamma_applies); returns e with |t - psi^(n)(x)| <= 2^e, or
- * LONG_MAX when interrupted. */
+/* t = psi^(n)(x) (n = 0: see em_digamma_applies); returns e with
+ * |t - psi^(n)(x)| <= 2^e, or LONG_MAX when interrupted. */
 static long psi_approx(mpfr_ptr t, unsigned long n, mpfr_srcptr x)
 {
     long e = hurwitz(t, n + 1, x);
