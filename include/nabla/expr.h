@@ -20,6 +20,8 @@
 #include <gmp.h>
 #include <mpfr.h>
 
+#include "nabla/diag.h"
+
 /* ORDER NB_KIND: also the first key of the canonical order (nb_expr_cmp), so
  * numbers sort before symbols, symbols before compound terms. */
 typedef enum NbKind {
@@ -74,6 +76,10 @@ size_t nb_store_bytes(const NbStore *st);
  * the statement, whatever it returned. */
 void nb_store_budget_start(NbStore *st);
 int nb_store_over_budget(const NbStore *st);
+/* nb_store_over_budget(st), and when so, d set to the NB_ERR_SWELL error
+ * the session reports for it: what a library function that stops on the
+ * budget returns with, so that its NULL always comes with a reason. */
+int nb_store_over_budget_diag(const NbStore *st, NbDiag *d);
 
 /* Intern a compound node (ADD, MUL, POW, FN, VEC) exactly as given: no
  * flattening, sorting or folding. Only simplify.c and tests call this;

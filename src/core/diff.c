@@ -107,7 +107,7 @@ static int ctx_ok(Ctx *c)
         c->failed = 1;
         return 0;
     }
-    if (nb_store_over_budget(c->st)) { /* the session says so */
+    if (nb_store_over_budget_diag(c->st, c->d)) {
         c->failed = 1;
         return 0;
     }

@@ -73,6 +73,16 @@ int nb_store_over_budget(const NbStore *st)
     return st->bytes - st->mark > (size_t)NB_MAX_STATEMENT_BYTES;
 }
 
+int nb_store_over_budget_diag(const NbStore *st, NbDiag *d)
+{
+    if (!nb_store_over_budget(st))
+        return 0;
+    nb_diag_set(d, NB_ERR_SWELL, "expressions too large: this statement "
+                "built more than %ld MB of them (NB_MAX_STATEMENT_BYTES)",
+                NB_MAX_STATEMENT_BYTES >> 20);
+    return 1;
+}
+
 /* Bytes e holds, roughly as malloc sees them. */
 static size_t node_bytes(const NbExpr *e)
 {

@@ -95,7 +95,7 @@ static int ok(Ctx *c)
     if (nb_interrupted) {
         nb_diag_set(c->d, NB_ERR_INTERRUPTED, "interrupted");
         *c->failed = 1;
-    } else if (nb_store_over_budget(c->st)) { /* the session says so */
+    } else if (nb_store_over_budget_diag(c->st, c->d)) {
         *c->failed = 1;
     }
     return !*c->failed;

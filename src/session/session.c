@@ -727,9 +727,7 @@ static int over_budget(NbSession *s, const NbAst *a, int rc, NbDiag *d)
     if (rc == ST_FAIL && d->code != NB_OK)
         return rc;
     NbPos pos = d->pos.line > 0 ? d->pos : a->pos;
-    nb_diag_set(d, NB_ERR_SWELL, "expressions too large: this statement "
-                "built more than %ld MB of them (NB_MAX_STATEMENT_BYTES)",
-                NB_MAX_STATEMENT_BYTES >> 20);
+    nb_store_over_budget_diag(s->st, d);
     nb_lower_fail(s, d, pos);
     return ST_FAIL;
 }
