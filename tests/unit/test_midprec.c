@@ -22,34 +22,7 @@
 #define ULPS 4
 #define NRAND 300          /* random arguments per function and precision */
 
-static uint64_t rng;
-
-static uint64_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
-
-static double unif(void) { return (double)(next() >> 11) * 0x1p-53; }
-
-/* a random value of precision p: lo + (hi - lo) u with every bit drawn */
-static void random_in(mpfr_ptr a, double lo, double hi)
-{
-    mpfr_prec_t p = mpfr_get_prec(a);
-    mpfr_t u;
-    mpfr_init2(u, p);
-    mpfr_set_ui(u, 0, MPFR_RNDN);
-    for (mpfr_prec_t b = 0; b < p; b += 53) {
-        mpfr_add_d(u, u, unif(), MPFR_RNDN);
-        mpfr_div_2ui(u, u, 53, MPFR_RNDN);
-    }
-    mpfr_mul_2ui(u, u, 53, MPFR_RNDN);
-    mpfr_mul_d(u, u, hi - lo, MPFR_RNDN);
-    mpfr_add_d(a, u, lo, MPFR_RNDN);
-    mpfr_clear(u);
-}
+#include "rand_mpfr.h"
 
 typedef enum Which { EXP, LOG, SIN, COS } Which;
 static const char *const names[] = {"exp", "log", "sin", "cos"};

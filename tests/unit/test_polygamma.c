@@ -21,35 +21,7 @@
 #include "mathfn/polygamma.h"
 #include "nabla/limits.h"
 #include "check.h"
-
-static uint64_t rng;
-
-static uint64_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
-
-static double unif(void) { return (double)(next() >> 11) * 0x1p-53; }
-
-/* a: lo + (hi - lo) u, u with every one of a's bits drawn */
-static void random_in(mpfr_ptr a, double lo, double hi)
-{
-    mpfr_prec_t p = mpfr_get_prec(a);
-    mpfr_t u;
-    mpfr_init2(u, p + 64);
-    mpfr_set_ui(u, 0, MPFR_RNDN);
-    for (mpfr_prec_t b = 0; b < p + 64; b += 53) {
-        mpfr_add_d(u, u, unif(), MPFR_RNDN);
-        mpfr_div_2ui(u, u, 53, MPFR_RNDN);
-    }
-    mpfr_mul_2ui(u, u, 53, MPFR_RNDN);
-    mpfr_mul_d(u, u, hi - lo, MPFR_RNDN);
-    mpfr_add_d(a, u, lo, MPFR_RNDN);
-    mpfr_clear(u);
-}
+#include "rand_mpfr.h"
 
 /* digamma's zeros near 1.46 and -0.50, to 60 digits (mpmath findroot) */
 #define ZERO_1 "1.46163214496836234126265954232572132846819620400644635129599"
