@@ -339,8 +339,8 @@ static int is_pole(mpfr_srcptr x)
     return mpfr_integer_p(x) && mpfr_sgn(x) <= 0;
 }
 
-int nb_polygamma_mpfr(mpfr_ptr r, mpfr_srcptr n, mpfr_srcptr x,
-                      mpfr_rnd_t rnd)
+static int polygamma_wide(mpfr_ptr r, mpfr_srcptr n, mpfr_srcptr x,
+                          mpfr_rnd_t rnd)
 {
     if (mpfr_nan_p(n) || mpfr_nan_p(x) || !mpfr_integer_p(n)
         || mpfr_sgn(n) < 0 || mpfr_cmp_ui(n, NB_MAX_POLYGAMMA_ORDER) > 0) {
@@ -405,6 +405,23 @@ int nb_polygamma_mpfr(mpfr_ptr r, mpfr_srcptr n, mpfr_srcptr x,
     int ternary = mpfr_set(r, t, rnd);
     mpfr_clear(t);
     return ternary;
+}
+
+/* In the caller's exponent range, as MPFR's own functions are: the sums
+ * run in the widest range, since in a narrow one their terms and bounds
+ * overflow or vanish (in the double range, as the fuzz harness sets it,
+ * polygamma(1, 3 2^535) was NaN and polygamma(1000, 2^711) NaN for -0),
+ * and the result is then brought into the caller's. */
+int nb_polygamma_mpfr(mpfr_ptr r, mpfr_srcptr n, mpfr_srcptr x,
+                      mpfr_rnd_t rnd)
+{
+    mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
+    mpfr_set_emin(mpfr_get_emin_min());
+    mpfr_set_emax(mpfr_get_emax_max());
+    int ternary = polygamma_wide(r, n, x, rnd);
+    mpfr_set_emin(emin);
+    mpfr_set_emax(emax);
+    return mpfr_check_range(r, ternary, rnd);
 }
 
 int nb_digamma_mpfr(mpfr_ptr r, mpfr_srcptr x, mpfr_rnd_t rnd)

@@ -133,6 +133,37 @@ static void cache_keeps_bits(unsigned long n, double xd, mpfr_prec_t p)
     mpfr_clears(nn, x, first, again, big, r, (mpfr_ptr)0);
 }
 
+/* In the double exponent range (as the double-range runs of the MPFR VM
+ * set it) polygamma is rounded into that range, as MPFR's functions are:
+ * its sums run in the widest range. Before, polygamma(1, 3 2^535) was NaN
+ * there (a^-s-1 underflowed in the bound) and polygamma(1000, 2^711) NaN
+ * for -0. */
+static void narrow_range(void)
+{
+    mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
+    mpfr_t n, x, r, wide;
+    mpfr_inits2(53, n, x, r, wide, (mpfr_ptr)0);
+    mpfr_set_ui(n, 1, MPFR_RNDN);
+    mpfr_set_ui_2exp(x, 3, 535, MPFR_RNDN);
+    nb_polygamma_mpfr(wide, n, x, MPFR_RNDN);      /* 1/x + 1/(2x^2) + ... */
+    mpfr_set_emin(-1073);
+    mpfr_set_emax(1024);
+    nb_polygamma_mpfr(r, n, x, MPFR_RNDN);
+    int huge_x = mpfr_equal_p(r, wide)
+                 && mpfr_cmp_d(r, 2.9636783326467700e-162) == 0; /* mpmath */
+    mpfr_set_ui(n, 1000, MPFR_RNDN);
+    mpfr_set_ui_2exp(x, 1, 711, MPFR_RNDN);
+    mpfr_clear_underflow();
+    nb_polygamma_mpfr(r, n, x, MPFR_RNDN);        /* -999!/2^710999 */
+    int under = mpfr_zero_p(r) && mpfr_signbit(r) && mpfr_underflow_p();
+    mpfr_set_emin(emin);
+    mpfr_set_emax(emax);
+    CHECK(huge_x, "polygamma(1, 3*2^535) in the double range: "
+          "2.96367833264677e-162, as in the full range");
+    CHECK(under, "polygamma(1000, 2^711) in the double range: -0, underflow");
+    mpfr_clears(n, x, r, wide, (mpfr_ptr)0);
+}
+
 int main(void)
 {
     rng = check_seed() * 2654435761u + 7;
@@ -140,6 +171,7 @@ int main(void)
     cache_keeps_bits(1, -472.88, 300);
     cache_keeps_bits(2, 0.3, 512);
     cache_keeps_bits(7, 12.5, 256);
+    narrow_range();
 
     const mpfr_prec_t precs[] = {200, 256, 257, 400, 1000};
     for (size_t i = 0; i < sizeof precs / sizeof *precs; i++) {
