@@ -316,6 +316,72 @@ static void limits(void)
     nb_program_free(p);
 }
 
+/* atan, asinh and acosh at huge |z| (builtins.c: huge_for): the shortcuts
+ * (+-pi/2 - 1/z; log(2z), odd for asinh) against MPC's own functions at
+ * 200 more bits, within 1 ulp in each part, at z = X + iY for |X| from
+ * 2^62 to 2^3000 and |Y| from tiny to X/4 (MPC, the reference, takes
+ * seconds further out: that is why the shortcuts exist). */
+static int within_ulp(mpfr_srcptr got, mpfr_srcptr ref)
+{
+    if (mpfr_zero_p(ref) || !mpfr_regular_p(got))
+        return mpfr_equal_p(got, ref);
+    mpfr_t d;
+    mpfr_init2(d, 64);
+    mpfr_sub(d, got, ref, MPFR_RNDN);
+    int ok = mpfr_zero_p(d) || mpfr_get_exp(d) <= mpfr_get_exp(ref)
+                                   - (mpfr_exp_t)mpfr_get_prec(got);
+    mpfr_clear(d);
+    return ok;
+}
+
+static void huge_arguments(void)
+{
+    static const NbFnId fns[] = {NB_FN_ATAN, NB_FN_ASINH, NB_FN_ACOSH};
+    static const long xe[] = {62, 64, 200, 1000, 3000};
+    static const double xm[] = {1, -1.5}, ym[] = {0, 1e-30, -3, 0.25};
+    int bad = 0, n = 0;
+    mpc_t z, got, ref;
+    mpc_init2(z, 113);
+    mpc_init2(got, 113);
+    mpc_init2(ref, 313);
+    for (size_t f = 0; f < 3; f++)
+        for (size_t i = 0; i < sizeof xe / sizeof *xe; i++)
+            for (size_t k = 0; k < 2; k++)
+                for (size_t j = 0; j < 4; j++) {
+                    if (fns[f] == NB_FN_ACOSH && xm[k] < 0)
+                        continue; /* left to MPC */
+                    mpfr_set_d(mpc_realref(z), xm[k], MPFR_RNDN);
+                    mpfr_ptr re = mpc_realref(z), im = mpc_imagref(z);
+                    mpfr_mul_2si(re, re, xe[i], MPFR_RNDN);
+                    mpfr_mul_d(im, re, ym[j], MPFR_RNDN);
+                    if (j == 1) /* tiny: 1e-30, not 1e-30 X */
+                        mpfr_set_d(mpc_imagref(z), ym[j], MPFR_RNDN);
+                    mpc_srcptr a[1] = {z};
+                    nb_builtins[fns[f]].eval_mpc(got, a, MPC_RNDNN);
+                    if (fns[f] == NB_FN_ATAN)
+                        mpc_atan(ref, z, MPC_RNDNN);
+                    else if (fns[f] == NB_FN_ASINH)
+                        mpc_asinh(ref, z, MPC_RNDNN);
+                    else
+                        mpc_acosh(ref, z, MPC_RNDNN);
+                    n++;
+                    if (!within_ulp(mpc_realref(got), mpc_realref(ref))
+                        || !within_ulp(mpc_imagref(got), mpc_imagref(ref))) {
+                        if (bad++ == 0)
+                            mpfr_printf("# %s(%.5Rg + %.5Rg i): %.20Rg + "
+                                        "%.20Rg i, MPC %.20Rg + %.20Rg i\n",
+                                        nb_builtins[fns[f]].name, re, im,
+                                        mpc_realref(got), mpc_imagref(got),
+                                        mpc_realref(ref), mpc_imagref(ref));
+                    }
+                }
+    CHECK(bad == 0, "atan, asinh, acosh at %d huge complex arguments: within "
+          "1 ulp of MPC at 200 more bits in each part (%d off)", n, bad);
+    mpc_clear(z);
+    mpc_clear(got);
+    mpc_clear(ref);
+}
+
 int main(void)
 {
     st = nb_store_new();
@@ -328,6 +394,7 @@ int main(void)
     isa();
     many_registers();
     limits();
+    huge_arguments();
     nb_store_free(st);
     mpfr_free_cache();
     return check_done();
