@@ -1455,6 +1455,35 @@ static void test_examples(void)
     }
 }
 
+/* erfc in double on [3, 19), where it is its continued fraction at 80
+ * bits rather than mpfr_erfc (builtins.c: erfc_cf): within 1 ulp of the
+ * exact value at 3000 random points, and at both ends of the range. */
+static void test_erfc_cf(void)
+{
+    mpfr_t x, ref;
+    mpfr_init2(x, 53);
+    mpfr_init2(ref, REF_PREC);
+    double worst = 0, at = 0;
+    for (int k = 0; k < 3002; k++) {
+        if (k < 3000)
+            mpfr_urandomb(x, rng);              /* [0, 1) */
+        else
+            mpfr_set_d(x, k == 3000 ? 0 : 0x1.fffffffffffffp-1, MPFR_RNDN);
+        mpfr_mul_ui(x, x, 16, MPFR_RNDN);
+        mpfr_add_ui(x, x, 3, MPFR_RNDN);        /* [3, 19) */
+        double xd = mpfr_get_d(x, MPFR_RNDN);
+        mpfr_erfc(ref, x, MPFR_RNDN);
+        double u = ulps_off(nb_builtins[NB_FN_ERFC].eval_d(&xd), ref);
+        if (!(u <= worst)) {
+            worst = u;
+            at = xd;
+        }
+    }
+    CHECK(worst <= 1, "erfc in double on [3, 19) (continued fraction): worst "
+          "%.3f ulp at %.17g over 3002 points", worst, at);
+    mpfr_clears(x, ref, (mpfr_ptr)0);
+}
+
 int main(void)
 {
     gmp_randinit_default(rng);
@@ -1463,6 +1492,7 @@ int main(void)
     test_constants();
     test_specials();
     test_random_mpfr();
+    test_erfc_cf();
     test_directed();
     test_mpmath();
     report_ulps();
