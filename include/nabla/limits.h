@@ -82,6 +82,15 @@
  * DAG (util/strbuf.c). */
 #define NB_MAX_PRINT_BYTES (8L << 20)
 
+/* Bytes of expressions one series (taylor) may build for its
+ * coefficients, within NB_MAX_STATEMENT_BYTES: coefficients with symbols
+ * in them (a parameter, log(2), sqrt(3)) grow without bound with the
+ * order, and cost 15-40 ms a MB to build, since each is simplified as a
+ * whole (taylor(sinh(norm([5e2, x, pi, a]))^1000, x, 87.67, 20) reached
+ * the 64 MB statement budget in 2.6 s, 10 s under ASan); at 16 MB such a
+ * series stops within about 0.6 s. */
+#define NB_MAX_SERIES_BYTES (16L << 20)
+
 /* Order of derivative accepted by diff(), taylor(). */
 #define NB_MAX_DIFF_ORDER 200
 

@@ -85,6 +85,7 @@ typedef struct Ctx {
     Ex var, point;       /* the user's variable and point (messages) */
     NbNodeMap memo;
     int *failed;         /* shared by nested walks */
+    size_t base;         /* the store's bytes when the series began */
 } Ctx;
 
 /* Poll ^C and the store's budget; 0 (failed set) to stop. */
@@ -96,6 +97,11 @@ static int ok(Ctx *c)
         nb_diag_set(c->d, NB_ERR_INTERRUPTED, "interrupted");
         *c->failed = 1;
     } else if (nb_store_over_budget_diag(c->st, c->d)) {
+        *c->failed = 1;
+    } else if (nb_store_bytes(c->st) - c->base > (size_t)NB_MAX_SERIES_BYTES) {
+        nb_diag_set(c->d, NB_ERR_SWELL, "series too large: its coefficients "
+                    "took more than %ld MB (NB_MAX_SERIES_BYTES); lower the "
+                    "order", (long)(NB_MAX_SERIES_BYTES >> 20));
         *c->failed = 1;
     }
     return !*c->failed;
@@ -993,6 +999,7 @@ const NbExpr **nb_series(NbStore *st, const NbExpr *e, const NbExpr *var,
     c.var = var;
     c.point = a;
     c.failed = &failed;
+    c.base = nb_store_bytes(st);
     Ex *x = ser_new(&c);
     x[0] = a;
     if (n > 0)
