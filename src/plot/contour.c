@@ -17,6 +17,7 @@
  */
 #include "contour.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -476,11 +477,16 @@ static size_t lin_levels(double lo, double hi, size_t n, double *out,
 {
     static const int mant[] = { 10, 20, 25, 50, 100 };
     if (hi - lo <= 1e-12 * fmax(fabs(lo), fabs(hi))) {
-        double d = lo == 0 ? 1 : 0.05 * fabs(lo);
+        /* 5% of the value, at least the least normal double (5% of a
+         * subnormal constant like 1.5e-323 is 0) */
+        double d = lo == 0 ? 1 : fmax(0.05 * fabs(lo), DBL_MIN);
         lo -= d;
         hi += d;
     }
-    if (!isfinite(hi - lo))
+    /* a span that is still not positive and finite has no levels: log10
+     * of 0 is -inf, and -inf as an int is undefined (a constant field of
+     * 1.5e-323 got there, found by the script generator) */
+    if (!(hi - lo > 0) || !isfinite(hi - lo))
         return 0;
     if (n < 1)
         n = 1;

@@ -255,6 +255,11 @@ static void test_levels(void)
     }
     c = nb_plot_levels(5, 5, 10, 0, v, 300);
     CHECK(c >= 2 && v[0] <= 5 && v[c - 1] >= 5, "levels of an empty range");
+    c = nb_plot_levels(1.5e-323, 1.5e-323, 10, 0, v, 300);
+    CHECK(c >= 2 && v[0] <= 1.5e-323 && v[c - 1] >= 1.5e-323
+              && isfinite(v[0]) && v[c - 1] - v[0] <= 1e-307,
+          "levels of a subnormal constant: around it, within 1e-307 "
+          "(5%% of it underflowed, and log10(0) went to an int)");
     CHECK(nb_plot_levels(0, NAN, 10, 0, v, 300) == 0, "NaN bound: none");
     c = nb_plot_levels(0, 1, 10, 0, v, 4);
     CHECK(c == 4 && v[3] == 0.3, "at most max written");
