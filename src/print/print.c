@@ -329,7 +329,7 @@ static int level_of(Render *r, const NbExpr *e, const NbPrintOpts *o)
             return LV_ATOM;
         {
             int owned;
-            const char *s = nb_q_text(&r->nums, e->u.q, NB_QT_PLAIN, &owned);
+            const char *s = nb_q_text(&r->b, &r->nums, e->u.q, NB_QT_PLAIN, &owned);
             int lv = strchr(s, '/') ? LV_PROD : LV_ATOM;
             if (owned)
                 free((char *)s);
@@ -414,9 +414,24 @@ static int num_equal(mpq_srcptr q, const void *num, NbQText how)
     return mpq_equal(q, (mpq_srcptr)num);
 }
 
-const char *nb_q_text(NbTextCache *c, const void *num, NbQText how,
-                      int *owned)
+/* Fewer digits than num's text has: those of the integer it is written
+ * from (numerator, denominator or z; a decimal's digits are at least its
+ * numerator's), as 0.30102 < log10(2). */
+static size_t min_digits(const void *num, NbQText how)
 {
+    mpz_srcptr z = how == NB_QT_Z     ? (mpz_srcptr)num
+                   : how == NB_QT_DEN ? mpq_denref((mpq_srcptr)num)
+                                      : mpq_numref((mpq_srcptr)num);
+    return (size_t)((double)(mpz_sizeinbase(z, 2) - 1) * 0.30102);
+}
+
+const char *nb_q_text(NbBuf *b, NbTextCache *c, const void *num,
+                      NbQText how, int *owned)
+{
+    if (!nb_buf_fits(b, min_digits(num, how))) {
+        *owned = 0;
+        return "";
+    }
     int big = num_bits(num, how) > NB_BIG_TEXT_BITS;
     for (unsigned i = 0; big && i < c->n && i < NB_BIG_TEXT_SLOTS; i++)
         if (c->slot[i].how == how && num_equal(c->slot[i].value, num, how)) {
@@ -451,7 +466,7 @@ void nb_text_cache_free(NbTextCache *c)
 static void put_q(Render *r, const mpq_t q, int frac)
 {
     int owned;
-    const char *s = nb_q_text(&r->nums, q, frac ? NB_QT_FRAC : NB_QT_PLAIN,
+    const char *s = nb_q_text(&r->b, &r->nums, q, frac ? NB_QT_FRAC : NB_QT_PLAIN,
                               &owned);
     nb_buf_put(&r->b, s);
     if (owned)
@@ -546,8 +561,8 @@ static void split_product(const NbExpr *e, mpq_t coef, Parts *p)
     mpq_set_ui(coef, 1, 1);
     for (uint32_t i = 0; i < e->n; i++) {
         const NbExpr *f = e->args[i];
-        if (f->kind == NB_NUM) {
-            mpq_mul(coef, coef, f->u.q);
+        if (f->kind == NB_NUM && nb_coef_fold(coef, f->u.q)) {
+            continue;
         } else if (f->kind == NB_FLT && !p->flt) {
             p->flt = f;
         } else if (is_den_power(f)) {
@@ -581,9 +596,11 @@ static int is_bare_sum_den(const NbExpr *f)
 
 static void put_z(Render *r, const mpz_t z)
 {
-    char *s = mpz_get_str(NULL, 10, z);
+    int owned;
+    const char *s = nb_q_text(&r->b, &r->nums, z, NB_QT_Z, &owned);
     nb_buf_put(&r->b, s);
-    free(s);
+    if (owned)
+        free((char *)s);
 }
 
 /* "/" and the denominator: [q*]items. A denominator of q and a bare sum is

@@ -208,6 +208,24 @@ typedef struct Term {
     size_t n;
 } Term;
 
+static size_t qbits(const mpq_t q)
+{
+    return mpz_sizeinbase(mpq_numref(q), 2) + mpz_sizeinbase(mpq_denref(q), 2);
+}
+
+int nb_coef_fold(mpq_t coef, const mpq_t q)
+{
+    if (mpq_cmp_ui(coef, 1, 1) == 0) {
+        mpq_set(coef, q);
+        return 1;
+    }
+    if (qbits(coef) > (size_t)NB_MAX_EXACT_BITS
+        || qbits(q) > (size_t)NB_MAX_EXACT_BITS)
+        return 0;
+    mpq_mul(coef, coef, q);
+    return 1;
+}
+
 static void term_split(Term *t, const NbExpr *e)
 {
     mpq_init(t->coef);
@@ -224,9 +242,8 @@ static void term_split(Term *t, const NbExpr *e)
         return;
     }
     for (uint32_t i = 0; i < e->n; i++) {
-        if (e->args[i]->kind == NB_NUM)
-            mpq_mul(t->coef, t->coef, e->args[i]->u.q);
-        else
+        if (e->args[i]->kind != NB_NUM
+            || !nb_coef_fold(t->coef, e->args[i]->u.q))
             t->f[t->n++] = e->args[i];
     }
 }
@@ -662,10 +679,8 @@ static const NbExpr *disp_mul(NbDisplay *dp, const NbExpr *e)
     for (uint32_t i = 0; i < e->n; i++) {
         const NbExpr *d = nb_display(dp, e->args[i]);
         changed |= d != e->args[i];
-        if (d->kind == NB_NUM) {
-            mpq_mul(c, c, d->u.q);
+        if (d->kind == NB_NUM && nb_coef_fold(c, d->u.q))
             continue;
-        }
         if (d->kind != NB_MUL || e->args[i]->kind == NB_MUL) {
             f[n++] = d;
             continue;
@@ -673,9 +688,8 @@ static const NbExpr *disp_mul(NbDisplay *dp, const NbExpr *e)
         cap += d->n;
         f = nb_xrealloc(f, cap * sizeof *f);
         for (uint32_t j = 0; j < d->n; j++) {
-            if (d->args[j]->kind == NB_NUM)
-                mpq_mul(c, c, d->args[j]->u.q);
-            else
+            if (d->args[j]->kind != NB_NUM
+                || !nb_coef_fold(c, d->args[j]->u.q))
                 f[n++] = d->args[j];
         }
     }

@@ -43,9 +43,11 @@ typedef struct NbTextCache {
     unsigned n;
 } NbTextCache;
 /* The text of num (an mpq_t, or an mpz_t for NB_QT_Z) as `how` says; the
- * caller frees it only when *owned is set (else the cache keeps it). */
-const char *nb_q_text(NbTextCache *c, const void *num, NbQText how,
-                      int *owned);
+ * caller frees it only when *owned is set (else the cache keeps it). When
+ * the text could not fit in b (see nb_buf_fits), b is ended and the text
+ * is "", not converted: turning 10^5000000 into digits takes a second. */
+const char *nb_q_text(NbBuf *b, NbTextCache *c, const void *num,
+                      NbQText how, int *owned);
 void nb_text_cache_free(NbTextCache *c);
 
 /* Display transformation: see the file comment. */
@@ -53,6 +55,13 @@ typedef struct NbDisplay NbDisplay;
 NbDisplay *nb_display_new(int factor);
 void nb_display_free(NbDisplay *dp);
 const NbExpr *nb_display(NbDisplay *dp, const NbExpr *e);
+
+/* coef *= q as the constructors would fold it (both within
+ * NB_MAX_EXACT_BITS: simplify.c), and 1; else 0 and q stays a factor of
+ * its own. Products of numbers the store kept apart can have millions of
+ * digits, and building them only to print them took seconds a term.
+ * coef = 1 takes any q. */
+int nb_coef_fold(mpq_t coef, const mpq_t q);
 
 /* Negative-looking display term: a negative number or a product whose
  * numeric coefficient is negative (it prints after " - " in a sum). */

@@ -113,7 +113,7 @@ static void put_q_latex(Out *o, const mpq_t q, int frac)
     NbBuf *b = &o->b;
     int owned, own_d;
     if (!frac || mpz_cmp_ui(mpq_denref(q), 1) == 0) {
-        const char *s = nb_q_text(&o->nums, q, NB_QT_PLAIN, &owned);
+        const char *s = nb_q_text(&o->b, &o->nums, q, NB_QT_PLAIN, &owned);
         int plain = !strchr(s, '/');
         if (plain)
             put_latex_numtext(b, s);
@@ -122,8 +122,8 @@ static void put_q_latex(Out *o, const mpq_t q, int frac)
         if (plain)
             return;
     }
-    const char *ns = nb_q_text(&o->nums, q, NB_QT_ABSNUM, &owned);
-    const char *ds = nb_q_text(&o->nums, q, NB_QT_DEN, &own_d);
+    const char *ns = nb_q_text(&o->b, &o->nums, q, NB_QT_ABSNUM, &owned);
+    const char *ds = nb_q_text(&o->b, &o->nums, q, NB_QT_DEN, &own_d);
     nb_buf_printf(b, "%s\\frac{%s}{%s}", mpq_sgn(q) < 0 ? "-" : "", ns, ds);
     if (owned)
         free((char *)ns);
@@ -431,8 +431,8 @@ static void split_product(const NbExpr *e, mpq_t coef, Parts *p)
     mpq_set_ui(coef, 1, 1);
     for (uint32_t i = 0; i < e->n; i++) {
         const NbExpr *f = e->args[i];
-        if (f->kind == NB_NUM) {
-            mpq_mul(coef, coef, f->u.q);
+        if (f->kind == NB_NUM && nb_coef_fold(coef, f->u.q)) {
+            continue;
         } else if (f->kind == NB_FLT && !p->flt) {
             p->flt = f;
         } else if (is_den_power(f)) {
@@ -471,7 +471,7 @@ static void put_z(Out *o, const mpz_t z)
         return;
     }
     int owned;
-    const char *s = nb_q_text(&o->nums, z, NB_QT_Z, &owned);
+    const char *s = nb_q_text(&o->b, &o->nums, z, NB_QT_Z, &owned);
     nb_buf_put(&o->b, s);
     if (owned)
         free((char *)s);

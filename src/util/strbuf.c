@@ -18,20 +18,30 @@ static void buf_reserve(NbBuf *b, size_t extra)
     b->cap = cap;
 }
 
-void nb_buf_putn(NbBuf *b, const char *s, size_t n)
+/* The end of a buffer that reached NB_MAX_PRINT_BYTES. */
+static void cut(NbBuf *b)
+{
+    b->full = 1;
+    buf_reserve(b, 3);
+    memcpy(b->s + b->len, "...", 4);
+    b->len += 3;
+}
+
+int nb_buf_fits(NbBuf *b, size_t n)
 {
     if (b->full)
-        return;
+        return 0;
     if (b->len + n > (size_t)NB_MAX_PRINT_BYTES) {
-        b->full = 1;
-        n = 0;
-        s = "...";
-        buf_reserve(b, 3);
-        memcpy(b->s + b->len, s, 3);
-        b->len += 3;
-        b->s[b->len] = 0;
-        return;
+        cut(b);
+        return 0;
     }
+    return 1;
+}
+
+void nb_buf_putn(NbBuf *b, const char *s, size_t n)
+{
+    if (!nb_buf_fits(b, n))
+        return;
     buf_reserve(b, n);
     memcpy(b->s + b->len, s, n);
     b->len += n;

@@ -23,6 +23,10 @@ typedef struct NbBuf {
 NB_INTERNAL void nb_buf_put(NbBuf *b, const char *s);
 NB_INTERNAL void nb_buf_putn(NbBuf *b, const char *s, size_t n);
 NB_INTERNAL void nb_buf_putc(NbBuf *b, char c);
+/* 1 when n more bytes fit; else the buffer ends in "..." as an append
+ * past the limit ends it, and 0. A caller asks before it builds text
+ * that could not be written anyway (a number of a million digits). */
+NB_INTERNAL int nb_buf_fits(NbBuf *b, size_t n);
 NB_INTERNAL void nb_buf_printf(NbBuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 NB_INTERNAL char *nb_buf_finish(NbBuf *b);

@@ -419,6 +419,41 @@ static void test_huge(void)
     free(s);
 }
 
+/* Two numbers past NB_MAX_EXACT_BITS stay apart in the store (simplify.c)
+ * and so in print: their product, of 2.5 million digits, is neither
+ * built nor written (it took the printer seconds a term). */
+static void test_numbers_kept_apart(void)
+{
+    mpz_t a, b;
+    mpz_inits(a, b, NULL);
+    mpz_ui_pow_ui(a, 3, 2650000); /* 4.2e6 bits each */
+    mpz_ui_pow_ui(b, 5, 1810000);
+    CHECK(mpz_sizeinbase(a, 2) > NB_MAX_EXACT_BITS
+              && mpz_sizeinbase(b, 2) > NB_MAX_EXACT_BITS,
+          "both numbers past NB_MAX_EXACT_BITS");
+    const NbExpr *f[] = {nb_num_z(st, a), nb_num_z(st, b), nb_sym(st, "x")};
+    const NbExpr *e = nb_mul(st, 3, f);
+    char *sa = mpz_get_str(NULL, 10, a), *sb = mpz_get_str(NULL, 10, b);
+    size_t na = strlen(sa), nb = strlen(sb);
+    char *ab = malloc(na + nb + 4), *ba = malloc(na + nb + 4);
+    sprintf(ab, "%s*%s*x", sa, sb);
+    sprintf(ba, "%s*%s*x", sb, sa);
+    char *flat = nb_print_flat(e, NULL), *fact = nb_print(e, NULL);
+    CHECK(strcmp(flat, ab) == 0 || strcmp(flat, ba) == 0,
+          "flat: the two numbers as factors (%zu bytes, not %zu)",
+          strlen(flat), na + nb + 3);
+    CHECK(strcmp(fact, ab) == 0 || strcmp(fact, ba) == 0,
+          "factored: the two numbers as factors (%zu bytes, not %zu)",
+          strlen(fact), na + nb + 3);
+    free(flat);
+    free(fact);
+    free(ab);
+    free(ba);
+    free(sa);
+    free(sb);
+    mpz_clears(a, b, NULL);
+}
+
 /* No "1*", "+ 0", "x^1", "--" in printed output. */
 static void test_no_clutter(void)
 {
@@ -439,6 +474,7 @@ int main(void)
     test_c_strings();
     test_ccode();
     test_huge();
+    test_numbers_kept_apart();
     test_no_clutter();
     nb_store_free(st);
     mpfr_free_cache();
