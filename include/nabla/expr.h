@@ -69,6 +69,11 @@ size_t nb_store_count(const NbStore *st);
 /* Bytes the store's nodes hold (nodes, children, numbers, names). */
 size_t nb_store_bytes(const NbStore *st);
 
+/* Lookups of compound nodes and exact numbers so far, found or created:
+ * the symbolic work done, which bytes do not measure (a sum rebuilt from
+ * nodes that exist costs time, not memory). For budgets of work. */
+size_t nb_store_lookups(const NbStore *st);
+
 /* The growth budget: NB_MAX_STATEMENT_BYTES from the last
  * nb_store_budget_start() (the session calls it before each statement; a
  * new store starts one). Loops that build expressions poll

@@ -21,6 +21,7 @@ struct NbStore {
     size_t count, all_cap;
     size_t bytes;       /* held by the nodes: node, children, payload */
     size_t mark;        /* bytes when the current budget began */
+    size_t lookups;     /* compound and number lookups: the work done */
 };
 
 NbStore *nb_store_new(void)
@@ -32,6 +33,7 @@ NbStore *nb_store_new(void)
     st->all = nb_xmalloc(st->all_cap * sizeof *st->all);
     st->count = 0;
     st->bytes = st->mark = 0;
+    st->lookups = 0;
     return st;
 }
 
@@ -65,6 +67,8 @@ void nb_store_free(NbStore *st)
 size_t nb_store_count(const NbStore *st) { return st->count; }
 
 size_t nb_store_bytes(const NbStore *st) { return st->bytes; }
+
+size_t nb_store_lookups(const NbStore *st) { return st->lookups; }
 
 void nb_store_budget_start(NbStore *st) { st->mark = st->bytes; }
 
@@ -199,6 +203,7 @@ const NbExpr *nb_intern(NbStore *st, NbKind kind, int fn, size_t n,
                         const NbExpr *const *args)
 {
     assert(kind >= NB_ADD && kind <= NB_VEC);
+    st->lookups += 1 + n;
     uint32_t h = hash_compound(kind, fn, n, args);
     size_t i = h & (st->cap - 1);
     for (NbExpr *e; (e = st->slots[i]); i = (i + 1) & (st->cap - 1)) {
@@ -217,6 +222,7 @@ const NbExpr *nb_intern(NbStore *st, NbKind kind, int fn, size_t n,
 
 const NbExpr *nb_num_q(NbStore *st, const mpq_t q)
 {
+    st->lookups++;
     uint32_t h = hash_mpz(hash_mpz(mix(0, NB_NUM), mpq_numref(q)),
                           mpq_denref(q));
     size_t i = h & (st->cap - 1);

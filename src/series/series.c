@@ -86,6 +86,7 @@ typedef struct Ctx {
     NbNodeMap memo;
     int *failed;         /* shared by nested walks */
     size_t base;         /* the store's bytes when the series began */
+    size_t base_work;    /* and its lookups */
 } Ctx;
 
 /* Poll ^C and the store's budget; 0 (failed set) to stop. */
@@ -102,6 +103,13 @@ static int ok(Ctx *c)
         nb_diag_set(c->d, NB_ERR_SWELL, "series too large: its coefficients "
                     "took more than %ld MB (NB_MAX_SERIES_BYTES); lower the "
                     "order", (long)(NB_MAX_SERIES_BYTES >> 20));
+        *c->failed = 1;
+    } else if (nb_store_lookups(c->st) - c->base_work
+               > (size_t)NB_MAX_SERIES_WORK) {
+        nb_diag_set(c->d, NB_ERR_SWELL, "series too large: its coefficients "
+                    "took more than %ld million lookups of symbolic work "
+                    "(NB_MAX_SERIES_WORK); lower the order",
+                    (long)(NB_MAX_SERIES_WORK >> 20));
         *c->failed = 1;
     }
     return !*c->failed;
@@ -1000,6 +1008,7 @@ const NbExpr **nb_series(NbStore *st, const NbExpr *e, const NbExpr *var,
     c.point = a;
     c.failed = &failed;
     c.base = nb_store_bytes(st);
+    c.base_work = nb_store_lookups(st);
     Ex *x = ser_new(&c);
     x[0] = a;
     if (n > 0)

@@ -299,6 +299,30 @@ static int chains_ordered(void)
     return ok;
 }
 
+/* nb_store_lookups counts work, found or created: a compound node costs
+ * 1 + its arguments, an exact number 1 (expr.h). */
+static void test_lookups(void)
+{
+    NbStore *st = nb_store_new();
+    mpq_t q;
+    mpq_init(q);
+    mpq_set_si(q, 3, 7);
+    const NbExpr *x = nb_sym(st, "x"), *y = nb_sym(st, "y");
+    size_t l0 = nb_store_lookups(st);
+    const NbExpr *n = nb_num_q(st, q);
+    const NbExpr *args[] = {n, x, y};
+    size_t l1 = nb_store_lookups(st);
+    const NbExpr *m = nb_intern(st, NB_MUL, 0, 3, args);
+    size_t l2 = nb_store_lookups(st);
+    CHECK(nb_intern(st, NB_MUL, 0, 3, args) == m, "found again");
+    size_t l3 = nb_store_lookups(st);
+    CHECK(l1 - l0 == 1 && l2 - l1 == 4 && l3 - l2 == 4,
+          "lookups: number 1 (%zu), new product of 3 4 (%zu), found 4 (%zu)",
+          l1 - l0, l2 - l1, l3 - l2);
+    mpq_clear(q);
+    nb_store_free(st);
+}
+
 static void test_deep_order(void)
 {
     CHECK(chains_ordered(), "deep chains compare by length, cached or not");
@@ -314,6 +338,7 @@ int main(void)
     test_floats();
     test_predicates();
     test_traversals();
+    test_lookups();
     mpfr_free_cache();
     return check_done();
 }
