@@ -34,6 +34,8 @@
 #include "mathfn/polygamma.h"
 
 #include <assert.h>
+#include <fenv.h>
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -102,6 +104,18 @@ D1(abs, fabs(x))
 D2(hypot, hypot(x, y))
 D2(pow, pow(x, y))
 D1(erf, erf(x))
+/* r rounded to double, raising FE_UNDERFLOW when a nonzero r lands below
+ * DBL_MIN, as libm's functions do there: mpfr_get_d rounds to a subnormal
+ * without touching the flags, and a caller that reads them (fuzz_eval)
+ * must learn that the result lost bits (erfc(26.87) = 4e-316 had 26). */
+static double mp_get_d(mpfr_srcptr r)
+{
+    double v = mpfr_get_d(r, MPFR_RNDN);
+    if (fabs(v) < DBL_MIN && mpfr_regular_p(r))
+        feraiseexcept(FE_UNDERFLOW | FE_INEXACT);
+    return v;
+}
+
 /* gamma and lgamma in double come from MPFR at 53 bits, correctly rounded
  * (within 1 ulp where the result is subnormal: rounded twice). glibc's
  * tgamma is up to 5.8 ulp off (gamma(-11.0017...)) and its lgamma up to
@@ -120,7 +134,7 @@ static double mp_gamma_d(double x, int log_abs)
         mpfr_lgamma(r, &sign, a, MPFR_RNDN);
     else
         mpfr_gamma(r, a, MPFR_RNDN);
-    double v = mpfr_get_d(r, MPFR_RNDN);
+    double v = mp_get_d(r);
     mpfr_clear(a);
     mpfr_clear(r);
     return v;
@@ -156,7 +170,7 @@ static double erfc_cf(double x)
     mpfr_const_pi(t, MPFR_RNDN);
     mpfr_sqrt(t, t, MPFR_RNDN);
     mpfr_div(q, q, t, MPFR_RNDN);
-    double v = mpfr_get_d(q, MPFR_RNDN);
+    double v = mp_get_d(q);
     mpfr_clears(t, q, sq, (mpfr_ptr)0);
     return v;
 }
@@ -175,7 +189,7 @@ static double d_erfc(const double *a)
     mpfr_init2(r, 53);
     mpfr_set_d(t, a[0], MPFR_RNDN); /* exact */
     mpfr_erfc(r, t, MPFR_RNDN);
-    double v = mpfr_get_d(r, MPFR_RNDN);
+    double v = mp_get_d(r);
     mpfr_clear(t);
     mpfr_clear(r);
     return v;
@@ -491,7 +505,7 @@ static double via_mpfr(int (*f)(mpfr_ptr, mpfr_srcptr const *, mpfr_rnd_t),
     }
     mpfr_init2(r, 53);
     f(r, p, MPFR_RNDN);
-    double d = mpfr_get_d(r, MPFR_RNDN);
+    double d = mp_get_d(r);
     mpfr_clear(r);
     for (int i = 0; i < n; i++)
         mpfr_clear(v[i]);

@@ -4,6 +4,8 @@
  * what is tested. Expected values come from GMP directly, from libm, or
  * from raw MPFR calls at a much higher precision made here.
  */
+#include <fenv.h>
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -455,6 +457,32 @@ static void test_pow_matches_vm(void)
     nb_diag_clear(&d);
 }
 
+/* A double built-in computed through MPFR raises FE_UNDERFLOW when its
+ * result is below DBL_MIN, as libm's do (callers read the flag to learn
+ * that the result lost bits: fuzz_eval's regress/fuzz_eval/erfc-subnormal),
+ * and leaves it clear when the result is normal, or when MPFR's own
+ * 53-bit result is already 0 (erfc(1e300), below MPFR's exponent range). */
+static void test_underflow_flag(void)
+{
+    static const struct { const char *fn; double x; int tiny; } cs[] = {
+        {"erfc", 26.87, 1},   /* 4.3e-316 */
+        {"erfc", 5.0, 0},     /* 1.5e-12, on the continued fraction */
+        {"erfc", 1e300, 0},
+        {"erfc", 0.5, 0},
+        {"gamma", -180.5, 1}, /* 3.2e-330: -0 */
+        {"gamma", 3.5, 0},
+        {"lgamma", 0.5, 0},
+    };
+    for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+        const NbBuiltin *b = &nb_builtins[nb_builtin_lookup(cs[i].fn)];
+        feclearexcept(FE_ALL_EXCEPT);
+        double v = b->eval_d(&cs[i].x);
+        int flag = fetestexcept(FE_UNDERFLOW) != 0;
+        CHECK(flag == cs[i].tiny, "%s(%g) = %g: underflow flag %d",
+              cs[i].fn, cs[i].x, v, flag);
+    }
+}
+
 int main(void)
 {
     /* A watchdog, not a timing test: the evaluations these tests guard
@@ -478,6 +506,7 @@ int main(void)
     test_cache();
     test_exp_range();
     test_pow_matches_vm();
+    test_underflow_flag();
     nb_store_free(st);
     mpfr_free_cache();
     return check_done();
