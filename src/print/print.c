@@ -329,7 +329,8 @@ static int level_of(Render *r, const NbExpr *e, const NbPrintOpts *o)
             return LV_ATOM;
         {
             int owned;
-            const char *s = nb_q_text(&r->b, &r->nums, e->u.q, NB_QT_PLAIN, &owned);
+            const char *s = nb_q_text(&r->b, &r->nums, e->u.q, NB_QT_PLAIN,
+                                       &owned);
             int lv = strchr(s, '/') ? LV_PROD : LV_ATOM;
             if (owned)
                 free((char *)s);
@@ -466,8 +467,8 @@ void nb_text_cache_free(NbTextCache *c)
 static void put_q(Render *r, const mpq_t q, int frac)
 {
     int owned;
-    const char *s = nb_q_text(&r->b, &r->nums, q, frac ? NB_QT_FRAC : NB_QT_PLAIN,
-                              &owned);
+    const char *s = nb_q_text(&r->b, &r->nums, q,
+                              frac ? NB_QT_FRAC : NB_QT_PLAIN, &owned);
     nb_buf_put(&r->b, s);
     if (owned)
         free((char *)s);
