@@ -35,6 +35,7 @@
  *     a known finding out of the way of a long run) format without error.
  */
 #include <fenv.h>
+#include <float.h>
 #include <math.h>
 
 #include "nabla/nabla.h"
@@ -47,6 +48,10 @@ enum { NVARS = 3, NPTS = 13, NMP = 4, MAX_NODES = 3000 };
 
 static FuzzRng rng;
 static unsigned max_digits = 60;
+/* Whether the machine keeps floating-point flags: valgrind does not, and
+ * then no double run can be known free of underflow, so property 3's
+ * comparison with MPFR is skipped (the others still hold). */
+static int fp_flags_kept;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -55,6 +60,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *s = getenv("NABLA_FUZZ_MAX_DIGITS");
     if (s && *s)
         max_digits = (unsigned)atoi(s);
+    volatile double tiny = DBL_MIN, t;
+    feclearexcept(FE_ALL_EXCEPT);
+    t = tiny * 0.3; /* inexact below DBL_MIN: underflow */
+    (void)t;
+    fp_flags_kept = fetestexcept(FE_UNDERFLOW) != 0;
     return 0;
 }
 
@@ -309,7 +319,7 @@ static void run_points(const NbProgram *pi, const NbProgram *pj, size_t nv,
     for (size_t i = 0; i < NPTS; i++) {
         feclearexcept(FE_ALL_EXCEPT);
         nb_run_double(pi, pts[i].x, &d[i], scratch);
-        underflow[i] = fetestexcept(FE_UNDERFLOW) != 0;
+        underflow[i] = !fp_flags_kept || fetestexcept(FE_UNDERFLOW) != 0;
     }
     nb_run_block_exact(pi, NPTS, xin, (double *const[]){bi[0]});
     nb_run_block(pi, NPTS, xin, (double *const[]){bi[1]});

@@ -473,6 +473,14 @@ static void test_underflow_flag(void)
         {"gamma", 3.5, 0},
         {"lgamma", 0.5, 0},
     };
+    volatile double tiny = DBL_MIN, v0;
+    feclearexcept(FE_ALL_EXCEPT);
+    v0 = tiny * 0.3; /* inexact below DBL_MIN: underflow */
+    (void)v0;
+    if (!fetestexcept(FE_UNDERFLOW)) { /* valgrind keeps no FP flags */
+        printf("SKIP underflow flags: this machine keeps no FP flags\n");
+        return;
+    }
     for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
         const NbBuiltin *b = &nb_builtins[nb_builtin_lookup(cs[i].fn)];
         feclearexcept(FE_ALL_EXCEPT);
