@@ -107,7 +107,7 @@ D1(erf, erf(x))
 /* r rounded to double, raising FE_UNDERFLOW when a nonzero r lands below
  * DBL_MIN, as libm's functions do there: mpfr_get_d rounds to a subnormal
  * without touching the flags, and a caller that reads them (fuzz_eval)
- * must learn that the result lost bits (erfc(26.87) = 4e-316 had 26). */
+ * must learn that the result lost bits (erfc(26.87) = 5.8e-316 has 27). */
 static double mp_get_d(mpfr_srcptr r)
 {
     double v = mpfr_get_d(r, MPFR_RNDN);
